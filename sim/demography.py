@@ -1,0 +1,105 @@
+"""Demography: ageing, births, children leaving, separation, re-partnering, moving away, inflow.
+
+Rates are annual probabilities in the registry, turned into monthly ones by
+:func:`sim.derived.monthly`. The group is not a closed population: new disadvantaged families
+arrive each month — refugees the municipality settles (a council decision, so a policy lever)
+and local families falling into difficulty (calibrated to keep the group's size) — and
+families move away, more often than others (Røe (2018) §1.2: low-income families move about
+twice as often) and refugees more in their first years (secondary migration).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.derived import monthly
+from sim.families import HOMELESS, PRIVATE
+from sim.population import draw_families
+
+if TYPE_CHECKING:
+    from sim.model import HousingModel
+
+
+def step(m: HousingModel) -> None:
+    """One month of demography for all active families, then the month's arrivals."""
+    p, f, n = m.p, m.f, m.f.n
+    u = m.streams.uniform("demography", n, 5)
+    act = f.active[:n]
+    ages = f.child_age[:n]
+    # ageing; children who come of age leave the family
+    f.head_age[:n] += 1 / 12
+    has = ages >= 0
+    ages[has] += 1 / 12
+    ages[ages >= p["demography.adult_age"]] = -1.0
+    # births to families whose head is under 45
+    birth = act & (f.head_age[:n] < 45) & (u[0] < monthly(p["demography.birth_rate"]))
+    free = ages < 0
+    slot = np.argmax(free, axis=1)
+    birth &= free.any(axis=1)
+    ages[np.flatnonzero(birth), slot[birth]] = 0.0
+    # separation and re-partnering (the leaving adult is not followed: assumption)
+    couple = f.adults[:n] == 2
+    split = act & couple & (u[1] < monthly(p["demography.separation_rate"]))
+    join = act & ~couple & (u[2] < monthly(p["demography.repartner_rate"]))
+    f.adults[:n][split] = 1
+    f.adults[:n][join] = 2
+    # moving out of the municipality
+    years_here = (m.month - f.arrived[:n]) / 12
+    rate = p["demography.outmigration_rate"] + np.where(
+        f.refugee[:n] & (years_here < 5), p["demography.refugee_outmigration_extra"], 0.0)
+    leave = act & (u[3] < monthly(rate))
+    depart(m, np.flatnonzero(leave))
+    arrivals(m)
+
+
+def depart(m: HousingModel, idx: np.ndarray) -> None:
+    """Families ``idx`` leave the municipality: dwellings fall vacant, loans are settled."""
+    if len(idx) == 0:
+        return
+    f = m.f
+    m.vacate(idx)
+    # owners sell at market value and repay their loans; no loss falls on anyone
+    f.loan_principal[idx] = 0.0
+    f.waiting_since[idx] = -1
+    f.followed[idx] = False
+    f.active[idx] = False
+    m.flows["departures"] += len(idx)
+
+
+def arrivals(m: HousingModel) -> None:
+    """Settle refugee families and take in local families falling into difficulty.
+
+    Refugees are settled with a dwelling arranged by the municipality: a vacant municipal
+    dwelling where the allocation rules allow it, otherwise a private rental the refugee
+    service finds (assumption: settlement always comes with a home). They start the
+    introduction programme. Local families arrive homeless (``demography.inflow_homeless_share``)
+    or renting privately with two months of rent arrears.
+    """
+    p, rng = m.p, m.streams["inflow"]
+    scale = p["municipality.inhabitants"] / 10_000 / 12
+    n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
+    n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
+    f = m.f
+    if n_ref:
+        s = draw_families(m, n_ref, rng, refugee=np.ones(n_ref, bool))
+        f.intro_left[s] = p["work.intro_months"]
+        f.employed[s] = False
+        f.permanent[s] = False
+        f.disability[s] = False
+        f.debt[s] = 0.0
+        f.remark[s] = False
+        f.savings[s] = 0.0
+        idx = np.arange(s.start, s.stop)
+        f.tenure[idx] = PRIVATE  # unless a municipal dwelling is free for them:
+        m.place_in_municipal(idx[m.eligible_municipal(idx)])
+    if n_loc:
+        refugee = rng.random(n_loc) < p["population.share_refugee"]
+        s = draw_families(m, n_loc, rng, refugee=refugee)
+        homeless = rng.random(n_loc) < p["demography.inflow_homeless_share"]
+        f.tenure[s] = np.where(homeless, HOMELESS, PRIVATE)
+        idx = np.arange(s.start, s.stop)
+        rent = m.housing_payment(idx)
+        f.rent_arrears[idx] = np.where(homeless, 0.0, 2 * rent)
+    m.flows["arrivals"] += n_ref + n_loc

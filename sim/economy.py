@@ -1,0 +1,196 @@
+"""The household economy: income, living and housing costs, allowances, social assistance,
+savings, debt, debt counselling, payment remarks and arrears.
+
+Each month, for every active family (amounts NOK/month):
+
+1. *Income*: wage if employed, disability pension, introduction benefit per adult in the
+   programme, taxed at ``work.tax_rate``; child benefit on top.
+2. *Housing cost due*: municipal rent, market rent, or loan payment plus owner costs
+   (:meth:`sim.model.HousingModel.housing_payment`); nothing for the homeless, whose temporary
+   accommodation the municipality pays.
+3. *Housing allowance* (bostøtte) by Husbanken's formula (:func:`sim.finance.housing_allowance`).
+4. *Living costs*: the family's actual spending lies between NAV's guideline (the floor) and the
+   SIFO budget (``spending_position``); a family plan moves it halfway to the guideline
+   (``policy.followup.effect_plan``, Røe (2018) §3.2.1).
+5. *Social assistance* tops income plus allowance up to the guideline plus housing cost (up to a
+   housing norm) when savings are spent (``economy.savings_buffer``) and the family claims
+   (``economy.sa_takeup``); recipients live on the guideline.
+6. *Consumer debt* accrues interest and asks a minimum payment.
+7. *The month's balance*: a surplus first pays arrears, then a share is saved; a deficit draws
+   savings, then leaves the housing payment unpaid (rent or loan arrears), then the debt
+   payment, and what is still missing becomes new debt. Families with budgeting problems (need
+   or payment remarks) also miss housing payments at ``economy.payment_failure_rate`` though
+   they could pay — less when followed up, with a family plan, or placed by an office that also
+   follows up (Røe §3.1.3).
+8. *Payment remarks* after ``economy.remark_after_missed`` months of missed payments; they lapse
+   ``economy.remark_clear_months`` after all debts are settled.
+9. *Debt counselling* (entered in :mod:`sim.followup`) ends after ``economy.counselling_months``
+   and clears the debt with probability ``economy.counselling_success`` (Røe §3.3).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.families import HOMELESS, MUNICIPAL, NEED_LOW, OWNER_BANK, OWNER_STARTLOAN, SUBLET
+from sim.finance import housing_allowance, sa_guideline, sifo_budget
+from sim.market import OWNED, SUBLET_KIND
+
+if TYPE_CHECKING:
+    from sim.model import HousingModel
+
+
+def gross_income(m: HousingModel) -> np.ndarray:
+    """Gross monthly income from work, disability pension and the introduction benefit."""
+    p, f, n = m.p, m.f, m.f.n
+    return (f.employed[:n] * f.wage[:n] + f.disability[:n] * p["work.disability_pension"]
+            + (f.intro_left[:n] > 0) * f.adults[:n] * p["work.intro_benefit"])
+
+
+def net_income(m: HousingModel, gross: np.ndarray) -> np.ndarray:
+    """Net monthly income: gross after tax plus child benefit."""
+    p, f = m.p, m.f
+    return gross * (1 - p["work.tax_rate"]) + f.n_children * p["work.child_benefit"]
+
+
+def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(NAV guideline, SIFO budget, actual spending) per family, NOK/month, excl. housing."""
+    p, f, n = m.p, m.f, m.f.n
+    adults, kids = f.adults[:n], f.n_children
+    guide = sa_guideline(adults, f.child_age[:n], p["economy.sa_single"], p["economy.sa_couple"],
+                         p["economy.sa_child_0_5"], p["economy.sa_child_6_10"],
+                         p["economy.sa_child_11_17"])
+    sifo = sifo_budget(adults, kids, p["economy.sifo_reference"])
+    pos = f.spending_pos[:n] * np.where(f.plan[:n], p["policy.followup.effect_plan"], 1.0)
+    actual = guide + pos * np.maximum(sifo - guide, 0.0)
+    return np.asarray(guide), np.asarray(sifo), np.asarray(actual)
+
+
+def allowance(m: HousingModel, cost: np.ndarray, persons: np.ndarray, gross: np.ndarray
+              ) -> np.ndarray:
+    """Housing allowance (bostøtte) for a monthly housing cost, NOK/month."""
+    p = m.p
+    caps = [p[f"economy.bostotte_cap_{k}"] for k in range(1, 6)]
+    return np.asarray(housing_allowance(cost, persons, 12 * gross, caps,
+                                        p["economy.bostotte_min_own"],
+                                        p["economy.bostotte_own_rate"],
+                                        p["economy.bostotte_coverage"]))
+
+
+def sa_housing_norm(m: HousingModel, persons: np.ndarray) -> np.ndarray:
+    """Housing cost social assistance accepts, NOK/month."""
+    p = m.p
+    return p["economy.sa_housing_norm"] + p["economy.sa_housing_norm_per_person"] * np.maximum(
+        persons - 3, 0)
+
+
+def step(m: HousingModel) -> None:
+    """One month of the household economy (see the module docstring for the order)."""
+    p, f, n = m.p, m.f, m.f.n
+    u = m.streams.uniform("economy", n, 3)
+    act = f.active[:n]
+    tenure = f.tenure[:n]
+    persons = f.persons
+    owner = (tenure == OWNER_STARTLOAN) | (tenure == OWNER_BANK)
+    housed = act & (tenure != HOMELESS)
+
+    gross = np.where(act, gross_income(m), 0.0)
+    net = np.where(act, net_income(m, gross), 0.0)
+    housing = np.where(housed, m.housing_payment(np.arange(n)), 0.0)
+    allow = np.where(housed, allowance(m, housing, persons, gross), 0.0)
+    guide, _, actual = living_costs(m)
+
+    # social assistance: guideline + accepted housing cost, when own means are spent
+    need = guide + np.minimum(housing, sa_housing_norm(m, persons))
+    shortfall = need - net - allow
+    sa = np.where(act & (shortfall > 0) & (f.savings[:n] < p["economy.savings_buffer"])
+                  & (u[0] < p["economy.sa_takeup"]), shortfall, 0.0)
+    # consumer debt
+    debt = f.debt[:n]
+    debt += debt * p["economy.debt_rate"] / 12
+    debt_due = debt * p["economy.debt_min_payment"]
+
+    # the balance at the guideline (the floor of spending); spending above it is cut first
+    floor_cash = np.where(act, net + allow + sa - guide - housing - debt_due, 0.0)
+    extra = np.where(sa > 0, 0.0, np.clip(floor_cash, 0.0, actual - guide))
+    cash = floor_cash - extra
+    # budgeting failures: the housing payment is spent though it could be paid
+    fail_rate = p["economy.payment_failure_rate"] * np.where(
+        f.followed[:n], p["policy.followup.effect_arrears"], 1.0) * np.where(
+        f.plan[:n], p["policy.followup.effect_plan"], 1.0)
+    tenant = (tenure == MUNICIPAL) | (tenure == SUBLET)
+    if p["policy.allocation.with_followup"]:
+        fail_rate = fail_rate * np.where(tenant, p["policy.allocation.colocated_factor"], 1.0)
+    troubled = (f.need[:n] > NEED_LOW) | f.remark[:n]
+    failure = housed & troubled & (u[1] < fail_rate) & (housing > 0)
+
+    # deficits: savings first, then the debt payment waits, then the housing payment, then
+    # what is still missing becomes new debt
+    deficit = np.maximum(-cash, 0.0)
+    from_savings = np.minimum(deficit, f.savings[:n])
+    f.savings[:n] -= from_savings
+    deficit -= from_savings
+    unpaid_debt = np.minimum(deficit, debt_due)
+    deficit -= unpaid_debt
+    unpaid_housing = np.where(failure, housing, np.minimum(deficit, housing))
+    new_debt = np.maximum(deficit - unpaid_housing, 0.0)
+    debt += new_debt - (debt_due - unpaid_debt)
+    np.maximum(debt, 0.0, out=debt)
+
+    # surpluses: pay arrears first, then save a share (a failed payment is spent, not saved)
+    surplus = np.where(failure, 0.0, np.maximum(cash, 0.0))
+    pay_rent = np.minimum(surplus, f.rent_arrears[:n])
+    surplus -= pay_rent
+    pay_loan = np.minimum(surplus, f.loan_arrears[:n])
+    surplus -= pay_loan
+    f.savings[:n] += surplus * p["economy.saving_share"]
+    f.rent_arrears[:n] += np.where(owner, 0.0, unpaid_housing) - pay_rent
+    loan_unpaid = np.where(owner, np.minimum(unpaid_housing, f.loan_payment[:n]), 0.0)
+    f.loan_arrears[:n] += loan_unpaid - pay_loan
+    # owners' unpaid costs besides the loan become consumer debt
+    debt += np.where(owner, unpaid_housing - loan_unpaid, 0.0)
+
+    # amortisation of loans whose payment was made this month
+    paying = act & owner & (loan_unpaid == 0) & (f.loan_principal[:n] > 0)
+    interest = f.loan_principal[:n] * f.loan_rate[:n] / 12
+    repaid = np.clip(f.loan_payment[:n] - interest, 0.0, f.loan_principal[:n])
+    f.loan_principal[:n] -= np.where(paying, repaid, 0.0)
+    f.loan_months[:n] -= paying
+
+    # payment remarks
+    missed = (unpaid_housing > 0) | (unpaid_debt > 0)
+    f.missed[:n] = np.where(act & missed, f.missed[:n] + 1, 0)
+    new_remark = act & (f.missed[:n] >= p["economy.remark_after_missed"])
+    f.remark[:n] |= new_remark
+    f.remark_clear_at[:n][new_remark] = -1
+    settled = f.remark[:n] & (debt <= 0) & (f.rent_arrears[:n] <= 0) & (f.loan_arrears[:n] <= 0)
+    start_clock = settled & (f.remark_clear_at[:n] < 0)
+    f.remark_clear_at[:n][start_clock] = m.month + p["economy.remark_clear_months"]
+    f.remark_clear_at[:n][~settled] = -1
+    lapse = settled & (f.remark_clear_at[:n] >= 0) & (f.remark_clear_at[:n] <= m.month)
+    f.remark[:n][lapse] = False
+
+    # debt counselling outcomes
+    counsel = act & (f.counselling_left[:n] > 0)
+    f.counselling_left[:n][counsel] -= 1
+    done = counsel & (f.counselling_left[:n] == 0)
+    success = done & (u[2] < p["economy.counselling_success"])
+    debt[success] = 0.0
+    f.cleared[:n] |= success
+    f.missed[:n][success] = 0
+
+    # record the month's money
+    f.gross_income[:n] = gross
+    f.net_income[:n] = net
+    f.housing_cost[:n] = housing
+    f.allowance[:n] = allow
+    f.social_assistance[:n] = sa
+    m.flows["social_assistance_nok"] += float(sa.sum())
+    m.flows["housing_allowance_nok"] += float(allow.sum())
+    # rent collected in municipal dwellings (due less unpaid, plus arrears paid back)
+    paid = np.where(tenant & act, housing - unpaid_housing + pay_rent, 0.0)
+    kind = np.where(f.dwelling[:n] >= 0, m.stock.kind[np.maximum(f.dwelling[:n], 0)], -1)
+    m.rent_collected[OWNED] += float(paid[kind == OWNED].sum())
+    m.rent_collected[SUBLET_KIND] += float(paid[kind == SUBLET_KIND].sum())

@@ -1,0 +1,141 @@
+"""The population: families held as columns of one length (people-as-arrays, after starsim).
+
+Each family is one index ``i`` into every column. Families are appended when they arrive and
+never reused after they leave (``active`` turns false), so index ``i`` names the same family in
+every scenario run with the same seed — the basis of common random numbers. Capacity grows
+geometrically so appending is amortised O(1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+#: Tenure codes, in the order of the tenure indicators.
+HOMELESS, MUNICIPAL, SUBLET, PRIVATE, OWNER_STARTLOAN, OWNER_BANK = range(6)
+TENURES = ("homeless", "municipal", "sublet", "private_rental", "owner_startloan",
+           "owner_bank")
+#: Need levels (health, substance abuse, budgeting problems).
+NEED_LOW, NEED_MODERATE, NEED_EXTENSIVE = range(3)
+#: Most children a family can have (slots in ``child_age``).
+MAX_CHILDREN = 8
+NONE = -1
+
+#: name -> (dtype, fill value for a new family, meaning with unit)
+COLUMNS: dict[str, tuple[Any, Any, str]] = {
+    "active": (bool, False, "living in the municipality"),
+    "arrived": (np.int32, 0, "month index of arrival (negative: before the run)"),
+    "adults": (np.int8, 1, "adults in the household, 1 or 2"),
+    "head_age": (np.float64, 35.0, "age of the first adult, years"),
+    "refugee": (bool, False, "refugee background"),
+    "need": (np.int8, NEED_LOW, "health/substance/budgeting need: 0 low, 1 moderate, 2 extensive"),
+    "employed": (bool, False, "an adult is employed"),
+    "permanent": (bool, False, "the job is permanent"),
+    "wage": (np.float64, 0.0, "gross monthly wage when employed, NOK/month"),
+    "disability": (bool, False, "the first adult has disability pension"),
+    "intro_left": (np.int16, 0, "months left in the introduction programme"),
+    "measure_left": (np.int16, 0, "months left in an employment measure"),
+    "debt": (np.float64, 0.0, "consumer debt, NOK"),
+    "missed": (np.int16, 0, "months in a row with missed payments"),
+    "remark": (bool, False, "has payment remarks"),
+    "remark_clear_at": (np.int32, NONE, "month the remarks lapse after debts are settled"),
+    "counselling_left": (np.int16, 0, "months left in debt counselling (0: not in it)"),
+    "cleared": (bool, False, "debt problems cleared by debt counselling"),
+    "savings": (np.float64, 0.0, "savings, NOK"),
+    "spending_pos": (np.float64, 0.5, "actual spending between SA guideline (0) and SIFO (1)"),
+    "tenure": (np.int8, HOMELESS, "tenure code (TENURES)"),
+    "dwelling": (np.int32, NONE, "municipal/sublet dwelling index, -1 if none"),
+    "tenure_months": (np.int32, 0, "months in the current tenure"),
+    "contract_end": (np.int32, NONE, "month the municipal lease ends, -1 indefinite"),
+    "review_due": (np.int32, NONE, "month of the next tenancy review, -1 none"),
+    "exit_by": (np.int32, NONE, "month by which the family must have moved, -1 none"),
+    "offered": (bool, False, "a review found the tenant can buy: the start-loan desk offers one"),
+    "waiting_since": (np.int32, NONE, "month joined the municipal waiting list, -1 not on it"),
+    "followed": (bool, False, "followed up by a caseworker"),
+    "followed_months": (np.int32, 0, "months followed up so far"),
+    "plan": (bool, False, "has a family plan (budget)"),
+    "career_plan": (bool, False, "has a housing-career plan from visits"),
+    "network_until": (np.int32, NONE, "month until which a network meeting's measures last"),
+    "rent_arrears": (np.float64, 0.0, "unpaid rent, NOK"),
+    "loan_arrears": (np.float64, 0.0, "unpaid loan payments, NOK"),
+    "loan_principal": (np.float64, 0.0, "outstanding loan, NOK"),
+    "loan_rate": (np.float64, 0.0, "loan interest, 1/year"),
+    "loan_months": (np.int32, 0, "remaining loan term, months"),
+    "loan_payment": (np.float64, 0.0, "monthly loan payment, NOK"),
+    "price_paid": (np.float64, 0.0, "purchase price, NOK"),
+    "price_index_paid": (np.float64, 1.0, "house-price index at purchase"),
+    "grant": (np.float64, 0.0, "establishment grant received, NOK"),
+    "grant_month": (np.int32, NONE, "month the grant was paid"),
+    "approved_until": (np.int32, NONE, "month a loan approval lapses, -1 none"),
+    "approved_kind": (np.int8, NONE, "approved tenure (OWNER_STARTLOAN or OWNER_BANK)"),
+    "approved_loan": (np.float64, 0.0, "approved loan, NOK"),
+    "approved_grant": (np.float64, 0.0, "approved grant, NOK"),
+    "approved_price": (np.float64, 0.0, "price the approval is for, NOK"),
+    "net_income": (np.float64, 0.0, "net income this month, NOK/month"),
+    "gross_income": (np.float64, 0.0, "gross income this month, NOK/month"),
+    "housing_cost": (np.float64, 0.0, "housing payment due this month, NOK/month"),
+    "allowance": (np.float64, 0.0, "housing allowance this month, NOK/month"),
+    "social_assistance": (np.float64, 0.0, "social assistance this month, NOK/month"),
+}
+
+
+class Families:
+    """Column store of all families that have lived in the municipality during a run.
+
+    Attributes are the columns of :data:`COLUMNS` plus ``child_age`` (families x
+    ``MAX_CHILDREN``, years, ``-1`` for an empty slot). ``n`` is the number of families ever
+    added; columns are longer (capacity) and only ``[:n]`` is meaningful.
+    """
+
+    def __init__(self, capacity: int = 64):
+        self.n = 0
+        self._cap = max(int(capacity), 1)
+        for name, (dtype, fill, _) in COLUMNS.items():
+            setattr(self, name, np.full(self._cap, fill, dtype=dtype))
+        self.child_age = np.full((self._cap, MAX_CHILDREN), -1.0)
+
+    # ------------------------------------------------------------------ growth
+    def add(self, k: int) -> slice:
+        """Append ``k`` families with default values; return their index slice."""
+        if self.n + k > self._cap:
+            new = max(self._cap * 2, self.n + k)
+            for name, (dtype, fill, _) in COLUMNS.items():
+                col = np.full(new, fill, dtype=dtype)
+                col[: self.n] = getattr(self, name)[: self.n]
+                setattr(self, name, col)
+            ages = np.full((new, MAX_CHILDREN), -1.0)
+            ages[: self.n] = self.child_age[: self.n]
+            self.child_age = ages
+            self._cap = new
+        s = slice(self.n, self.n + k)
+        self.n += k
+        return s
+
+    def __getattr__(self, name: str) -> np.ndarray:  # pragma: no cover - for type checkers
+        raise AttributeError(name)
+
+    # ------------------------------------------------------------------ derived views
+    def view(self, name: str) -> np.ndarray:
+        """Column ``name`` over the families added so far (a view, not a copy)."""
+        return getattr(self, name)[: self.n]
+
+    @property
+    def n_children(self) -> np.ndarray:
+        """Children under the age of majority per family (child_age >= 0)."""
+        return (self.child_age[: self.n] >= 0).sum(axis=1)
+
+    @property
+    def persons(self) -> np.ndarray:
+        """Household size: adults plus children."""
+        return self.adults[: self.n] + self.n_children
+
+    def family(self, i: int) -> dict[str, Any]:
+        """A read-only snapshot of family ``i``, for inspection and family stories."""
+        if not 0 <= i < self.n:
+            raise IndexError(f"no family {i}; {self.n} families so far")
+        out = {name: getattr(self, name)[i].item() for name in COLUMNS}
+        ages = self.child_age[i]
+        out["children"] = sorted(float(a) for a in ages if a >= 0)
+        out["tenure_name"] = TENURES[out["tenure"]]
+        return out

@@ -1,0 +1,101 @@
+"""Housing markets and the municipal stock: price and rent indices, dwelling sizes, stock.
+
+House prices and market rents follow indices with a real trend and log-normal noise (a
+geometric random walk, assumption: ``market.price_growth``, ``market.price_volatility``,
+``market.rent_growth``, ``market.rent_volatility``). A family needs a dwelling sized to its
+household, priced by a per-person factor around the three-person flat of ``market.price`` and
+``market.rent`` (shared/parameters.md: 2.2 million NOK average start-loan purchase 2020;
+7,090–10,600 NOK/month for three rooms). Municipal rent is a policy share of market rent
+(``policy.rotation.rent_to_market``, Røe (2018) §3.1.2). The municipality can buy, build or
+sublet more dwellings each year (Røe §3.4).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import HousingModel
+
+OWNED, SUBLET_KIND = 0, 1
+
+
+class Dwellings:
+    """The municipal stock: one entry per owned or sublet dwelling.
+
+    Attributes:
+        kind: ``OWNED`` (0) or ``SUBLET_KIND`` (1).
+        occupant: family index, -1 if vacant.
+    """
+
+    def __init__(self, owned: int, sublet: int):
+        self.kind = np.array([OWNED] * owned + [SUBLET_KIND] * sublet, dtype=np.int8)
+        self.occupant = np.full(owned + sublet, -1, dtype=np.int64)
+
+    @property
+    def n(self) -> int:
+        return len(self.kind)
+
+    def add(self, kind: int, k: int) -> None:
+        """Add ``k`` vacant dwellings of ``kind``."""
+        if k > 0:
+            self.kind = np.concatenate([self.kind, np.full(k, kind, dtype=np.int8)])
+            self.occupant = np.concatenate([self.occupant, np.full(k, -1, dtype=np.int64)])
+
+    def vacant(self) -> np.ndarray:
+        """Indices of vacant dwellings, in stock order."""
+        return np.flatnonzero(self.occupant < 0)
+
+
+def size_factor(persons: np.ndarray, per_person: float) -> np.ndarray:
+    """Price/rent factor of a dwelling for a household of ``persons`` (1.0 for three).
+
+    Assumption: linear in persons (``market.price_per_person``), bounded to [0.5, 3]; it
+    reproduces SSB's 2017 Trondheim rents (2 rooms 0.85, 4 rooms 1.26 of 3 rooms) at 0.08–0.13.
+    """
+    return np.clip(1.0 + per_person * (persons - 3), 0.5, 3.0)
+
+
+def market_rent(m: HousingModel, persons: np.ndarray) -> np.ndarray:
+    """Private market rent for households of ``persons``, NOK/month."""
+    p = m.p
+    return (p["market.rent"] * m.rent_index * (1 + p["tenancy.private_rent_premium"])
+            * size_factor(persons, p["market.price_per_person"]))
+
+
+def municipal_rent(m: HousingModel, persons: np.ndarray) -> np.ndarray:
+    """Rent charged in municipal and sublet dwellings, NOK/month (policy share of market)."""
+    p = m.p
+    return (p["policy.rotation.rent_to_market"] * p["market.rent"] * m.rent_index
+            * size_factor(persons, p["market.price_per_person"]))
+
+
+def house_price(m: HousingModel, persons: np.ndarray) -> np.ndarray:
+    """Price of a suitable dwelling for households of ``persons`` now, NOK."""
+    p = m.p
+    return p["market.price"] * m.price_index * size_factor(persons, p["market.price_per_person"])
+
+
+def step(m: HousingModel) -> None:
+    """Move the price and rent indices one month and add dwellings to the stock.
+
+    Index: ``I_{t+1} = I_t * exp((g - s²/2)/12 + s/sqrt(12) * z)``. Dwellings: the annual
+    additions accumulate fractionally and whole dwellings join the stock as vacant.
+    """
+    p = m.p
+    z = m.streams["market"].standard_normal(2)
+    for attr, g, s, k in (("price_index", p["market.price_growth"],
+                           p["market.price_volatility"], 0),
+                          ("rent_index", p["market.rent_growth"], p["market.rent_volatility"], 1)):
+        mu = np.log1p(g)
+        setattr(m, attr, getattr(m, attr) * float(np.exp((mu - s * s / 2) / 12
+                                                         + s / np.sqrt(12) * z[k])))
+    for kind, key in ((OWNED, "stock.acquire_per_year"),
+                      (SUBLET_KIND, "stock.sublet_add_per_year")):
+        m.stock_carry[kind] += p[key] / 12
+        whole = int(m.stock_carry[kind])
+        if whole:
+            m.stock.add(kind, whole)
+            m.stock_carry[kind] -= whole

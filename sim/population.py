@@ -1,0 +1,157 @@
+"""Synthetic families: the initial population and new arrivals.
+
+Families are drawn from the municipality's size and the shares in the registry
+(``population.*``; sources there, mostly shared/parameters.md and Røe (2018) §1.2, §2.1).
+Municipal and sublet dwellings start occupied as the scenario states
+(``stock.initial_occupancy``), with a calibrated share of families with children among the
+tenants (Verdal 2013: about 120 dwellings and more than 53 children, Røe §3.1.1). The rest of
+the disadvantaged households (``population.disadvantaged_share`` of inhabitants) rent
+privately, are homeless, or own with a bank mortgage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.families import (
+    HOMELESS,
+    MAX_CHILDREN,
+    MUNICIPAL,
+    NEED_EXTENSIVE,
+    NEED_MODERATE,
+    OWNER_BANK,
+    PRIVATE,
+    SUBLET,
+)
+from sim.finance import annuity_payment
+from sim.market import SUBLET_KIND, house_price
+
+if TYPE_CHECKING:
+    from sim.model import HousingModel
+
+
+def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee: np.ndarray,
+                  with_children: np.ndarray | None = None) -> slice:
+    """Append ``k`` families drawn from the registry's shares; return their slice.
+
+    Args:
+        m: the model (for parameters and the population).
+        k: number of families.
+        rng: the stream to draw from (``init`` or ``inflow``).
+        refugee: bool array of length ``k``.
+        with_children: force families with (True) or without (False) children, or None to
+            draw the household composition from the shares.
+    """
+    p, f = m.p, m.f
+    s = f.add(k)
+    # household composition: single parent, couple with children, couple without, single
+    u = rng.random((8, k))
+    shares = np.array([p["population.share_single_parent"], p["population.share_couple_children"],
+                       p["population.share_couple_no_children"]])
+    shares = shares / max(1.0, shares.sum())
+    cum = np.cumsum(shares)
+    comp = np.searchsorted(cum, u[0], side="right")  # 0..3
+    if with_children is not None:
+        # keep adults from the draw, force children on or off
+        couple = np.isin(comp, (1, 2))
+        comp = np.where(with_children, np.where(couple, 1, 0), np.where(couple, 2, 3))
+    has_children = comp <= 1
+    f.adults[s] = np.where(np.isin(comp, (1, 2)), 2, 1)
+    mean_extra = (p["population.mean_children"] - 1
+                  + refugee * p["population.refugee_extra_children"])
+    n_kids = np.where(has_children, 1 + rng.poisson(mean_extra), 0).clip(0, MAX_CHILDREN)
+    ages = rng.uniform(0, 17.9, (k, MAX_CHILDREN))
+    ages[np.arange(MAX_CHILDREN)[None, :] >= n_kids[:, None]] = -1.0
+    f.child_age[s] = ages
+    f.head_age[s] = np.clip(np.where(has_children, 28 + ages.max(axis=1).clip(0) * 0.9
+                                     + rng.normal(0, 4, k), rng.normal(38, 12, k)), 18, 80)
+    f.refugee[s] = refugee
+    need_u = u[1]
+    f.need[s] = np.where(need_u < p["population.share_need_extensive"], NEED_EXTENSIVE,
+                         np.where(need_u < p["population.share_need_extensive"]
+                                  + p["population.share_need_moderate"], NEED_MODERATE, 0))
+    f.disability[s] = u[2] < p["population.share_disability"]
+    f.employed[s] = (u[3] < p["population.share_employed"]) & ~f.disability[s]
+    f.permanent[s] = f.employed[s] & (u[4] < p["work.permanent_share"])
+    f.wage[s] = p["work.wage"] * np.exp(rng.normal(0, p["work.wage_sd"], k))
+    indebted = u[5] < p["population.share_debt"]
+    f.debt[s] = np.where(indebted, rng.exponential(p["population.mean_debt"], k), 0.0)
+    f.remark[s] = indebted & (u[6] < p["population.share_remarks"] / max(
+        p["population.share_debt"], 1e-9))
+    f.savings[s] = rng.exponential(max(p["population.mean_savings"], 1e-9), k)
+    f.spending_pos[s] = np.clip(
+        np.where(refugee, p["economy.refugee_spending_position"], p["economy.spending_position"])
+        + rng.normal(0, 0.15, k), 0, 1.5)
+    f.active[s] = True
+    f.arrived[s] = m.month
+    return s
+
+
+def initial_population(m: HousingModel) -> None:
+    """Create the families living in the municipality at the start of the run."""
+    p, f, rng = m.p, m.f, m.streams["init"]
+    # tenants of municipal and sublet dwellings
+    n_dw = m.stock.n
+    occupied = np.flatnonzero(rng.random(n_dw) < p["stock.initial_occupancy"])
+    k = len(occupied)
+    with_children = rng.random(k) < p["population.municipal_children_share"]
+    refugee = rng.random(k) < p["population.share_refugee"]
+    s = draw_families(m, k, rng, refugee=refugee, with_children=with_children)
+    idx = np.arange(s.start, s.stop)
+    f.tenure[s] = np.where(m.stock.kind[occupied] == SUBLET_KIND, SUBLET, MUNICIPAL)
+    f.dwelling[s] = occupied
+    m.stock.occupant[occupied] = idx
+    f.tenure_months[s] = rng.exponential(max(p["population.mean_months_municipal"], 1e-9), k)
+    _arrived_before(f, s, rng)
+
+    # everyone else disadvantaged: private renters, homeless, bank owners
+    n_other = p["population.initial_families"]
+    if n_other == 0:
+        n_other = int(round(p["municipality.inhabitants"] * p["population.disadvantaged_share"]
+                            / mean_persons(p)))
+    refugee = rng.random(n_other) < p["population.share_refugee"]
+    s = draw_families(m, n_other, rng, refugee=refugee)
+    u = rng.random(n_other)
+    tenure = np.where(u < p["population.share_homeless"], HOMELESS,
+                      np.where(u < p["population.share_homeless"] + p["population.share_owner"],
+                               OWNER_BANK, PRIVATE))
+    f.tenure[s] = tenure
+    f.tenure_months[s] = rng.exponential(36, n_other).astype(np.int32)
+    _arrived_before(f, s, rng)
+    owners = np.flatnonzero(tenure == OWNER_BANK) + s.start
+    if len(owners):
+        # bought some years ago with a bank mortgage of 85 % and a permanent job
+        f.employed[owners] = True
+        f.permanent[owners] = True
+        f.disability[owners] = False
+        price = house_price(m, f.persons[owners]) * 0.9
+        years_ago = rng.uniform(0, 10, len(owners))
+        term = p["bank.term_years"] * 12
+        left = np.maximum(term - (years_ago * 12).astype(int), 12)
+        principal = 0.85 * price * left / term
+        f.loan_principal[owners] = principal
+        f.loan_rate[owners] = p["market.bank_rate"]
+        f.loan_months[owners] = left
+        f.loan_payment[owners] = annuity_payment(principal, p["market.bank_rate"], left)
+        f.price_paid[owners] = price
+        f.price_index_paid[owners] = 1.0
+        f.tenure_months[owners] = (years_ago * 12).astype(np.int32)
+
+
+def mean_persons(p: dict) -> float:
+    """Expected household size implied by the composition shares (persons per family)."""
+    sp, cc, cn = (p["population.share_single_parent"], p["population.share_couple_children"],
+                  p["population.share_couple_no_children"])
+    kids = p["population.mean_children"] + p["population.share_refugee"] * p[
+        "population.refugee_extra_children"]
+    single = max(0.0, 1 - sp - cc - cn)
+    return sp * (1 + kids) + cc * (2 + kids) + cn * 2 + single * 1
+
+
+def _arrived_before(f, s: slice, rng: np.random.Generator) -> None:
+    """Families present at the start arrived before it; refugees up to ten years before."""
+    k = s.stop - s.start
+    f.arrived[s] = -np.maximum(f.tenure_months[s], rng.integers(0, 120, k))
+    f.intro_left[s] = 0

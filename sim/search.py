@@ -1,0 +1,127 @@
+"""Housing search: private rental, the municipal waiting list and allocation, homelessness.
+
+- *Who searches*: homeless families and families that must move (a private lease ended, an
+  exit request from a municipal dwelling).
+- *Private rental*: a family can take a lease it can afford — rent after housing allowance at
+  most ``market.max_rent_share`` of net income, or within the housing norm social assistance
+  covers — and finds one at ``market.search_success`` a month, less where landlords turn away
+  refugee families or families living on NAV benefits (Røe (2018) §1.2, §2.1), more with a
+  caseworker's help (``policy.followup.effect_search``).
+- *Municipal housing*: searchers eligible under the allocation rules join the waiting list, and
+  so do private renters living on benefits at ``market.apply_rate`` a month (assumption: they
+  seek a stable, cheaper home);
+  each vacant dwelling goes to the applicant the priority rule ranks first
+  (``policy.allocation.priority``; homeless first in Stjørdal, Røe §3.2.2).
+- *When all fails*: a family whose time to move has run out becomes homeless, except a
+  municipal tenant whose lease is renewed unless the municipality enforces exits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.economy import allowance, sa_housing_norm
+from sim.families import HOMELESS, MUNICIPAL, PRIVATE, SUBLET
+from sim.market import market_rent
+
+if TYPE_CHECKING:
+    from sim.model import HousingModel
+
+
+def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True) -> np.ndarray:
+    """Whether families ``idx`` can afford a suitable private rental now.
+
+    On their own income: rent after housing allowance at most ``market.max_rent_share`` of net
+    income. With ``with_sa``, also when the rent is within the housing norm social assistance
+    covers (a landlord gets paid; a municipal review does not count on it).
+    """
+    p, f = m.p, m.f
+    persons = f.persons[idx]
+    rent = market_rent(m, persons)
+    net_rent = rent - allowance(m, rent, persons, f.gross_income[idx])
+    own = net_rent <= p["market.max_rent_share"] * f.net_income[idx]
+    return own | (rent <= sa_housing_norm(m, persons)) if with_sa else own
+
+
+def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
+    """Monthly probability that families ``idx`` find a private landlord who takes them."""
+    p, f = m.p, m.f
+    prob = np.full(len(idx), p["market.search_success"])
+    prob *= np.where(f.refugee[idx], 1 - p["market.discrimination_refugee"], 1.0)
+    prob *= np.where(f.employed[idx], 1.0, 1 - p["market.discrimination_nav"])
+    prob *= np.where(f.followed[idx], p["policy.followup.effect_search"], 1.0)
+    return np.minimum(prob, 1.0)
+
+
+def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``idx`` sorted by the municipality's priority rule, best first; ``u`` breaks ties.
+
+    Rules: ``need`` (extensive needs, then homeless, then children, then waiting time);
+    ``homeless_first``; ``waiting_time`` (first come, first served); ``children_first``.
+    """
+    f = m.f
+    homeless = (f.tenure[idx] == HOMELESS).astype(float)
+    kids = (f.n_children[idx] > 0).astype(float)
+    need = f.need[idx].astype(float)
+    waited = (m.month - f.waiting_since[idx]).astype(float)
+    rule = m.p["policy.allocation.priority"]
+    keys = {  # np.lexsort sorts by the last key first; negate to rank high values first
+        "need": (u, -waited, -kids, -homeless, -need),
+        "homeless_first": (u, -waited, -need, -homeless),
+        "waiting_time": (u, -waited),
+        "children_first": (u, -waited, -need, -homeless, -kids),
+    }[rule]
+    return idx[np.lexsort(keys)]
+
+
+def step(m: HousingModel) -> None:
+    """Private search, waiting list, allocation of vacancies, then the end of time to move."""
+    p, f, n = m.p, m.f, m.f.n
+    u = m.streams.uniform("search", n, 2)
+    act = f.active[:n]
+    tenure = f.tenure[:n]
+    searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & (
+        f.approved_until[:n] < m.month)
+    idx = np.flatnonzero(searching)
+    found = idx[can_afford_rent(m, idx) & (u[0][idx] < search_success(m, idx))]
+    if len(found):
+        f.debt[found] += f.rent_arrears[found]
+        f.rent_arrears[found] = 0.0
+        m.vacate(found)
+        m.set_tenure(found, PRIVATE)
+        f.tenure_months[found] = 0
+        f.exit_by[found] = -1
+        f.waiting_since[found] = -1
+
+    # the waiting list: searchers not in a municipal dwelling who are eligible
+    tenure = f.tenure[:n]
+    in_municipal = (tenure == MUNICIPAL) | (tenure == SUBLET)
+    searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & ~in_municipal
+    # private renters living on benefits also apply, for a stable and cheaper home
+    applies = act & (tenure == PRIVATE) & ~f.employed[:n] & (u[1] < p["market.apply_rate"])
+    cand = np.flatnonzero((searching | applies) & (f.waiting_since[:n] < 0))
+    join = cand[m.eligible_municipal(cand)]
+    f.waiting_since[join] = m.month
+    waiting = np.flatnonzero(act & (f.waiting_since[:n] >= 0))
+    still = m.eligible_municipal(waiting) & ~np.isin(f.tenure[waiting], (MUNICIPAL, SUBLET))
+    f.waiting_since[waiting[~still]] = -1
+    waiting = waiting[still]
+    # allocation when dwellings are vacant
+    vacant = m.stock.vacant()
+    if len(vacant) and len(waiting):
+        ua = m.streams.uniform("allocation", n, 1)
+        ranked = priority_order(m, waiting, ua[waiting])
+        m.place_in_municipal(ranked)
+
+    # time to move has run out
+    due = np.flatnonzero(act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month))
+    if len(due):
+        tenant = np.isin(f.tenure[due], (MUNICIPAL, SUBLET))
+        stay = due[tenant & (not p["policy.rotation.enforce_exit"])]
+        m.renew_lease(stay)
+        out = np.setdiff1d(due, stay)
+        m.vacate(out)
+        m.set_tenure(out, HOMELESS)
+        f.exit_by[out] = -1
