@@ -78,7 +78,9 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("social_assistance_nok", "NOK", "money", "Social assistance paid (municipal)."),
     _i("housing_allowance_nok", "NOK", "money", "Housing allowance (bostøtte) paid (state)."),
     _i("municipal_net_cost_nok", "NOK", "money",
-       "Municipality's net cost: the five cost items below it, less nothing else."),
+       "Municipality's net cost: social_assistance_nok + temporary_accommodation_nok + "
+       "municipal_housing_net_nok + followup_cost_nok + grants_nok + "
+       "startloan_losses_municipal_nok (housing allowance is paid by the state)."),
     _i("temporary_accommodation_nok", "NOK", "money", "Paid temporary accommodation."),
     _i("municipal_housing_net_nok", "NOK", "money",
        "Cost of owned and sublet dwellings less rent collected."),

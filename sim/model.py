@@ -40,6 +40,8 @@ class HousingModel(mesa.Model):
         scenario: a resolved :class:`sim.scenario.Scenario` (parameters and dated phases).
         rng: an integer seed or a :class:`numpy.random.SeedSequence`; everything random in
             the run derives from it through named streams (:mod:`sim.streams`).
+        populate: draw the initial population (False leaves it empty, for tests that build
+            families by hand with ``model.f.add``).
 
     Attributes:
         f: the families (arrays); ``family(i)`` gives a read-only view of one.
@@ -50,7 +52,8 @@ class HousingModel(mesa.Model):
             order of :data:`sim.indicators.NAMES`.
     """
 
-    def __init__(self, scenario: Any, rng: int | np.random.SeedSequence | None = None):
+    def __init__(self, scenario: Any, rng: int | np.random.SeedSequence | None = None, *,
+                 populate: bool = True):
         seed = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
         mesa_seed, stream_seed = seed.spawn(2)
         super().__init__(rng=np.random.default_rng(mesa_seed))
@@ -75,7 +78,8 @@ class HousingModel(mesa.Model):
         self.stock = Dwellings(self.p["stock.municipal_dwellings"],
                                self.p["stock.sublet_dwellings"])
         self.f = Families()
-        initial_population(self)
+        if populate:
+            initial_population(self)
         self._policy_changed(None)
 
     # ------------------------------------------------------------------ the schedule
