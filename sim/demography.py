@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.derived import monthly
-from sim.families import HOMELESS, PRIVATE
+from sim.families import HOMELESS, NEED_EXTENSIVE, NEED_MODERATE, PRIVATE
 from sim.population import draw_families
 
 if TYPE_CHECKING:
@@ -75,12 +75,15 @@ def arrivals(m: HousingModel) -> None:
     dwelling where the allocation rules allow it, otherwise a private rental the refugee
     service finds (assumption: settlement always comes with a home). They start the
     introduction programme. Local families arrive homeless (``demography.inflow_homeless_share``)
-    or renting privately with two months of rent arrears.
+    or renting privately with two months of rent arrears. Single adults with service needs
+    (``demography.single_inflow_per_10k``; half of them extensive needs, assumption) arrive
+    homeless — the municipal stock's other clientele, who compete with families for it.
     """
     p, rng = m.p, m.streams["inflow"]
     scale = p["municipality.inhabitants"] / 10_000 / 12
     n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
     n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
+    n_single = int(rng.poisson(p["demography.single_inflow_per_10k"] * scale))
     f = m.f
     if n_ref:
         s = draw_families(m, n_ref, rng, refugee=np.ones(n_ref, bool))
@@ -102,4 +105,12 @@ def arrivals(m: HousingModel) -> None:
         idx = np.arange(s.start, s.stop)
         rent = m.housing_payment(idx)
         f.rent_arrears[idx] = np.where(homeless, 0.0, 2 * rent)
-    m.flows["arrivals"] += n_ref + n_loc
+    if n_single:
+        s = draw_families(m, n_single, rng, refugee=np.zeros(n_single, bool),
+                          with_children=np.zeros(n_single, bool))
+        f.adults[s] = 1
+        f.need[s] = np.where(rng.random(n_single) < 0.5, NEED_EXTENSIVE, NEED_MODERATE)
+        f.employed[s] = False
+        f.permanent[s] = False
+        f.tenure[s] = HOMELESS
+    m.flows["arrivals"] += n_ref + n_loc + n_single

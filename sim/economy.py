@@ -13,15 +13,19 @@ Each month, for every active family (amounts NOK/month):
    SIFO budget (``spending_position``); a family plan moves it halfway to the guideline
    (``policy.followup.effect_plan``, Røe (2018) §3.2.1).
 5. *Social assistance* tops income plus allowance up to the guideline plus housing cost (up to a
-   housing norm) when savings are spent (``economy.savings_buffer``) and the family claims
-   (``economy.sa_takeup``); recipients live on the guideline.
+   housing norm) when savings are spent (``economy.savings_buffer``) and the family is one that
+   claims (a share ``economy.sa_takeup`` of families, drawn once); recipients live on the
+   guideline, and NAV pays their rent directly, so they have no budgeting failures.
 6. *Consumer debt* accrues interest and asks a minimum payment.
-7. *The month's balance*: a surplus first pays arrears, then a share is saved; a deficit draws
-   savings, then leaves the housing payment unpaid (rent or loan arrears), then the debt
-   payment, and what is still missing becomes new debt. Families with budgeting problems (need
-   or payment remarks) also miss housing payments at ``economy.payment_failure_rate`` though
-   they could pay — less when followed up, with a family plan, or placed by an office that also
-   follows up (Røe §3.1.3).
+7. *The month's balance* with spending at the guideline: a surplus first pays arrears, then
+   lifts spending to the family's usual level, and a share of the rest is saved; a deficit
+   draws savings, then leaves the debt payment unpaid, then the housing payment (rent or loan
+   arrears), and what is still missing becomes new debt. NAV covers the rent arrears of
+   families it supports (``economy.sa_covers_arrears``; one-off help to prevent eviction).
+   Families with budgeting problems (need or payment remarks) not on social assistance also
+   miss housing payments at ``economy.payment_failure_rate`` though they could pay — less
+   when followed up, with a family plan, or placed by an office that also follows up
+   (Røe §3.1.3).
 8. *Payment remarks* after ``economy.remark_after_missed`` months of missed payments; they lapse
    ``economy.remark_clear_months`` after all debts are settled.
 9. *Debt counselling* (entered in :mod:`sim.followup`) ends after ``economy.counselling_months``
@@ -106,16 +110,17 @@ def step(m: HousingModel) -> None:
     need = guide + np.minimum(housing, sa_housing_norm(m, persons))
     shortfall = need - net - allow
     sa = np.where(act & (shortfall > 0) & (f.savings[:n] < p["economy.savings_buffer"])
-                  & (u[0] < p["economy.sa_takeup"]), shortfall, 0.0)
+                  & f.sa_claimant[:n], shortfall, 0.0)
+    # NAV covers the rent arrears of the families it supports (one-off assistance)
+    nav_arrears = np.where((sa > 0) & p["economy.sa_covers_arrears"], f.rent_arrears[:n], 0.0)
+    f.rent_arrears[:n] -= nav_arrears
     # consumer debt
     debt = f.debt[:n]
     debt += debt * p["economy.debt_rate"] / 12
     debt_due = debt * p["economy.debt_min_payment"]
 
-    # the balance at the guideline (the floor of spending); spending above it is cut first
+    # the balance with spending at the guideline (its floor)
     floor_cash = np.where(act, net + allow + sa - guide - housing - debt_due, 0.0)
-    extra = np.where(sa > 0, 0.0, np.clip(floor_cash, 0.0, actual - guide))
-    cash = floor_cash - extra
     # budgeting failures: the housing payment is spent though it could be paid
     fail_rate = p["economy.payment_failure_rate"] * np.where(
         f.followed[:n], p["policy.followup.effect_arrears"], 1.0) * np.where(
@@ -124,11 +129,11 @@ def step(m: HousingModel) -> None:
     if p["policy.allocation.with_followup"]:
         fail_rate = fail_rate * np.where(tenant, p["policy.allocation.colocated_factor"], 1.0)
     troubled = (f.need[:n] > NEED_LOW) | f.remark[:n]
-    failure = housed & troubled & (u[1] < fail_rate) & (housing > 0)
+    failure = housed & troubled & (sa == 0) & (u[1] < fail_rate) & (housing > 0)
 
     # deficits: savings first, then the debt payment waits, then the housing payment, then
     # what is still missing becomes new debt
-    deficit = np.maximum(-cash, 0.0)
+    deficit = np.maximum(-floor_cash, 0.0)
     from_savings = np.minimum(deficit, f.savings[:n])
     f.savings[:n] -= from_savings
     deficit -= from_savings
@@ -139,12 +144,14 @@ def step(m: HousingModel) -> None:
     debt += new_debt - (debt_due - unpaid_debt)
     np.maximum(debt, 0.0, out=debt)
 
-    # surpluses: pay arrears first, then save a share (a failed payment is spent, not saved)
-    surplus = np.where(failure, 0.0, np.maximum(cash, 0.0))
+    # surpluses: arrears first, then spending up to the family's usual level, then a share is
+    # saved (a failed housing payment was spent, so nothing is left)
+    surplus = np.where(failure, 0.0, np.maximum(floor_cash, 0.0))
     pay_rent = np.minimum(surplus, f.rent_arrears[:n])
     surplus -= pay_rent
     pay_loan = np.minimum(surplus, f.loan_arrears[:n])
     surplus -= pay_loan
+    surplus -= np.where(sa > 0, 0.0, np.minimum(surplus, actual - guide))
     f.savings[:n] += surplus * p["economy.saving_share"]
     f.rent_arrears[:n] += np.where(owner, 0.0, unpaid_housing) - pay_rent
     loan_unpaid = np.where(owner, np.minimum(unpaid_housing, f.loan_payment[:n]), 0.0)
@@ -187,10 +194,11 @@ def step(m: HousingModel) -> None:
     f.housing_cost[:n] = housing
     f.allowance[:n] = allow
     f.social_assistance[:n] = sa
-    m.flows["social_assistance_nok"] += float(sa.sum())
+    m.flows["social_assistance_nok"] += float(sa.sum() + nav_arrears.sum())
+    m.flows["arrears_settled_nok"] += float(nav_arrears.sum())
     m.flows["housing_allowance_nok"] += float(allow.sum())
     # rent collected in municipal dwellings (due less unpaid, plus arrears paid back)
-    paid = np.where(tenant & act, housing - unpaid_housing + pay_rent, 0.0)
+    paid = np.where(tenant & act, housing - unpaid_housing + pay_rent + nav_arrears, 0.0)
     kind = np.where(f.dwelling[:n] >= 0, m.stock.kind[np.maximum(f.dwelling[:n], 0)], -1)
     m.rent_collected[OWNED] += float(paid[kind == OWNED].sum())
     m.rent_collected[SUBLET_KIND] += float(paid[kind == SUBLET_KIND].sum())

@@ -42,6 +42,7 @@ COLUMNS: dict[str, tuple[Any, Any, str]] = {
     "remark_clear_at": (np.int32, NONE, "month the remarks lapse after debts are settled"),
     "counselling_left": (np.int16, 0, "months left in debt counselling (0: not in it)"),
     "cleared": (bool, False, "debt problems cleared by debt counselling"),
+    "sa_claimant": (bool, True, "claims social assistance when eligible (else never does)"),
     "savings": (np.float64, 0.0, "savings, NOK"),
     "spending_pos": (np.float64, 0.5, "actual spending between SA guideline (0) and SIFO (1)"),
     "tenure": (np.int8, HOMELESS, "tenure code (TENURES)"),

@@ -80,6 +80,7 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
     f.debt[s] = np.where(indebted, rng.exponential(p["population.mean_debt"], k), 0.0)
     f.remark[s] = indebted & (u[6] < p["population.share_remarks"] / max(
         p["population.share_debt"], 1e-9))
+    f.sa_claimant[s] = u[7] < p["economy.sa_takeup"]
     f.savings[s] = rng.exponential(max(p["population.mean_savings"], 1e-9), k)
     f.spending_pos[s] = np.clip(
         np.where(refugee, p["economy.refugee_spending_position"], p["economy.spending_position"])
