@@ -70,7 +70,6 @@ class HousingModel(mesa.Model):
         self.network_carry = 0.0
         self.lent_year = 0.0
         self.lent_year_children = 0.0
-        self.full_review_now = False
         self.flows: dict[str, float] = dict.fromkeys(FLOW_NAMES, 0.0)
         self.flows["arrears_settled_nok"] = 0.0
         self.rent_collected = [0.0, 0.0]
@@ -87,8 +86,9 @@ class HousingModel(mesa.Model):
         """Simulate one month. The processes, in this order:
 
         0. **Policy phases** — parameters of a phase starting this month take effect; newly
-           introduced contracts or reviews are scheduled for sitting tenants; the start-loan
-           lending budget renews each January.
+           introduced contracts or reviews are scheduled for sitting tenants (a full review
+           reaches every tenant within twelve months); the start-loan lending budget renews
+           each January.
         1. **Markets and stock** (:func:`sim.market.step`) — house-price and rent indices move;
            bought, built or sublet dwellings join the stock.
         2. **Demography** (:func:`sim.demography.step`) — ageing, births, children leaving at
@@ -147,7 +147,6 @@ class HousingModel(mesa.Model):
         self.rent_collected = [0.0, 0.0]
         n = self.f.n
         self.f.tenure_months[:n] += self.f.active[:n]
-        self.full_review_now = False
         if self.month in self._phase_at and self.month > 0:
             old, self.p = self.p, self.scenario.params_at(self.month)
             self._policy_changed(old)
@@ -171,10 +170,10 @@ class HousingModel(mesa.Model):
         if years > 0 and old["policy.rotation.contract_years"] != years:
             period = max(int(round(years * 12)), 1)
             f.contract_end[tenants] = self.month + 1 + spread % period
-        if p["policy.rotation.review"] and not old["policy.rotation.review"]:
-            f.review_due[tenants] = self.month + 1 + spread % 12
-        if p["policy.rotation.full_review"] and not old["policy.rotation.full_review"]:
-            self.full_review_now = True
+        review_on = p["policy.rotation.review"] and not old["policy.rotation.review"]
+        full_on = p["policy.rotation.full_review"] and not old["policy.rotation.full_review"]
+        if review_on or full_on:
+            f.review_due[tenants] = self.month + spread % 12
 
     def _tenants(self) -> np.ndarray:
         f, n = self.f, self.f.n

@@ -125,7 +125,7 @@ PARAMS: list[Param] = [
        (0.0, 0.5)),
     _p("demography.repartner_rate", 0.03, "1/year", "assumption", "no public figure found",
        "Annual probability that a single adult gets a partner in the household.", (0.0, 0.5)),
-    _p("demography.outmigration_rate", 0.05, "1/year", "assumption",
+    _p("demography.outmigration_rate", 0.06, "1/year", "assumption",
        f"{ROE} §1.2: low-income families move about twice as often",
        "Annual probability that a family moves out of the municipality.", (0.0, 0.5)),
     _p("demography.refugee_outmigration_extra", 0.04, "1/year", "assumption",
@@ -134,10 +134,10 @@ PARAMS: list[Param] = [
     _p("demography.refugee_families_per_10k", 3.0, "families/year per 10,000 inhabitants",
        "policy", "IMDi settlement requests; the council decides how many to settle",
        "Refugee families settled per year per 10,000 inhabitants.", (0.0, 50.0)),
-    _p("demography.local_inflow_per_10k", 4.0, "families/year per 10,000 inhabitants",
+    _p("demography.local_inflow_per_10k", 3.0, "families/year per 10,000 inhabitants",
        "calibrated", f"{PM}: 2.5 % disadvantaged; keeps the group about stable",
        "Local families falling into difficulty per year per 10,000 inhabitants.", (0.0, 100.0)),
-    _p("demography.single_inflow_per_10k", 4.0, "persons/year per 10,000 inhabitants",
+    _p("demography.single_inflow_per_10k", 6.0, "persons/year per 10,000 inhabitants",
        "assumption", f"{PM}: 0.75 homeless per 1,000 inhabitants (2016), mostly single",
        "Single adults with service needs seeking housing (leaving institutions, treatment or "
        "prison) per year per 10,000 inhabitants; they arrive homeless.", (0.0, 100.0)),
@@ -424,7 +424,8 @@ PARAMS: list[Param] = [
     _p("policy.rotation.review_months", 12, "months", "policy", f"{ROE} §2.2",
        "Months in municipal housing before the first review.", (1, 120)),
     _p("policy.rotation.full_review", False, "", "policy", f"{ROE} §3.1.2 (Verdal 2013)",
-       "When a phase switches this on, every tenancy is reviewed in that month."),
+       "When switched on (at the start or by a phase), every tenancy is reviewed within the "
+       "next twelve months."),
     _p("policy.rotation.exit_grace_months", 6, "months", "assumption",
        "a tenant asked to leave gets time to find a home", "Months an exit-requested tenant "
        "searches before the lease is renewed.", (1, 36)),
@@ -445,6 +446,12 @@ PARAMS: list[Param] = [
        choices=("need", "homeless_first", "waiting_time", "children_first")),
     _p("policy.allocation.with_followup", False, "", "policy", f"{ROE} §3.1.2, §3.1.3",
        "Allocation and follow-up in one office (Verdal's success factor)."),
+    _p("policy.allocation.procurer", False, "", "policy", f"{ROE} §2.2 (Kristiansund)",
+       "A housing procurer contacts private landlords on behalf of families the office knows "
+       "(on the waiting list or followed)."),
+    _p("policy.allocation.procurer_effect", 2.0, "multiplier", "assumption",
+       "no public figure found", "Private-search success multiplier for families the "
+       "procurer helps.", (1.0, 10.0)),
     _p("policy.allocation.colocated_factor", 0.7, "multiplier", "assumption",
        f"{ROE} §3.1.3: staff know tenants and neighbourhoods",
        "Arrears multiplier for tenants placed by an office that also follows up.", (0.0, 1.0)),

@@ -6,7 +6,9 @@
   most ``market.max_rent_share`` of net income, or within the housing norm social assistance
   covers — and finds one at ``market.search_success`` a month, less where landlords turn away
   refugee families or families living on NAV benefits (Røe (2018) §1.2, §2.1), more with a
-  caseworker's help (``policy.followup.effect_search``).
+  caseworker's help (``policy.followup.effect_search``) or a housing procurer who contacts
+  landlords for the families the office knows (``policy.allocation.procurer``, Kristiansund,
+  Røe §2.2).
 - *Municipal housing*: searchers eligible under the allocation rules join the waiting list, and
   so do private renters living on benefits at ``market.apply_rate`` a month (assumption: they
   seek a stable, cheaper home);
@@ -52,6 +54,9 @@ def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     prob *= np.where(f.refugee[idx], 1 - p["market.discrimination_refugee"], 1.0)
     prob *= np.where(f.employed[idx], 1.0, 1 - p["market.discrimination_nav"])
     prob *= np.where(f.followed[idx], p["policy.followup.effect_search"], 1.0)
+    if p["policy.allocation.procurer"]:
+        known = f.followed[idx] | (f.waiting_since[idx] >= 0)
+        prob *= np.where(known, p["policy.allocation.procurer_effect"], 1.0)
     return np.minimum(prob, 1.0)
 
 

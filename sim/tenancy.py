@@ -9,7 +9,8 @@
   grace period (``policy.rotation.exit_grace_months``).
 - *Municipal leases*: at contract expiry (``policy.rotation.contract_years``, Stjørdal's
   three-year contracts, Røe §3.2.1), at reviews (``policy.rotation.review``, Verdal, Røe §2.2)
-  and in a one-off full review (``policy.rotation.full_review``, Verdal 2013, Røe §3.1.2) the
+  and in a one-off full review of every tenancy within twelve months
+  (``policy.rotation.full_review``, Verdal 2013, Røe §3.1.2) the
   municipality asks whether the tenant is still entitled: still eligible under the allocation
   rules, and unable to rent privately or buy. Those not entitled get an exit request and an
   offer of a start loan; the rest renew.
@@ -66,8 +67,6 @@ def step(m: HousingModel) -> None:
     # municipal leases: expiry, reviews, full review
     tenant = act & ((tenure == MUNICIPAL) | (tenure == SUBLET)) & (f.exit_by[:n] < 0)
     due = tenant & ((f.contract_end[:n] == m.month) | (f.review_due[:n] == m.month))
-    if m.full_review_now:
-        due |= tenant
     idx = np.flatnonzero(due)
     if len(idx):
         assess(m, idx)
