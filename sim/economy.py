@@ -165,6 +165,9 @@ def step(m: HousingModel) -> None:
     repaid = np.clip(f.loan_payment[:n] - interest, 0.0, f.loan_principal[:n])
     f.loan_principal[:n] -= np.where(paying, repaid, 0.0)
     f.loan_months[:n] -= paying
+    paid_off = paying & (f.loan_principal[:n] < 0.5)
+    f.loan_principal[:n][paid_off] = 0.0
+    f.loan_payment[:n][paid_off] = 0.0
 
     # payment remarks
     missed = (unpaid_housing > 0) | (unpaid_debt > 0)
@@ -199,6 +202,8 @@ def step(m: HousingModel) -> None:
     m.flows["housing_allowance_nok"] += float(allow.sum())
     # rent collected in municipal dwellings (due less unpaid, plus arrears paid back)
     paid = np.where(tenant & act, housing - unpaid_housing + pay_rent + nav_arrears, 0.0)
-    kind = np.where(f.dwelling[:n] >= 0, m.stock.kind[np.maximum(f.dwelling[:n], 0)], -1)
+    kind = np.full(n, -1)
+    has = f.dwelling[:n] >= 0
+    kind[has] = m.stock.kind[f.dwelling[:n][has]]
     m.rent_collected[OWNED] += float(paid[kind == OWNED].sum())
     m.rent_collected[SUBLET_KIND] += float(paid[kind == SUBLET_KIND].sum())

@@ -127,6 +127,8 @@ def step(m: HousingModel) -> None:
         stay = due[tenant & (not p["policy.rotation.enforce_exit"])]
         m.renew_lease(stay)
         out = np.setdiff1d(due, stay)
+        f.debt[out] += f.rent_arrears[out]  # the landlord's claim stays as debt
+        f.rent_arrears[out] = 0.0
         m.vacate(out)
         m.set_tenure(out, HOMELESS)
         f.exit_by[out] = -1
