@@ -64,6 +64,7 @@ def depart(m: HousingModel, idx: np.ndarray) -> None:
     f.loan_principal[idx] = 0.0
     f.waiting_since[idx] = -1
     f.followed[idx] = False
+    f.measure_left[idx] = 0
     f.active[idx] = False
     m.flows["departures"] += len(idx)
 

@@ -66,7 +66,8 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     guide = sa_guideline(adults, f.child_age[:n], p["economy.sa_single"], p["economy.sa_couple"],
                          p["economy.sa_child_0_5"], p["economy.sa_child_6_10"],
                          p["economy.sa_child_11_17"])
-    sifo = sifo_budget(adults, kids, p["economy.sifo_reference"])
+    w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
+    sifo = sifo_budget(adults, kids, p["economy.sifo_reference"], 1 + w2 + 2 * wc, w2, wc)
     pos = f.spending_pos[:n] * np.where(f.plan[:n], p["policy.followup.effect_plan"], 1.0)
     actual = guide + pos * np.maximum(sifo - guide, 0.0)
     return np.asarray(guide), np.asarray(sifo), np.asarray(actual)

@@ -69,7 +69,8 @@ class HousingModel(mesa.Model):
         self.stock_carry = [0.0, 0.0]
         self.network_carry = 0.0
         self.lent_year = 0.0
-        self.lent_year_children = 0.0
+        self.granted_year = 0
+        self.granted_year_children = 0
         self.flows: dict[str, float] = dict.fromkeys(FLOW_NAMES, 0.0)
         self.flows["arrears_settled_nok"] = 0.0
         self.rent_collected = [0.0, 0.0]
@@ -152,7 +153,8 @@ class HousingModel(mesa.Model):
             self._policy_changed(old)
         if (self._start_abs + self.month) % 12 == 0:
             self.lent_year = 0.0
-            self.lent_year_children = 0.0
+            self.granted_year = 0
+            self.granted_year_children = 0
 
     def _policy_changed(self, old: dict[str, Any] | None) -> None:
         """Schedule contracts and reviews for sitting tenants when the run or a phase brings

@@ -13,7 +13,8 @@ loan defaults and forced sales.
   remarks (blocking, or accepted once cleared by debt counselling), living costs by SIFO or
   documented actual spending, Husbanken's rate plus margin, fixed or floating (a fixed rate needs
   no stress add-on), 30- or 50-year term, full financing, a grant closing a remaining gap, an
-  annual lending budget of which a share is reserved for families with children.
+  annual lending budget, and a minimum share of the year's loans to families with children
+  (Husbanken's guideline of at least 50 %, which Malvik follows, Røe §3.3.3).
 - *Purchase*: an approved family buys at ``ownership.purchase_success`` a month until the
   approval lapses.
 - *Default*: ``ownership.default_after`` months of loan arrears force a sale at a discount; a
@@ -158,20 +159,22 @@ def apply_for_loans(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> None:
         return
     m.flows["startloan_applications"] += len(a)
     ok, loan, grant = startloan_assessment(m, a)
-    # the annual lending budget, with a share reserved for families with children
+    # the annual lending budget; with a minimum share for families with children, they are
+    # taken first and a loan to a family without children must keep the year's share
     budget = p["policy.startloan.budget_per_1000"] * p["municipality.inhabitants"] / 1000
-    reserved = p["policy.startloan.children_share"] * budget
+    share = p["policy.startloan.children_share"]
     kids = f.n_children[a] > 0
-    order = np.argsort(u[rest], kind="stable")
+    order = np.lexsort((u[rest], ~kids)) if share > 0 else np.argsort(u[rest], kind="stable")
     granted = np.zeros(len(a), bool)
     for j in order[ok[order]]:
-        room = budget - m.lent_year - (0.0 if kids[j] else max(reserved - m.lent_year_children,
-                                                                0.0))
-        if loan[j] <= room:
-            granted[j] = True
-            m.lent_year += loan[j]
-            if kids[j]:
-                m.lent_year_children += loan[j]
+        if loan[j] > budget - m.lent_year:
+            continue
+        if not kids[j] and m.granted_year_children < share * (m.granted_year + 1):
+            continue
+        granted[j] = True
+        m.lent_year += loan[j]
+        m.granted_year += 1
+        m.granted_year_children += int(kids[j])
     g = a[granted]
     _approve(m, g, OWNER_STARTLOAN, loan[granted], grant[granted], price[rest][granted])
     m.flows["startloans_granted"] += len(g)
@@ -186,6 +189,7 @@ def _approve(m: HousingModel, idx: np.ndarray, kind: int, loan: np.ndarray, gran
     f.approved_loan[idx] = loan
     f.approved_grant[idx] = grant
     f.approved_price[idx] = price
+    f.approved_index[idx] = m.price_index
 
 
 def purchase(m: HousingModel, u: np.ndarray) -> None:
@@ -212,7 +216,7 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     f.loan_payment[idx] = annuity_payment(loan, rate, months)
     f.loan_arrears[idx] = 0.0
     f.price_paid[idx] = f.approved_price[idx]
-    f.price_index_paid[idx] = m.price_index
+    f.price_index_paid[idx] = f.approved_index[idx]
     f.grant[idx] = f.approved_grant[idx]
     f.grant_month[idx] = np.where(f.approved_grant[idx] > 0, m.month, -1)
     f.approved_until[idx] = -1
@@ -242,7 +246,8 @@ def defaults(m: HousingModel) -> None:
     loss = np.asarray(forced_sale_loss(f.loan_principal[idx], f.loan_arrears[idx], sale,
                                        p["market.sale_costs"]))
     sl = f.tenure[idx] == OWNER_STARTLOAN
-    municipal, _state = share_loss(np.where(sl, loss, 0.0))
+    municipal, _state = share_loss(np.where(sl, loss, 0.0),
+                                   p["policy.startloan.municipal_loss_share"])
     left = np.maximum(sale - p["market.sale_costs"] - f.loan_principal[idx]
                       - f.loan_arrears[idx], 0.0)
     # the part of a grant not yet written off is reclaimed from what is left

@@ -202,6 +202,13 @@ PARAMS: list[Param] = [
        "Guideline rate per child aged 6-10.", (0.0, 10000.0)),
     _p("economy.sa_child_11_17", 4400.0, "NOK/month", "context", f"{PM}: NAV guideline 2022",
        "Guideline rate per child aged 11-17.", (0.0, 10000.0)),
+    _p("economy.equivalence_second_adult", 0.5, "weight", "assumption",
+       f"{PM}: SIFO budgets for other household types not found; OECD-modified scale",
+       "Equivalence weight of a second adult when scaling the SIFO reference budget.",
+       (0.0, 1.0)),
+    _p("economy.equivalence_child", 0.3, "weight", "assumption",
+       f"{PM}: SIFO budgets for other household types not found; OECD-modified scale",
+       "Equivalence weight of a child when scaling the SIFO reference budget.", (0.0, 1.0)),
     _p("economy.spending_position", 0.5, "share", "assumption",
        f"{ROE} §3.1.1: actual spending differs from SIFO",
        "Where a family's actual spending lies between the SA guideline (0) and SIFO (1).",
@@ -244,7 +251,8 @@ PARAMS: list[Param] = [
     _p("economy.counselling_months", 12, "months", "assumption", f"{ROE} §3.3",
        "Duration of debt counselling before its outcome.", (1, 60)),
     _p("economy.counselling_success", 0.6, "share", "assumption", f"{ROE} §3.3.1",
-       "Share of counselling cases that clear the debt problem and remarks ('reset').",
+       "Share of counselling cases that settle the consumer debt ('reset'); the payment "
+       "remarks then lapse after economy.remark_clear_months.",
        (0.0, 1.0)),
     _p("economy.counselling_referral", 0.005, "1/month", "assumption",
        "families seldom seek counselling unaided",
@@ -399,9 +407,11 @@ PARAMS: list[Param] = [
        f"{PM}: grant written off over ~20 years (5 %/yr)",
        "Years over which a grant is written off; the unwritten part is repaid on a sale.",
        (1, 40)),
-    _p("policy.startloan.children_share", 0.5, "share", "policy",
-       f"{PM}: Husbanken's guideline, at least 50 % to families with children",
-       "Share of the year's lending budget reserved for families with children.", (0.0, 1.0)),
+    _p("policy.startloan.children_share", 0.0, "share", "policy",
+       f"{PM}: Husbanken's guideline, at least 50 % to families with children; {ROE} §3.3.3",
+       "Minimum share of the year's start loans (by number) that go to families with children: "
+       "they are assessed first, and a loan to a family without children is granted only if "
+       "the share stays at or above this (0 = no quota).", (0.0, 1.0)),
     _p("policy.startloan.budget_per_1000", 1_800_000.0, "NOK/year per 1,000 inhabitants",
        "policy", f"{PM}: Trøndelag 810 m NOK (2018) for ~460,000 inhabitants",
        "Annual start-loan lending budget per 1,000 inhabitants.", (0.0, 20_000_000.0)),
@@ -410,6 +420,9 @@ PARAMS: list[Param] = [
     _p("policy.startloan.outreach_factor", 6.0, "multiplier", "assumption",
        "no public figure found", "How much outreach raises tenants' monthly rate of trying "
        "to buy.", (1.0, 50.0)),
+    _p("policy.startloan.municipal_loss_share", 0.25, "share", "context",
+       f"{PM}: loss sharing 25 % municipality, 75 % state (Husbanken, risiko for tap)",
+       "The municipality's share of a start-loan loss after a forced sale.", (0.0, 1.0)),
     _p("policy.startloan.children_priority", False, "", "policy", f"{ROE} §3.1.1 (Verdal)",
        "Families with children are exempt from the income requirement's permanence "
        "(Husbanken: exempt from lasting-low-income proof)."),

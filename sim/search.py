@@ -115,8 +115,8 @@ def step(m: HousingModel) -> None:
     waiting = waiting[still]
     # allocation when dwellings are vacant
     vacant = m.stock.vacant()
+    ua = m.streams.uniform("allocation", n, 1)  # drawn every month: common random numbers
     if len(vacant) and len(waiting):
-        ua = m.streams.uniform("allocation", n, 1)
         ranked = priority_order(m, waiting, ua[waiting])
         m.place_in_municipal(ranked)
 

@@ -470,10 +470,10 @@ def test_bank_approval_gives_bank_ownership() -> None:
 
 
 @pytest.mark.parametrize(("children_share", "winner"), [(0.5, "kids"), (0.0, "no_kids")])
-def test_children_share_of_the_lending_budget(children_share: float, winner: str) -> None:
-    """With a budget of 3 million NOK a year, room for one loan only, half reserved for families
-    with children: only the family with children is granted, although the family without
-    children applied first. Without the reservation the first applicant gets it."""
+def test_children_share_of_start_loans(children_share: float, winner: str) -> None:
+    """With a budget of 3 million NOK a year, room for one loan only, and at least half of the
+    year's loans to families with children: only the family with children is granted, although
+    the family without children applied first. Without the quota the first applicant gets it."""
     m = make(*STABLE, "policy.startloan.budget_per_1000=200000",
              f"policy.startloan.children_share={children_share}", dwellings=0)
     fams = {"no_kids": _buyer(m, dwelling=None, tenure=PRIVATE),
