@@ -70,6 +70,8 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("allocations", "families", "flow", "Municipal or sublet dwellings allocated."),
     _i("evictions", "families", "flow", "Evictions (fravikelse) for arrears."),
     _i("forced_sales", "families", "flow", "Forced sales after loan default."),
+    _i("forced_sales_startloan", "families", "flow",
+       "Forced sales of homes bought with a start loan (start-loan defaults)."),
     _i("entered_work", "families", "flow", "Families where an adult got a job."),
     _i("new_homeless", "families", "flow", "Families becoming homeless (incl. arriving so)."),
     _i("arrivals", "families", "flow", "Families arriving (refugee settlement, new local)."),

@@ -1,0 +1,184 @@
+"""The municipal models' mechanisms move outcomes the way Røe (2018) describes.
+
+Paired runs: replication k of every scenario uses the same seed (common random numbers), so a
+difference between two scenarios is the policy, not luck. Assertions are directions and rough
+sizes, with the measured numbers in the messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.families import MUNICIPAL, SUBLET
+from sim.indicators import INDEX
+from sim.model import HousingModel
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+R = 16  # replications per scenario
+
+
+def runs(scenario, r: int = R) -> np.ndarray:
+    """History arrays (r x months x indicators) of ``r`` paired replications."""
+    return np.array([HousingModel(scenario, rng=np.random.SeedSequence([2018, k])).run()
+                     for k in range(r)])
+
+
+def scenario(name: str, *overrides: str, years: int | None = None):
+    return load_scenario(ROOT / "scenarios" / name, overrides=list(overrides), years=years)
+
+
+def at(date_text: str, sc) -> int:
+    """0-based month index of ``date_text`` in scenario ``sc``."""
+    from sim.calendar import months_between
+    return months_between(sc.start, date_text)
+
+
+def paired_diff(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Mean of b - a over paired replications and its 95 % half-width."""
+    d = b - a
+    return float(d.mean()), float(1.96 * d.std(ddof=1) / np.sqrt(len(d)))
+
+
+# ------------------------------------------------------------------------------ Verdal
+def test_verdal_moves_children_out_of_municipal_dwellings(tmp_path):
+    """More than 50 children live in Verdal's municipal dwellings in 2013; under Verdal's model
+    at most a few by 2017, while under baseline practice in the same municipality they stay."""
+    verdal = scenario("verdal.toml")
+    base = tmp_path / "verdal_baseline.toml"
+    base.write_text(f'[scenario]\nname = "Verdal, baseline practice"\n'
+                    f'extends = "{(ROOT / "scenarios" / "baseline.toml").as_posix()}"\n'
+                    f'start = "2013-01"\nyears = 5\n'
+                    f'[population]\nmunicipal_children_share = 0.22\n')
+    v, b = runs(load_scenario(ROOT / "scenarios" / "verdal.toml", years=5)), runs(
+        load_scenario(base))
+    c = INDEX["children_municipal"]
+    m2017 = at("2017-01", verdal)
+    start, v2017, b2017 = v[:, 0, c].mean(), v[:, m2017, c].mean(), b[:, m2017, c].mean()
+    assert start > 50, f"children in municipal dwellings in Jan 2013: {start:.1f}"
+    assert v2017 <= 5, f"Verdal's model, Jan 2017: {v2017:.1f} children (from {start:.1f})"
+    assert b2017 > 40, f"baseline practice, Jan 2017: {b2017:.1f} children"
+
+
+# ------------------------------------------------------------------------------ Stjørdal
+def _large_family_spell_years(sc, reps: int = 6) -> float:
+    """Mean spell of large families (5+ persons) in municipal housing, from the monthly exit
+    hazard: tenant-months of large families divided by their moves out, in years."""
+    months_in = exits = 0
+    for k in range(reps):
+        m = HousingModel(sc, rng=k)
+        prev: set[int] = set()
+        while m.month < m.months:
+            m.step()
+            f, n = m.f, m.f.n
+            tenant = f.active[:n] & np.isin(f.tenure[:n], (MUNICIPAL, SUBLET))
+            large = set(np.flatnonzero(tenant & (f.persons >= 5)).tolist())
+            exits += len(prev - set(np.flatnonzero(tenant).tolist()))
+            months_in += len(large)
+            prev = large
+    return months_in / max(exits, 1) / 12
+
+
+def test_stjordal_reform_shortens_stays_and_opens_vacancies():
+    """Under the old practice large families stay many years (mean spell 8 years or more, so
+    that spells of 10-15 years are common); after the 2015 reform the mean time in municipal
+    housing falls and vacancies rise compared with the same municipality kept on the old
+    practice."""
+    reform = scenario("stjordal.toml")
+    old = dataclasses.replace(reform, phases=[])
+    spell = _large_family_spell_years(old)
+    share_10y = np.exp(-10 / spell)
+    assert spell >= 8, f"old practice: mean spell of large families {spell:.1f} years"
+    assert share_10y >= 0.25, f"share of spells lasting 10+ years: {share_10y:.0%}"
+    a, b = runs(old, 10), runs(reform, 10)
+    mm, vac = INDEX["mean_months_in_municipal"], INDEX["vacant_municipal"]
+    d_months, hw = paired_diff(a[:, -1, mm], b[:, -1, mm])
+    assert d_months + hw < -12, (
+        f"mean months in municipal housing at the end: old {a[:, -1, mm].mean():.0f}, "
+        f"reform {b[:, -1, mm].mean():.0f} (diff {d_months:.0f} ± {hw:.0f})")
+    after = at("2015-08", reform)
+    d_vac, hw = paired_diff(a[:, after:, vac].mean(axis=1), b[:, after:, vac].mean(axis=1))
+    assert d_vac - hw > 0, f"vacancies after the reform rise by {d_vac:.2f} ± {hw:.2f}"
+
+
+def test_a_phase_changes_nothing_before_its_date():
+    """With the same seed, every month before Stjørdal's reform is identical with and without
+    it, and months after it differ."""
+    reform = scenario("stjordal.toml")
+    old = dataclasses.replace(reform, phases=[])
+    a, b = runs(old, 3), runs(reform, 3)
+    k = at("2015-08", reform)
+    assert np.array_equal(a[:, :k], b[:, :k])
+    assert not np.array_equal(a[:, k:], b[:, k:])
+
+
+# ------------------------------------------------------------------------------ Malvik
+def test_malvik_private_rental_and_ownership_are_the_norm():
+    """Most of Malvik's disadvantaged families rent privately or own, and at least half of its
+    start loans go to families with children."""
+    h = runs(scenario("malvik.toml"))
+    last = h[:, -1]
+    own_or_private = (last[:, INDEX["private_rental"]] + last[:, INDEX["owner_startloan"]]
+                      + last[:, INDEX["owner_bank"]]) / last[:, INDEX["families"]]
+    assert own_or_private.mean() > 0.5, f"renting privately or owning: {own_or_private.mean():.0%}"
+    granted = h[:, :, INDEX["startloans_granted"]].sum()
+    children = h[:, :, INDEX["startloans_granted_children"]].sum()
+    assert granted > 0
+    assert children / granted >= 0.5, f"{children:.0f} of {granted:.0f} to families with children"
+
+
+# ------------------------------------------------------------------------------ levers
+FLEXIBLE = ("policy.startloan.budget_standard=actual",
+            "policy.startloan.income_requirement=stable_income",
+            "policy.startloan.term_years=50", "policy.startloan.fixed_rate=true",
+            "policy.startloan.outreach=true")
+
+
+def test_flexible_start_loans_raise_ownership_and_defaults_stay_rare():
+    """Verdal's flexible start-loan practice (actual spending, stable income, 50 years, fixed
+    rate, outreach) makes more disadvantaged families owners than the bank-like practice, and
+    forced sales stay rare."""
+    strict, flexible = runs(scenario("baseline.toml")), runs(scenario("baseline.toml", *FLEXIBLE))
+    o = INDEX["owner_startloan"]
+    d, hw = paired_diff(strict[:, -1, o], flexible[:, -1, o])
+    assert d - hw > 5, f"start-loan owners after 10 years: +{d:.1f} ± {hw:.1f}"
+    owner_years = flexible[:, :, o].sum() / 12
+    forced = flexible[:, :, INDEX["forced_sales_startloan"]].sum()
+    rate = forced / max(owner_years, 1)
+    assert rate < 0.02, (f"start-loan forced sales: {forced:.0f} in {owner_years:.0f} "
+                         f"owner-years ({rate:.2%} a year)")
+
+
+def test_more_follow_up_capacity_lowers_evictions_and_raises_work():
+    """Six caseworkers instead of one (same practice otherwise) mean fewer evictions and more
+    families in work."""
+    one, six = runs(scenario("baseline.toml")), runs(scenario("baseline.toml",
+                                                              "policy.followup.workers=6"))
+    ev = INDEX["evictions"]
+    d, hw = paired_diff(one[:, :, ev].sum(axis=1), six[:, :, ev].sum(axis=1))
+    assert d + hw < 0, f"evictions over 10 years: {d:+.1f} ± {hw:.1f}"
+    w = INDEX["families_in_work"]
+    d, hw = paired_diff(one[:, -1, w], six[:, -1, w])
+    assert d - hw > 0, f"families in work after 10 years: {d:+.1f} ± {hw:.1f}"
+
+
+# ------------------------------------------------------------------------------ every file
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_scenario_checks_and_runs_two_years(path, tmp_path):
+    """`boligsim check` accepts every bundled scenario, and it runs for two years."""
+    rel = path.relative_to(ROOT).as_posix()
+    check = subprocess.run([sys.executable, "-m", "sim", "check", rel], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    run = subprocess.run([sys.executable, "-m", "sim", "run", rel, "--years", "2", "--quiet",
+                          "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "timeseries.csv").exists()
