@@ -15,6 +15,8 @@ _LAZY = {
     "HousingModel": ("sim.model", "HousingModel"),
     "load_scenario": ("sim.scenario", "load_scenario"),
     "run_scenario": ("sim.runner", "run_scenario"),
+    "run_ensemble": ("sim.runner", "run_ensemble"),
+    "Comparison": ("sim.compare", "Comparison"),
     "REGISTRY": ("sim.parameters", "REGISTRY"),
 }
 

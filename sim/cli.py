@@ -13,8 +13,12 @@ usage errors also exit with 2.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from sim.errors import InputError
 
@@ -23,6 +27,8 @@ PROG = "boligsim"
 EXIT_INPUT = 2
 #: Exit status after Ctrl-C, as shells report SIGINT.
 EXIT_INTERRUPTED = 130
+#: Files whose presence in --out means an earlier comparison is there.
+COMPARE_FILES = ("comparison.csv",)
 
 
 def _version() -> str:
@@ -58,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_run(commands)
+    _add_compare(commands)
     _add_check(commands)
     return parser
 
@@ -85,14 +92,46 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
                    help="random seed, an integer >= 0 (default: 1); replication k of every "
                         "scenario uses the same random numbers")
     _add_set(p)
+    _add_execution(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.set_defaults(func=_cmd_run)
+
+
+def _add_execution(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that runs simulations."""
     p.add_argument("--workers", type=int, default=1, metavar="W",
-                   help="processes to run replications in (default: 1); results do not "
-                        "depend on it")
+                   help="processes (or Dask workers with --scheduler local) to run in "
+                        "(default: 1); results do not depend on it")
+    p.add_argument("--scheduler", metavar="ADDR",
+                   help="run on Dask: 'local' starts a cluster on this machine, "
+                        "tcp://HOST:PORT uses a running scheduler")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--force", action="store_true",
                    help="overwrite the outputs of an earlier run in DIR")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run in DIR without redoing finished runs")
+
+
+def _add_compare(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "compare", help="compare scenarios, paired by replication",
+        description="Run every scenario with the same seeds and write DIR/comparison.csv "
+                    "(means, 95 %% intervals, paired differences against the first scenario) "
+                    "and figures.",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml",
+                   help="scenario files; the first is the reference")
+    p.add_argument("--years", type=int, metavar="N", help="run length in years (default: each "
+                   "scenario's)")
+    p.add_argument("--replications", type=int, default=20, metavar="R",
+                   help="replications per scenario (default: 20)")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    _add_set(p)
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
+                   help="xlsx also writes comparison.xlsx for spreadsheet users")
+    _add_execution(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
-    p.set_defaults(func=_cmd_run)
+    p.set_defaults(func=_cmd_compare)
 
 
 def _add_check(commands: argparse._SubParsersAction) -> None:
@@ -112,9 +151,8 @@ def _at_least(value: int, low: int, option: str, what: str) -> int:
     return value
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    """``boligsim run``: simulate and write the three output files."""
-    from sim.scenario import MAX_YEARS, load_scenario
+def _check_common(args: argparse.Namespace) -> None:
+    from sim.scenario import MAX_YEARS
 
     if args.years is not None and not 1 <= args.years <= MAX_YEARS:
         raise InputError(f"expected an integer from 1 to {MAX_YEARS} (years), got {args.years}",
@@ -122,22 +160,96 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _at_least(args.replications, 1, "--replications", "an integer >= 1")
     _at_least(args.seed, 0, "--seed", "an integer >= 0")
     _at_least(args.workers, 1, "--workers", "an integer >= 1")
+    if args.force and args.resume:
+        raise InputError("use either --force (start afresh) or --resume (continue), not both",
+                         file="--resume")
+
+
+def _store(folder: Path, scenario: Any, seed: int, resume: bool) -> Any:
+    """The Parquet part store of one scenario's replications (see :mod:`sim.ensemble`)."""
+    from sim.ensemble import PartStore
+    from sim.indicators import NAMES
+    from sim.runner import history_table, table_history
+
+    identity = {"kind": "replications", "scenario_digest": scenario.digest(), "seed": seed,
+                "months": scenario.months, "boligsim": _version(), "indicators": list(NAMES)}
+    return PartStore(folder, identity, resume=resume, encode=history_table,
+                     decode=table_history)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    """``boligsim run``: simulate and write the three output files."""
+    from sim.scenario import load_scenario
+
+    _check_common(args)
     scenario = load_scenario(args.scenario, overrides=args.overrides, years=args.years)
 
     from sim.outputs import prepare_out_dir, provenance, write_run
     from sim.progress import progress
     from sim.runner import run_scenario
 
-    prepare_out_dir(args.out, force=args.force)  # fail before, not after, the simulations
+    out = prepare_out_dir(args.out, force=args.force or args.resume)  # fail before running
+    store = _store(out / "runs", scenario, args.seed, args.resume)
     with progress(args.replications, scenario.name, args.quiet) as update:
         result = run_scenario(scenario, replications=args.replications, seed=args.seed,
-                              workers=args.workers, progress=update)
-    paths = write_run(args.out, result, provenance(scenario, args.seed, result.executor),
-                      force=True)
+                              workers=args.workers, scheduler=args.scheduler, store=store,
+                              progress=update)
+    paths = write_run(out, result, provenance(scenario, args.seed, result.executor), force=True)
     names = ", ".join(paths)
     print(f"{scenario.name}: {args.replications} replication(s) of {scenario.months} months; "
           f"wrote {names} to {args.out}")
     return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """``boligsim compare``: paired runs of several scenarios; comparison.csv and figures."""
+    from sim.scenario import load_scenario
+
+    _check_common(args)
+    scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
+                 for p in args.scenarios]
+
+    from sim.compare import KEY_INDICATORS, Comparison, unique_names, write_xlsx
+    from sim.ensemble import open_executor
+    from sim.figures import plot_differences, plot_timeseries
+    from sim.outputs import atomic_write_text, prepare_out_dir, provenance
+    from sim.progress import progress
+    from sim.runner import run_scenario
+
+    out = prepare_out_dir(args.out, force=args.force or args.resume, files=COMPARE_FILES)
+    names = unique_names([s.name for s in scenarios])
+    total = args.replications * len(scenarios)
+    results = []
+    with open_executor(args.workers, args.scheduler) as (ex, executor), \
+            progress(total, "compare", args.quiet) as update:
+        for k, (sc, name) in enumerate(zip(scenarios, names, strict=True)):
+            store = _store(out / "runs" / f"{k:02d}-{_slug(name)}", sc, args.seed, args.resume)
+            res = run_scenario(sc, replications=args.replications, seed=args.seed, pool=ex,
+                               store=store, progress=update)
+            res.executor = executor
+            res.scenario = dataclasses.replace(sc, name=name)
+            results.append(res)
+    comparison = Comparison(results)
+    atomic_write_text(out / "comparison.csv", comparison.csv_text())
+    keys = list(KEY_INDICATORS)
+    plot_timeseries(results, keys, out / "timeseries.png")
+    if len(results) > 1:
+        plot_differences(comparison, keys, out / "differences.png")
+    prov = provenance(scenarios[0], args.seed, results[0].executor)
+    prov["scenarios"] = [{"name": r.scenario.name, "digest": r.scenario.digest(),
+                          "sources": list(r.scenario.sources)} for r in results]
+    if args.format == "xlsx":
+        write_xlsx(out / "comparison.xlsx", comparison, prov)
+    atomic_write_text(out / "provenance.json", json.dumps(prov, indent=2) + "\n")
+    print(f"compared {len(results)} scenario(s), {args.replications} paired replication(s) "
+          f"each; wrote comparison.csv and figures to {args.out}")
+    return 0
+
+
+def _slug(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "scenario"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -6,21 +6,22 @@ events replication by replication (common random numbers) and their difference i
 not noise. Results are placed by replication index, never by completion order, so the output is
 bit-for-bit the same whatever the number of workers.
 
-:func:`run_replication` is a plain module-level function of picklable arguments, so it can be
-shipped to a :class:`~concurrent.futures.ProcessPoolExecutor`, or to any other
-:class:`~concurrent.futures.Executor` (a Dask ``Client.get_executor()``, say) passed as ``pool``.
+:func:`run_replication` is a plain module-level function of picklable arguments; the
+replications run as tasks of :mod:`sim.ensemble`, serially, in local processes or on Dask, and
+can be stored as Parquet parts as they complete so that an interrupted run resumes.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.calendar import add_months
+from sim.ensemble import PartStore, Task, open_executor, run_tasks
 from sim.indicators import BY_NAME, NAMES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -136,6 +137,13 @@ class RunResult:
             for k, name in enumerate(self.names)
         }
 
+    def plot(self, indicators: Sequence[str] | None = None, path: Any = None) -> Any:
+        """Key indicators over time with 95 % bands (:func:`sim.figures.plot_timeseries`)."""
+        from sim.compare import KEY_INDICATORS
+        from sim.figures import plot_timeseries
+
+        return plot_timeseries([self], list(indicators or KEY_INDICATORS), path)
+
     def to_df(self, *, wide: bool = True) -> pd.DataFrame:
         """The monthly data as a pandas DataFrame.
 
@@ -163,14 +171,45 @@ class RunResult:
         })
 
 
+def replication_tasks(scenario: Scenario, seed: int, replications: Iterable[int]) -> list[Task]:
+    """One :class:`~sim.ensemble.Task` per replication, keyed ``r000007``."""
+    return [Task(f"r{k:06d}", run_replication, (scenario, seed, k)) for k in replications]
+
+
+def history_table(value: np.ndarray) -> Any:
+    """A replication's history as a Parquet table with one column per indicator."""
+    import pyarrow as pa
+
+    return pa.table({name: value[:, k] for k, name in enumerate(NAMES)})
+
+
+def table_history(table: Any) -> np.ndarray:
+    """Inverse of :func:`history_table`; fails if the indicator columns differ."""
+    if tuple(table.column_names) != NAMES:
+        raise ValueError("stored replication has other indicators than this version")
+    return np.column_stack([table.column(name).to_numpy() for name in NAMES])
+
+
+def run_ensemble(scenario: Scenario, replications: int = 1, *, executor: cf.Executor | None = None,
+                 seed: int = 1, **kwargs: Any) -> RunResult:
+    """Python API: ``replications`` replications of ``scenario`` on ``executor`` (or serially).
+
+    Same as :func:`run_scenario` with ``pool=executor``; returns a :class:`RunResult` with
+    ``to_df()``, ``summary()`` and ``plot()``.
+    """
+    return run_scenario(scenario, replications=replications, seed=seed, pool=executor, **kwargs)
+
+
 def run_scenario(
     scenario: Scenario,
     *,
     replications: int = 1,
     seed: int = 1,
     workers: int = 1,
-    progress: ProgressCallback | None = None,
+    scheduler: str | None = None,
     pool: cf.Executor | None = None,
+    store: PartStore | None = None,
+    progress: ProgressCallback | None = None,
 ) -> RunResult:
     """Run ``replications`` replications of ``scenario``.
 
@@ -178,16 +217,16 @@ def run_scenario(
         scenario: the fully resolved scenario.
         replications: number of replications, >= 1.
         seed: the run's seed, >= 0; replication ``k`` uses :func:`replication_seed`.
-        workers: processes to use; 1 runs in this process, more use a
-            :class:`~concurrent.futures.ProcessPoolExecutor` (never more processes than
-            replications).
-        progress: called with ``1`` as each replication completes, e.g. the ``update`` of
-            :func:`sim.progress.progress`.
-        pool: an executor to submit the replications to instead (a Dask client's executor,
-            say); ``workers`` is then ignored and the caller owns the pool.
+        workers: local processes (1 = this process); with ``scheduler="local"``, Dask workers.
+        scheduler: ``None``, ``"local"`` or ``"tcp://HOST:PORT"``
+            (:func:`sim.ensemble.open_executor`).
+        pool: an executor the caller owns, used instead of ``workers``/``scheduler``.
+        store: keep each replication as a Parquet part as it completes, and read parts already
+            there instead of running them again (resume).
+        progress: called with ``1`` as each replication completes.
 
     Returns:
-        The replications in index order, identical whatever ``workers`` or ``pool``.
+        The replications in index order, identical whatever the executor.
 
     Raises:
         ValueError: if ``replications`` or ``workers`` is below 1 or ``seed`` is negative.
@@ -198,45 +237,15 @@ def run_scenario(
         raise ValueError(f"workers must be >= 1, got {workers}")
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
-    data = np.empty((replications, scenario.months, len(NAMES)), dtype=np.float64)
-
+    tasks = replication_tasks(scenario, seed, range(replications))
     if pool is not None:
+        results = run_tasks(tasks, pool, store=store, progress=progress)
         executor = type(pool).__name__
-        _run_in_pool(pool, scenario, seed, data, progress)
-    elif workers == 1 or replications == 1:
-        executor = "serial"
-        for k in range(replications):
-            data[k] = run_replication(scenario, seed, k)
-            if progress is not None:
-                progress(1)
     else:
-        n = min(workers, replications)
-        executor = f"processes:{n}"
-        with cf.ProcessPoolExecutor(max_workers=n) as own:
-            _run_in_pool(own, scenario, seed, data, progress)
-
+        n = min(workers, replications) if scheduler is None else workers
+        with open_executor(n, scheduler) as (ex, executor):
+            results = run_tasks(tasks, ex, store=store, progress=progress)
+    data = np.stack(results).astype(np.float64, copy=False)
     dates = [add_months(scenario.start, k) for k in range(scenario.months)]
     return RunResult(scenario=scenario, seed=seed, replications=replications, data=data,
                      dates=dates, executor=executor)
-
-
-def _run_in_pool(pool: cf.Executor, scenario: Scenario, seed: int, data: np.ndarray,
-                 progress: ProgressCallback | None) -> None:
-    """Submit every replication to ``pool`` and store each result at its index in ``data``.
-
-    On any failure (or Ctrl-C) the replications not yet started are cancelled before the
-    exception propagates, so the pool shuts down promptly.
-    """
-    futures: dict[cf.Future[np.ndarray], int] = {}
-    try:
-        for k in range(data.shape[0]):
-            futures[pool.submit(run_replication, scenario, seed, k)] = k
-        for future in cf.as_completed(futures):
-            data[futures[future]] = future.result()
-            if progress is not None:
-                progress(1)
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        raise
-
