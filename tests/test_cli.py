@@ -63,7 +63,10 @@ def test_run_writes_the_contract_files(tmp_path: Path) -> None:
     assert done.stderr == ""
     assert str(out) in done.stdout and len(done.stdout.strip().splitlines()) == 1
     assert sorted(p.name for p in out.iterdir()) == [
-        "scenario.toml", "summary.json", "timeseries.csv"]
+        "runs", "scenario.toml", "summary.json", "timeseries.csv"]
+    # runs/ is a Parquet dataset, one file per replication, written as each completes
+    assert sorted(p.name for p in (out / "runs").iterdir()) == [
+        "manifest.json", "r000000.parquet", "r000001.parquet"]
 
     with open(out / "timeseries.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
@@ -188,7 +191,8 @@ def test_existing_outputs_are_kept_without_force(capsys, tmp_path: Path) -> None
     assert code == 0, err
     assert (out / "timeseries.csv").read_bytes() != before
     assert sorted(p.name for p in out.iterdir()) == [
-        "scenario.toml", "summary.json", "timeseries.csv"]  # no temporary files left
+        "runs", "scenario.toml", "summary.json", "timeseries.csv"]  # no temporary files left
+    assert not [p for p in (out / "runs").iterdir() if p.name.startswith(".")]
 
 
 def test_out_dir_that_is_a_file_is_refused(capsys, tmp_path: Path) -> None:
