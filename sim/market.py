@@ -23,30 +23,51 @@ OWNED, SUBLET_KIND = 0, 1
 
 
 class Dwellings:
-    """The municipal stock: one entry per owned or sublet dwelling.
+    """The municipal stock: one entry per owned or sublet dwelling ever held.
+
+    Entries are never removed (a family's ``dwelling`` index stays valid); a dwelling sold or
+    whose lease is ended is marked inactive.
 
     Attributes:
         kind: ``OWNED`` (0) or ``SUBLET_KIND`` (1).
         occupant: family index, -1 if vacant.
+        active: still in the stock.
+        vacant_since: month index the dwelling last fell vacant.
     """
 
     def __init__(self, owned: int, sublet: int):
         self.kind = np.array([OWNED] * owned + [SUBLET_KIND] * sublet, dtype=np.int8)
         self.occupant = np.full(owned + sublet, -1, dtype=np.int64)
+        self.active = np.ones(owned + sublet, dtype=bool)
+        self.vacant_since = np.zeros(owned + sublet, dtype=np.int64)
 
     @property
     def n(self) -> int:
-        return len(self.kind)
+        """Dwellings in the stock now."""
+        return int(self.active.sum())
 
-    def add(self, kind: int, k: int) -> None:
+    def count(self, kind: int) -> int:
+        """Dwellings of ``kind`` in the stock now."""
+        return int((self.active & (self.kind == kind)).sum())
+
+    def add(self, kind: int, k: int, month: int = 0) -> None:
         """Add ``k`` vacant dwellings of ``kind``."""
         if k > 0:
             self.kind = np.concatenate([self.kind, np.full(k, kind, dtype=np.int8)])
             self.occupant = np.concatenate([self.occupant, np.full(k, -1, dtype=np.int64)])
+            self.active = np.concatenate([self.active, np.ones(k, dtype=bool)])
+            self.vacant_since = np.concatenate([self.vacant_since,
+                                                np.full(k, month, dtype=np.int64)])
 
     def vacant(self) -> np.ndarray:
-        """Indices of vacant dwellings, in stock order."""
-        return np.flatnonzero(self.occupant < 0)
+        """Indices of vacant dwellings in the stock, in stock order."""
+        return np.flatnonzero(self.active & (self.occupant < 0))
+
+    def release_idle(self, month: int, after: int) -> int:
+        """Take out of the stock dwellings vacant for ``after`` months or more; return how many."""
+        idle = self.active & (self.occupant < 0) & (month - self.vacant_since >= after)
+        self.active[idle] = False
+        return int(idle.sum())
 
 
 def size_factor(persons: np.ndarray, per_person: float) -> np.ndarray:
@@ -79,10 +100,12 @@ def house_price(m: HousingModel, persons: np.ndarray) -> np.ndarray:
 
 
 def step(m: HousingModel) -> None:
-    """Move the price and rent indices one month and add dwellings to the stock.
+    """Move the price and rent indices one month and change the stock.
 
     Index: ``I_{t+1} = I_t * exp((g - s²/2)/12 + s/sqrt(12) * z)``. Dwellings: the annual
-    additions accumulate fractionally and whole dwellings join the stock as vacant.
+    additions accumulate fractionally and whole dwellings join the stock as vacant; with
+    ``stock.release_vacant_months`` > 0, dwellings vacant that long are sold or their sublet
+    lease ended (a municipality does not keep paying for homes no one it houses needs).
     """
     p = m.p
     z = m.streams["market"].standard_normal(2)
@@ -97,5 +120,7 @@ def step(m: HousingModel) -> None:
         m.stock_carry[kind] += p[key] / 12
         whole = int(m.stock_carry[kind])
         if whole:
-            m.stock.add(kind, whole)
+            m.stock.add(kind, whole, m.month)
             m.stock_carry[kind] -= whole
+    if p["stock.release_vacant_months"] > 0:
+        m.stock.release_idle(m.month, p["stock.release_vacant_months"])

@@ -197,6 +197,7 @@ class HousingModel(mesa.Model):
         inside = idx[f.dwelling[idx] >= 0]
         if len(inside):
             self.stock.occupant[f.dwelling[inside]] = -1
+            self.stock.vacant_since[f.dwelling[inside]] = self.month
             f.dwelling[inside] = -1
             f.contract_end[inside] = -1
             f.review_due[inside] = -1
@@ -260,9 +261,8 @@ class HousingModel(mesa.Model):
         homeless = int((f.active[:n] & (f.tenure[:n] == HOMELESS)).sum())
         fl["temporary_accommodation_nok"] = (homeless * p["economy.temporary_share"]
                                              * p["economy.temporary_cost"])
-        kinds = self.stock.kind
-        n_owned = int((kinds == OWNED).sum())
-        n_sublet = int((kinds == SUBLET_KIND).sum())
+        n_owned = self.stock.count(OWNED)
+        n_sublet = self.stock.count(SUBLET_KIND)
         lease = float(market_rent(self, np.array([3]))[0]) + p["stock.sublet_admin_cost"]
         fl["municipal_housing_net_nok"] = (n_owned * p["stock.owned_cost"]
                                            - self.rent_collected[OWNED]

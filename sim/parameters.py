@@ -43,6 +43,9 @@ PARAMS: list[Param] = [
        "modelled).", (0.0, 5000.0)),
     _p("stock.sublet_add_per_year", 0.0, "dwellings/year", "policy", f"{ROE} §3.4",
        "Sublet dwellings added per year.", (0.0, 5000.0)),
+    _p("stock.release_vacant_months", 0, "months", "policy", f"{ROE} §3.4",
+       "A municipal or sublet dwelling vacant this long is sold or its sublet lease ended "
+       "(0 = never).", (0, 240)),
     _p("stock.owned_cost", 7000.0, "NOK/month", "assumption",
        "capital and maintenance cost of a used family flat; no public figure found",
        "Municipality's monthly cost of owning one municipal dwelling, occupied or not.",
@@ -98,7 +101,7 @@ PARAMS: list[Param] = [
        "Mean consumer debt of indebted families (exponential).", (0.0, 2_000_000.0)),
     _p("population.share_remarks", 0.25, "share", "assumption", "no public figure found",
        "Share of families with payment remarks at the start.", (0.0, 1.0)),
-    _p("population.mean_savings", 10000.0, "NOK", "assumption", "no public figure found",
+    _p("population.mean_savings", 3000.0, "NOK", "assumption", "no public figure found",
        "Mean savings at the start (exponential).", (0.0, 1_000_000.0)),
     _p("population.share_homeless", 0.08, "share", "assumption",
        f"{PM}: 0.75 homeless per 1,000 inhabitants (2016)",

@@ -786,3 +786,19 @@ def test_outmigration_removes_families_and_vacates_dwellings() -> None:
     assert m.flows["departures"] == 3 and m.flows["moves_out_of_municipal"] == 1
     ind = m.indicators()
     assert ind[INDEX["families"]] == 0 and ind[INDEX["vacant_municipal"]] == 1
+
+
+def test_long_vacant_dwellings_leave_the_stock_only_when_asked() -> None:
+    """With stock.release_vacant_months = 12, a dwelling vacant for a year is sold (the stock,
+    its cost and its vacancies shrink); one vacant for eleven months stays; with 0 none goes."""
+    from sim import market
+
+    for months, expected in ((12, 1), (0, 2)):
+        m = make(f"stock.release_vacant_months={months}", dwellings=2)
+        m.stock.vacant_since[:] = [-12, -11]
+        market.step(m)
+        assert m.stock.n == expected
+        assert len(m.stock.vacant()) == expected
+        m._costs()
+        assert m.flows["municipal_housing_net_nok"] == pytest.approx(
+            expected * m.p["stock.owned_cost"])
