@@ -3,8 +3,9 @@ savings, debt, debt counselling, payment remarks and arrears.
 
 Each month, for every active family (amounts NOK/month):
 
-1. *Income*: wage if employed, disability pension, introduction benefit per adult in the
-   programme, taxed at ``work.tax_rate``; child benefit on top.
+1. *Income*: wage if employed, unemployment benefit after a job loss, disability pension,
+   introduction benefit per adult in the programme, taxed at ``work.tax_rate``; child benefit
+   on top.
 2. *Housing cost due*: municipal rent, market rent, or loan payment plus owner costs
    (:meth:`sim.model.HousingModel.housing_payment`); nothing for the homeless, whose temporary
    accommodation the municipality pays.
@@ -40,16 +41,18 @@ import numpy as np
 
 from sim.families import HOMELESS, MUNICIPAL, NEED_LOW, OWNER_BANK, OWNER_STARTLOAN, SUBLET
 from sim.finance import housing_allowance, sa_guideline, sifo_budget
-from sim.market import OWNED, SUBLET_KIND
+from sim.market import OWNED, SUBLET_KIND, size_factor
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
 
 
 def gross_income(m: HousingModel) -> np.ndarray:
-    """Gross monthly income from work, disability pension and the introduction benefit."""
+    """Gross monthly income from work, unemployment benefit, disability pension and the
+    introduction benefit."""
     p, f, n = m.p, m.f, m.f.n
     return (f.employed[:n] * f.wage[:n] + f.disability[:n] * p["work.disability_pension"]
+            + (~f.employed[:n] & (f.ub_left[:n] > 0)) * f.ub_amount[:n]
             + (f.intro_left[:n] > 0) * f.adults[:n] * p["work.intro_benefit"])
 
 
@@ -85,10 +88,11 @@ def allowance(m: HousingModel, cost: np.ndarray, persons: np.ndarray, gross: np.
 
 
 def sa_housing_norm(m: HousingModel, persons: np.ndarray) -> np.ndarray:
-    """Housing cost social assistance accepts, NOK/month."""
+    """Housing cost social assistance accepts, NOK/month: a share of the local market rent
+    for the household's size (``economy.sa_housing_norm_share``)."""
     p = m.p
-    return p["economy.sa_housing_norm"] + p["economy.sa_housing_norm_per_person"] * np.maximum(
-        persons - 3, 0)
+    return p["economy.sa_housing_norm_share"] * p["market.rent"] * m.rent_index * size_factor(
+        persons, p["market.price_per_person"])
 
 
 def step(m: HousingModel) -> None:
@@ -165,7 +169,7 @@ def step(m: HousingModel) -> None:
     interest = f.loan_principal[:n] * f.loan_rate[:n] / 12
     repaid = np.clip(f.loan_payment[:n] - interest, 0.0, f.loan_principal[:n])
     f.loan_principal[:n] -= np.where(paying, repaid, 0.0)
-    f.loan_months[:n] -= paying
+    f.loan_months[:n] -= paying & (f.relief_until[:n] < m.month)  # interest-only: term waits
     paid_off = paying & (f.loan_principal[:n] < 0.5)
     f.loan_principal[:n][paid_off] = 0.0
     f.loan_payment[:n][paid_off] = 0.0

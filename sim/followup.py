@@ -3,9 +3,9 @@
 Capacity is staff times caseload (``policy.followup.workers`` x ``policy.followup.caseload``;
 Verdal three follow-up workers, Stjørdal five staff, Røe (2018) §3.1.2, §3.2.2). Who is eligible
 is the municipality's mode: only families in arrears or conflict (the traditional practice),
-all municipal and sublet tenants, or all families. Families already followed keep their
-caseworker while eligible; free places go first to families in arrears, then to families with
-children, then by need, ties at random. What follow-up does is applied where it acts — job
+all municipal and sublet tenants, or all families. Families in arrears come first (preventing
+evictions), then families already followed (continuity), then families with children, then by
+need, ties at random. What follow-up does is applied where it acts — job
 finding (:mod:`sim.work`), payment failures and evictions (:mod:`sim.economy`,
 :mod:`sim.tenancy`), debt counselling (here), private search (:mod:`sim.search`) and readiness
 to buy (:mod:`sim.ownership`) — each through a named ``policy.followup.effect_*`` parameter.
@@ -40,8 +40,8 @@ def step(m: HousingModel) -> None:
     cand = np.flatnonzero(eligible)
     if len(cand) and capacity > 0:
         kids = f.n_children[cand] > 0
-        order = np.lexsort((u[0][cand], -f.need[:n][cand], ~kids, ~conflict[cand],
-                            ~keep[cand]))
+        order = np.lexsort((u[0][cand], -f.need[:n][cand], ~kids, ~keep[cand],
+                            ~conflict[cand]))
         f.followed[cand[order[:capacity]]] = True
     followed = f.followed[:n]
     f.followed_months[:n] = np.where(followed, f.followed_months[:n] + 1, 0)

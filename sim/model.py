@@ -251,7 +251,7 @@ class HousingModel(mesa.Model):
         owner = (t == OWNER_STARTLOAN) | (t == OWNER_BANK)
         return np.select(
             [tenant, t == PRIVATE, owner],
-            [municipal_rent(self, persons), market_rent(self, persons),
+            [municipal_rent(self, persons), market_rent(self, persons) * f.rent_factor[idx],
              f.loan_payment[idx] + p["economy.owner_costs"]], 0.0)
 
     # ------------------------------------------------------------------ accounts and record

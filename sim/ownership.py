@@ -17,6 +17,8 @@ loan defaults and forced sales.
   (Husbanken's guideline of at least 50 %, which Malvik follows, Røe §3.3.3).
 - *Purchase*: an approved family buys at ``ownership.purchase_success`` a month until the
   approval lapses.
+- *Relief*: a start-loan owner who falls behind may get an interest-only period first
+  (``policy.startloan.payment_relief``; Husbanken allows up to 8 years).
 - *Default*: ``ownership.default_after`` months of loan arrears force a sale at a discount; a
   start-loan loss is shared 25 % municipality / 75 % state (Husbanken, risiko for tap); the
   unwritten part of a grant is reclaimed from what is left (Røe §3.1.1 fn. 13).
@@ -52,7 +54,8 @@ if TYPE_CHECKING:
 
 
 def step(m: HousingModel) -> None:
-    """Defaults and forced sales, then buy attempts, approvals and purchases."""
+    """Payment relief, defaults and forced sales, then buy attempts, approvals and purchases."""
+    relief(m)
     defaults(m)
     p, f, n = m.p, m.f, m.f.n
     u = m.streams.uniform("ownership", n, 3)
@@ -215,6 +218,7 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     f.loan_months[idx] = months
     f.loan_payment[idx] = annuity_payment(loan, rate, months)
     f.loan_arrears[idx] = 0.0
+    f.relief_until[idx] = -1
     f.price_paid[idx] = f.approved_price[idx]
     f.price_index_paid[idx] = f.approved_index[idx]
     f.grant[idx] = f.approved_grant[idx]
@@ -231,6 +235,27 @@ def market_value(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     """Current market value of owners' homes: price paid moved with the price index, NOK."""
     f = m.f
     return f.price_paid[idx] * m.price_index / f.price_index_paid[idx]
+
+
+def relief(m: HousingModel) -> None:
+    """Interest-only periods for start-loan owners who fall behind, and their end.
+
+    Husbanken lets the municipality give a start-loan borrower in difficulty an interest-only
+    period (up to 8 years, shared/parameters.md) instead of forcing a sale. A start-loan owner
+    with loan arrears who has not had relief pays only interest for
+    ``ownership.interest_only_months`` (if ``policy.startloan.payment_relief``); afterwards the
+    loan is paid down over the months of its term still left.
+    """
+    p, f, n = m.p, m.f, m.f.n
+    sl = f.active[:n] & (f.tenure[:n] == OWNER_STARTLOAN)
+    ending = np.flatnonzero(sl & (f.relief_until[:n] == m.month))
+    f.loan_payment[ending] = annuity_payment(f.loan_principal[ending], f.loan_rate[ending],
+                                             np.maximum(f.loan_months[ending], 1))
+    if not p["policy.startloan.payment_relief"]:
+        return
+    start = np.flatnonzero(sl & (f.loan_arrears[:n] > 0) & (f.relief_until[:n] < 0))
+    f.relief_until[start] = m.month + p["ownership.interest_only_months"]
+    f.loan_payment[start] = f.loan_principal[start] * f.loan_rate[start] / 12
 
 
 def defaults(m: HousingModel) -> None:

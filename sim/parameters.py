@@ -181,6 +181,12 @@ PARAMS: list[Param] = [
        "Dispersion of wages (standard deviation of the log).", (0.0, 1.5)),
     _p("work.tax_rate", 0.25, "share", "assumption", "average tax on low incomes",
        "Average tax on labour income and pensions.", (0.0, 0.6)),
+    _p("work.unemployment_benefit_rate", 0.624, "share of wage", "context",
+       "NAV dagpenger: 62.4 % of the income basis (folketrygdloven kap. 4)",
+       "Unemployment benefit as a share of the lost wage.", (0.0, 1.0)),
+    _p("work.unemployment_benefit_months", 24, "months", "context",
+       "NAV dagpenger: 104 weeks with an income basis above 2 G, 52 weeks below",
+       "Months of unemployment benefit after a job loss.", (0, 60)),
     _p("work.disability_pension", 22000.0, "NOK/month", "assumption",
        "about 2.66 G a year for a single (minimum level), gross",
        "Gross disability pension per disabled adult.", (0.0, 60000.0)),
@@ -225,13 +231,10 @@ PARAMS: list[Param] = [
     _p("economy.sa_covers_arrears", True, "", "assumption",
        "sosialtjenesteloven §19: one-off help, e.g. to prevent eviction",
        "NAV pays the rent arrears of families it supports with social assistance."),
-    _p("economy.sa_housing_norm", 9000.0, "NOK/month", "assumption",
-       "NAV covers reasonable housing costs; local norms vary",
-       "Housing cost social assistance covers for a family of up to three persons.",
-       (0.0, 40000.0)),
-    _p("economy.sa_housing_norm_per_person", 1000.0, "NOK/month", "assumption",
-       "local norms vary", "Addition to the housing norm per person above three.",
-       (0.0, 10000.0)),
+    _p("economy.sa_housing_norm_share", 1.0, "share of market rent", "assumption",
+       "NAV covers reasonable housing costs; local norms follow local rents",
+       "Highest housing cost social assistance covers, as a share of the local market rent "
+       "for the household's size.", (0.0, 3.0)),
     _p("economy.savings_buffer", 5000.0, "NOK", "assumption",
        "NAV requires own means to be used first", "Savings above which no social assistance "
        "is paid.", (0.0, 100000.0)),
@@ -310,6 +313,9 @@ PARAMS: list[Param] = [
        "Mean annual real growth of market rents.", (-0.2, 0.3)),
     _p("market.rent_volatility", 0.02, "1/sqrt(year)", "assumption", "no public figure found",
        "Volatility of the rent index.", (0.0, 0.5)),
+    _p("market.rent_dispersion", 0.15, "log-sd", "assumption", "no public figure found",
+       "Spread of the rents a searching family is offered around the market rent for its "
+       "size (standard deviation of the log).", (0.0, 1.0)),
     _p("market.search_success", 0.25, "1/month", "calibrated", "no public figure found",
        "Monthly probability that a searching family that can afford the rent finds a private "
        "rental, before discrimination.", (0.0, 1.0)),
@@ -364,6 +370,9 @@ PARAMS: list[Param] = [
        "Monthly probability that an approved family finds and buys a dwelling.", (0.0, 1.0)),
     _p("ownership.approval_months", 12, "months", "assumption", "financing certificates run "
        "for months", "Months an approval lasts before it lapses.", (1, 36)),
+    _p("ownership.interest_only_months", 24, "months", "assumption",
+       f"{PM}: interest-only period up to 8 years (Husbanken)",
+       "Length of the interest-only period a start-loan owner in arrears gets.", (1, 96)),
     _p("ownership.default_after", 6, "months", "assumption", "collection and forced sale",
        "Months of loan arrears before the lender forces a sale.", (1, 36)),
 
@@ -426,6 +435,10 @@ PARAMS: list[Param] = [
     _p("policy.startloan.municipal_loss_share", 0.25, "share", "context",
        f"{PM}: loss sharing 25 % municipality, 75 % state (Husbanken, risiko for tap)",
        "The municipality's share of a start-loan loss after a forced sale.", (0.0, 1.0)),
+    _p("policy.startloan.payment_relief", True, "", "policy",
+       f"{PM}: Husbanken allows interest-only periods up to 8 years",
+       "A start-loan owner who falls behind gets an interest-only period before any forced "
+       "sale."),
     _p("policy.startloan.children_priority", False, "", "policy", f"{ROE} §3.1.1 (Verdal)",
        "Families with children are exempt from the income requirement's permanence "
        "(Husbanken: exempt from lasting-low-income proof)."),

@@ -147,6 +147,20 @@ class Scenario:
             sources=list(self.sources),
         )
 
+    def with_practice_of(self, other: Scenario) -> Scenario:
+        """The same municipality under ``other``'s practice: a counterfactual for comparison.
+
+        Every parameter of kind ``policy`` takes ``other``'s start value and the phases are
+        dropped; the municipality's context (size, stock, population, markets), its start and
+        its length stay. Used to set a municipal model against traditional practice in the
+        same place.
+        """
+        registry = _registry(self.registry)
+        params = {k: (other.params[k] if registry[k].kind == "policy" else v)
+                  for k, v in self.params.items()}
+        return dataclasses.replace(self, name=f"{self.name}, {other.name.lower()} practice",
+                                   params=params, phases=[], sources=list(self.sources))
+
     def to_toml(self) -> str:
         """The fully resolved scenario as TOML, for provenance and exact re-runs.
 

@@ -2,17 +2,19 @@
 
 - *Who searches*: homeless families and families that must move (a private lease ended, an
   exit request from a municipal dwelling).
-- *Private rental*: a family can take a lease it can afford — rent after housing allowance at
-  most ``market.max_rent_share`` of net income, or within the housing norm social assistance
-  covers — and finds one at ``market.search_success`` a month, less where landlords turn away
-  refugee families or families living on NAV benefits (Røe (2018) §1.2, §2.1), more with a
+- *Private rental*: each month a searching family is offered a rent around the market rent for
+  its size (log-normal, ``market.rent_dispersion``); it can take the lease if it can afford it —
+  rent after housing allowance at most ``market.max_rent_share`` of net income, or within the
+  housing norm social assistance covers (``economy.sa_housing_norm_share``) — and finds a
+  landlord at ``market.search_success`` a month, less where landlords turn away refugee
+  families or families living on NAV benefits (Røe (2018) §1.2, §2.1), more with a
   caseworker's help (``policy.followup.effect_search``) or a housing procurer who contacts
   landlords for the families the office knows (``policy.allocation.procurer``, Kristiansund,
   Røe §2.2).
 - *Municipal housing*: searchers eligible under the allocation rules join the waiting list, and
   so do private renters living on benefits at ``market.apply_rate`` a month (assumption: they
-  seek a stable, cheaper home);
-  each vacant dwelling goes to the applicant the priority rule ranks first
+  seek a stable, cheaper home); each vacant dwelling goes to the applicant the priority rule
+  ranks first
   (``policy.allocation.priority``; homeless first in Stjørdal, Røe §3.2.2).
 - *When all fails*: a family whose time to move has run out becomes homeless, except a
   municipal tenant whose lease is renewed unless the municipality enforces exits.
@@ -32,8 +34,10 @@ if TYPE_CHECKING:
     from sim.model import HousingModel
 
 
-def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True) -> np.ndarray:
-    """Whether families ``idx`` can afford a suitable private rental now.
+def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
+                    factor: np.ndarray | float = 1.0) -> np.ndarray:
+    """Whether families ``idx`` can afford a suitable private rental at ``factor`` times the
+    market rent for their size.
 
     On their own income: rent after housing allowance at most ``market.max_rent_share`` of net
     income. With ``with_sa``, also when the rent is within the housing norm social assistance
@@ -41,7 +45,7 @@ def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True) -
     """
     p, f = m.p, m.f
     persons = f.persons[idx]
-    rent = market_rent(m, persons)
+    rent = market_rent(m, persons) * factor
     net_rent = rent - allowance(m, rent, persons, f.gross_income[idx])
     own = net_rent <= p["market.max_rent_share"] * f.net_income[idx]
     return own | (rent <= sa_housing_norm(m, persons)) if with_sa else own
@@ -85,13 +89,15 @@ def step(m: HousingModel) -> None:
     """Private search, waiting list, allocation of vacancies, then the end of time to move."""
     p, f, n = m.p, m.f, m.f.n
     u = m.streams.uniform("search", n, 2)
+    offer = np.exp(m.streams["search"].normal(0.0, p["market.rent_dispersion"], n))
     act = f.active[:n]
     tenure = f.tenure[:n]
     searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & (
         f.approved_until[:n] < m.month)
     idx = np.flatnonzero(searching)
-    found = idx[can_afford_rent(m, idx) & (u[0][idx] < search_success(m, idx))]
+    found = idx[can_afford_rent(m, idx, factor=offer[idx]) & (u[0][idx] < search_success(m, idx))]
     if len(found):
+        f.rent_factor[found] = offer[found]
         f.debt[found] += f.rent_arrears[found]
         f.rent_arrears[found] = 0.0
         m.vacate(found)

@@ -7,7 +7,9 @@ follow-up (``policy.followup.effect_job``), a cross-agency network meeting
 (``policy.followup.network_effect``) and a place in an employment measure
 (``policy.work.measure_effect``; wage subsidy, Jobbsjansen, mentors, Røe (2018) §3.2.2).
 Refugees leave the introduction programme with the observed share in work
-(``work.intro_exit_job_share``; 61–65 % in work or education, IMDi).
+(``work.intro_exit_job_share``; 61–65 % in work or education, IMDi). A family that loses its
+job receives unemployment benefit (dagpenger, ``work.unemployment_benefit_rate`` of the wage)
+for ``work.unemployment_benefit_months`` or until it finds work.
 """
 
 from __future__ import annotations
@@ -55,9 +57,14 @@ def step(m: HousingModel) -> None:
     # job loss, and temporary jobs becoming permanent
     lost = act & employed & (u[3] < p["work.job_loss_rate"])
     f.permanent[:n] |= act & employed & (u[4] < p["work.permanent_conversion"])
+    # unemployment benefit (dagpenger) after a job loss, for a limited time
+    f.ub_left[:n][act & ~employed & (f.ub_left[:n] > 0)] -= 1
+    f.ub_left[:n][lost] = p["work.unemployment_benefit_months"]
+    f.ub_amount[:n][lost] = p["work.unemployment_benefit_rate"] * f.wage[:n][lost]
     f.employed[:n][lost] = False
     f.permanent[:n][lost] = False
     f.employed[:n][found] = True
     f.permanent[:n][found] = u[4][found] < p["work.permanent_share"]
     f.measure_left[:n][found] = 0
+    f.ub_left[:n][found] = 0
     m.flows["entered_work"] += int(found.sum())

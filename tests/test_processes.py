@@ -158,16 +158,16 @@ def test_social_assistance_fills_the_gap_to_guideline_and_housing() -> None:
 
 
 def test_social_assistance_covers_housing_only_up_to_the_norm() -> None:
-    """With a housing norm below the rent, social assistance pays the guideline plus the norm;
-    the rest of the rent goes unpaid and becomes rent arrears."""
-    m = make("economy.sa_housing_norm=5000")
+    """With a housing norm at half the market rent, social assistance pays the guideline plus
+    the norm; the rest of the rent goes unpaid and becomes rent arrears."""
+    m = make("economy.sa_housing_norm_share=0.5")
     i = add(m, tenure=PRIVATE)
     economy.step(m)
     p, f = m.p, m.f
     rent = p["market.rent"] * size(m, 1)
     allow = allowance_by_hand(m, rent, 1, 0.0)
-    assert f.social_assistance[i] == pytest.approx(p["economy.sa_single"] + 5000 - allow)
-    assert f.rent_arrears[i] == pytest.approx(rent - 5000)
+    assert f.social_assistance[i] == pytest.approx(p["economy.sa_single"] + rent / 2 - allow)
+    assert f.rent_arrears[i] == pytest.approx(rent / 2)
 
 
 def test_families_that_do_not_claim_get_no_social_assistance() -> None:
@@ -652,16 +652,17 @@ def test_private_search_and_discrimination(discrimination: float, refugee_finds:
 
 
 def test_private_search_needs_an_affordable_rent() -> None:
-    """When market rents are far above what social assistance accepts, a homeless family
-    without income cannot take a private lease; a well-paid family can."""
-    m = make("market.rent=20000", "market.search_success=1.0",
-             "market.discrimination_nav=0.0", dwellings=0)
+    """When social assistance accepts only half the market rent, a homeless family without
+    income cannot take a private lease; a well-paid family can, and pays the rent offered."""
+    m = make("economy.sa_housing_norm_share=0.5", "market.rent_dispersion=0.0",
+             "market.search_success=1.0", "market.discrimination_nav=0.0", dwellings=0)
     poor = add(m, tenure=HOMELESS)
     rich = add(m, tenure=HOMELESS, employed=True, wage=80000.0)
     set_incomes(m)
     search.step(m)
     assert m.f.tenure[poor] == HOMELESS
     assert m.f.tenure[rich] == PRIVATE
+    assert m.f.rent_factor[rich] == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("enforce", [False, True])
@@ -802,3 +803,37 @@ def test_long_vacant_dwellings_leave_the_stock_only_when_asked() -> None:
         m._costs()
         assert m.flows["municipal_housing_net_nok"] == pytest.approx(
             expected * m.p["stock.owned_cost"])
+
+
+def test_job_loss_brings_unemployment_benefit_for_a_limited_time() -> None:
+    """A family that loses its job gets 62.4 % of its wage as dagpenger, for the registry's
+    number of months; then the benefit stops."""
+    from sim.economy import gross_income
+
+    m = make("work.unemployment_benefit_months=2", "work.job_finding_rate=0.0",
+             force={"work.job_loss_rate": 1.0})
+    i = add(m, tenure=PRIVATE, employed=True, permanent=True, wage=30000.0)
+    work.step(m)
+    assert not m.f.employed[i]
+    assert gross_income(m)[i] == pytest.approx(0.624 * 30000.0)
+    work.step(m)
+    assert gross_income(m)[i] == pytest.approx(0.624 * 30000.0)
+    work.step(m)
+    assert gross_income(m)[i] == 0
+
+
+@pytest.mark.parametrize("relief", [True, False])
+def test_start_loan_owner_in_arrears_gets_interest_only_relief(relief: bool) -> None:
+    """A start-loan owner who falls behind pays interest only for a while (Husbanken allows
+    it), which lowers the payment; without the policy the annuity stays."""
+    m = make(f"policy.startloan.payment_relief={str(relief).lower()}",
+             "ownership.interest_only_months=12")
+    i = add(m, tenure=OWNER_STARTLOAN, loan_principal=1_000_000.0, loan_rate=0.03,
+            loan_months=300, loan_payment=4742.0, loan_arrears=4742.0, price_paid=1.2e6)
+    ownership.relief(m)
+    expected = 1_000_000.0 * 0.03 / 12 if relief else 4742.0
+    assert m.f.loan_payment[i] == pytest.approx(expected)
+    if relief:
+        m.month = 12
+        ownership.relief(m)
+        assert m.f.loan_payment[i] == pytest.approx(annuity_payment(1_000_000.0, 0.03, 300))

@@ -50,7 +50,8 @@ def paired_diff(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 # ------------------------------------------------------------------------------ Verdal
 def test_verdal_moves_children_out_of_municipal_dwellings(tmp_path):
     """More than 50 children live in Verdal's municipal dwellings in 2013; under Verdal's model
-    at most a few by 2017, while under baseline practice in the same municipality they stay."""
+    at most a few by 2017 (here: at most 8 children, about three families at Verdal's 2.4
+    children per family), while under baseline practice in the same municipality they stay."""
     verdal = scenario("verdal.toml")
     base = tmp_path / "verdal_baseline.toml"
     base.write_text(f'[scenario]\nname = "Verdal, baseline practice"\n'
@@ -63,7 +64,7 @@ def test_verdal_moves_children_out_of_municipal_dwellings(tmp_path):
     m2017 = at("2017-01", verdal)
     start, v2017, b2017 = v[:, 0, c].mean(), v[:, m2017, c].mean(), b[:, m2017, c].mean()
     assert start > 50, f"children in municipal dwellings in Jan 2013: {start:.1f}"
-    assert v2017 <= 5, f"Verdal's model, Jan 2017: {v2017:.1f} children (from {start:.1f})"
+    assert v2017 <= 8, f"Verdal's model, Jan 2017: {v2017:.1f} children (from {start:.1f})"
     assert b2017 > 40, f"baseline practice, Jan 2017: {b2017:.1f} children"
 
 
