@@ -30,15 +30,18 @@ def step(m: HousingModel) -> None:
     ages = f.child_age[:n]
     # ageing; children who come of age leave the family
     f.head_age[:n] += 1 / 12
-    has = ages >= 0
-    ages[has] += 1 / 12
-    ages[ages >= p["demography.adult_age"]] = -1.0
+    np.add(ages, 1 / 12, out=ages, where=ages >= 0)
+    grown = ages >= p["demography.adult_age"]
+    np.putmask(ages, grown, -1.0)
+    f.kids[:n] -= grown.sum(axis=1, dtype=np.int8)
     # births to families whose head is under 45
     birth = act & (f.head_age[:n] < 45) & (u[0] < monthly(p["demography.birth_rate"]))
-    free = ages < 0
-    slot = np.argmax(free, axis=1)
-    birth &= free.any(axis=1)
-    ages[np.flatnonzero(birth), slot[birth]] = 0.0
+    born = np.flatnonzero(birth)
+    free = ages[born] < 0
+    has_slot = free.any(axis=1)
+    born = born[has_slot]
+    ages[born, np.argmax(free[has_slot], axis=1)] = 0.0
+    f.kids[born] += 1
     # separation and re-partnering (the leaving adult is not followed: assumption)
     couple = f.adults[:n] == 2
     split = act & couple & (u[1] < monthly(p["demography.separation_rate"]))

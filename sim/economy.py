@@ -63,8 +63,15 @@ def net_income(m: HousingModel, gross: np.ndarray) -> np.ndarray:
 
 
 def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(NAV guideline, SIFO budget, actual spending) per family, NOK/month, excl. housing."""
+    """(NAV guideline, SIFO budget, actual spending) per family, NOK/month, excl. housing.
+
+    Computed once a month (households and plans do not change between the economy and the
+    start-loan desk) and kept on the model for the month.
+    """
     p, f, n = m.p, m.f, m.f.n
+    cached = m.month_cache.get("living_costs")
+    if cached is not None and len(cached[0]) == n:
+        return cached
     adults, kids = f.adults[:n], f.n_children
     guide = sa_guideline(adults, f.child_age[:n], p["economy.sa_single"], p["economy.sa_couple"],
                          p["economy.sa_child_0_5"], p["economy.sa_child_6_10"],
@@ -73,7 +80,9 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sifo = sifo_budget(adults, kids, p["economy.sifo_reference"], 1 + w2 + 2 * wc, w2, wc)
     pos = f.spending_pos[:n] * np.where(f.plan[:n], p["policy.followup.effect_plan"], 1.0)
     actual = guide + pos * np.maximum(sifo - guide, 0.0)
-    return np.asarray(guide), np.asarray(sifo), np.asarray(actual)
+    out = np.asarray(guide), np.asarray(sifo), np.asarray(actual)
+    m.month_cache["living_costs"] = out
+    return out
 
 
 def allowance(m: HousingModel, cost: np.ndarray, persons: np.ndarray, gross: np.ndarray
@@ -107,8 +116,9 @@ def step(m: HousingModel) -> None:
 
     gross = np.where(act, gross_income(m), 0.0)
     net = np.where(act, net_income(m, gross), 0.0)
-    housing = np.where(housed, m.housing_payment(np.arange(n)), 0.0)
+    housing = np.where(housed, m.housing_payment(slice(0, n)), 0.0)
     allow = np.where(housed, allowance(m, housing, persons, gross), 0.0)
+    m.month_cache.pop("living_costs", None)  # households may have changed since last month
     guide, _, actual = living_costs(m)
 
     # social assistance: guideline + accepted housing cost, when own means are spent

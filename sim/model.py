@@ -74,6 +74,7 @@ class HousingModel(mesa.Model):
         self.flows: dict[str, float] = dict.fromkeys(FLOW_NAMES, 0.0)
         self.flows["arrears_settled_nok"] = 0.0
         self.rent_collected = [0.0, 0.0]
+        self.month_cache: dict[str, Any] = {}
         self.history = np.zeros((self.months, len(NAMES)))
         self.stock = Dwellings(self.p["stock.municipal_dwellings"],
                                self.p["stock.sublet_dwellings"])
@@ -143,6 +144,7 @@ class HousingModel(mesa.Model):
 
     # ------------------------------------------------------------------ month bookkeeping
     def _begin_month(self) -> None:
+        self.month_cache = {}
         for k in self.flows:
             self.flows[k] = 0.0
         self.rent_collected = [0.0, 0.0]
@@ -242,8 +244,9 @@ class HousingModel(mesa.Model):
         review_in = p["policy.rotation.review_months"] if first else 12
         f.review_due[idx] = self.month + review_in if p["policy.rotation.review"] else -1
 
-    def housing_payment(self, idx: np.ndarray) -> np.ndarray:
-        """Monthly housing payment due from families ``idx`` in their tenure, NOK/month."""
+    def housing_payment(self, idx: np.ndarray | slice) -> np.ndarray:
+        """Monthly housing payment due from families ``idx`` (indices or a slice) in their
+        tenure, NOK/month."""
         p, f = self.p, self.f
         t = f.tenure[idx]
         persons = f.persons[idx]

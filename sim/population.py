@@ -65,6 +65,7 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
     ages = rng.uniform(0, 17.9, (k, MAX_CHILDREN))
     ages[np.arange(MAX_CHILDREN)[None, :] >= n_kids[:, None]] = -1.0
     f.child_age[s] = ages
+    f.recount_children(s)
     f.head_age[s] = np.clip(np.where(has_children, 28 + ages.max(axis=1).clip(0) * 0.9
                                      + rng.normal(0, 4, k), rng.normal(38, 12, k)), 18, 80)
     f.refugee[s] = refugee

@@ -210,6 +210,8 @@ def check_month(m: HousingModel) -> None:
     assert np.isin(f.adults[idx], (1, 2)).all(), where
     ages = f.child_age[idx]
     assert ((ages == -1) | ((ages >= 0) & (ages < p["demography.adult_age"]))).all(), where
+    assert np.array_equal(f.kids[idx], (ages >= 0).sum(axis=1)), (
+        f"{where}: the children count drifted from the children's ages")
 
     # the waiting list holds active, eligible families not already in municipal housing
     waiting = idx[f.waiting_since[idx] >= 0]

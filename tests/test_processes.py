@@ -62,6 +62,7 @@ def add(m: HousingModel, k: int = 1, *, children: tuple[float, ...] = (), **colu
         getattr(m.f, name)[idx] = value
     for j, age in enumerate(children):
         m.f.child_age[idx, j] = age
+    m.f.recount_children(idx)
     return idx
 
 
