@@ -35,6 +35,9 @@ from numpy.typing import ArrayLike, NDArray
 
 #: Months per year, for converting annual rates and amounts to monthly ones.
 MONTHS_PER_YEAR = 12
+#: Monthly rates below this are treated as zero: ``(1 + r) ** -n`` rounds to 1 and the formula
+#: would divide by zero (found by the property-based tests).
+_TINY_RATE = 1e-12
 
 FloatOut = np.floating | NDArray[np.floating]
 BoolOut = np.bool_ | NDArray[np.bool_]
@@ -72,7 +75,7 @@ def annuity_payment(principal: ArrayLike, annual_rate: ArrayLike, months: ArrayL
     )
     r = rate / MONTHS_PER_YEAR
     due_now = n <= 0
-    zero_rate = r == 0
+    zero_rate = np.abs(r) < _TINY_RATE  # (1 + r) rounds to 1: use the zero-rate limit
     safe_n = np.where(due_now, 1.0, n)
     safe_r = np.where(zero_rate, 1.0, r)
     with np.errstate(all="ignore"):
@@ -107,7 +110,7 @@ def annuity_principal(payment: ArrayLike, annual_rate: ArrayLike, months: ArrayL
     )
     r = rate / MONTHS_PER_YEAR
     due_now = n <= 0
-    zero_rate = r == 0
+    zero_rate = np.abs(r) < _TINY_RATE  # (1 + r) rounds to 1: use the zero-rate limit
     safe_n = np.where(due_now, 1.0, n)
     safe_r = np.where(zero_rate, 1.0, r)
     with np.errstate(all="ignore"):

@@ -62,7 +62,7 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
     mean_extra = (p["population.mean_children"] - 1
                   + refugee * p["population.refugee_extra_children"])
     n_kids = np.where(has_children, 1 + rng.poisson(mean_extra), 0).clip(0, MAX_CHILDREN)
-    ages = rng.uniform(0, 17.9, (k, MAX_CHILDREN))
+    ages = rng.uniform(0, p["demography.adult_age"] - 0.1, (k, MAX_CHILDREN))
     ages[np.arange(MAX_CHILDREN)[None, :] >= n_kids[:, None]] = -1.0
     f.child_age[s] = ages
     f.recount_children(s)

@@ -353,3 +353,12 @@ def test_loss_vectorised() -> None:
     municipal, state = share_loss(loss, 0.5)
     np.testing.assert_allclose(municipal, [125_000.0, 0.0])
     np.testing.assert_allclose(state, [125_000.0, 0.0])
+
+
+def test_tiny_rates_behave_like_zero() -> None:
+    """A rate so small that (1 + r) rounds to 1 gives the zero-rate payment, not infinity
+    (a case found by the property-based tests)."""
+    from sim.finance import annuity_payment, annuity_principal
+
+    assert annuity_payment(120_000.0, 1e-287, 60) == pytest.approx(2_000.0)
+    assert annuity_principal(2_000.0, 1e-287, 60) == pytest.approx(120_000.0)

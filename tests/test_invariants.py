@@ -184,7 +184,8 @@ def check_month(m: HousingModel) -> None:
                  "startloan_lent_nok"):
         assert ind[name] >= 0, f"{where}: {name}={ind[name]}"
     assert ind["startloan_losses_municipal_nok"] == pytest.approx(
-        0.25 * ind["startloan_losses_nok"], rel=1e-9, abs=1e-6), where
+        p["policy.startloan.municipal_loss_share"] * ind["startloan_losses_nok"], rel=1e-9,
+        abs=1e-6), where
     assert ind["social_assistance_nok"] >= f.social_assistance[idx].sum() - 1e-6, where
     expected_temp = (ind["homeless"] * p["economy.temporary_share"]
                      * p["economy.temporary_cost"])
