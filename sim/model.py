@@ -54,6 +54,9 @@ class HousingModel(mesa.Model):
 
     def __init__(self, scenario: Any, rng: int | np.random.SeedSequence | None = None, *,
                  populate: bool = True):
+        from sim.resources import check
+
+        check(scenario)  # refuse up front, with an estimate, what would not fit in memory
         seed = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
         mesa_seed, stream_seed = seed.spawn(2)
         super().__init__(rng=np.random.default_rng(mesa_seed))

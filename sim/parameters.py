@@ -29,7 +29,7 @@ PARAMS: list[Param] = [
     # ------------------------------------------------------------------ municipality and stock
     _p("municipality.inhabitants", 15000, "persons", "context", f"{ROE} §4 (Verdal 15,000)",
        "Inhabitants of the municipality; scales the initial population, inflows and the "
-       "start-loan budget.", (500, 6_000_000)),
+       "start-loan budget.", (500, 10_000_000_000)),
     _p("stock.municipal_dwellings", 120, "dwellings", "context", f"{ROE} §4 (Verdal about 120)",
        "Municipal rental dwellings owned by the municipality at the start.", (0, 300_000)),
     _p("stock.sublet_dwellings", 0, "dwellings", "context", f"{ROE} §4",
@@ -59,8 +59,9 @@ PARAMS: list[Param] = [
     _p("population.initial_families", 0, "families", "assumption",
        "0 derives it from inhabitants (see population.disadvantaged_share)",
        "Families at the start outside municipal housing; 0 means inhabitants x "
-       "disadvantaged_share / persons per family. Municipal tenants are added on top.",
-       (0, 5_000_000)),
+       "disadvantaged_share / persons per family. Municipal tenants are added on top. "
+       "(No upper limit but memory, which is checked before a run.)",
+       (0, 10_000_000_000)),
     _p("population.disadvantaged_share", 0.025, "share of inhabitants", "context",
        f"{PM}: 122,077 disadvantaged persons, 2.5 % of the population (SSB, 2011 data)",
        "Share of inhabitants disadvantaged in the housing market.", (0.0, 0.2)),
