@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(commands)
     _add_compare(commands)
     _add_check(commands)
+    _add_sensitivity(commands)
+    _add_bench(commands)
+    _add_report(commands)
+    _add_dashboard(commands)
+    _add_calibrate(commands)
     return parser
 
 
@@ -145,6 +150,33 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_check)
 
 
+def _add_bench(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "bench", help="measure the engine's speed and memory by size",
+        description="Run the model at each size, each in a fresh process, and report the "
+                    "median wall time of K runs, family-months per second and peak resident "
+                    "memory. A size of N families scales the scenario: "
+                    "population.initial_families=N, municipality.inhabitants=30N, "
+                    "stock.municipal_dwellings=0.24N, policy.followup.workers=N/500 "
+                    "(docs/performance.md).",
+    )
+    p.add_argument("--families", type=int, nargs="+", default=[500], metavar="N",
+                   help="one or more sizes, families at the start outside municipal housing "
+                        "(default: 500)")
+    p.add_argument("--years", type=int, default=10, metavar="Y",
+                   help="run length in years (default: 10)")
+    p.add_argument("--repeat", type=int, default=3, metavar="K",
+                   help="runs per size; the median is reported (default: 3)")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    p.add_argument("--scenario", metavar="S.toml",
+                   help="the scenario to scale (default: scenarios/baseline.toml)")
+    _add_set(p)
+    p.add_argument("--json", metavar="FILE",
+                   help="also write the results as JSON: an object for one size, a list for "
+                        "several")
+    p.set_defaults(func=_cmd_bench)
+
+
 def _at_least(value: int, low: int, option: str, what: str) -> int:
     if value < low:
         raise InputError(f"expected {what}, got {value}", file=option)
@@ -186,8 +218,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from sim.outputs import prepare_out_dir, provenance, write_run
     from sim.progress import progress
+    from sim.resources import check
     from sim.runner import run_scenario
 
+    check(scenario, runs_at_once=min(args.workers, args.replications), where=args.scenario)
     out = prepare_out_dir(args.out, force=args.force or args.resume)  # fail before running
     store = _store(out / "runs", scenario, args.seed, args.resume)
     with progress(args.replications, scenario.name, args.quiet) as update:
@@ -281,6 +315,204 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         text += "; no phases."
     print(text)
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """``boligsim bench``: time the engine at one or more sizes (see :mod:`sim.bench`)."""
+    from sim import bench
+
+    bench.check_arguments(args.families, args.years, args.repeat)
+    _at_least(args.seed, 0, "--seed", "an integer >= 0")
+    scenario = Path(args.scenario) if args.scenario else bench.DEFAULT_SCENARIO
+    json_path = Path(args.json) if args.json else None
+    if json_path is not None and not json_path.parent.is_dir():
+        raise InputError(f"directory {json_path.parent} does not exist", file="--json")
+    for n in dict.fromkeys(args.families):  # every size's scenario is valid before any run
+        bench.bench_scenario(n, args.years, scenario, args.overrides)
+    print(bench.table_header(), flush=True)
+    results = []
+    for n in args.families:
+        r = bench.measure(n, args.years, repeat=args.repeat, seed=args.seed,
+                          scenario=scenario, overrides=args.overrides)
+        results.append(r)
+        print(bench.table_row(r), flush=True)
+    print(f"seconds: median wall time of {args.repeat} run(s), building the model included; "
+          "CPU s: their CPU time (lower when other processes compete for the CPU); each size "
+          "in a fresh process")
+    if json_path is not None:
+        from sim.outputs import atomic_write_text
+
+        data = results[0] if len(results) == 1 else results
+        atomic_write_text(json_path, json.dumps(data, indent=2) + "\n")
+    return 0
+
+
+def _add_sensitivity(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "sensitivity", help="global sensitivity analysis of an experiment file (SALib)",
+        description="Sample the experiment's parameters with SALib (morris, sobol or fast), "
+                    "run the model at every point and write DIR/indices.csv, noise.csv, "
+                    "convergence.csv, samples.csv and figures (docs/sensitivity.md).",
+    )
+    p.add_argument("experiment", metavar="EXPERIMENT.toml", help="the experiment file")
+    _add_execution(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.set_defaults(func=_cmd_sensitivity)
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    """``boligsim sensitivity``: see :func:`sim.sensitivity.command`."""
+    from sim.sensitivity import command
+
+    return command(args.experiment, args.out, workers=args.workers, scheduler=args.scheduler,
+                   quiet=args.quiet, force=args.force, resume=args.resume)
+
+
+def _add_report(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "report", help="write a report for presenting outcomes (PDF or HTML)",
+        description="Run the scenarios with the same seeds (the first is the reference) and "
+                    "write a report: headline numbers with 95 %% intervals and paired "
+                    "differences, figures, family stories and a page on assumptions. "
+                    "FILE.pdf gives a PDF, FILE.html one self-contained HTML file.",
+    )
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml",
+                   help="scenario files; the first is the reference")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb",
+                   help="language: nb (Norwegian bokmål, the default) or en (English)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.html", help="the report")
+    p.add_argument("--years", type=int, metavar="N",
+                   help="run length in years (default: each scenario's)")
+    p.add_argument("--replications", type=int, default=20, metavar="R",
+                   help="replications per scenario (default: 20)")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    _add_set(p)
+    p.add_argument("--workers", type=int, default=1, metavar="W",
+                   help="local processes to run in (default: 1); results do not depend on it")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_report, force=False, resume=False, scheduler=None)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """``boligsim report``: paired runs of the scenarios, written up as PDF or HTML."""
+    from sim.scenario import load_scenario
+
+    _check_common(args)
+    from sim.report import output_format
+
+    try:
+        kind = output_format(args.out)
+    except ValueError as exc:
+        raise InputError(str(exc), file="--out") from None
+    folder = Path(args.out).resolve().parent
+    if not folder.is_dir():
+        raise InputError("the folder to write the report in does not exist", file=str(folder))
+    scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
+                 for p in args.scenarios]
+
+    from sim.compare import unique_names
+    from sim.ensemble import open_executor
+    from sim.outputs import provenance
+    from sim.progress import progress
+    from sim.report import build_report
+    from sim.runner import run_scenario
+
+    names = unique_names([s.name for s in scenarios])
+    results = []
+    with open_executor(args.workers, None) as (ex, executor), \
+            progress(args.replications * len(scenarios), "report", args.quiet) as update:
+        for sc, name in zip(scenarios, names, strict=True):
+            res = run_scenario(sc, replications=args.replications, seed=args.seed, pool=ex,
+                               progress=update)
+            res.executor = executor
+            res.scenario = dataclasses.replace(sc, name=name)
+            results.append(res)
+    prov = provenance(scenarios[0], args.seed, results[0].executor)
+    report = build_report(results, args.lang, prov)
+    try:
+        report.write(args.out)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=args.out) from None
+    print(f"wrote the {kind.upper()} report ({args.lang}) of {len(results)} scenario(s), "
+          f"{args.replications} paired replication(s) each, to {args.out}")
+    return 0
+
+
+def _add_dashboard(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "dashboard", help="serve the interactive dashboard on 127.0.0.1",
+        description="Serve an interactive page: sliders and switches for the policy levers, "
+                    "play and step, and live plots of the key indicators beside the scenario "
+                    "as loaded (the reference), run with the same seed. Listens on 127.0.0.1 "
+                    "unless --host says otherwise; stop it with Ctrl-C.",
+    )
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO.toml",
+                   help="the scenario to start from (default: the registry defaults)")
+    p.add_argument("--port", type=int, default=8765, metavar="P", help="port (default: 8765)")
+    p.add_argument("--host", default="127.0.0.1", metavar="HOST",
+                   help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    p.add_argument("--years", type=int, metavar="N",
+                   help="run length in years (default: the scenario's)")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb",
+                   help="language of the page: nb (default) or en")
+    _add_set(p)
+    p.set_defaults(func=_cmd_dashboard)
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    """``boligsim dashboard``: check the arguments, then serve until interrupted."""
+    from sim.scenario import MAX_YEARS
+
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"expected a port from 1 to 65535, got {args.port}", file="--port")
+    _at_least(args.seed, 0, "--seed", "an integer >= 0")
+    if args.years is not None and not 1 <= args.years <= MAX_YEARS:
+        raise InputError(f"expected an integer from 1 to {MAX_YEARS} (years), got {args.years}",
+                         file="--years")
+    from sim.dashboard import load_start_scenario, serve
+
+    load_start_scenario(args.scenario, overrides=args.overrides, years=args.years)  # check
+    path = None if args.scenario is None else str(Path(args.scenario).resolve())
+    return serve(path, host=args.host, port=args.port, seed=args.seed, lang=args.lang,
+                 overrides=args.overrides, years=args.years)
+
+
+def _add_calibrate(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "calibrate", help="fit calibrated parameters to observed facts",
+        description="Fit the set-up's free parameters (kind 'calibrated') to its targets by "
+                    "the method of simulated moments (differential evolution), estimate their "
+                    "uncertainty by ABC, and write DIR/fit.json, DIR/calibrated.toml (a "
+                    "fragment scenarios can extend) and figures. Every evaluated point is "
+                    "stored in DIR/runs, so --resume continues without redoing them.",
+    )
+    p.add_argument("setup", metavar="CALIBRATION.toml",
+                   help="the calibration set-up, e.g. calibration/main.toml")
+    _add_execution(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.set_defaults(func=_cmd_calibrate)
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    """``boligsim calibrate``: fit, uncertainty, fit.json, calibrated.toml and figures."""
+    _at_least(args.workers, 1, "--workers", "an integer >= 1")
+    if args.force and args.resume:
+        raise InputError("use either --force (start afresh) or --resume (continue), not both",
+                         file="--resume")
+    from sim.calibration import OUTPUT_FILES, load_setup, run_calibration
+    from sim.outputs import prepare_out_dir
+
+    setup = load_setup(args.setup)
+    out = prepare_out_dir(args.out, force=args.force or args.resume, files=OUTPUT_FILES)
+    result = run_calibration(setup, out, workers=args.workers, scheduler=args.scheduler,
+                             quiet=args.quiet, resume=args.resume)
+    fit = result.fit
+    print(f"calibrated {len(setup.free)} parameter(s) to {len(setup.fit)} target(s): loss "
+          f"{fit['loss']:.4g} (defaults {fit['loss_at_defaults']:.4g}); within tolerance "
+          f"{fit['targets_within_tolerance']}; {fit['timings']['total_s']:.0f} s; wrote "
+          f"{', '.join(result.paths)} to {args.out}")
     return 0
 
 

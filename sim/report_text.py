@@ -1,0 +1,486 @@
+"""Words and number formats of the report and the dashboard, in bokmål (``nb``) and English.
+
+Everything a reader sees goes through here: :func:`fmt` formats numbers the Norwegian way in
+``nb`` (a space between thousands, a comma as decimal mark: ``12 345,6``) and the English way in
+``en`` (``12,345.6``); :func:`tick_formatter` makes matplotlib axes follow the same rule; and
+:data:`TEXT` holds every sentence template, keyed by language. The thousands space is U+00A0, a
+no-break space, so that a number never breaks across two lines.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+#: Languages the report is written in.
+LANGS = ("nb", "en")
+#: The thousands separator in ``nb``: a no-break space.
+NBSP = "\u00a0"
+#: The minus sign used in displayed numbers (U+2212, as matplotlib draws it).
+MINUS = "\u2212"
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a supported language, else raise ValueError."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
+
+
+def fmt(x: float, lang: str, decimals: int = 0) -> str:
+    """Format a number for reading.
+
+    Args:
+        x: the number.
+        lang: ``nb`` (``1 234 567,8``; the space is U+00A0) or ``en`` (``1,234,567.8``).
+        decimals: digits after the decimal mark.
+
+    Returns:
+        The formatted number; negative numbers get a true minus sign (U+2212), and a value that
+        rounds to zero is written without a sign. NaN is ``–``.
+    """
+    check_lang(lang)
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    text = f"{abs(float(x)):,.{decimals}f}"
+    if lang == "nb":
+        text = text.replace(",", NBSP).replace(".", ",")
+    negative = float(x) < 0 and any(c not in "0,.\u00a0" for c in text)
+    return (MINUS if negative else "") + text
+
+
+def auto_decimals(*values: float) -> int:
+    """Decimals to show for headline numbers: none from 10 upwards, one below.
+
+    Counts of families are whole numbers in each run; their means over replications are shown
+    as whole numbers unless they are small, where one decimal says more.
+    """
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    return 0 if not finite or max(finite) >= 10 else 1
+
+
+def fmt_auto(x: float, lang: str, *others: float) -> str:
+    """:func:`fmt` with :func:`auto_decimals` chosen from ``x`` and ``others``."""
+    return fmt(x, lang, auto_decimals(x, *others))
+
+
+def fmt_millions(x: float, lang: str, *others: float) -> str:
+    """NOK as millions: one decimal, two when every value is below one million."""
+    finite = [abs(v) for v in (x, *others) if v is not None and math.isfinite(v)]
+    decimals = 2 if finite and max(finite) < 1e6 else 1
+    return fmt(x / 1e6, lang, decimals)
+
+
+def tick_formatter(lang: str, scale: float = 1.0) -> Any:
+    """A matplotlib tick formatter that writes ``value * scale`` with :func:`fmt`.
+
+    Decimals follow the tick value: none for whole numbers, else as few as show it (at most 2).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    def _format(value: float, _pos: int | None = None) -> str:
+        v = value * scale
+        for d in range(3):
+            if abs(v * 10**d - round(v * 10**d)) < 1e-6:
+                return fmt(v, lang, d)
+        return fmt(v, lang, 2)
+
+    return FuncFormatter(_format)
+
+
+MONTHS = {
+    "nb": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+           "oktober", "november", "desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+
+def month_name(date: str, lang: str) -> str:
+    """``'2013-04'`` as ``april 2013`` (nb) or ``April 2013`` (en)."""
+    year, month = date.split("-")
+    return f"{MONTHS[lang][int(month) - 1]} {year}"
+
+
+def join_list(items: list[str], lang: str) -> str:
+    """``a, b og c`` (nb) or ``a, b and c`` (en)."""
+    if len(items) <= 1:
+        return "".join(items)
+    word = " og " if lang == "nb" else " and "
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
+def years_phrase(years: int, lang: str) -> str:
+    """``over 10 år`` / ``over 10 years`` / ``over 1 year``."""
+    if lang == "nb":
+        return f"over {fmt(years, lang)} år"
+    return f"over {fmt(years, lang)} year{'' if years == 1 else 's'}"
+
+
+#: Short labels of the indicators the report and the dashboard show.
+LABELS: dict[str, dict[str, str]] = {
+    "nb": {
+        "families": "Familier i alt",
+        "homeless": "Bostedsløse eller i midlertidig bolig",
+        "municipal": "Kommunal utleiebolig",
+        "sublet": "Framleie fra kommunen",
+        "private_rental": "Privat leie",
+        "owner_startloan": "Eier med startlån",
+        "owner_bank": "Eier med banklån",
+        "owners": "Familier som eier",
+        "children_municipal": "Barn i kommunal bolig",
+        "children_homeless": "Barn i bostedsløse familier",
+        "families_in_work": "Familier i arbeid",
+        "entered_work": "Familier inn i arbeid",
+        "purchases": "Familier inn i egen bolig",
+        "startloans_granted": "Startlån innvilget",
+        "startloans_granted_children": "Startlån til barnefamilier",
+        "startloan_children_share": "Andel startlån til barnefamilier",
+        "evictions": "Utkastelser (fravikelser)",
+        "forced_sales": "Tvangssalg",
+        "social_assistance_nok": "Sosialhjelp utbetalt",
+        "social_assistance_recipients": "Familier med sosialhjelp",
+        "municipal_net_cost_nok": "Kommunens nettokostnad",
+        "vacant_municipal": "Ledige kommunale boliger",
+        "waiting_list": "Familier på venteliste",
+    },
+    "en": {
+        "families": "All families",
+        "homeless": "Homeless or in temporary accommodation",
+        "municipal": "Municipal rental",
+        "sublet": "Sublet by the municipality",
+        "private_rental": "Private rental",
+        "owner_startloan": "Owner with a start loan",
+        "owner_bank": "Owner with a bank mortgage",
+        "owners": "Families who own their home",
+        "children_municipal": "Children in municipal housing",
+        "children_homeless": "Children in homeless families",
+        "families_in_work": "Families in work",
+        "entered_work": "Families into work",
+        "purchases": "Families into their own home",
+        "startloans_granted": "Start loans granted",
+        "startloans_granted_children": "Start loans to families with children",
+        "startloan_children_share": "Share of start loans to families with children",
+        "evictions": "Evictions",
+        "forced_sales": "Forced sales",
+        "social_assistance_nok": "Social assistance paid",
+        "social_assistance_recipients": "Families on social assistance",
+        "municipal_net_cost_nok": "Municipality's net cost",
+        "vacant_municipal": "Vacant municipal dwellings",
+        "waiting_list": "Families on the waiting list",
+    },
+}
+
+#: Units as axis labels.
+UNITS: dict[str, dict[str, str]] = {
+    "nb": {"families": "familier", "children": "barn", "dwellings": "boliger",
+           "mnok": "mill. kr", "mnok_year": "mill. kr per år", "nok_month": "kr per måned",
+           "nok": "kr", "share": "prosent", "cumulative": "familier, sum fra start",
+           "loans_cumulative": "lån, sum fra start"},
+    "en": {"families": "families", "children": "children", "dwellings": "dwellings",
+           "mnok": "million NOK", "mnok_year": "million NOK per year",
+           "nok_month": "NOK per month", "nok": "NOK", "share": "per cent",
+           "cumulative": "families, total since start", "loans_cumulative":
+           "loans, total since start"},
+}
+
+#: Tenures as they appear in family stories: (noun phrase, what moving there is called).
+TENURE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "nb": {
+        "homeless": ("var bostedsløs eller i midlertidig bolig", "ble bostedsløs"),
+        "municipal": ("bodde i kommunal utleiebolig", "flyttet inn i en kommunal utleiebolig"),
+        "sublet": ("bodde i en bolig kommunen framleide", "fikk en bolig kommunen framleier"),
+        "private_rental": ("bodde i privat leid bolig", "flyttet til en privat leid bolig"),
+        "owner_startloan": ("bodde i egen bolig kjøpt med startlån", "kjøpte bolig med startlån"),
+        "owner_bank": ("bodde i egen bolig kjøpt med banklån", "kjøpte bolig med banklån"),
+    },
+    "en": {
+        "homeless": ("was homeless or in temporary accommodation", "became homeless"),
+        "municipal": ("lived in a municipal rental dwelling", "moved into a municipal dwelling"),
+        "sublet": ("lived in a dwelling sublet by the municipality",
+                   "got a dwelling sublet by the municipality"),
+        "private_rental": ("lived in private rental", "moved to a privately rented home"),
+        "owner_startloan": ("lived in a home of their own bought with a start loan",
+                            "bought a home with a start loan"),
+        "owner_bank": ("lived in a home of their own bought with a bank mortgage",
+                       "bought a home with a bank mortgage"),
+    },
+}
+
+#: Every other sentence and label, by language. ``{name}`` fields are filled with str.format.
+TEXT: dict[str, dict[str, str]] = {
+    "nb": {
+        "title": "Boligkarrierer for vanskeligstilte familier",
+        "subtitle": "Simulerte utfall for {scenarios}",
+        "made_by": "Laget med boligsim {version}: {replications} simuleringer per scenario, "
+                   "frø {seed}.",
+        "reference_is": "Sammenlikningsgrunnlaget er «{ref}». Forskjellene er regnet "
+                        "simulering for simulering mot det, med de samme hendelsene i "
+                        "familienes liv.",
+        "headlines": "Hovedtall",
+        "headline_intro": "Tallene er gjennomsnitt over simuleringene. Intervallet er et "
+                          "95 %-konfidensintervall: med like mange nye simuleringer vil "
+                          "gjennomsnittet nesten alltid havne innenfor.",
+        "interval": "mellom {lo} og {hi}",
+        "ci": "(95 %-intervall {lo} til {hi})",
+        "more_than": "mellom {lo} og {hi} flere enn i «{ref}»",
+        "fewer_than": "mellom {lo} og {hi} færre enn i «{ref}»",
+        "mixed_count": "mellom {lo} færre og {hi} flere enn i «{ref}» – ingen klar forskjell",
+        "more_money": "mellom {lo} og {hi} mill. kr mer enn i «{ref}»",
+        "less_money": "mellom {lo} og {hi} mill. kr mindre enn i «{ref}»",
+        "mixed_money": "mellom {lo} mill. kr mindre og {hi} mill. kr mer enn i «{ref}» – "
+                       "ingen klar forskjell",
+        "h_own_home": "{scen}: {interval} familier inn i egen bolig {years}",
+        "h_work": "{scen}: {interval} ganger fikk en familie uten arbeid en jobb {years}",
+        "h_work_tail": "; familier i arbeid gikk fra {start} til {end}",
+        "h_sa": "{scen}: sosialhjelp {interval} mill. kr i alt {years}; første år "
+                "{first} mill. kr, siste år {last} mill. kr",
+        "h_children": "{scen}: barn i kommunal bolig gikk fra {start} ved start til "
+                      "{interval} ved slutt",
+        "h_homeless": "{scen}: {interval} familier bostedsløse eller i midlertidig bolig "
+                      "ved slutt, med {children} barn",
+        "h_evictions": "{scen}: {interval} utkastelser {years}",
+        "h_cost": "{scen}: kommunens nettokostnad {interval} mill. kr {years}",
+        "diff_clause": "{diff}",
+        "cell": "{mean} ({lo} til {hi})",
+        "table_title": "Hovedtall per scenario (95 %-intervall i parentes; forskjell mot "
+                       "«{ref}» under)",
+        "col_measure": "Mål",
+        "m_own_home": "Familier inn i egen bolig (sum)",
+        "m_entered_work": "Ganger en familie fikk jobb (sum)",
+        "m_in_work_start": "Familier i arbeid ved start",
+        "m_in_work_end": "Familier i arbeid ved slutt",
+        "m_sa_total": "Sosialhjelp i alt (mill. kr)",
+        "m_sa_first": "Sosialhjelp første år (mill. kr)",
+        "m_sa_last": "Sosialhjelp siste år (mill. kr)",
+        "m_children_start": "Barn i kommunal bolig ved start",
+        "m_children_end": "Barn i kommunal bolig ved slutt",
+        "m_homeless_end": "Bostedsløse familier ved slutt",
+        "m_children_homeless_end": "Barn i bostedsløse familier ved slutt",
+        "m_evictions": "Utkastelser (sum)",
+        "m_cost": "Kommunens nettokostnad (mill. kr, sum)",
+        "diff_prefix": "forskjell",
+        "figures": "Figurer",
+        "f_tenure": "Familier etter boform over tid (gjennomsnitt over simuleringene)",
+        "f_children": "Barn i kommunal bolig",
+        "f_homeless": "Bostedsløshet",
+        "f_own_work": "Eierskap og arbeid",
+        "f_startloans": "Startlån, og andelen til barnefamilier",
+        "f_evictions": "Utkastelser og tvangssalg",
+        "f_money": "Sosialhjelp og kommunens nettokostnad",
+        "band_note": "Linje: gjennomsnitt; skygge: 95 %-intervall. Søyler: forskjell mot "
+                     "«{ref}» med 95 %-intervall.",
+        "diff_axis": "forskjell mot «{ref}» ({unit}, {when})",
+        "at_end": "ved slutt",
+        "over_run": "over hele perioden",
+        "year_axis": "år",
+        "stories": "Familiehistorier",
+        "stories_intro": "Eksempler på boligkarrierer fra én simulering av «{scen}». Familiene "
+                         "er valgt fordi veien deres er typisk for et mønster; de er "
+                         "simulerte, ikke virkelige familier.",
+        "story_tenure": "Boform",
+        "story_work": "I arbeid",
+        "story_income": "Netto inntekt (kr per måned)",
+        "story_loan": "Lån (kr)",
+        "yes": "ja",
+        "no": "nei",
+        "p_municipal_to_owner": "Fra kommunal bolig til egen bolig",
+        "p_homeless_to_private": "Fra bostedsløs til privat leie",
+        "p_stays_municipal": "Blir boende i kommunal bolig",
+        "p_lost_home": "Mister boligen",
+        "p_into_work": "Inn i arbeid",
+        "p_forced_sale": "Må selge boligen",
+        "p_steady": "Stabil boform",
+        "single": "En enslig forsørger",
+        "single_nochild": "En enslig voksen",
+        "couple": "Et par",
+        "with": "med",
+        "children_n": "{n} barn",
+        "one_child": "ett barn",
+        "refugee": "flyktningbakgrunn",
+        "lived_at_start": "{tenure} ved start",
+        "arrived": "kom til kommunen i {date} og {tenure}",
+        "sold": "måtte selge boligen og {what}",
+        "moved_out": "måtte flytte ut og ble bostedsløs",
+        "moved_event": "{what} i {date}",
+        "got_job": "fikk jobb i {date}",
+        "lost_job": "mistet jobben i {date}",
+        "evicted": "ble kastet ut for husleierestanse og ble bostedsløs i {date}",
+        "left": "flyttet fra kommunen i {date}",
+        "more_events": "og hadde {n} endringer til",
+        "stayed": "ble boende der hele perioden",
+        "stayed_homeless": "forble bostedsløs hele perioden",
+        "assumptions": "Forutsetninger, usikkerhet og hva modellen ikke kan måle",
+        "a_runs": "Tallene kommer fra {replications} simuleringer av hvert scenario "
+                  "{years}, med frø {seed}. Simulering nummer k av hvert scenario bruker de "
+                  "samme tilfeldige tallene, så forskjellen mellom scenarioene skyldes "
+                  "politikken og ikke tilfeldigheter. Intervallene (95 %) sier hvor presist "
+                  "gjennomsnittet er anslått med så mange simuleringer; de sier ikke hvor "
+                  "sikre forutsetningene er.",
+        "a_lengths": "Merk: scenarioene dekker ulike perioder ({detail}). Forskjellene "
+                     "sammenlikner hvert scenarios egen periode; bruk --years for lik lengde.",
+        "a_params": "Modellen har {total} parametere. {policy} er politiske valg kommunen "
+                    "gjør. {context} er kontekst hentet fra offentlige kilder (Røe 2018, "
+                    "SSB, Husbanken). {calibrated} er atferdsrater ingen har målt, som "
+                    "kalibreres mot observerte fakta. {assumption} er forutsetninger vi har "
+                    "valgt og sier fra om; endrer man dem, kan tallene endre seg.",
+        "a_cannot": "Modellen kan ikke måle alt som betyr noe:",
+        "a_cannot_items": "boligenes og nabolagenes kvalitet og hvor trygge de er for barn|"
+                          "barnas trivsel, skolegang og fritid|tillit mellom familiene og "
+                          "hjelpeapparatet, og kunnskapen de ansatte bygger opp|verdien av å "
+                          "bo stabilt, utover det å ha en bolig|diskriminering på "
+                          "leiemarkedet, som bare er med som et gjennomsnitt",
+        "a_model": "Familier, boliger og kommunens tjenester er forenklet. Resultatene viser "
+                   "retning og størrelsesorden av forskjeller mellom praksiser i samme "
+                   "kommune, ikke prognoser for en bestemt kommune.",
+        "a_provenance": "Sporbarhet: boligsim {version}, git {commit}; scenarioer: "
+                        "{scenarios}.",
+        "guideline": "Husbankens mål: 50 %",
+        "page": "side",
+    },
+    "en": {
+        "title": "Housing careers of disadvantaged families",
+        "subtitle": "Simulated outcomes for {scenarios}",
+        "made_by": "Made with boligsim {version}: {replications} runs per scenario, "
+                   "seed {seed}.",
+        "reference_is": "The reference is “{ref}”. Differences are taken run by run against "
+                        "it, with the same events in the families' lives.",
+        "headlines": "Headline numbers",
+        "headline_intro": "Numbers are means over the runs. The interval is a 95 % "
+                          "confidence interval: with as many new runs the mean would almost "
+                          "always fall inside it.",
+        "interval": "between {lo} and {hi}",
+        "ci": "(95 % interval {lo} to {hi})",
+        "more_than": "between {lo} and {hi} more than in “{ref}”",
+        "fewer_than": "between {lo} and {hi} fewer than in “{ref}”",
+        "mixed_count": "between {lo} fewer and {hi} more than in “{ref}” – no clear "
+                       "difference",
+        "more_money": "between {lo} and {hi} million NOK more than in “{ref}”",
+        "less_money": "between {lo} and {hi} million NOK less than in “{ref}”",
+        "mixed_money": "between {lo} million NOK less and {hi} million NOK more than in "
+                       "“{ref}” – no clear difference",
+        "h_own_home": "{scen}: {interval} families into their own home {years}",
+        "h_work": "{scen}: {interval} times a family without work found a job {years}",
+        "h_work_tail": "; families in work went from {start} to {end}",
+        "h_sa": "{scen}: social assistance {interval} million NOK in all {years}; first "
+                "year {first} million NOK, last year {last} million NOK",
+        "h_children": "{scen}: children in municipal housing went from {start} at the start "
+                      "to {interval} at the end",
+        "h_homeless": "{scen}: {interval} families homeless or in temporary accommodation at "
+                      "the end, with {children} children",
+        "h_evictions": "{scen}: {interval} evictions {years}",
+        "h_cost": "{scen}: the municipality's net cost {interval} million NOK {years}",
+        "diff_clause": "{diff}",
+        "cell": "{mean} ({lo} to {hi})",
+        "table_title": "Headline numbers by scenario (95 % interval in brackets; difference "
+                       "against “{ref}” below)",
+        "col_measure": "Measure",
+        "m_own_home": "Families into their own home (total)",
+        "m_entered_work": "Times a family found a job (total)",
+        "m_in_work_start": "Families in work at the start",
+        "m_in_work_end": "Families in work at the end",
+        "m_sa_total": "Social assistance in all (million NOK)",
+        "m_sa_first": "Social assistance, first year (million NOK)",
+        "m_sa_last": "Social assistance, last year (million NOK)",
+        "m_children_start": "Children in municipal housing at the start",
+        "m_children_end": "Children in municipal housing at the end",
+        "m_homeless_end": "Homeless families at the end",
+        "m_children_homeless_end": "Children in homeless families at the end",
+        "m_evictions": "Evictions (total)",
+        "m_cost": "Municipality's net cost (million NOK, total)",
+        "diff_prefix": "difference",
+        "figures": "Figures",
+        "f_tenure": "Families by tenure over time (mean over runs)",
+        "f_children": "Children in municipal housing",
+        "f_homeless": "Homelessness",
+        "f_own_work": "Ownership and work",
+        "f_startloans": "Start loans, and the share to families with children",
+        "f_evictions": "Evictions and forced sales",
+        "f_money": "Social assistance and the municipality's net cost",
+        "band_note": "Line: mean; shading: 95 % interval. Bars: difference against “{ref}” "
+                     "with 95 % interval.",
+        "diff_axis": "difference against “{ref}” ({unit}, {when})",
+        "at_end": "at the end",
+        "over_run": "over the run",
+        "year_axis": "year",
+        "stories": "Family stories",
+        "stories_intro": "Examples of housing careers from one run of “{scen}”. The families "
+                         "were chosen because their path is typical of a pattern; they are "
+                         "simulated, not real families.",
+        "story_tenure": "Tenure",
+        "story_work": "In work",
+        "story_income": "Net income (NOK per month)",
+        "story_loan": "Loan (NOK)",
+        "yes": "yes",
+        "no": "no",
+        "p_municipal_to_owner": "From municipal rental to ownership",
+        "p_homeless_to_private": "From homelessness to private rental",
+        "p_stays_municipal": "Stays in municipal housing",
+        "p_lost_home": "Loses the home",
+        "p_into_work": "Into work",
+        "p_forced_sale": "Has to sell the home",
+        "p_steady": "A steady home",
+        "single": "A single parent",
+        "single_nochild": "A single adult",
+        "couple": "A couple",
+        "with": "with",
+        "children_n": "{n} children",
+        "one_child": "one child",
+        "refugee": "a refugee background",
+        "lived_at_start": "{tenure} at the start",
+        "arrived": "came to the municipality in {date} and {tenure}",
+        "sold": "had to sell the home and {what}",
+        "moved_out": "had to move out and became homeless",
+        "moved_event": "{what} in {date}",
+        "got_job": "found a job in {date}",
+        "lost_job": "lost the job in {date}",
+        "evicted": "was evicted for rent arrears and became homeless in {date}",
+        "left": "moved away from the municipality in {date}",
+        "more_events": "and had {n} more changes",
+        "stayed": "stayed there throughout",
+        "stayed_homeless": "remained homeless throughout",
+        "assumptions": "Assumptions, uncertainty and what the model cannot measure",
+        "a_runs": "The numbers come from {replications} runs of each scenario {years}, with "
+                  "seed {seed}. Run k of every scenario uses the same random numbers, so the "
+                  "difference between scenarios is the policy, not luck. The intervals (95 %) "
+                  "say how precisely the mean is estimated with this many runs; they do not "
+                  "say how certain the assumptions are.",
+        "a_lengths": "Note: the scenarios cover different periods ({detail}). The "
+                     "differences compare each scenario's own period; use --years for equal "
+                     "lengths.",
+        "a_params": "The model has {total} parameters. {policy} are policy choices the "
+                    "municipality makes. {context} are context taken from public sources "
+                    "(Røe 2018, Statistics Norway, Husbanken). {calibrated} are behavioural "
+                    "rates nobody has measured, calibrated against observed facts. "
+                    "{assumption} are assumptions we chose and say so; changing them may "
+                    "change the numbers.",
+        "a_cannot": "The model cannot measure everything that matters:",
+        "a_cannot_items": "the quality of dwellings and neighbourhoods, and how safe they are "
+                          "for children|children's well-being, schooling and leisure|trust "
+                          "between families and the services, and the know-how staff build "
+                          "up|the value of a stable home beyond having one|discrimination in "
+                          "the rental market, included only as an average",
+        "a_model": "Families, dwellings and the municipality's services are simplified. The "
+                   "results show the direction and size of differences between practices in "
+                   "the same municipality, not forecasts for a particular municipality.",
+        "a_provenance": "Provenance: boligsim {version}, git {commit}; scenarios: "
+                        "{scenarios}.",
+        "guideline": "Husbanken's guideline: 50 %",
+        "page": "page",
+    },
+}
+
+
+def t(lang: str, key: str, **fields: Any) -> str:
+    """The text ``key`` in ``lang`` with ``fields`` filled in."""
+    return TEXT[check_lang(lang)][key].format(**fields)
+
+
+def label(lang: str, name: str) -> str:
+    """The short label of an indicator (or the indicator's name if it has none)."""
+    return LABELS[check_lang(lang)].get(name, name.replace("_", " "))
+
+
+def unit(lang: str, key: str) -> str:
+    """A unit label such as ``familier`` or ``mill. kr``."""
+    return UNITS[check_lang(lang)][key]
