@@ -121,7 +121,7 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "compare", help="compare scenarios, paired by replication",
         description="Run every scenario with the same seeds and write DIR/comparison.csv "
-                    "(means, 95 %% intervals, paired differences against the first scenario) "
+                    "(means, 95 % intervals, paired differences against the first scenario) "
                     "and figures.",
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml",
@@ -373,7 +373,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "report", help="write a report for presenting outcomes (PDF or HTML)",
         description="Run the scenarios with the same seeds (the first is the reference) and "
-                    "write a report: headline numbers with 95 %% intervals and paired "
+                    "write a report: headline numbers with 95 % intervals and paired "
                     "differences, figures, family stories and a page on assumptions. "
                     "FILE.pdf gives a PDF, FILE.html one self-contained HTML file.",
     )
