@@ -104,10 +104,14 @@ def _atomic_write_table(path: Path, table: Any) -> None:
     import pyarrow.parquet as pq
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def array_to_table(value: np.ndarray) -> Any:
@@ -157,6 +161,9 @@ class PartStore:
         elif self.folder.exists():
             for old in self.folder.rglob("*.parquet"):
                 old.unlink()
+        if self.folder.exists():  # half-written parts of a process killed while writing
+            for stray in self.folder.rglob(".*.parquet.*.tmp"):
+                stray.unlink(missing_ok=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         from sim.outputs import atomic_write_text
 

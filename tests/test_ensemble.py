@@ -340,9 +340,6 @@ def test_resume_after_sigkill_of_one_worker(tmp_path: Path, uninterrupted_run: P
     assert not temp_files(out)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: PartStore never removes the hidden '.rNNNNNN.parquet.PID.tmp' file that a SIGKILL "
-    "during a part's write leaves behind; --resume keeps it for ever"))
 def test_resume_sweeps_temporary_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                        ) -> None:
     """After ``--resume`` completes, no ``*.tmp`` file is left in the output folder, even
