@@ -28,7 +28,7 @@ EXIT_INPUT = 2
 #: Exit status after Ctrl-C, as shells report SIGINT.
 EXIT_INTERRUPTED = 130
 #: Files whose presence in --out means an earlier comparison is there.
-COMPARE_FILES = ("comparison.csv",)
+COMPARE_FILES = ("comparison.csv", "runs")
 
 
 def _version() -> str:

@@ -30,7 +30,7 @@ TIMESERIES = "timeseries.csv"
 SUMMARY = "summary.json"
 SCENARIO = "scenario.toml"
 #: Files whose presence means a directory holds a previous run (overwritten only with force).
-RUN_FILES = (TIMESERIES, SUMMARY)
+RUN_FILES = (TIMESERIES, SUMMARY, "runs")  # runs/: an interrupted run's parts
 
 #: Significant digits kept for non-integral numbers in ``timeseries.csv``.
 SIGNIFICANT_DIGITS = 10

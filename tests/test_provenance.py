@@ -45,3 +45,17 @@ def test_the_resolved_scenario_reproduces_the_run(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert ((tmp_path / "first" / "timeseries.csv").read_bytes()
             == (tmp_path / "again" / "timeseries.csv").read_bytes())
+
+
+def test_an_interrupted_run_is_not_overwritten_without_resume(tmp_path: Path) -> None:
+    """A folder holding the parts of an interrupted run (no summary.json yet) is refused
+    without --resume or --force, so finished work is never silently thrown away."""
+    out = tmp_path / "out"
+    run(out)
+    (out / "summary.json").unlink()
+    (out / "timeseries.csv").unlink()
+    again = subprocess.run([sys.executable, "-m", "sim", "run", "scenarios/verdal.toml",
+                            "--years", "1", "--quiet", "--out", str(out)], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert again.returncode == 2 and "runs" in again.stderr
+    assert (out / "runs" / "r000000.parquet").exists()
