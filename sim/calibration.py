@@ -75,11 +75,11 @@ _TARGET_KEYS = ("id", "description", "source", "scenario", "expression", "per", 
 _SETUP_TABLES = ("calibration", "free", "weights", "overrides", "optimiser", "uncertainty",
                  "report")
 _CALIBRATION_KEYS = ("name", "description", "targets", "seed", "replications", "years", "fit",
-                     "check")
+                     "check", "simulation_variance")
 _OPTIMISER_DEFAULTS: dict[str, Any] = {
     "method": "differential_evolution", "popsize": 10, "maxiter": 15, "tol": 0.01,
     "mutation": [0.5, 1.0], "recombination": 0.7, "strategy": "best1bin",
-    "start_at_defaults": True,
+    "start_at_defaults": True, "reevaluate": 10,
 }
 _UNCERTAINTY_DEFAULTS: dict[str, Any] = {
     "method": "abc", "draws": 300, "local_share": 0.7, "local_width": 0.2, "level": 0.9,
@@ -381,23 +381,39 @@ class Setup:
     optimiser: dict[str, Any]
     uncertainty: dict[str, Any]
     report: dict[str, Any]
+    simulation_variance: bool = True
     scenarios: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    noise: dict[str, float] = field(default_factory=dict)
+
+    def factor(self, target: Target) -> float:
+        """The target's weight factor ``tol² / (tol² + s²/R)`` from the simulation noise
+        ``s`` measured at the defaults (1 before it is measured or when switched off)."""
+        sd = self.noise.get(target.id)
+        if not self.simulation_variance or sd is None or not math.isfinite(sd):
+            return 1.0
+        tol2 = target.tolerance ** 2
+        return tol2 / (tol2 + sd * sd / self.replications)
 
     @property
     def paths(self) -> list[str]:
         """Dotted paths of the free parameters, in set-up order."""
         return [f.path for f in self.free]
 
+    def weight(self, target: Target) -> float:
+        """The weight of a fitted target's squared deviation in tolerances: the set-up's
+        weight times :meth:`factor`."""
+        return self.weights.get(target.id, 1.0) * self.factor(target)
+
     def fit_design(self) -> Design:
         """The fitted targets, each scenario cut after the last month they need."""
-        return _design(self.fit, self.scenarios, [self.weights.get(t.id, 1.0) for t in self.fit],
+        return _design(self.fit, self.scenarios, [self.weight(t) for t in self.fit],
                        truncate=True)
 
     def report_design(self) -> Design:
         """Fitted and check targets over the scenarios' full runs."""
         targets = [*self.fit, *self.check]
-        weights = [self.weights.get(t.id, 1.0) if t in self.fit else 0.0 for t in targets]
+        weights = [self.weight(t) if t in self.fit else 0.0 for t in targets]
         return _design(targets, self.scenarios, weights, truncate=False)
 
 
@@ -588,6 +604,11 @@ def load_setup(path: str | os.PathLike[str]) -> Setup:
                                                 "optimiser.recombination")
     if not isinstance(optimiser["start_at_defaults"], bool):
         raise InputError("expected true or false", file=file, key="optimiser.start_at_defaults")
+    _int_setting(optimiser["reevaluate"], 0, file, "optimiser.reevaluate")
+    simulation_variance = head.get("simulation_variance", True)
+    if not isinstance(simulation_variance, bool):
+        raise InputError("expected true or false", file=file,
+                         key="calibration.simulation_variance")
 
     uncertainty = _settings(_table(data, "uncertainty", file), _UNCERTAINTY_DEFAULTS, file,
                             "uncertainty")
@@ -610,6 +631,7 @@ def load_setup(path: str | os.PathLike[str]) -> Setup:
         targets=targets, fit=[by_id[i] for i in fit_ids], check=[by_id[i] for i in check_ids],
         free=free, weights=weights, seed=seed, replications=replications, years=years,
         overrides=overrides, optimiser=optimiser, uncertainty=uncertainty, report=report,
+        simulation_variance=simulation_variance,
     )
     for target in [*setup.fit, *setup.check]:
         if target.scenario not in setup.scenarios:
@@ -1078,7 +1100,8 @@ def check_fragment(path: Path) -> None:
     load_scenario(path)
     with tempfile.TemporaryDirectory() as tmp:
         child = Path(tmp) / "child.toml"
-        child.write_text(f"[scenario]\nname = \"child\"\nextends = {json.dumps(str(path))}\n",
+        child.write_text(f"[scenario]\nname = \"child\"\nextends = "
+                         f"{json.dumps(str(Path(path).resolve()))}\n",
                          encoding="utf-8")
         try:
             load_scenario(child)
@@ -1228,11 +1251,24 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
                     log: Callable[[str], Any] | None = None) -> CalibrationResult:
     """Fit, quantify uncertainty, evaluate the fit and write the outputs into ``out``.
 
-    Stages: differential evolution; ABC around the fit; a report run of the fitted point and
-    the registry defaults with ``report.replications`` replications over the full runs of
-    every fitted and check target's scenario. Every evaluated point is stored in
-    ``out/runs/points`` (fit and ABC) or ``out/runs/report``; with ``resume`` stored points are
-    read instead of simulated.
+    Stages:
+
+    1. *Noise*: the registry defaults with ``report.replications`` replications give each
+       fitted target's replication spread ``s``; with ``simulation_variance`` its weight
+       becomes ``tol² / (tol² + s²/R)``, i.e. the squared deviation is divided by the variance
+       of observed − simulated mean rather than by the tolerance alone.
+    2. *Search*: differential evolution with ``replications`` (R) per point.
+    3. *Selection*: the ``optimiser.reevaluate`` points with the lowest loss (rounded) are
+       evaluated again with ``report.replications`` and the best there is the fit. With few
+       replications the search also chases lucky random numbers; this removes most of that
+       optimism (the winner's curse).
+    4. *ABC* around the fit (:func:`abc`), with R replications per draw.
+    5. *Report*: the fit and the defaults with ``report.replications`` over the full runs of
+       every fitted and check target's scenario.
+
+    Every evaluated point is stored in ``out/runs/points`` (search and ABC),
+    ``out/runs/refine`` (noise and selection) or ``out/runs/report``; with ``resume`` stored
+    points are read instead of simulated.
 
     Args:
         setup: from :func:`load_setup`.
@@ -1251,37 +1287,68 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
     out = Path(out)
     for note in setup.notes:
         log(f"note: {note}")
+    setup.noise = {}
     fit_design = setup.fit_design()
-    report_design = setup.report_design()
     base = {"kind": "calibration", "boligsim": _version(), "seed": setup.seed,
             "free": setup.paths}
+    reps_report = setup.report["replications"]
     points_store = PartStore(out / "runs" / "points",
                              {**base, "replications": setup.replications,
                               "jobs": fit_design.identity()}, resume=resume)
-    report_store = PartStore(out / "runs" / "report",
-                             {**base, "replications": setup.report["replications"],
-                              "jobs": report_design.identity()}, resume=resume)
+    refine_store = PartStore(out / "runs" / "refine",
+                             {**base, "replications": reps_report,
+                              "jobs": fit_design.identity()}, resume=resume)
     opt = setup.optimiser
     k = len(setup.free)
-    total = ((opt["maxiter"] + 1) * opt["popsize"] * k + 1 + setup.uncertainty["draws"] + 2)
+    total = ((opt["maxiter"] + 1) * opt["popsize"] * k + 2 + opt["reevaluate"]
+             + setup.uncertainty["draws"] + 2)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with open_executor(workers, scheduler) as (executor, executor_name), \
             progress(total, f"calibrate {setup.name}", quiet, unit="point") as update:
+        x_default = defaults_point(setup.free)
+        probe = Evaluator(fit_design, setup.free, setup.seed, reps_report, executor,
+                          refine_store, update)
+        spread = fit_design.per_replication(probe.raw(x_default[None, :])[0])
+        for j, t in enumerate(setup.fit):
+            v = spread[:, j][np.isfinite(spread[:, j])]
+            setup.noise[t.id] = float(v.std(ddof=1)) if v.size > 1 else math.nan
+        fit_design = setup.fit_design()  # now with the noise in the weights
+        report_design = setup.report_design()
+        report_store = PartStore(out / "runs" / "report",
+                                 {**base, "replications": reps_report,
+                                  "jobs": report_design.identity()}, resume=resume)
         evaluator = Evaluator(fit_design, setup.free, setup.seed, setup.replications, executor,
                               points_store, update)
-        x_default = defaults_point(setup.free)
         loss_default = float(evaluator.losses(x_default[None, :])[0])
         found = minimise(evaluator, setup)
-        x_fit = round_point(found["x"], setup.free)
+        timings["search_s"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        refine = Evaluator(fit_design, setup.free, setup.seed, reps_report, executor,
+                           refine_store, update)
+        xs_seen, losses_seen = evaluator.all_points()
+        candidates: list[np.ndarray] = [round_point(found["x"], setup.free)]
+        for i in np.argsort(losses_seen, kind="stable"):
+            if len(candidates) >= max(opt["reevaluate"], 1):
+                break
+            x = round_point(xs_seen[i], setup.free)
+            if not any(np.array_equal(x, c) for c in candidates):
+                candidates.append(x)
+        cand = np.vstack(candidates)
+        refined = refine.losses(cand) if opt["reevaluate"] > 0 else np.zeros(1)
+        x_fit = cand[int(np.argmin(refined))]
         loss_fit = float(evaluator.losses(x_fit[None, :])[0])
-        timings["fit_s"] = time.perf_counter() - t0
+        selection = {"candidates": len(cand), "replications": reps_report,
+                     "losses_search": evaluator.losses(cand).tolist(),
+                     "losses_refined": refined.tolist(),
+                     "chosen": int(np.argmin(refined))}
+        timings["selection_s"] = time.perf_counter() - t1
         t1 = time.perf_counter()
         posterior = abc(evaluator, setup, x_fit, loss_fit)
         timings["abc_s"] = time.perf_counter() - t1
         t2 = time.perf_counter()
-        reporter = Evaluator(report_design, setup.free, setup.seed,
-                             setup.report["replications"], executor, report_store, update)
+        reporter = Evaluator(report_design, setup.free, setup.seed, reps_report, executor,
+                             report_store, update)
         raw_fit, raw_default = reporter.raw(np.vstack([x_fit, x_default]))
         timings["report_s"] = time.perf_counter() - t2
     timings["total_s"] = time.perf_counter() - t0
@@ -1326,6 +1393,11 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
                                     f"{sum(r['within_tolerance'] for r in rows if not r['used'])}"
                                     f" of {len(rows) - n_fit} checks",
         "parameters": parameters,
+        "simulation_variance": setup.simulation_variance,
+        "weights": {t.id: {"weight": setup.weight(t), "set_up_weight": setup.weights.get(t.id, 1.0),
+                           "noise_sd": _num(setup.noise.get(t.id, math.nan)),
+                           "noise_factor": setup.factor(t)} for t in setup.fit},
+        "selection": selection,
         "optimiser": {"method": "differential_evolution", **{k_: v for k_, v in opt.items()
                                                               if k_ != "method"},
                       "generations": found["generations"], "message": found["message"],

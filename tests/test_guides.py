@@ -57,7 +57,6 @@ def small_calibration(path: Path, tmp: Path) -> Path:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     cal = data["calibration"]
     cal["replications"] = 1
-    cal["years"] = min(int(cal.get("years", 2)), 2)
     cal["targets"] = str((path.parent / cal["targets"]).resolve())
     data.setdefault("optimiser", {}).update(popsize=2, maxiter=1)
     data.setdefault("uncertainty", {}).update(draws=6, min_accepted=2)
