@@ -91,7 +91,7 @@ def write_setup(path: Path, targets: str = "targets.toml", *, free: dict | None 
                          for k, v in (free or FREE).items()), "",
              "[overrides]", '"municipality.inhabitants" = 3000',
              '"stock.municipal_dwellings" = 150', "",
-             "[optimiser]", "popsize = 4", "maxiter = 4", "",
+             "[optimiser]", "popsize = 4", "maxiter = 4", "reevaluate = 4", "",
              "[uncertainty]", "draws = 24", "min_accepted = 4", "",
              "[report]", "replications = 3", "", extra]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -353,6 +353,10 @@ def test_calibrate_writes_fit_fragment_and_figures(small_run: Path) -> None:
         lo, hi = row["simulated"]["ci95"]
         assert lo <= row["simulated"]["mean"] <= hi
     assert fit["optimiser"]["history"] == sorted(fit["optimiser"]["history"], reverse=True)
+    chosen = fit["selection"]["chosen"]
+    assert fit["selection"]["losses_refined"][chosen] == min(fit["selection"]["losses_refined"])
+    for weight in fit["weights"].values():
+        assert 0 < weight["noise_factor"] <= 1 and weight["noise_sd"] >= 0
     assert list((small_run / "runs" / "points").glob("p*.parquet"))
 
 
