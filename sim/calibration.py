@@ -1364,6 +1364,7 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
             predictive[j] = weighted_quantiles(mom[:, j], w, [0.025, 0.975])
     rows = target_rows(report_design, raw_fit, posterior=predictive)
     default_moments = report_design.moments(raw_default)
+    report_loss_default = float(report_design.contributions(default_moments)[:n_fit].sum())
     for row, m in zip(rows, default_moments, strict=True):
         row["at_defaults"] = _num(float(m))
     level = setup.uncertainty["level"]
@@ -1388,6 +1389,7 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
         "report_replications": setup.report["replications"],
         "loss": loss_fit, "loss_at_defaults": loss_default,
         "report_loss": float(sum(r["loss"] for r in rows if r["used"] and r["loss"] is not None)),
+        "report_loss_at_defaults": report_loss_default,
         "targets_within_tolerance": f"{sum(r['within_tolerance'] for r in rows if r['used'])} "
                                     f"of {n_fit} fitted, "
                                     f"{sum(r['within_tolerance'] for r in rows if not r['used'])}"
@@ -1491,7 +1493,10 @@ def fit_markdown(fit: Mapping[str, Any]) -> str:
     lines = [
         f"Loss {fit['loss']:.3g} at the fit, {fit['loss_at_defaults']:.3g} at the registry "
         f"defaults ({fit['replications']} replications per evaluation, seed {fit['seed']}); "
-        f"within tolerance: {fit['targets_within_tolerance']}.",
+        f"with {fit['report_replications']} replications "
+        f"{fit['report_loss']:.3g} at the fit and "
+        f"{fit.get('report_loss_at_defaults', math.nan):.3g} at the defaults. Within "
+        f"tolerance: {fit['targets_within_tolerance']}.",
         "",
         f"| parameter | registry default | fitted | {level} % ABC interval | "
         f"{level} % profile interval | prior (set-up bounds) |",
