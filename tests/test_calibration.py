@@ -418,10 +418,11 @@ def test_committed_calibration_holds_only_calibrated_parameters_of_the_fit() -> 
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "not wired yet: with calibration/calibrated.toml extended by the baseline, large families' "
-    "mean spell in Stjørdal's municipal dwellings under the old practice falls to 7.4 years, "
-    "below the 8 years tests/test_scenarios.py asks for (the calibrated search success "
-    "doubles exits); the Stjørdal long-stay fact must become a fitted target first"))
+    "not wired yet: with calibration/calibrated.toml extended by the baseline, "
+    "tests/test_scenarios.py's Stjørdal check (large families' mean spell >= 8 years, from 6 "
+    "replications) gives 6.9 years; over 24 replications it is 8.3 (95 % 7.3-9.5) against 8.5 "
+    "(7.5-9.6) at the registry defaults, so that check needs more replications; and three "
+    "rule tests in tests/test_processes.py assume registry defaults through the baseline"))
 @pytest.mark.skipif(not COMMITTED.exists(), reason="no committed calibration yet")
 def test_municipal_scenarios_use_the_calibrated_values() -> None:
     data = tomllib.loads(COMMITTED.read_text(encoding="utf-8"))
