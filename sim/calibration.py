@@ -52,6 +52,7 @@ import numpy as np
 
 from sim.errors import InputError
 from sim.expressions import Expression, parse
+from sim.scenario import flatten_tables, read_toml
 
 #: Relations a target can state: equal to, at least, at most the observed value.
 RELATIONS = ("eq", "ge", "le")
@@ -169,22 +170,6 @@ def _as_number(value: object, file: str, key: str) -> float:
     return float(value)
 
 
-def _read_toml(file: str, what: str) -> dict[str, Any]:
-    try:
-        with open(file, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError(f"{what} not found", file=file) from None
-    except IsADirectoryError:
-        raise InputError(f"is a directory, not a {what}", file=file) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=file) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text; save the file as UTF-8", file=file) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=file) from None
-
-
 def _expressions(value: object, file: str, key: str) -> tuple[Expression, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
@@ -211,7 +196,7 @@ def load_targets(path: str | os.PathLike[str]) -> list[Target]:
         InputError: naming the file and ``targets[N].key`` for any problem.
     """
     file = os.path.normpath(os.fspath(path))
-    data = _read_toml(file, "targets file")
+    data = read_toml(file, "targets file", missing="targets file not found")
     extra = [k for k in data if k != "targets"]
     if extra:
         raise InputError("unknown table; a targets file holds only [[targets]]", file=file,
@@ -424,15 +409,7 @@ def _table(data: Mapping[str, Any], name: str, file: str) -> dict[str, Any]:
     return value
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            out.update(_flatten(value, path))
-        else:
-            out[path] = value
-    return out
+_flatten = flatten_tables
 
 
 def _settings(table: Mapping[str, Any], defaults: Mapping[str, Any], file: str, name: str
@@ -513,7 +490,7 @@ def load_setup(path: str | os.PathLike[str]) -> Setup:
     from sim.scenario import load_scenario
 
     file = os.path.normpath(os.fspath(path))
-    data = _read_toml(file, "calibration set-up")
+    data = read_toml(file, "calibration set-up", missing="calibration set-up not found")
     for key in data:
         if key not in _SETUP_TABLES:
             raise InputError(f"unknown table; allowed tables are {', '.join(_SETUP_TABLES)}",

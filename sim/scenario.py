@@ -37,6 +37,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import tomli_w
 
@@ -311,7 +312,7 @@ def _registry(registry: Registry | None) -> Registry:
 def _load_file(file: str, registry: Registry, chain: tuple[tuple[str, str], ...]) -> _Layer:
     """Read ``file`` and everything it extends; ``chain`` holds (real path, shown path) of the
     files extending it, child last, for detecting circles."""
-    data = _read_toml(file)
+    data = read_toml(file)
     table = data.get("scenario", {})
     if not isinstance(table, dict):
         raise InputError("expected a table [scenario]", file=file, key="scenario")
@@ -379,15 +380,20 @@ def _load_parent(file: str, extends: object, registry: Registry,
     return _load_file(target, registry, chain)
 
 
-def _read_toml(file: str) -> dict[str, object]:
-    """Parse a TOML file, turning every failure into a one-line :class:`InputError`."""
+def read_toml(file: str, what: str = "scenario file", *, missing: str = "file not found"
+              ) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into a one-line :class:`InputError`.
+
+    Shared by scenarios, experiments and calibration set-ups; ``what`` names the kind of file
+    and ``missing`` is the message for a file that does not exist.
+    """
     try:
         with open(file, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise InputError("file not found", file=file) from None
+        raise InputError(missing, file=file) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a scenario file", file=file) from None
+        raise InputError(f"is a directory, not a {what}", file=file) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=file) from None
     except UnicodeDecodeError:
@@ -526,3 +532,15 @@ def _toml_key(path: str) -> str:
 def _toml_value(value: Value) -> str:
     """One value in TOML syntax, as tomli_w writes it."""
     return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")
+
+
+def flatten_tables(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested TOML tables as ``{dotted path: value}`` (parameter values are never tables)."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            out.update(flatten_tables(value, path))
+        else:
+            out[path] = value
+    return out

@@ -52,7 +52,6 @@ import os
 import re
 import sys
 import time
-import tomllib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +61,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.scenario import flatten_tables, read_toml
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import concurrent.futures as cf
@@ -277,7 +277,7 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
             a function that cannot be imported, ...
     """
     file = os.path.normpath(os.fspath(path))
-    data = _read_toml(file)
+    data = read_toml(file, "experiment file")
     for key in data:
         if key not in TOP_KEYS:
             raise InputError(f"unknown key; allowed are the tables {_list(TOP_KEYS)}",
@@ -371,22 +371,6 @@ def _list(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
-def _read_toml(file: str) -> dict[str, Any]:
-    try:
-        with open(file, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError("file not found", file=file) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not an experiment file", file=file) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=file) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text; save the file as UTF-8", file=file) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=file) from None
-
-
 def _table(data: Mapping[str, Any], key: str, file: str, *, required: bool) -> dict[str, Any]:
     value = data.get(key)
     if value is None and required:
@@ -449,7 +433,7 @@ def _model(model: Mapping[str, Any], file: str) -> tuple[Scenario | None, str | 
     if not isinstance(fixed, dict):
         raise InputError("expected a table of parameter values, e.g. set = "
                          "{ \"municipality.inhabitants\" = 3000 }", file=file, key="model.set")
-    values = _flatten(fixed)
+    values = flatten_tables(fixed)
     if values:
         from sim.parameters import REGISTRY
 
@@ -461,18 +445,6 @@ def _model(model: Mapping[str, Any], file: str) -> tuple[Scenario | None, str | 
         scenario = scenario.with_overrides(values, where=file)
         scenario, _ = _hold_for_whole_run(scenario, set(values))
     return scenario, None
-
-
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested tables as ``{dotted path: value}`` (parameter values are never tables)."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            out.update(_flatten(value, path))
-        else:
-            out[path] = value
-    return out
 
 
 def _check_function(target: Any, file: str) -> str:
