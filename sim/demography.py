@@ -50,9 +50,9 @@ def step(m: HousingModel) -> None:
     f.adults[:n][join] = 2
     # moving out of the municipality
     years_here = (m.month - f.arrived[:n]) / 12
-    rate = p["demography.outmigration_rate"] + np.where(
-        f.refugee[:n] & (years_here < 5), p["demography.refugee_outmigration_extra"], 0.0)
-    leave = act & (u[3] < monthly(rate))
+    base, extra = p["demography.outmigration_rate"], p["demography.refugee_outmigration_extra"]
+    recent = f.refugee[:n] & (years_here < 5)
+    leave = act & (u[3] < np.where(recent, monthly(base + extra), monthly(base)))
     depart(m, np.flatnonzero(leave))
     arrivals(m)
 

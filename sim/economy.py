@@ -177,7 +177,7 @@ def step(m: HousingModel) -> None:
     # amortisation of loans whose payment was made this month
     paying = act & owner & (loan_unpaid == 0) & (f.loan_principal[:n] > 0)
     interest = f.loan_principal[:n] * f.loan_rate[:n] / 12
-    repaid = np.clip(f.loan_payment[:n] - interest, 0.0, f.loan_principal[:n])
+    repaid = np.minimum(np.maximum(f.loan_payment[:n] - interest, 0.0), f.loan_principal[:n])
     f.loan_principal[:n] -= np.where(paying, repaid, 0.0)
     f.loan_months[:n] -= paying & (f.relief_until[:n] < m.month)  # interest-only: term waits
     paid_off = paying & (f.loan_principal[:n] < 0.5)

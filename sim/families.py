@@ -1,9 +1,11 @@
 """The population: families held as columns of one length (people-as-arrays, after starsim).
 
-Each family is one index ``i`` into every column. Families are appended when they arrive and
-never reused after they leave (``active`` turns false), so index ``i`` names the same family in
-every scenario run with the same seed — the basis of common random numbers. Capacity grows
-geometrically so appending is amortised O(1).
+Each family is one row ``i`` of every column. Families are appended when they arrive; when they
+leave, ``active`` turns false and the row stays until :meth:`Families.compact` drops the rows
+of departed families (the model does so when they are many: a national run would otherwise
+work on twice as many rows as families). A family's ``uid`` — its number in order of arrival —
+never changes, so ``uid`` names the same family in every scenario run with the same seed, the
+basis of common random numbers. Capacity grows geometrically so appending is amortised O(1).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ NONE = -1
 
 #: name -> (dtype, fill value for a new family, meaning with unit)
 COLUMNS: dict[str, tuple[Any, Any, str]] = {
+    "uid": (np.int64, NONE, "the family's number in order of arrival (kept by compaction)"),
     "active": (bool, False, "living in the municipality"),
     "arrived": (np.int32, 0, "month index of arrival (negative: before the run)"),
     "adults": (np.int8, 1, "adults in the household, 1 or 2"),
@@ -92,12 +95,14 @@ class Families:
     """Column store of all families that have lived in the municipality during a run.
 
     Attributes are the columns of :data:`COLUMNS` plus ``child_age`` (families x
-    ``MAX_CHILDREN``, years, ``-1`` for an empty slot). ``n`` is the number of families ever
-    added; columns are longer (capacity) and only ``[:n]`` is meaningful.
+    ``MAX_CHILDREN``, years, ``-1`` for an empty slot). ``n`` is the number of rows in use;
+    columns are longer (capacity) and only ``[:n]`` is meaningful. ``n_ever`` counts the
+    families ever added (``n`` until the first compaction).
     """
 
     def __init__(self, capacity: int = 64):
         self.n = 0
+        self.n_ever = 0
         self._cap = max(int(capacity), 1)
         for name, (dtype, fill, _) in COLUMNS.items():
             setattr(self, name, np.full(self._cap, fill, dtype=dtype))
@@ -117,8 +122,36 @@ class Families:
             self.child_age = ages
             self._cap = new
         s = slice(self.n, self.n + k)
+        self.uid[s] = np.arange(self.n_ever, self.n_ever + k)
         self.n += k
+        self.n_ever += k
         return s
+
+    @property
+    def compacted(self) -> bool:
+        """Whether rows of departed families have been dropped (row ``i`` is then not uid ``i``)."""
+        return self.n != self.n_ever
+
+    def compact(self) -> np.ndarray:
+        """Drop the rows of departed families, keeping the others in order.
+
+        Returns:
+            The new row of every old row (``-1`` for a dropped one), for callers that hold
+            row indices (the municipal stock's occupants).
+        """
+        n = self.n
+        keep = np.flatnonzero(self.active[:n])
+        k = len(keep)
+        for name, (_, fill, _) in COLUMNS.items():
+            col = getattr(self, name)
+            col[:k] = col[keep]
+            col[k:n] = fill
+        self.child_age[:k] = self.child_age[keep]
+        self.child_age[k:n] = -1.0
+        new_row = np.full(n, NONE, dtype=np.int64)
+        new_row[keep] = np.arange(k)
+        self.n = k
+        return new_row
 
     def __getattr__(self, name: str) -> np.ndarray:  # pragma: no cover - for type checkers
         raise AttributeError(name)

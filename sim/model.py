@@ -29,6 +29,10 @@ from sim.market import OWNED, SUBLET_KIND, Dwellings, market_rent, municipal_ren
 from sim.population import initial_population
 from sim.streams import Streams
 
+#: Departed families' rows are dropped once there are at least this many of them and they are
+#: this share of all rows: a Verdal-size run never compacts, a national one every few years.
+COMPACT_MIN_ROWS = 4096
+COMPACT_SHARE = 0.25
 #: The flow and money indicators, reset at the start of every month.
 FLOW_NAMES = tuple(i.name for i in INDICATORS if i.kind != "stock")
 
@@ -42,6 +46,12 @@ class HousingModel(mesa.Model):
             the run derives from it through named streams (:mod:`sim.streams`).
         populate: draw the initial population (False leaves it empty, for tests that build
             families by hand with ``model.f.add``).
+        compact: drop departed families' rows at the start of a month once they are at least
+            :data:`COMPACT_MIN_ROWS` and :data:`COMPACT_SHARE` of all rows (False keeps every
+            row, so row ``i`` is family ``uid == i`` for the whole run). Compaction happens in
+            the same months in every scenario with the same seed and arrivals (departures do
+            not depend on policy), so common random numbers hold; results differ from an
+            uncompacted run only by chance.
 
     Attributes:
         f: the families (arrays); ``family(i)`` gives a read-only view of one.
@@ -53,7 +63,7 @@ class HousingModel(mesa.Model):
     """
 
     def __init__(self, scenario: Any, rng: int | np.random.SeedSequence | None = None, *,
-                 populate: bool = True):
+                 populate: bool = True, compact: bool = True):
         from sim.resources import check
 
         check(scenario)  # refuse up front, with an estimate, what would not fit in memory
@@ -82,6 +92,7 @@ class HousingModel(mesa.Model):
         self.stock = Dwellings(self.p["stock.municipal_dwellings"],
                                self.p["stock.sublet_dwellings"])
         self.f = Families()
+        self.compact = compact
         if populate:
             initial_population(self)
         self._policy_changed(None)
@@ -148,6 +159,7 @@ class HousingModel(mesa.Model):
     # ------------------------------------------------------------------ month bookkeeping
     def _begin_month(self) -> None:
         self.month_cache = {}
+        self._compact_rows()
         for k in self.flows:
             self.flows[k] = 0.0
         self.rent_collected = [0.0, 0.0]
@@ -160,6 +172,18 @@ class HousingModel(mesa.Model):
             self.lent_year = 0.0
             self.granted_year = 0
             self.granted_year_children = 0
+
+    def _compact_rows(self) -> None:
+        """Drop departed families' rows when they are many (see ``compact``): every process
+        works on all rows, so a national run would otherwise carry twice as many rows as
+        families."""
+        f = self.f
+        departed = f.n - int(f.active[: f.n].sum())
+        if not self.compact or departed < max(COMPACT_MIN_ROWS, COMPACT_SHARE * f.n):
+            return
+        new_row = f.compact()
+        held = self.stock.occupant >= 0
+        self.stock.occupant[held] = new_row[self.stock.occupant[held]]
 
     def _policy_changed(self, old: dict[str, Any] | None) -> None:
         """Schedule contracts and reviews for sitting tenants when the run or a phase brings
@@ -211,7 +235,8 @@ class HousingModel(mesa.Model):
     def eligible_municipal(self, idx: np.ndarray) -> np.ndarray:
         """Whether families ``idx`` may be allocated a municipal dwelling under the rules."""
         p, f = self.p, self.f
-        owner = np.isin(f.tenure[idx], (OWNER_STARTLOAN, OWNER_BANK))
+        t = f.tenure[idx]
+        owner = (t == OWNER_STARTLOAN) | (t == OWNER_BANK)
         ok = f.active[idx] & ~owner
         if p["policy.allocation.eligibility"] == "extensive_needs":
             ok &= f.need[idx] == NEED_EXTENSIVE

@@ -55,10 +55,10 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
     comp = np.searchsorted(cum, u[0], side="right")  # 0..3
     if with_children is not None:
         # keep adults from the draw, force children on or off
-        couple = np.isin(comp, (1, 2))
+        couple = (comp == 1) | (comp == 2)
         comp = np.where(with_children, np.where(couple, 1, 0), np.where(couple, 2, 3))
     has_children = comp <= 1
-    f.adults[s] = np.where(np.isin(comp, (1, 2)), 2, 1)
+    f.adults[s] = np.where((comp == 1) | (comp == 2), 2, 1)
     mean_extra = (p["population.mean_children"] - 1
                   + refugee * p["population.refugee_extra_children"])
     n_kids = np.where(has_children, 1 + rng.poisson(mean_extra), 0).clip(0, MAX_CHILDREN)

@@ -351,21 +351,22 @@ def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> 
     from sim.runner import replication_seed
 
     model = HousingModel(scenario, rng=replication_seed(seed, replication))
-    frames: dict[str, list[np.ndarray]] = {k: [] for k in (*_SNAPSHOT, "children")}
+    frames: dict[str, list[np.ndarray]] = {k: [] for k in (*_SNAPSHOT, "children", "uid")}
     while model.month < model.months:
         model.step()
         f, n = model.f, model.f.n
         tenure = np.where(f.active[:n], f.tenure[:n].astype(np.int16), _MISSING)
         frames["tenure"].append(tenure)
-        for name in _SNAPSHOT[1:]:
+        for name in (*_SNAPSHOT[1:], "uid"):
             frames[name].append(getattr(f, name)[:n].copy())
         frames["children"].append((f.child_age[:n] >= 0).sum(axis=1))
-    size = len(frames["tenure"][-1]) if frames["tenure"] else 0
+    size = model.f.n_ever
 
     def stack(name: str, fill: Any, dtype: Any) -> np.ndarray:
+        # column = the family's uid: rows of departed families may have been dropped
         out = np.full((len(frames[name]), size), fill, dtype=dtype)
-        for m, row in enumerate(frames[name]):
-            out[m, : len(row)] = row
+        for m, (uid, row) in enumerate(zip(frames["uid"], frames[name], strict=True)):
+            out[m, uid] = row
         return out
 
     return Trajectories(

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from sim.model import HousingModel
 
 
+def _is_tenant(tenure: np.ndarray) -> np.ndarray:
+    """Whether tenure codes are a municipal or sublet tenancy."""
+    return (tenure == MUNICIPAL) | (tenure == SUBLET)
+
+
 def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
                     factor: np.ndarray | float = 1.0) -> np.ndarray:
     """Whether families ``idx`` can afford a suitable private rental at ``factor`` times the
@@ -116,7 +121,7 @@ def step(m: HousingModel) -> None:
     join = cand[m.eligible_municipal(cand)]
     f.waiting_since[join] = m.month
     waiting = np.flatnonzero(act & (f.waiting_since[:n] >= 0))
-    still = m.eligible_municipal(waiting) & ~np.isin(f.tenure[waiting], (MUNICIPAL, SUBLET))
+    still = m.eligible_municipal(waiting) & ~_is_tenant(f.tenure[waiting])
     f.waiting_since[waiting[~still]] = -1
     waiting = waiting[still]
     # allocation when dwellings are vacant
@@ -129,7 +134,7 @@ def step(m: HousingModel) -> None:
     # time to move has run out
     due = np.flatnonzero(act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month))
     if len(due):
-        tenant = np.isin(f.tenure[due], (MUNICIPAL, SUBLET))
+        tenant = _is_tenant(f.tenure[due])
         stay = due[tenant & (not p["policy.rotation.enforce_exit"])]
         m.renew_lease(stay)
         out = np.setdiff1d(due, stay)

@@ -279,11 +279,12 @@ def test_phase_settings_of_sampled_levers_give_way(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------- resume
 SLOW_MODULE = """
+    import os
     import time
 
 
     def slow(params):
-        time.sleep(0.05)
+        time.sleep(float(os.environ.get("SLOW_SECONDS", "0.05")))
         return {"y": params["a"] + 2.0 * params["b"] ** 2, "z": params["a"] * params["b"]}
 """
 
@@ -323,7 +324,9 @@ def test_resume_after_a_kill_redoes_no_chunk(tmp_path: Path, capsys: pytest.Capt
     chunks = len(part_stamps(reference / "runs"))
     assert chunks == 12  # 8 trajectories x 3 points, 2 points a chunk
 
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    # slower points in the run to be killed: a busy machine must not let it finish first
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+           "SLOW_SECONDS": "0.3"}
     proc = subprocess.Popen([sys.executable, "-m", "sim", "sensitivity", str(exp), "--out",
                              str(out), "--quiet"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
