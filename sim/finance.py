@@ -68,12 +68,11 @@ def annuity_payment(principal: ArrayLike, annual_rate: ArrayLike, months: ArrayL
     Returns:
         Monthly payment, NOK/month, in the broadcast shape of the inputs.
     """
-    p, rate, n = np.broadcast_arrays(
-        np.asarray(principal, dtype=float),
-        np.asarray(annual_rate, dtype=float),
-        np.asarray(months, dtype=float),
-    )
-    r = rate / MONTHS_PER_YEAR
+    # the np.where calls broadcast the inputs (broadcast_arrays cost more than the formula
+    # for the few families a month asks about)
+    p = np.asarray(principal, dtype=float)
+    r = np.asarray(annual_rate, dtype=float) / MONTHS_PER_YEAR
+    n = np.asarray(months, dtype=float)
     due_now = n <= 0
     zero_rate = np.abs(r) < _TINY_RATE  # (1 + r) rounds to 1: use the zero-rate limit
     safe_n = np.where(due_now, 1.0, n)

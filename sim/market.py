@@ -12,6 +12,7 @@ sublet more dwellings each year (Røe §3.4).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,7 +77,14 @@ def size_factor(persons: np.ndarray, per_person: float) -> np.ndarray:
     Assumption: linear in persons (``market.price_per_person``), bounded to [0.5, 3]; it
     reproduces SSB's 2017 Trondheim rents (2 rooms 0.85, 4 rooms 1.26 of 3 rooms) at 0.08–0.13.
     """
-    return np.minimum(np.maximum(1.0 + per_person * (persons - 3), 0.5), 3.0)
+    table = _size_table(float(per_person))
+    return table[np.minimum(persons, len(table) - 1)]
+
+
+@functools.lru_cache(maxsize=64)
+def _size_table(per_person: float) -> np.ndarray:
+    """:func:`size_factor` for 0 to 11 persons (looked up: a dozen calls a month)."""
+    return np.minimum(np.maximum(1.0 + per_person * (np.arange(12) - 3), 0.5), 3.0)
 
 
 def market_rent(m: HousingModel, persons: np.ndarray) -> np.ndarray:
