@@ -417,12 +417,6 @@ def test_committed_calibration_holds_only_calibrated_parameters_of_the_fit() -> 
     load_scenario(COMMITTED)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not wired yet: with calibration/calibrated.toml extended by the baseline, "
-    "tests/test_scenarios.py's Stjørdal check (large families' mean spell >= 8 years, from 6 "
-    "replications) gives 6.9 years; over 24 replications it is 8.3 (95 % 7.3-9.5) against 8.5 "
-    "(7.5-9.6) at the registry defaults, so that check needs more replications; and three "
-    "rule tests in tests/test_processes.py assume registry defaults through the baseline"))
 @pytest.mark.skipif(not COMMITTED.exists(), reason="no committed calibration yet")
 def test_municipal_scenarios_use_the_calibrated_values() -> None:
     data = tomllib.loads(COMMITTED.read_text(encoding="utf-8"))
