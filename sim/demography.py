@@ -36,7 +36,7 @@ def step(m: HousingModel) -> None:
     f.kids[:n] -= grown.sum(axis=1, dtype=np.int8)
     # births to families whose head is under 45
     birth = act & (f.head_age[:n] < 45) & (u[0] < monthly(p["demography.birth_rate"]))
-    born = np.flatnonzero(birth)
+    born = birth.nonzero()[0]
     free = ages[born] < 0
     has_slot = free.any(axis=1)
     born = born[has_slot]
@@ -53,7 +53,7 @@ def step(m: HousingModel) -> None:
     base, extra = p["demography.outmigration_rate"], p["demography.refugee_outmigration_extra"]
     recent = f.refugee[:n] & (years_here < 5)
     leave = act & (u[3] < np.where(recent, monthly(base + extra), monthly(base)))
-    depart(m, np.flatnonzero(leave))
+    depart(m, leave.nonzero()[0])
     arrivals(m)
 
 

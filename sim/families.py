@@ -140,7 +140,7 @@ class Families:
             row indices (the municipal stock's occupants).
         """
         n = self.n
-        keep = np.flatnonzero(self.active[:n])
+        keep = self.active[:n].nonzero()[0]
         k = len(keep)
         for name, (_, fill, _) in COLUMNS.items():
             col = getattr(self, name)

@@ -420,7 +420,7 @@ def housing_allowance(
         raise ValueError(
             f"caps must hold 5 annual caps (1-5+ persons), got shape {cap_table.shape}"
         )
-    index = np.clip(np.asarray(persons, dtype=float), 1, 5).astype(int) - 1
+    index = np.minimum(np.maximum(np.asarray(persons, dtype=float), 1), 5).astype(int) - 1
     cap = cap_table[index]
     approved = np.minimum(MONTHS_PER_YEAR * np.asarray(housing_cost, dtype=float), cap)
     own = np.maximum(

@@ -37,7 +37,7 @@ def step(m: HousingModel) -> None:
     keep = f.followed[:n] & eligible
     f.followed[:n] = False
     # continuity first, then priority: arrears, children, need; random tie-break
-    cand = np.flatnonzero(eligible)
+    cand = eligible.nonzero()[0]
     if len(cand) and capacity > 0:
         kids = f.n_children[cand] > 0
         order = np.lexsort((u[0][cand], -f.need[:n][cand], ~kids, ~keep[cand],
@@ -57,7 +57,7 @@ def step(m: HousingModel) -> None:
         m.network_carry += per_month
         k = int(m.network_carry)
         m.network_carry -= k
-        cand = np.flatnonzero(followed & (f.network_until[:n] < m.month))
+        cand = (followed & (f.network_until[:n] < m.month)).nonzero()[0]
         if k and len(cand):
             problems = (conflict[cand].astype(int) + ~f.employed[:n][cand]
                         + (f.debt[:n][cand] > 0))

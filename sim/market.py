@@ -62,7 +62,7 @@ class Dwellings:
 
     def vacant(self) -> np.ndarray:
         """Indices of vacant dwellings in the stock, in stock order."""
-        return np.flatnonzero(self.active & (self.occupant < 0))
+        return (self.active & (self.occupant < 0)).nonzero()[0]
 
     def release_idle(self, month: int, after: int) -> int:
         """Take out of the stock dwellings vacant for ``after`` months or more; return how many."""

@@ -195,7 +195,7 @@ class HousingModel(mesa.Model):
         p, f = self.p, self.f
         old = old or {"policy.rotation.contract_years": 0.0, "policy.rotation.review": False,
                       "policy.rotation.full_review": False}
-        tenants = np.flatnonzero(self._tenants())
+        tenants = self._tenants().nonzero()[0]
         spread = f.tenure_months[tenants]
         years = p["policy.rotation.contract_years"]
         if years > 0 and old["policy.rotation.contract_years"] != years:
@@ -280,10 +280,9 @@ class HousingModel(mesa.Model):
         persons = f.persons[idx]
         tenant = (t == MUNICIPAL) | (t == SUBLET)
         owner = (t == OWNER_STARTLOAN) | (t == OWNER_BANK)
-        return np.select(
-            [tenant, t == PRIVATE, owner],
-            [municipal_rent(self, persons), market_rent(self, persons) * f.rent_factor[idx],
-             f.loan_payment[idx] + p["economy.owner_costs"]], 0.0)
+        return np.where(tenant, municipal_rent(self, persons), np.where(
+            t == PRIVATE, market_rent(self, persons) * f.rent_factor[idx],
+            np.where(owner, f.loan_payment[idx] + p["economy.owner_costs"], 0.0)))
 
     # ------------------------------------------------------------------ accounts and record
     def _costs(self) -> None:
@@ -330,7 +329,7 @@ class HousingModel(mesa.Model):
         out[INDEX["mean_months_in_municipal"]] = (f.tenure_months[:n][tenant].mean()
                                                   if tenant.any() else 0.0)
         if owner.any():
-            idx = np.flatnonzero(owner)
+            idx = owner.nonzero()[0]
             equity = ownership.market_value(self, idx) - f.loan_principal[idx]
             out[INDEX["mean_owner_equity_nok"]] = equity.mean()
         out[INDEX["with_payment_remarks"]] = (act & f.remark[:n]).sum()

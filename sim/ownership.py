@@ -71,7 +71,7 @@ def step(m: HousingModel) -> None:
     rate = np.where(f.career_plan[:n], rate * p["policy.followup.effect_readiness"], rate)
     tries = act & renting & income & no_approval & ((u[0] < rate) | f.offered[:n])
     f.offered[:n] = False
-    idx = np.flatnonzero(tries)
+    idx = tries.nonzero()[0]
     if len(idx):
         apply_for_loans(m, idx, u[1][idx])
     purchase(m, u[2])
@@ -199,7 +199,7 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     """Approved families find a home and buy; they leave their rented or municipal dwelling."""
     p, f, n = m.p, m.f, m.f.n
     approved = f.active[:n] & (f.approved_until[:n] >= m.month)
-    idx = np.flatnonzero(approved & (u < p["ownership.purchase_success"]))
+    idx = (approved & (u < p["ownership.purchase_success"])).nonzero()[0]
     if not len(idx):
         return
     kind = f.approved_kind[idx]
@@ -248,12 +248,12 @@ def relief(m: HousingModel) -> None:
     """
     p, f, n = m.p, m.f, m.f.n
     sl = f.active[:n] & (f.tenure[:n] == OWNER_STARTLOAN)
-    ending = np.flatnonzero(sl & (f.relief_until[:n] == m.month))
+    ending = (sl & (f.relief_until[:n] == m.month)).nonzero()[0]
     f.loan_payment[ending] = annuity_payment(f.loan_principal[ending], f.loan_rate[ending],
                                              np.maximum(f.loan_months[ending], 1))
     if not p["policy.startloan.payment_relief"]:
         return
-    start = np.flatnonzero(sl & (f.loan_arrears[:n] > 0) & (f.relief_until[:n] < 0))
+    start = (sl & (f.loan_arrears[:n] > 0) & (f.relief_until[:n] < 0)).nonzero()[0]
     f.relief_until[start] = m.month + p["ownership.interest_only_months"]
     f.loan_payment[start] = f.loan_principal[start] * f.loan_rate[start] / 12
 
@@ -264,7 +264,7 @@ def defaults(m: HousingModel) -> None:
     owner = (f.tenure[:n] == OWNER_STARTLOAN) | (f.tenure[:n] == OWNER_BANK)
     behind = f.loan_arrears[:n] >= p["ownership.default_after"] * np.maximum(
         f.loan_payment[:n], 1.0)
-    idx = np.flatnonzero(f.active[:n] & owner & behind)
+    idx = (f.active[:n] & owner & behind).nonzero()[0]
     if not len(idx):
         return
     sale = market_value(m, idx) * (1 - p["market.forced_sale_discount"])

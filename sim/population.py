@@ -96,7 +96,7 @@ def initial_population(m: HousingModel) -> None:
     p, f, rng = m.p, m.f, m.streams["init"]
     # tenants of municipal and sublet dwellings
     n_dw = m.stock.n
-    occupied = np.flatnonzero(rng.random(n_dw) < p["stock.initial_occupancy"])
+    occupied = (rng.random(n_dw) < p["stock.initial_occupancy"]).nonzero()[0]
     k = len(occupied)
     with_children = rng.random(k) < p["population.municipal_children_share"]
     refugee = rng.random(k) < p["population.share_refugee"]
@@ -122,7 +122,7 @@ def initial_population(m: HousingModel) -> None:
     f.tenure[s] = tenure
     f.tenure_months[s] = rng.exponential(36, n_other).astype(np.int32)
     _arrived_before(f, s, rng)
-    owners = np.flatnonzero(tenure == OWNER_BANK) + s.start
+    owners = (tenure == OWNER_BANK).nonzero()[0] + s.start
     if len(owners):
         # bought some years ago with a bank mortgage of 85 % and a permanent job
         f.employed[owners] = True

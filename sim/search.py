@@ -99,7 +99,7 @@ def step(m: HousingModel) -> None:
     tenure = f.tenure[:n]
     searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & (
         f.approved_until[:n] < m.month)
-    idx = np.flatnonzero(searching)
+    idx = searching.nonzero()[0]
     found = idx[can_afford_rent(m, idx, factor=offer[idx]) & (u[0][idx] < search_success(m, idx))]
     if len(found):
         f.rent_factor[found] = offer[found]
@@ -117,10 +117,10 @@ def step(m: HousingModel) -> None:
     searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & ~in_municipal
     # private renters living on benefits also apply, for a stable and cheaper home
     applies = act & (tenure == PRIVATE) & ~f.employed[:n] & (u[1] < p["market.apply_rate"])
-    cand = np.flatnonzero((searching | applies) & (f.waiting_since[:n] < 0))
+    cand = ((searching | applies) & (f.waiting_since[:n] < 0)).nonzero()[0]
     join = cand[m.eligible_municipal(cand)]
     f.waiting_since[join] = m.month
-    waiting = np.flatnonzero(act & (f.waiting_since[:n] >= 0))
+    waiting = (act & (f.waiting_since[:n] >= 0)).nonzero()[0]
     still = m.eligible_municipal(waiting) & ~_is_tenant(f.tenure[waiting])
     f.waiting_since[waiting[~still]] = -1
     waiting = waiting[still]
@@ -132,7 +132,7 @@ def step(m: HousingModel) -> None:
         m.place_in_municipal(ranked)
 
     # time to move has run out
-    due = np.flatnonzero(act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month))
+    due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)).nonzero()[0]
     if len(due):
         tenant = _is_tenant(f.tenure[due])
         stay = due[tenant & (not p["policy.rotation.enforce_exit"])]

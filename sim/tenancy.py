@@ -48,7 +48,7 @@ def step(m: HousingModel) -> None:
     m.flows["social_assistance_nok"] += float(f.rent_arrears[:n][settle].sum())
     m.flows["arrears_settled_nok"] += float(f.rent_arrears[:n][settle].sum())
     f.rent_arrears[:n][settle] = 0.0
-    idx = np.flatnonzero(evict)
+    idx = evict.nonzero()[0]
     if len(idx):
         f.debt[idx] += f.rent_arrears[idx]
         f.rent_arrears[idx] = 0.0
@@ -67,7 +67,7 @@ def step(m: HousingModel) -> None:
     # municipal leases: expiry, reviews, full review
     tenant = act & ((tenure == MUNICIPAL) | (tenure == SUBLET)) & (f.exit_by[:n] < 0)
     due = tenant & ((f.contract_end[:n] == m.month) | (f.review_due[:n] == m.month))
-    idx = np.flatnonzero(due)
+    idx = due.nonzero()[0]
     if len(idx):
         assess(m, idx)
 

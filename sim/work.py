@@ -41,7 +41,7 @@ def step(m: HousingModel) -> None:
     seeking = act & ~employed & ~f.disability[:n] & (f.intro_left[:n] == 0)
     free = places - int((f.measure_left[:n] > 0).sum())
     if free > 0:
-        cand = np.flatnonzero(seeking & (f.measure_left[:n] == 0))
+        cand = (seeking & (f.measure_left[:n] == 0)).nonzero()[0]
         order = np.lexsort((u[1][cand], ~f.followed[:n][cand]))
         f.measure_left[cand[order[:free]]] = p["policy.work.measure_months"]
     # job finding
