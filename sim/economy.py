@@ -85,11 +85,15 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out
 
 
+#: Husbanken's caps on approved housing cost for 1, 2, 3, 4 and 5+ persons.
+_CAPS = tuple(f"economy.bostotte_cap_{k}" for k in range(1, 6))
+
+
 def allowance(m: HousingModel, cost: np.ndarray, persons: np.ndarray, gross: np.ndarray
               ) -> np.ndarray:
     """Housing allowance (bostøtte) for a monthly housing cost, NOK/month."""
     p = m.p
-    caps = [p[f"economy.bostotte_cap_{k}"] for k in range(1, 6)]
+    caps = [p[name] for name in _CAPS]
     return np.asarray(housing_allowance(cost, persons, 12 * gross, caps,
                                         p["economy.bostotte_min_own"],
                                         p["economy.bostotte_own_rate"],

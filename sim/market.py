@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.families import MAX_CHILDREN
+
 if TYPE_CHECKING:
     from sim.model import HousingModel
 
@@ -77,14 +79,15 @@ def size_factor(persons: np.ndarray, per_person: float) -> np.ndarray:
     Assumption: linear in persons (``market.price_per_person``), bounded to [0.5, 3]; it
     reproduces SSB's 2017 Trondheim rents (2 rooms 0.85, 4 rooms 1.26 of 3 rooms) at 0.08–0.13.
     """
-    table = _size_table(float(per_person))
-    return table[np.minimum(persons, len(table) - 1)]
+    return _size_table(per_person)[persons]
 
 
 @functools.lru_cache(maxsize=64)
 def _size_table(per_person: float) -> np.ndarray:
-    """:func:`size_factor` for 0 to 11 persons (looked up: a dozen calls a month)."""
-    return np.minimum(np.maximum(1.0 + per_person * (np.arange(12) - 3), 0.5), 3.0)
+    """:func:`size_factor` for households of 0 to 2 + ``MAX_CHILDREN`` persons, looked up by
+    size (a dozen calls a month: the table saves their arithmetic)."""
+    sizes = np.arange(3 + MAX_CHILDREN)
+    return np.minimum(np.maximum(1.0 + per_person * (sizes - 3), 0.5), 3.0)
 
 
 def market_rent(m: HousingModel, persons: np.ndarray) -> np.ndarray:

@@ -214,10 +214,9 @@ class HousingModel(mesa.Model):
     def set_tenure(self, idx: np.ndarray, tenure: int | np.ndarray) -> None:
         """Move families ``idx`` to ``tenure``; the time in tenure restarts where it changed."""
         f = self.f
-        new = np.broadcast_to(np.asarray(tenure, dtype=np.int8), np.shape(idx))
-        changed = f.tenure[idx] != new
+        changed = f.tenure[idx] != tenure
         f.tenure_months[idx[changed]] = 0
-        f.tenure[idx] = new
+        f.tenure[idx] = tenure
 
     def vacate(self, idx: np.ndarray) -> None:
         """Families ``idx`` leave their municipal or sublet dwelling, if they have one."""
@@ -305,35 +304,39 @@ class HousingModel(mesa.Model):
         """The month's indicator vector, in the order of :data:`sim.indicators.NAMES`."""
         f, n = self.f, self.f.n
         act = f.active[:n]
-        t = np.where(act, f.tenure[:n], -1)
-        kids = f.n_children
+        here = act.nonzero()[0]  # the active families' rows
+        t = f.tenure[here]
+        kids = f.n_children[here]
         out = np.zeros(len(NAMES))
-        counts = np.bincount(t[act], minlength=6)
-        out[INDEX["families"]] = act.sum()
+        counts = np.bincount(t, minlength=6)
+        children = np.bincount(t, weights=kids, minlength=6)  # children by tenure
+        out[INDEX["families"]] = len(here)
         for code, name in enumerate(("homeless", "municipal", "sublet", "private_rental",
                                      "owner_startloan", "owner_bank")):
             out[INDEX[name]] = counts[code]
-        tenant = (t == MUNICIPAL) | (t == SUBLET)
-        owner = (t == OWNER_STARTLOAN) | (t == OWNER_BANK)
-        out[INDEX["children_municipal"]] = kids[tenant].sum()
-        out[INDEX["children_homeless"]] = kids[t == HOMELESS].sum()
-        out[INDEX["children"]] = kids[act].sum()
-        out[INDEX["waiting_list"]] = (act & (f.waiting_since[:n] >= 0)).sum()
-        out[INDEX["vacant_municipal"]] = len(self.stock.vacant())
-        out[INDEX["municipal_stock"]] = self.stock.n
-        out[INDEX["families_in_work"]] = (act & f.employed[:n]).sum()
-        out[INDEX["social_assistance_recipients"]] = (act & (f.social_assistance[:n] > 0)).sum()
-        out[INDEX["in_arrears"]] = (act & ((f.rent_arrears[:n] > 0)
-                                           | (f.loan_arrears[:n] > 0))).sum()
-        out[INDEX["followed_up"]] = (act & f.followed[:n]).sum()
-        out[INDEX["mean_months_in_municipal"]] = (f.tenure_months[:n][tenant].mean()
-                                                  if tenant.any() else 0.0)
-        if owner.any():
-            idx = owner.nonzero()[0]
+        out[INDEX["children_municipal"]] = children[MUNICIPAL] + children[SUBLET]
+        out[INDEX["children_homeless"]] = children[HOMELESS]
+        out[INDEX["children"]] = children.sum()
+        out[INDEX["waiting_list"]] = (f.waiting_since[here] >= 0).sum()
+        occupied = (self.stock.occupant >= 0) & self.stock.active
+        stock = self.stock.n
+        out[INDEX["vacant_municipal"]] = stock - occupied.sum()
+        out[INDEX["municipal_stock"]] = stock
+        out[INDEX["families_in_work"]] = f.employed[here].sum()
+        out[INDEX["social_assistance_recipients"]] = (f.social_assistance[here] > 0).sum()
+        out[INDEX["in_arrears"]] = ((f.rent_arrears[here] > 0)
+                                    | (f.loan_arrears[here] > 0)).sum()
+        out[INDEX["followed_up"]] = f.followed[here].sum()
+        tenants = counts[MUNICIPAL] + counts[SUBLET]
+        if tenants:
+            tenant = (t == MUNICIPAL) | (t == SUBLET)
+            out[INDEX["mean_months_in_municipal"]] = f.tenure_months[here][tenant].mean()
+        if counts[OWNER_STARTLOAN] + counts[OWNER_BANK]:
+            idx = here[(t == OWNER_STARTLOAN) | (t == OWNER_BANK)]
             equity = ownership.market_value(self, idx) - f.loan_principal[idx]
             out[INDEX["mean_owner_equity_nok"]] = equity.mean()
-        out[INDEX["with_payment_remarks"]] = (act & f.remark[:n]).sum()
-        out[INDEX["new_homeless"]] = (act & (t == HOMELESS) & (f.tenure_months[:n] == 0)).sum()
+        out[INDEX["with_payment_remarks"]] = f.remark[here].sum()
+        out[INDEX["new_homeless"]] = ((t == HOMELESS) & (f.tenure_months[here] == 0)).sum()
         for name in FLOW_NAMES:
             if name != "new_homeless":
                 out[INDEX[name]] = self.flows[name]

@@ -249,8 +249,9 @@ def relief(m: HousingModel) -> None:
     p, f, n = m.p, m.f, m.f.n
     sl = f.active[:n] & (f.tenure[:n] == OWNER_STARTLOAN)
     ending = (sl & (f.relief_until[:n] == m.month)).nonzero()[0]
-    f.loan_payment[ending] = annuity_payment(f.loan_principal[ending], f.loan_rate[ending],
-                                             np.maximum(f.loan_months[ending], 1))
+    if len(ending):
+        f.loan_payment[ending] = annuity_payment(f.loan_principal[ending], f.loan_rate[ending],
+                                                 np.maximum(f.loan_months[ending], 1))
     if not p["policy.startloan.payment_relief"]:
         return
     start = (sl & (f.loan_arrears[:n] > 0) & (f.relief_until[:n] < 0)).nonzero()[0]

@@ -134,10 +134,9 @@ def step(m: HousingModel) -> None:
     # time to move has run out
     due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)).nonzero()[0]
     if len(due):
-        tenant = _is_tenant(f.tenure[due])
-        stay = due[tenant & (not p["policy.rotation.enforce_exit"])]
+        staying = _is_tenant(f.tenure[due]) & (not p["policy.rotation.enforce_exit"])
+        stay, out = due[staying], due[~staying]
         m.renew_lease(stay)
-        out = np.setdiff1d(due, stay)
         f.debt[out] += f.rent_arrears[out]  # the landlord's claim stays as debt
         f.rent_arrears[out] = 0.0
         m.vacate(out)
