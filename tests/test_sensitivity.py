@@ -44,7 +44,7 @@ EXPERIMENTS = ROOT / "experiments"
 VERDAL = ROOT / "scenarios" / "verdal.toml"
 SOBOL_COLUMNS = ["method", "output", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
 MORRIS_COLUMNS = ["method", "output", "parameter", "mu", "mu_star", "mu_star_conf", "sigma"]
-MAIN_OUTPUTS = ["children_municipal@final", "owner_startloan@final", "families_in_work@final",
+MAIN_OUTPUTS = ["children_municipal@mean", "owner_startloan@final", "families_in_work@final",
                 "social_assistance_nok@total", "municipal_net_cost_nok@total",
                 "evictions@total", "homeless@mean"]
 
