@@ -69,11 +69,20 @@ def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     return np.minimum(prob, 1.0)
 
 
-def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
+#: Waiting lists longer than this are cut to the month's contenders before sorting.
+LONG_LIST = 1000
+
+
+def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray, top: int | None = None
+                   ) -> np.ndarray:
     """``idx`` sorted by the municipality's priority rule, best first; ``u`` breaks ties.
 
     Rules: ``need`` (extensive needs, then homeless, then children, then waiting time);
     ``homeless_first``; ``waiting_time`` (first come, first served); ``children_first``.
+    With ``top``, only the first ``top`` places are needed: a long list is first cut to the
+    families whose priority (all keys but the tie-break) is at least that of the ``top``-th
+    best, and only they are sorted — the same first ``top`` as the full order, without
+    sorting a national waiting list every month.
     """
     f = m.f
     homeless = (f.tenure[idx] == HOMELESS).astype(float)
@@ -87,6 +96,16 @@ def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> np.ndarra
         "waiting_time": (u, -waited),
         "children_first": (u, -waited, -need, -homeless, -kids),
     }[rule]
+    if top is not None and len(idx) > max(LONG_LIST, top):
+        # one integer per family, ordered like the keys but the tie-break (all are whole
+        # numbers: waiting months and 0/1/2 flags), then everyone as good as the top-th
+        code = np.zeros(len(idx), dtype=np.int64)
+        for key in reversed(keys[1:]):  # most significant first
+            k = key.astype(np.int64)
+            low = k.min()
+            code = code * (k.max() - low + 1) + (k - low)
+        contenders = code <= np.partition(code, top - 1)[top - 1]
+        idx, keys = idx[contenders], tuple(k[contenders] for k in keys)
     return idx[np.lexsort(keys)]
 
 
@@ -128,7 +147,7 @@ def step(m: HousingModel) -> None:
     vacant = m.stock.vacant()
     ua = m.streams.uniform("allocation", n, 1)  # drawn every month: common random numbers
     if len(vacant) and len(waiting):
-        ranked = priority_order(m, waiting, ua[waiting])
+        ranked = priority_order(m, waiting, ua[waiting], top=len(vacant))
         m.place_in_municipal(ranked)
 
     # time to move has run out

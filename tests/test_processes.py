@@ -600,6 +600,26 @@ def test_vacancy_goes_to_the_applicant_the_rule_ranks_first(rule: str, winner: s
             assert f.waiting_since[i] >= 0 and f.dwelling[i] == -1, name
 
 
+@pytest.mark.parametrize("rule", list(PRIORITY_CASES))
+def test_a_long_waiting_list_cut_to_the_contenders_keeps_the_order(rule: str) -> None:
+    """With few vacancies, a national waiting list is cut to its contenders before sorting;
+    the families placed are exactly the first of the full priority order, ties included."""
+    m = make(f"policy.allocation.priority={rule}", dwellings=0, years=10)
+    m.month = 100
+    rng = np.random.default_rng(7)
+    k = 3 * search.LONG_LIST
+    idx = add(m, k, tenure=np.where(rng.random(k) < 0.3, HOMELESS, PRIVATE),
+              need=rng.integers(0, 3, k), waiting_since=rng.integers(60, 100, k))
+    m.f.kids[idx] = rng.integers(0, 2, k)  # children matter as a yes/no key only
+    u = rng.random(k)
+    full = search.priority_order(m, idx, u)
+    for top in (1, 5, 40, 2 * k):
+        cut = search.priority_order(m, idx, u, top=top)
+        assert len(cut) >= min(top, k)
+        np.testing.assert_array_equal(cut[:top], full[:top])
+    assert len(search.priority_order(m, idx, u, top=5)) < k  # the list was cut
+
+
 @pytest.mark.parametrize(("eligibility", "placed"), [
     ("extensive_needs", {"extensive"}), ("disadvantaged", {"extensive", "moderate"})])
 def test_eligibility_extensive_needs_admits_only_need_two(eligibility: str,
