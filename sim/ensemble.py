@@ -54,6 +54,23 @@ class SerialExecutor(cf.Executor):
         return future
 
 
+def _process_context() -> Any:
+    """How worker processes start: from a fork server where the platform has one.
+
+    Forking the main process itself (Linux's default before Python 3.14) can deadlock a child
+    when the parent runs threads (the pool's manager, pyarrow's thread pool); Python 3.12+
+    warns about it. The fork server is started once with the engine imported, so workers
+    start at once.
+    """
+    import multiprocessing as mp
+
+    if "forkserver" not in mp.get_all_start_methods():
+        return None  # Windows and macOS default to spawn, which is safe
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["sim.runner", "sim.model", "sim.evaluate"])
+    return ctx
+
+
 @contextlib.contextmanager
 def open_executor(workers: int = 1, scheduler: str | None = None
                   ) -> Iterator[tuple[cf.Executor, str]]:
@@ -74,7 +91,7 @@ def open_executor(workers: int = 1, scheduler: str | None = None
         if workers <= 1:
             yield SerialExecutor(), "serial"
             return
-        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
             yield pool, f"processes:{workers}"
         return
     try:

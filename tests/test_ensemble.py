@@ -268,10 +268,13 @@ def _interrupt(out: Path, kill_worker: bool) -> subprocess.Popen[str]:
         if kill_worker:
             import psutil
 
+            # workers are the main process's children (fork) or the fork server's (forkserver)
             children = []
-            for child in psutil.Process(proc.pid).children():
+            for child in psutil.Process(proc.pid).children(recursive=True):
                 with contextlib.suppress(psutil.Error):
-                    if "resource_tracker" not in " ".join(child.cmdline()):
+                    cmd = " ".join(child.cmdline())
+                    server = "forkserver" in cmd and child.ppid() == proc.pid
+                    if "resource_tracker" not in cmd and not server:
                         children.append(child)
             if not children:
                 pytest.skip("no worker process found to kill")
