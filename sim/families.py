@@ -127,11 +127,6 @@ class Families:
         self.n_ever += k
         return s
 
-    @property
-    def compacted(self) -> bool:
-        """Whether rows of departed families have been dropped (row ``i`` is then not uid ``i``)."""
-        return self.n != self.n_ever
-
     def compact(self) -> np.ndarray:
         """Drop the rows of departed families, keeping the others in order.
 
