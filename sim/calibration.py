@@ -52,7 +52,7 @@ import numpy as np
 
 from sim.errors import InputError
 from sim.expressions import Expression, parse
-from sim.scenario import flatten_tables, read_toml
+from sim.scenario import flatten_tables, read_toml, reject_unknown_keys
 
 #: Relations a target can state: equal to, at least, at most the observed value.
 RELATIONS = ("eq", "ge", "le")
@@ -209,10 +209,7 @@ def load_targets(path: str | os.PathLike[str]) -> list[Target]:
     seen: set[str] = set()
     for n, entry in enumerate(raw, start=1):
         where = f"targets[{n}]"
-        for key in entry:
-            if key not in _TARGET_KEYS:
-                raise InputError(f"unknown key; allowed keys are {', '.join(_TARGET_KEYS)}",
-                                 file=file, key=f"{where}.{key}")
+        reject_unknown_keys(entry, _TARGET_KEYS, file, where)
         tid = _as_text(entry.get("id"), file, f"{where}.id")
         if not _ID.fullmatch(tid):
             raise InputError(f"expected lower-case letters, digits and _, got {tid!r}",
@@ -414,10 +411,7 @@ _flatten = flatten_tables
 
 def _settings(table: Mapping[str, Any], defaults: Mapping[str, Any], file: str, name: str
               ) -> dict[str, Any]:
-    for key in table:
-        if key not in defaults:
-            raise InputError(f"unknown key; allowed keys are {', '.join(defaults)}", file=file,
-                             key=f"{name}.{key}")
+    reject_unknown_keys(table, list(defaults), file, name)
     return {**defaults, **table}
 
 
@@ -496,10 +490,7 @@ def load_setup(path: str | os.PathLike[str]) -> Setup:
             raise InputError(f"unknown table; allowed tables are {', '.join(_SETUP_TABLES)}",
                              file=file, key=key)
     head = _table(data, "calibration", file)
-    for key in head:
-        if key not in _CALIBRATION_KEYS:
-            raise InputError(f"unknown key; allowed keys are {', '.join(_CALIBRATION_KEYS)}",
-                             file=file, key=f"calibration.{key}")
+    reject_unknown_keys(head, _CALIBRATION_KEYS, file, "calibration")
     name = _as_text(head.get("name"), file, "calibration.name")
     description = _as_text(head.get("description", ""), file, "calibration.description",
                            required=False)

@@ -544,3 +544,17 @@ def flatten_tables(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]
         else:
             out[path] = value
     return out
+
+
+def reject_unknown_keys(table: Mapping[str, Any], allowed: Sequence[str], file: str,
+                        where: str) -> None:
+    """Stop at the first key of ``table`` (the TOML table ``where`` of ``file``) that is not in
+    ``allowed``, naming the keys that are.
+
+    Raises:
+        InputError: ``unknown key; allowed keys are ...`` with key ``where.KEY``.
+    """
+    for key in table:
+        if key not in allowed:
+            raise InputError(f"unknown key; allowed keys are {', '.join(allowed)}", file=file,
+                             key=f"{where}.{key}")

@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.errors import InputError
-from sim.scenario import flatten_tables, read_toml
+from sim.scenario import flatten_tables, read_toml, reject_unknown_keys
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import concurrent.futures as cf
@@ -400,10 +400,7 @@ def _boolean(value: Any, file: str, key: str) -> bool:
 
 def _model(model: Mapping[str, Any], file: str) -> tuple[Scenario | None, str | None]:
     """The base scenario or the function path of the ``[model]`` table."""
-    for key in model:
-        if key not in MODEL_KEYS:
-            raise InputError(f"unknown key; allowed keys are {_list(MODEL_KEYS)}", file=file,
-                             key=f"model.{key}")
+    reject_unknown_keys(model, MODEL_KEYS, file, "model")
     if ("scenario" in model) == ("function" in model):
         raise InputError("give either scenario = 'FILE.toml' (the housing model) or function "
                          "= 'package.module:function', not both or neither", file=file,
@@ -489,10 +486,7 @@ def _factors(raw: Any, file: str, model: bool, method: str) -> tuple[Factor, ...
     factors: list[Factor] = []
     for index, entry in enumerate(raw, start=1):
         where = f"parameters[{index}]"
-        for key in entry:
-            if key not in PARAMETER_KEYS:
-                raise InputError(f"unknown key; allowed keys are {_list(PARAMETER_KEYS)}",
-                                 file=file, key=f"{where}.{key}")
+        reject_unknown_keys(entry, PARAMETER_KEYS, file, where)
         factor = _model_factor(entry, file, where) if model else _function_factor(
             entry, file, where)
         if factor.name in {f.name for f in factors}:
