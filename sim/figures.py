@@ -86,6 +86,28 @@ def plot_timeseries(results: Sequence[RunResult], indicators: Sequence[str],
     return fig
 
 
+def difference_bars(ax: Any, rows: Sequence[dict[str, Any]], names: Sequence[str],
+                    scale: float, *, alpha: float) -> None:
+    """Horizontal bars of paired differences with their 95 % intervals, one per scenario.
+
+    Args:
+        ax: the matplotlib axes.
+        rows: comparison rows (``diff``, ``diff_ci_low``, ``diff_ci_high``), one per bar.
+        names: the bars' labels.
+        scale: factor applied to the values (1e-6 for NOK shown in millions).
+        alpha: bar opacity.
+    """
+    y = np.arange(len(rows))
+    d = np.array([float(r["diff"]) for r in rows]) * scale
+    lo = np.array([float(r["diff_ci_low"]) for r in rows]) * scale
+    hi = np.array([float(r["diff_ci_high"]) for r in rows]) * scale
+    ax.barh(y, d, color=[PALETTE[(j + 1) % len(PALETTE)] for j in range(len(rows))],
+            alpha=alpha)
+    ax.errorbar(d, y, xerr=[d - lo, hi - d], fmt="none", ecolor="black", capsize=3, lw=1)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, names, fontsize=8)
+
+
 def plot_differences(comparison: Comparison, indicators: Sequence[str],
                      path: str | os.PathLike[str] | None = None) -> Any:
     """Paired differences against the reference (first) scenario with 95 % intervals.
@@ -105,15 +127,7 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
     for ax, name in zip(axes.flat, indicators, strict=False):
         mine = [r for r in rows if r["indicator"] == name][1:]
         scale = 1e-6 if BY_NAME[name].unit == "NOK" else 1.0
-        y = np.arange(len(mine))
-        d = np.array([float(r["diff"]) for r in mine]) * scale
-        lo = np.array([float(r["diff_ci_low"]) for r in mine]) * scale
-        hi = np.array([float(r["diff_ci_high"]) for r in mine]) * scale
-        ax.barh(y, d, color=[PALETTE[(j + 1) % len(PALETTE)] for j in range(len(mine))],
-                alpha=0.8)
-        ax.errorbar(d, y, xerr=[d - lo, hi - d], fmt="none", ecolor="black", capsize=3, lw=1)
-        ax.axvline(0, color="black", lw=0.8)
-        ax.set_yticks(y, scenarios, fontsize=8)
+        difference_bars(ax, mine, scenarios, scale, alpha=0.8)
         unit = "million NOK" if scale != 1.0 else BY_NAME[name].unit
         when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
         ax.set_xlabel(f"difference ({unit}, {when})", fontsize=8)

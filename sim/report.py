@@ -37,7 +37,7 @@ import numpy as np
 
 from sim.compare import Comparison, mean_ci, unique_names
 from sim.families import MUNICIPAL, OWNER_BANK, OWNER_STARTLOAN, PRIVATE, SUBLET, TENURES
-from sim.figures import PALETTE
+from sim.figures import PALETTE, difference_bars
 from sim.indicators import BY_NAME, INDEX, TENURE_INDICATORS
 from sim.report_text import (
     TENURE_WORDS,
@@ -711,16 +711,8 @@ def _difference_panel(ax: Any, indicator: str | None, results: Sequence[RunResul
     ind = BY_NAME[indicator]
     scale = 1e-6 if ind.unit == "NOK" else 1.0
     others = [r.scenario.name for r in results[1:]]
-    picked = [rows[(name, indicator)] for name in others]
-    y = np.arange(len(picked))
-    d = np.array([float(r["diff"]) for r in picked]) * scale
-    lo = np.array([float(r["diff_ci_low"]) for r in picked]) * scale
-    hi = np.array([float(r["diff_ci_high"]) for r in picked]) * scale
-    ax.barh(y, d, color=[PALETTE[(j + 1) % len(PALETTE)] for j in range(len(picked))],
-            alpha=0.85)
-    ax.errorbar(d, y, xerr=[d - lo, hi - d], fmt="none", ecolor="black", capsize=3, lw=1)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, others, fontsize=8)
+    difference_bars(ax, [rows[(name, indicator)] for name in others], others, scale,
+                    alpha=0.85)
     ax.invert_yaxis()
     what = unit(lang, "mnok") if scale != 1.0 else unit(lang, {
         "children": "children", "dwellings": "dwellings"}.get(ind.unit, "families"))
