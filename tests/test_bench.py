@@ -13,20 +13,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import cli
 
 from sim import bench
-from sim.cli import main
 from sim.indicators import INDEX
 from sim.model import HousingModel
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """Call ``main`` with ``args``; return (exit status, stdout, stderr)."""
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_one_size_writes_a_json_object_with_the_keys(tmp_path: Path,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import assert_one_line_error, cli
 
 import sim.calibration as cal
 from sim.cli import main
@@ -39,21 +40,6 @@ SYNTHETIC_TARGETS = [
 ]
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """Call ``main`` with ``args``; return (exit status, stdout, stderr)."""
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(err: str, *needles: str) -> None:
-    """``err`` is one line ``boligsim: error: ...`` containing every needle, no traceback."""
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("boligsim: error: "), err
-    for needle in needles:
-        assert needle in lines[0], (needle, err)
 
 
 def toml_value(value: object) -> str:

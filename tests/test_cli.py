@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import assert_one_line_error, cli
 
-from sim.cli import main
 from sim.indicators import NAMES
 from sim.scenario import load_scenario
 
@@ -24,12 +24,6 @@ COLUMNS = ["replication", "month", "date", *NAMES]
 SUMMARY_KEYS = ["scenario", "seed", "replications", "start", "months", "provenance",
                 "indicators"]
 
-
-def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """Call ``main`` with ``args``; return (exit status, stdout, stderr)."""
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_module(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -42,15 +36,6 @@ def run_args(out: Path, *extra: object) -> list[object]:
     """Arguments of a short quiet run of the baseline into ``out``."""
     return ["run", BASELINE, "--years", 1, "--quiet", "--out", out, *extra]
 
-
-def assert_one_line_error(err: str, *needles: str) -> None:
-    """``err`` is one line ``boligsim: error: ...`` containing every needle, no traceback."""
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("boligsim: error: "), err
-    for needle in needles:
-        assert needle in lines[0], (needle, err)
 
 
 # --- end to end, as a user runs it -------------------------------------------------------

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import cli
 
-from sim.cli import main
 from sim.compare import KEY_INDICATORS, Comparison, welch_halfwidth
 from sim.ensemble import open_executor
 from sim.indicators import INDEX, NAMES
@@ -58,12 +58,6 @@ TIMEOUT = 120
 
 
 # ---------------------------------------------------------------------------------- helpers
-def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """Call ``boligsim`` in-process; return (exit status, stdout, stderr)."""
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def sim_command(*args: object) -> list[str]:
     """``python -m sim ARGS`` as a user would type it."""

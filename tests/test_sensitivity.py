@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import cli
 
-from sim.cli import main
 from sim.parameters import REGISTRY
 from sim.sensitivity import Factor, load_experiment
 from sim.testfunctions import ishigami_indices
@@ -50,12 +50,6 @@ MAIN_OUTPUTS = ["children_municipal@mean", "owner_startloan@final", "families_in
 
 
 # ---------------------------------------------------------------------------------- helpers
-def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """Call ``boligsim`` in-process; return (exit status, stdout, stderr)."""
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a CSV file."""
