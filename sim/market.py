@@ -47,11 +47,11 @@ class Dwellings:
     @property
     def n(self) -> int:
         """Dwellings in the stock now."""
-        return int(self.active.sum())
+        return np.count_nonzero(self.active)
 
     def count(self, kind: int) -> int:
         """Dwellings of ``kind`` in the stock now."""
-        return int((self.active & (self.kind == kind)).sum())
+        return np.count_nonzero(self.active & (self.kind == kind))
 
     def add(self, kind: int, k: int, month: int = 0) -> None:
         """Add ``k`` vacant dwellings of ``kind``."""
@@ -70,7 +70,7 @@ class Dwellings:
         """Take out of the stock dwellings vacant for ``after`` months or more; return how many."""
         idle = self.active & (self.occupant < 0) & (month - self.vacant_since >= after)
         self.active[idle] = False
-        return int(idle.sum())
+        return np.count_nonzero(idle)
 
 
 def size_factor(persons: np.ndarray, per_person: float) -> np.ndarray:

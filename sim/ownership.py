@@ -289,7 +289,7 @@ def defaults(m: HousingModel) -> None:
     f.grant[idx] = 0.0
     m.set_tenure(idx, HOMELESS)
     m.flows["forced_sales"] += len(idx)
-    m.flows["forced_sales_startloan"] += int(sl.sum())
+    m.flows["forced_sales_startloan"] += np.count_nonzero(sl)
     m.flows["startloan_losses_nok"] += float(loss[sl].sum())
     m.flows["startloan_losses_municipal_nok"] += float(np.sum(municipal))
     m.flows["grants_nok"] -= float(reclaimed.sum())

@@ -39,7 +39,7 @@ def step(m: HousingModel) -> None:
     f.measure_left[:n][f.measure_left[:n] > 0] -= 1
     places = int(p["policy.work.measure_places"] * p["municipality.inhabitants"] / 10_000)
     seeking = act & ~employed & ~f.disability[:n] & (f.intro_left[:n] == 0)
-    free = places - int((f.measure_left[:n] > 0).sum())
+    free = places - np.count_nonzero(f.measure_left[:n] > 0)
     if free > 0:
         cand = (seeking & (f.measure_left[:n] == 0)).nonzero()[0]
         order = np.lexsort((u[1][cand], ~f.followed[:n][cand]))
@@ -67,4 +67,4 @@ def step(m: HousingModel) -> None:
     f.permanent[:n][found] = u[4][found] < p["work.permanent_share"]
     f.measure_left[:n][found] = 0
     f.ub_left[:n][found] = 0
-    m.flows["entered_work"] += int(found.sum())
+    m.flows["entered_work"] += np.count_nonzero(found)
