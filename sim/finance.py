@@ -420,8 +420,9 @@ def housing_allowance(
         raise ValueError(
             f"caps must hold 5 annual caps (1-5+ persons), got shape {cap_table.shape}"
         )
-    index = np.minimum(np.maximum(np.asarray(persons, dtype=float), 1), 5).astype(int) - 1
-    cap = cap_table[index]
+    # whole persons (fractions truncated), 1-person cap below one, the last cap from five
+    index = np.asarray(persons).astype(np.int64, copy=False) - 1
+    cap = np.take(cap_table, index, mode="clip")
     approved = np.minimum(MONTHS_PER_YEAR * np.asarray(housing_cost, dtype=float), cap)
     own = np.maximum(
         np.asarray(min_own_contribution, dtype=float),
