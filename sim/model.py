@@ -64,9 +64,10 @@ class HousingModel(mesa.Model):
 
     def __init__(self, scenario: Any, rng: int | np.random.SeedSequence | None = None, *,
                  populate: bool = True, compact: bool = True):
-        from sim.resources import check
+        from sim.resources import check, reuse_freed_memory
 
         check(scenario)  # refuse up front, with an estimate, what would not fit in memory
+        reuse_freed_memory()  # once a process: a month's large temporaries reuse memory
         seed = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
         mesa_seed, stream_seed = seed.spawn(2)
         super().__init__(rng=np.random.default_rng(mesa_seed))

