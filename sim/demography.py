@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.derived import monthly
-from sim.families import HOMELESS, NEED_EXTENSIVE, NEED_MODERATE, PRIVATE
+from sim.families import (
+    EMPTY_SLOT,
+    HOMELESS,
+    MAX_CHILDREN,
+    NEED_EXTENSIVE,
+    NEED_MODERATE,
+    PRIVATE,
+)
 from sim.population import draw_families
 
 if TYPE_CHECKING:
@@ -30,10 +37,10 @@ def step(m: HousingModel) -> None:
     ages = f.child_age[:n]
     # ageing; children who come of age leave the family
     f.head_age[:n] += 1 / 12
-    np.add(ages, 1 / 12, out=ages, where=ages >= 0)
-    grown = ages >= p["demography.adult_age"]
-    np.putmask(ages, grown, -1.0)
-    f.kids[:n] -= grown.sum(axis=1, dtype=np.int8)
+    ages += 1 / 12  # empty slots hold minus infinity and stay empty
+    grown = np.flatnonzero(ages >= p["demography.adult_age"])  # few a month: flat positions
+    ages.reshape(-1)[grown] = EMPTY_SLOT
+    np.subtract.at(f.kids, grown // MAX_CHILDREN, 1)
     # births to families whose head is under 45
     birth = act & (f.head_age[:n] < 45) & (u[0] < monthly(p["demography.birth_rate"]))
     born = birth.nonzero()[0]

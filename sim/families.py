@@ -22,6 +22,9 @@ TENURES = ("homeless", "municipal", "sublet", "private_rental", "owner_startloan
 NEED_LOW, NEED_MODERATE, NEED_EXTENSIVE = range(3)
 #: Most children a family can have (slots in ``child_age``).
 MAX_CHILDREN = 8
+#: The age in an empty ``child_age`` slot: minus infinity, so that ageing is one addition
+#: over every slot (an empty one stays empty) and ``age >= 0`` tells a child.
+EMPTY_SLOT = -np.inf
 NONE = -1
 
 #: name -> (dtype, fill value for a new family, meaning with unit)
@@ -95,9 +98,9 @@ class Families:
     """Column store of all families that have lived in the municipality during a run.
 
     Attributes are the columns of :data:`COLUMNS` plus ``child_age`` (families x
-    ``MAX_CHILDREN``, years, ``-1`` for an empty slot). ``n`` is the number of rows in use;
-    columns are longer (capacity) and only ``[:n]`` is meaningful. ``n_ever`` counts the
-    families ever added (``n`` until the first compaction).
+    ``MAX_CHILDREN``, years, :data:`EMPTY_SLOT` for an empty one). ``n`` is the number of
+    rows in use; columns are longer (capacity) and only ``[:n]`` is meaningful. ``n_ever``
+    counts the families ever added (``n`` until the first compaction).
     """
 
     def __init__(self, capacity: int = 64):
@@ -106,7 +109,7 @@ class Families:
         self._cap = max(int(capacity), 1)
         for name, (dtype, fill, _) in COLUMNS.items():
             setattr(self, name, np.full(self._cap, fill, dtype=dtype))
-        self.child_age = np.full((self._cap, MAX_CHILDREN), -1.0)
+        self.child_age = np.full((self._cap, MAX_CHILDREN), EMPTY_SLOT)
 
     # ------------------------------------------------------------------ growth
     def add(self, k: int) -> slice:
@@ -117,7 +120,7 @@ class Families:
                 col = np.full(new, fill, dtype=dtype)
                 col[: self.n] = getattr(self, name)[: self.n]
                 setattr(self, name, col)
-            ages = np.full((new, MAX_CHILDREN), -1.0)
+            ages = np.full((new, MAX_CHILDREN), EMPTY_SLOT)
             ages[: self.n] = self.child_age[: self.n]
             self.child_age = ages
             self._cap = new
@@ -142,7 +145,7 @@ class Families:
             col[:k] = col[keep]
             col[k:n] = fill
         self.child_age[:k] = self.child_age[keep]
-        self.child_age[k:n] = -1.0
+        self.child_age[k:n] = EMPTY_SLOT
         new_row = np.full(n, NONE, dtype=np.int64)
         new_row[keep] = np.arange(k)
         self.n = k

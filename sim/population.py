@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.families import (
+    EMPTY_SLOT,
     HOMELESS,
     MAX_CHILDREN,
     MUNICIPAL,
@@ -65,7 +66,7 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
     extra = rng.poisson(mean_extra[0], k) if same else rng.poisson(mean_extra)
     n_kids = np.minimum(np.where(has_children, 1 + extra, 0), MAX_CHILDREN)
     ages = rng.uniform(0, p["demography.adult_age"] - 0.1, (k, MAX_CHILDREN))
-    ages[np.arange(MAX_CHILDREN)[None, :] >= n_kids[:, None]] = -1.0
+    ages[np.arange(MAX_CHILDREN)[None, :] >= n_kids[:, None]] = EMPTY_SLOT
     f.child_age[s] = ages
     f.recount_children(s)
     eldest = np.maximum(ages.max(axis=1), 0.0)

@@ -18,6 +18,7 @@ import pytest
 
 from sim.families import (
     COLUMNS,
+    EMPTY_SLOT,
     HOMELESS,
     MUNICIPAL,
     NEED_EXTENSIVE,
@@ -166,7 +167,8 @@ def check_month(m: HousingModel) -> None:
         assert (col >= 0).all(), f"{where}: negative {name}: {col[col < 0][:5]}"
     for name in FLOAT_COLUMNS:
         assert np.isfinite(getattr(f, name)[idx]).all(), f"{where}: non-finite {name}"
-    assert np.isfinite(f.child_age[idx]).all()
+    ages = f.child_age[idx]
+    assert np.isfinite(ages[ages != EMPTY_SLOT]).all()
 
     # owners and non-owners
     owner = np.isin(tenure, OWNER_CODES)
@@ -210,7 +212,7 @@ def check_month(m: HousingModel) -> None:
     # household composition
     assert np.isin(f.adults[idx], (1, 2)).all(), where
     ages = f.child_age[idx]
-    assert ((ages == -1) | ((ages >= 0) & (ages < p["demography.adult_age"]))).all(), where
+    assert ((ages == EMPTY_SLOT) | ((ages >= 0) & (ages < p["demography.adult_age"]))).all(), where
     assert np.array_equal(f.kids[idx], (ages >= 0).sum(axis=1)), (
         f"{where}: the children count drifted from the children's ages")
 

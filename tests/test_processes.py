@@ -16,6 +16,7 @@ import pytest
 
 from sim import demography, economy, ownership, search, tenancy, work
 from sim.families import (
+    EMPTY_SLOT,
     HOMELESS,
     MUNICIPAL,
     NEED_EXTENSIVE,
@@ -792,7 +793,7 @@ def test_child_leaves_at_the_age_of_majority() -> None:
     assert m.f.n_children[i] == 2
     demography.step(m)
     f = m.f
-    assert f.child_age[i, 0] == -1
+    assert f.child_age[i, 0] == EMPTY_SLOT
     assert f.child_age[i, 1] == pytest.approx(10.0 + 1 / 12)
     assert f.n_children[i] == 1 and f.persons[i] == 2
     assert f.active[i] and m.flows["departures"] == 0 and m.flows["arrivals"] == 0
