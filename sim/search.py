@@ -29,6 +29,7 @@ import numpy as np
 from sim.economy import allowance, sa_housing_norm
 from sim.families import HOMELESS, MUNICIPAL, PRIVATE, SUBLET
 from sim.market import market_rent
+from sim.ranking import first_in_order
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
@@ -69,20 +70,14 @@ def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     return np.minimum(prob, 1.0)
 
 
-#: Waiting lists longer than this are cut to the month's contenders before sorting.
-LONG_LIST = 1000
-
-
 def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray, top: int | None = None
                    ) -> np.ndarray:
     """``idx`` sorted by the municipality's priority rule, best first; ``u`` breaks ties.
 
     Rules: ``need`` (extensive needs, then homeless, then children, then waiting time);
     ``homeless_first``; ``waiting_time`` (first come, first served); ``children_first``.
-    With ``top``, only the first ``top`` places are needed: a long list is first cut to the
-    families whose priority (all keys but the tie-break) is at least that of the ``top``-th
-    best, and only they are sorted — the same first ``top`` as the full order, without
-    sorting a national waiting list every month.
+    With ``top``, only the first ``top`` are returned, found without sorting a national
+    waiting list every month (:func:`sim.ranking.first_in_order`).
     """
     f = m.f
     homeless = (f.tenure[idx] == HOMELESS).astype(float)
@@ -96,32 +91,26 @@ def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray, top: int | N
         "waiting_time": (u, -waited),
         "children_first": (u, -waited, -need, -homeless, -kids),
     }[rule]
-    if top is not None and len(idx) > max(LONG_LIST, top):
-        # one integer per family, ordered like the keys but the tie-break (all are whole
-        # numbers: waiting months and 0/1/2 flags), then everyone as good as the top-th
-        code = np.zeros(len(idx), dtype=np.int64)
-        for key in reversed(keys[1:]):  # most significant first
-            k = key.astype(np.int64)
-            low = k.min()
-            code = code * (k.max() - low + 1) + (k - low)
-        contenders = code <= np.partition(code, top - 1)[top - 1]
-        idx, keys = idx[contenders], tuple(k[contenders] for k in keys)
-    return idx[np.lexsort(keys)]
+    if top is None:
+        return idx[np.lexsort(keys)]
+    return idx[first_in_order(keys, top)]  # keys but the tie-break are whole numbers
 
 
 def step(m: HousingModel) -> None:
     """Private search, waiting list, allocation of vacancies, then the end of time to move."""
     p, f, n = m.p, m.f, m.f.n
     u = m.streams.uniform("search", n, 2)
-    offer = np.exp(m.streams["search"].normal(0.0, p["market.rent_dispersion"], n))
+    log_offer = m.streams["search"].normal(0.0, p["market.rent_dispersion"], n)  # every row
     act = f.active[:n]
     tenure = f.tenure[:n]
     searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & (
         f.approved_until[:n] < m.month)
     idx = searching.nonzero()[0]
-    found = idx[can_afford_rent(m, idx, factor=offer[idx]) & (u[0][idx] < search_success(m, idx))]
+    offer = np.exp(log_offer[idx])
+    taken = can_afford_rent(m, idx, factor=offer) & (u[0][idx] < search_success(m, idx))
+    found = idx[taken]
     if len(found):
-        f.rent_factor[found] = offer[found]
+        f.rent_factor[found] = offer[taken]
         f.debt[found] += f.rent_arrears[found]
         f.rent_arrears[found] = 0.0
         m.vacate(found)
