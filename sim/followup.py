@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.families import MUNICIPAL, SUBLET
+from sim.ranking import first_in_order
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
@@ -40,9 +41,9 @@ def step(m: HousingModel) -> None:
     cand = eligible.nonzero()[0]
     if len(cand) and capacity > 0:
         kids = f.n_children[cand] > 0
-        order = np.lexsort((u[0][cand], -f.need[:n][cand], ~kids, ~keep[cand],
-                            ~conflict[cand]))
-        f.followed[cand[order[:capacity]]] = True
+        first = first_in_order((u[0][cand], -f.need[:n][cand], ~kids, ~keep[cand],
+                                ~conflict[cand]), capacity)
+        f.followed[cand[first]] = True
     followed = f.followed[:n]
     f.followed_months[:n] = np.where(followed, f.followed_months[:n] + 1, 0)
     # visits: after one month a visit, then a housing-career plan (Røe §3.1.2)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.families import NEED_EXTENSIVE, NEED_MODERATE
+from sim.ranking import first_in_order
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
@@ -42,8 +43,8 @@ def step(m: HousingModel) -> None:
     free = places - np.count_nonzero(f.measure_left[:n] > 0)
     if free > 0:
         cand = (seeking & (f.measure_left[:n] == 0)).nonzero()[0]
-        order = np.lexsort((u[1][cand], ~f.followed[:n][cand]))
-        f.measure_left[cand[order[:free]]] = p["policy.work.measure_months"]
+        first = first_in_order((u[1][cand], ~f.followed[:n][cand]), free)
+        f.measure_left[cand[first]] = p["policy.work.measure_months"]
     # job finding
     rate = np.full(n, p["work.job_finding_rate"])
     rate *= np.where(f.refugee[:n], p["work.refugee_factor"], 1.0)

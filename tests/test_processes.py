@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import demography, economy, ownership, search, tenancy, work
+from sim import demography, economy, ownership, ranking, search, tenancy, work
 from sim.families import (
     EMPTY_SLOT,
     HOMELESS,
@@ -601,6 +601,19 @@ def test_vacancy_goes_to_the_applicant_the_rule_ranks_first(rule: str, winner: s
             assert f.waiting_since[i] >= 0 and f.dwelling[i] == -1, name
 
 
+@pytest.mark.parametrize("top", [0, 1, 7, 300, 2_999, 3_000, 5_000])
+def test_the_first_of_a_long_ranking_are_those_of_the_full_sort(top: int) -> None:
+    """Caseworkers, employment measures and vacancies take the first few of a long ranking:
+    cutting it to its contenders first gives exactly the full sort's first places, in
+    order, with many ties in the whole-number keys and some in the tie-break too."""
+    rng = np.random.default_rng(11)
+    k = 3 * ranking.LONG_LIST
+    keys = (rng.integers(0, 50, k) / 7.0, -rng.integers(0, 3, k), rng.random(k) < 0.5,
+            rng.random(k) < 0.1)
+    full = np.lexsort(keys)
+    np.testing.assert_array_equal(ranking.first_in_order(keys, top), full[:top])
+
+
 @pytest.mark.parametrize("rule", list(PRIORITY_CASES))
 def test_a_long_waiting_list_cut_to_the_contenders_keeps_the_order(rule: str) -> None:
     """With few vacancies, a national waiting list is cut to its contenders before sorting;
@@ -608,7 +621,7 @@ def test_a_long_waiting_list_cut_to_the_contenders_keeps_the_order(rule: str) ->
     m = make(f"policy.allocation.priority={rule}", dwellings=0, years=10)
     m.month = 100
     rng = np.random.default_rng(7)
-    k = 3 * search.LONG_LIST
+    k = 3 * ranking.LONG_LIST
     idx = add(m, k, tenure=np.where(rng.random(k) < 0.3, HOMELESS, PRIVATE),
               need=rng.integers(0, 3, k), waiting_since=rng.integers(60, 100, k))
     m.f.kids[idx] = rng.integers(0, 2, k)  # children matter as a yes/no key only

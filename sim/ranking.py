@@ -1,0 +1,46 @@
+"""The first few of a long ranking, without sorting all of it.
+
+Each month a municipality picks a few families from many: caseworkers take as many as their
+caseload allows, employment measures fill their free places, vacant dwellings go to the
+first on the waiting list. The rule is a lexicographic order (``np.lexsort``: the last key
+decides first, the first key — a random number — breaks ties). In a national run the
+candidates are tens of thousands and the places a few hundred, so :func:`first_in_order`
+first keeps only the candidates who could be among the first and sorts those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: Rankings longer than this are cut to their contenders before sorting.
+LONG_LIST = 1000
+
+
+def first_in_order(keys: Sequence[np.ndarray], top: int) -> np.ndarray:
+    """Positions of the first ``top`` entries of ``np.lexsort(keys)``, in that order.
+
+    Args:
+        keys: equal-length arrays as for :func:`numpy.lexsort` (the last is the primary
+            key); all but the first must hold whole numbers (flags, levels, months).
+        top: how many places are wanted.
+
+    Returns:
+        The same positions as ``np.lexsort(keys)[:top]``. A long list is first cut to the
+        entries whose priority (every key but the first) is at least that of the
+        ``top``-th best: none of the first ``top`` is lost, and the sort is stable, so
+        the order among them is unchanged.
+    """
+    n = len(keys[0])
+    if top <= 0:
+        return np.zeros(0, dtype=np.intp)
+    if n <= max(LONG_LIST, top):
+        return np.lexsort(keys)[:top]
+    code = np.zeros(n, dtype=np.int64)  # the priority as one integer, primary key first
+    for key in reversed(keys[1:]):
+        k = np.asarray(key).astype(np.int64)
+        low = k.min()
+        code = code * (k.max() - low + 1) + (k - low)
+    contenders = (code <= np.partition(code, top - 1)[top - 1]).nonzero()[0]
+    return contenders[np.lexsort([k[contenders] for k in keys])][:top]
