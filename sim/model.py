@@ -16,6 +16,7 @@ from sim import demography, economy, followup, market, ownership, search, tenanc
 from sim.calendar import add_months, parse_month
 from sim.families import (
     HOMELESS,
+    MAX_CHILDREN,
     MUNICIPAL,
     NEED_EXTENSIVE,
     OWNER_BANK,
@@ -309,8 +310,12 @@ class HousingModel(mesa.Model):
         here = act.nonzero()[0]  # the active families' rows
         t = tenure[here]
         out = np.zeros(len(NAMES))
-        counts = np.bincount(t, minlength=6)
-        children = np.bincount(t, weights=f.n_children[here], minlength=6)  # by tenure
+        # families by tenure and number of children, in one count of whole numbers
+        slots = MAX_CHILDREN + 1
+        by_kids = np.bincount(t * slots + f.n_children[here], minlength=6 * slots)
+        by_kids = by_kids.reshape(6, slots)
+        counts = by_kids.sum(axis=1)
+        children = by_kids @ np.arange(slots)  # children by tenure
         out[INDEX["families"]] = len(here)
         for code, name in enumerate(("homeless", "municipal", "sublet", "private_rental",
                                      "owner_startloan", "owner_bank")):
