@@ -35,12 +35,20 @@ def first_in_order(keys: Sequence[np.ndarray], top: int) -> np.ndarray:
     n = len(keys[0])
     if top <= 0:
         return np.zeros(0, dtype=np.intp)
-    if n <= max(LONG_LIST, top):
+    if n <= max(LONG_LIST, top) or len(keys) == 1:
         return np.lexsort(keys)[:top]
-    code = np.zeros(n, dtype=np.int64)  # the priority as one integer, primary key first
+    # the priority as one integer: the keys but the tie-break as digits, primary key first
+    digits, sizes = [], []
     for key in reversed(keys[1:]):
-        k = np.asarray(key).astype(np.int64)
+        k = np.asarray(key)
+        if k.dtype == bool:  # a flag: a binary digit
+            digits.append(k.view(np.uint8))
+            sizes.append(2)
+            continue
+        k = k.astype(np.intp)
         low = k.min()
-        code = code * (k.max() - low + 1) + (k - low)
+        digits.append(k - low)
+        sizes.append(int(k.max() - low) + 1)
+    code = np.ravel_multi_index(digits, sizes)
     contenders = (code <= np.partition(code, top - 1)[top - 1]).nonzero()[0]
     return contenders[np.lexsort([k[contenders] for k in keys])][:top]

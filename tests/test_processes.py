@@ -609,7 +609,7 @@ def test_the_first_of_a_long_ranking_are_those_of_the_full_sort(top: int) -> Non
     rng = np.random.default_rng(11)
     k = 3 * ranking.LONG_LIST
     keys = (rng.integers(0, 50, k) / 7.0, -rng.integers(0, 3, k), rng.random(k) < 0.5,
-            rng.random(k) < 0.1)
+            -rng.integers(0, 240, k).astype(float), rng.random(k) < 0.1)
     full = np.lexsort(keys)
     np.testing.assert_array_equal(ranking.first_in_order(keys, top), full[:top])
 
