@@ -332,14 +332,17 @@ _BYTE_SUM = np.uint64(0x0101_0101_0101_0101)
 _TOP_BYTE = np.uint64(56)
 
 
-def _slots_at_least(ages: np.ndarray, age: float) -> np.ndarray:
+def _slots_at_least(ages: np.ndarray, age: float) -> np.ndarray | int:
     """How many slots of each family (the last axis) hold an age of at least ``age``.
 
     With eight slots, a family's eight one-byte flags are read as one 64-bit word and added
     by one multiplication (a count of at most 8 cannot carry into the next byte): a national
     month's count takes a tenth of the time of summing the flags along the axis.
     """
-    flags = np.ascontiguousarray(ages >= age)
+    flags = ages >= age
+    if flags.ndim == 1:  # one family
+        return np.count_nonzero(flags)
+    flags = np.ascontiguousarray(flags)
     if flags.shape[-1] != 8:
         return np.einsum("...j->...", flags.view(np.uint8)).astype(np.uint64)
     return (flags.view(np.uint64)[..., 0] * _BYTE_SUM) >> _TOP_BYTE
