@@ -90,18 +90,27 @@ def _size_table(per_person: float) -> np.ndarray:
     return np.minimum(np.maximum(1.0 + per_person * (sizes - 3), 0.5), 3.0)
 
 
+def market_rent_level(m: HousingModel) -> float:
+    """Private market rent of a three-person household's dwelling now, NOK/month."""
+    p = m.p
+    return p["market.rent"] * m.rent_index * (1 + p["tenancy.private_rent_premium"])
+
+
+def municipal_rent_level(m: HousingModel) -> float:
+    """Rent of a three-person household's municipal or sublet dwelling now, NOK/month (the
+    policy's share of the market rent)."""
+    p = m.p
+    return p["policy.rotation.rent_to_market"] * p["market.rent"] * m.rent_index
+
+
 def market_rent(m: HousingModel, persons: np.ndarray) -> np.ndarray:
     """Private market rent for households of ``persons``, NOK/month."""
-    p = m.p
-    return (p["market.rent"] * m.rent_index * (1 + p["tenancy.private_rent_premium"])
-            * size_factor(persons, p["market.price_per_person"]))
+    return market_rent_level(m) * size_factor(persons, m.p["market.price_per_person"])
 
 
 def municipal_rent(m: HousingModel, persons: np.ndarray) -> np.ndarray:
     """Rent charged in municipal and sublet dwellings, NOK/month (policy share of market)."""
-    p = m.p
-    return (p["policy.rotation.rent_to_market"] * p["market.rent"] * m.rent_index
-            * size_factor(persons, p["market.price_per_person"]))
+    return municipal_rent_level(m) * size_factor(persons, m.p["market.price_per_person"])
 
 
 def house_price(m: HousingModel, persons: np.ndarray) -> np.ndarray:

@@ -26,7 +26,15 @@ from sim.families import (
     Families,
 )
 from sim.indicators import INDEX, INDICATORS, NAMES, NET_COST_ITEMS
-from sim.market import OWNED, SUBLET_KIND, Dwellings, market_rent, municipal_rent
+from sim.market import (
+    OWNED,
+    SUBLET_KIND,
+    Dwellings,
+    market_rent,
+    market_rent_level,
+    municipal_rent_level,
+    size_factor,
+)
 from sim.population import initial_population
 from sim.streams import Streams
 
@@ -282,12 +290,14 @@ class HousingModel(mesa.Model):
         tenure, NOK/month."""
         p, f = self.p, self.f
         t = f.tenure[idx]
-        persons = f.persons[idx]
-        tenant = (t == MUNICIPAL) | (t == SUBLET)
+        # the rent of the tenure's dwelling for three persons, scaled to the household's size
+        level = np.zeros(6)
+        level[[MUNICIPAL, SUBLET]] = municipal_rent_level(self)
+        level[PRIVATE] = market_rent_level(self)
+        rent = level[t] * size_factor(f.persons[idx], p["market.price_per_person"])
+        rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
         owner = (t == OWNER_STARTLOAN) | (t == OWNER_BANK)
-        return np.where(tenant, municipal_rent(self, persons), np.where(
-            t == PRIVATE, market_rent(self, persons) * f.rent_factor[idx],
-            np.where(owner, f.loan_payment[idx] + p["economy.owner_costs"], 0.0)))
+        return np.where(owner, f.loan_payment[idx] + p["economy.owner_costs"], rent)
 
     # ------------------------------------------------------------------ accounts and record
     def _costs(self) -> None:
