@@ -203,7 +203,7 @@ def step(m: HousingModel) -> None:
 
     # debt counselling outcomes
     counsel = act & (f.counselling_left[:n] > 0)
-    f.counselling_left[:n][counsel] -= 1
+    f.counselling_left[:n] -= counsel  # one month less for those in it
     done = counsel & (f.counselling_left[:n] == 0)
     success = done & (u[2] < p["economy.counselling_success"])
     debt[success] = 0.0

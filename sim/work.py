@@ -33,11 +33,11 @@ def step(m: HousingModel) -> None:
     employed = f.employed[:n]
     # introduction programme: count down; at the end some leave into work
     in_intro = act & (f.intro_left[:n] > 0)
-    f.intro_left[:n][in_intro] -= 1
+    f.intro_left[:n] -= in_intro  # subtracting the flag: no gather and scatter
     leaving = in_intro & (f.intro_left[:n] == 0)
     intro_job = leaving & (u[0] < p["work.intro_exit_job_share"])
     # employment measures: fill free places with the families without work, followed first
-    f.measure_left[:n][f.measure_left[:n] > 0] -= 1
+    f.measure_left[:n] -= f.measure_left[:n] > 0
     places = int(p["policy.work.measure_places"] * p["municipality.inhabitants"] / 10_000)
     seeking = act & ~employed & ~f.disability[:n] & (f.intro_left[:n] == 0)
     free = places - np.count_nonzero(f.measure_left[:n] > 0)
@@ -59,7 +59,7 @@ def step(m: HousingModel) -> None:
     lost = act & employed & (u[3] < p["work.job_loss_rate"])
     f.permanent[:n] |= act & employed & (u[4] < p["work.permanent_conversion"])
     # unemployment benefit (dagpenger) after a job loss, for a limited time
-    f.ub_left[:n][act & ~employed & (f.ub_left[:n] > 0)] -= 1
+    f.ub_left[:n] -= act & ~employed & (f.ub_left[:n] > 0)
     f.ub_left[:n][lost] = p["work.unemployment_benefit_months"]
     f.ub_amount[:n][lost] = p["work.unemployment_benefit_rate"] * f.wage[:n][lost]
     f.employed[:n][lost] = False
