@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.families import HOMELESS, MUNICIPAL, NEED_LOW, OWNER_BANK, OWNER_STARTLOAN, SUBLET
+from sim.families import HOMELESS, NEED_LOW, is_owner, is_tenant
 from sim.finance import housing_allowance, sa_guideline, sifo_budget
 from sim.market import OWNED, SUBLET_KIND, size_factor
 
@@ -115,7 +115,7 @@ def step(m: HousingModel) -> None:
     act = f.active[:n]
     tenure = f.tenure[:n]
     persons = f.persons
-    owner = (tenure == OWNER_STARTLOAN) | (tenure == OWNER_BANK)
+    owner = is_owner(tenure)
     housed = act & (tenure != HOMELESS)
 
     gross = np.where(act, gross_income(m), 0.0)
@@ -144,7 +144,7 @@ def step(m: HousingModel) -> None:
     fail_rate = p["economy.payment_failure_rate"] * np.where(
         f.followed[:n], p["policy.followup.effect_arrears"], 1.0) * np.where(
         f.plan[:n], p["policy.followup.effect_plan"], 1.0)
-    tenant = (tenure == MUNICIPAL) | (tenure == SUBLET)
+    tenant = is_tenant(tenure)
     if p["policy.allocation.with_followup"]:
         fail_rate = fail_rate * np.where(tenant, p["policy.allocation.colocated_factor"], 1.0)
     troubled = (f.need[:n] > NEED_LOW) | f.remark[:n]

@@ -18,6 +18,21 @@ import numpy as np
 HOMELESS, MUNICIPAL, SUBLET, PRIVATE, OWNER_STARTLOAN, OWNER_BANK = range(6)
 TENURES = ("homeless", "municipal", "sublet", "private_rental", "owner_startloan",
            "owner_bank")
+#: Lookup tables by tenure code: a municipal or sublet tenancy; ownership.
+_TENANT = np.isin(np.arange(6), (MUNICIPAL, SUBLET))
+_OWNER = np.isin(np.arange(6), (OWNER_STARTLOAN, OWNER_BANK))
+
+
+def is_tenant(tenure: np.ndarray) -> np.ndarray:
+    """Whether tenure codes are a municipal or sublet tenancy."""
+    return _TENANT[tenure]
+
+
+def is_owner(tenure: np.ndarray) -> np.ndarray:
+    """Whether tenure codes are ownership, with a start loan or a bank mortgage."""
+    return _OWNER[tenure]
+
+
 #: Need levels (health, substance abuse, budgeting problems).
 NEED_LOW, NEED_MODERATE, NEED_EXTENSIVE = range(3)
 #: Most children a family can have (slots in ``child_age``).

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.families import MUNICIPAL, SUBLET
+from sim.families import is_tenant
 from sim.ranking import first_in_order
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def step(m: HousingModel) -> None:
     p, f, n = m.p, m.f, m.f.n
     u = m.streams.uniform("followup", n, 3)
     act = f.active[:n]
-    tenant = (f.tenure[:n] == MUNICIPAL) | (f.tenure[:n] == SUBLET)
+    tenant = is_tenant(f.tenure[:n])
     conflict = (f.rent_arrears[:n] > 0) | (f.loan_arrears[:n] > 0)
     mode = p["policy.followup.mode"]
     eligible = act & (conflict if mode == "conflict" else

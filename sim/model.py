@@ -24,6 +24,8 @@ from sim.families import (
     PRIVATE,
     SUBLET,
     Families,
+    is_owner,
+    is_tenant,
 )
 from sim.indicators import INDEX, INDICATORS, NAMES, NET_COST_ITEMS
 from sim.market import (
@@ -222,7 +224,7 @@ class HousingModel(mesa.Model):
 
     def _tenants(self) -> np.ndarray:
         f, n = self.f, self.f.n
-        return f.active[:n] & ((f.tenure[:n] == MUNICIPAL) | (f.tenure[:n] == SUBLET))
+        return f.active[:n] & is_tenant(f.tenure[:n])
 
     # ------------------------------------------------------------------ shared actions
     def set_tenure(self, idx: np.ndarray, tenure: int | np.ndarray) -> None:
@@ -249,7 +251,7 @@ class HousingModel(mesa.Model):
         """Whether families ``idx`` may be allocated a municipal dwelling under the rules."""
         p, f = self.p, self.f
         t = f.tenure[idx]
-        owner = (t == OWNER_STARTLOAN) | (t == OWNER_BANK)
+        owner = is_owner(t)
         ok = f.active[idx] & ~owner
         if p["policy.allocation.eligibility"] == "extensive_needs":
             ok &= f.need[idx] == NEED_EXTENSIVE
@@ -296,7 +298,7 @@ class HousingModel(mesa.Model):
         level[PRIVATE] = market_rent_level(self)
         rent = level[t] * size_factor(f.persons[idx], p["market.price_per_person"])
         rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
-        owner = (t == OWNER_STARTLOAN) | (t == OWNER_BANK)
+        owner = is_owner(t)
         return np.where(owner, f.loan_payment[idx] + p["economy.owner_costs"], rent)
 
     # ------------------------------------------------------------------ accounts and record
@@ -350,10 +352,10 @@ class HousingModel(mesa.Model):
             act & ((f.rent_arrears[:n] > 0) | (f.loan_arrears[:n] > 0)))
         out[INDEX["followed_up"]] = np.count_nonzero(act & f.followed[:n])
         if counts[MUNICIPAL] + counts[SUBLET]:
-            tenant = act & ((tenure == MUNICIPAL) | (tenure == SUBLET))
+            tenant = act & is_tenant(tenure)
             out[INDEX["mean_months_in_municipal"]] = f.tenure_months[:n][tenant].mean()
         if counts[OWNER_STARTLOAN] + counts[OWNER_BANK]:
-            idx = (act & ((tenure == OWNER_STARTLOAN) | (tenure == OWNER_BANK))).nonzero()[0]
+            idx = (act & is_owner(tenure)).nonzero()[0]
             equity = ownership.market_value(self, idx) - f.loan_principal[idx]
             out[INDEX["mean_owner_equity_nok"]] = equity.mean()
         out[INDEX["with_payment_remarks"]] = np.count_nonzero(act & f.remark[:n])

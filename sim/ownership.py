@@ -31,14 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.economy import allowance, living_costs
-from sim.families import (
-    HOMELESS,
-    MUNICIPAL,
-    OWNER_BANK,
-    OWNER_STARTLOAN,
-    PRIVATE,
-    SUBLET,
-)
+from sim.families import HOMELESS, OWNER_BANK, OWNER_STARTLOAN, PRIVATE, is_owner, is_tenant
 from sim.finance import (
     affordable,
     annuity_payment,
@@ -61,7 +54,7 @@ def step(m: HousingModel) -> None:
     u = m.streams.uniform("ownership", n, 3)
     act = f.active[:n]
     tenure = f.tenure[:n]
-    tenant = (tenure == MUNICIPAL) | (tenure == SUBLET)
+    tenant = is_tenant(tenure)
     renting = tenant | (tenure == PRIVATE) | (tenure == HOMELESS)
     income = f.employed[:n] | f.disability[:n]
     no_approval = f.approved_until[:n] < m.month
@@ -262,7 +255,7 @@ def relief(m: HousingModel) -> None:
 def defaults(m: HousingModel) -> None:
     """Owners ``ownership.default_after`` months behind are forced to sell."""
     p, f, n = m.p, m.f, m.f.n
-    owner = (f.tenure[:n] == OWNER_STARTLOAN) | (f.tenure[:n] == OWNER_BANK)
+    owner = is_owner(f.tenure[:n])
     behind = f.loan_arrears[:n] >= p["ownership.default_after"] * np.maximum(
         f.loan_payment[:n], 1.0)
     idx = (f.active[:n] & owner & behind).nonzero()[0]

@@ -27,17 +27,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.economy import allowance, sa_housing_norm
-from sim.families import HOMELESS, MUNICIPAL, PRIVATE, SUBLET
+from sim.families import HOMELESS, PRIVATE, is_tenant
 from sim.market import market_rent
 from sim.ranking import first_in_order
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
-
-
-def _is_tenant(tenure: np.ndarray) -> np.ndarray:
-    """Whether tenure codes are a municipal or sublet tenancy."""
-    return (tenure == MUNICIPAL) | (tenure == SUBLET)
 
 
 def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
@@ -121,7 +116,7 @@ def step(m: HousingModel) -> None:
 
     # the waiting list: searchers not in a municipal dwelling who are eligible
     tenure = f.tenure[:n]
-    in_municipal = (tenure == MUNICIPAL) | (tenure == SUBLET)
+    in_municipal = is_tenant(tenure)
     searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & ~in_municipal
     # private renters living on benefits also apply, for a stable and cheaper home
     applies = act & (tenure == PRIVATE) & ~f.employed[:n] & (u[1] < p["market.apply_rate"])
@@ -129,7 +124,7 @@ def step(m: HousingModel) -> None:
     join = cand[m.eligible_municipal(cand)]
     f.waiting_since[join] = m.month
     waiting = (act & (f.waiting_since[:n] >= 0)).nonzero()[0]
-    still = m.eligible_municipal(waiting) & ~_is_tenant(f.tenure[waiting])
+    still = m.eligible_municipal(waiting) & ~is_tenant(f.tenure[waiting])
     f.waiting_since[waiting[~still]] = -1
     waiting = waiting[still]
     # allocation when dwellings are vacant
@@ -142,7 +137,7 @@ def step(m: HousingModel) -> None:
     # time to move has run out
     due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)).nonzero()[0]
     if len(due):
-        staying = _is_tenant(f.tenure[due]) & (not p["policy.rotation.enforce_exit"])
+        staying = is_tenant(f.tenure[due]) & (not p["policy.rotation.enforce_exit"])
         stay, out = due[staying], due[~staying]
         m.renew_lease(stay)
         f.debt[out] += f.rent_arrears[out]  # the landlord's claim stays as debt

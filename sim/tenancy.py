@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.derived import monthly
-from sim.families import HOMELESS, MUNICIPAL, PRIVATE, SUBLET
+from sim.families import HOMELESS, PRIVATE, is_tenant
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
@@ -35,7 +35,7 @@ def step(m: HousingModel) -> None:
     u = m.streams.uniform("tenancy", n, 2)
     act = f.active[:n]
     tenure = f.tenure[:n]
-    tenant = (tenure == MUNICIPAL) | (tenure == SUBLET)
+    tenant = is_tenant(tenure)
     renter = tenant | (tenure == PRIVATE)
 
     # eviction requests and their outcome
@@ -65,7 +65,7 @@ def step(m: HousingModel) -> None:
     f.exit_by[:n][ends] = m.month + p["policy.rotation.exit_grace_months"]
 
     # municipal leases: expiry, reviews, full review
-    tenant = act & ((tenure == MUNICIPAL) | (tenure == SUBLET)) & (f.exit_by[:n] < 0)
+    tenant = act & is_tenant(tenure) & (f.exit_by[:n] < 0)
     due = tenant & ((f.contract_end[:n] == m.month) | (f.review_due[:n] == m.month))
     idx = due.nonzero()[0]
     if len(idx):
