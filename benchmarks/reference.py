@@ -451,7 +451,7 @@ class ReferenceModel(mesa.Model):
             raise ValueError("the reference covers a subset of the rules; set "
                              f"SUBSET_OVERRIDES (differing: {off}) and use no phases")
         ss = np.random.SeedSequence([seed, 0x5EF])
-        super().__init__(seed=int(ss.generate_state(1)[0]))
+        super().__init__(rng=int(ss.generate_state(1)[0]))  # seeds self.random and self.rng
         self.p = dict(scenario.params)
         self.scalar_finance = scalar_finance
         self.months = scenario.months
