@@ -110,7 +110,7 @@ def reuse_freed_memory() -> bool:
 
     try:
         mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no C library to load, or no mallopt
         return False
     return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_MB * 2**20)
                 and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_MB * 2**20))
