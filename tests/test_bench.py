@@ -124,3 +124,18 @@ def test_help_lists_bench(capsys: pytest.CaptureFixture[str]) -> None:
     for option in ("--families", "--years", "--repeat", "--json", "--scenario"):
         assert option in out
     assert "30N" in out
+
+
+def test_the_instruction_counter_refuses_a_count_of_no_runs(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/instructions.py (valgrind's count per run) exits 2 with one line when it
+    cannot measure: no valgrind, or nothing to measure."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "benchmarks"))
+    try:
+        import instructions
+    finally:
+        sys.path.remove(str(root / "benchmarks"))
+    assert instructions.main(["--runs", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("instructions.py:") and "\n" not in err

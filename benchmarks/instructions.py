@@ -1,0 +1,99 @@
+"""Instructions per run, counted by valgrind: a measure of the engine's cost that the host's
+speed does not move.
+
+Usage::
+
+    python benchmarks/instructions.py [--scenario scenarios/verdal.toml] [--years 10]
+                                      [--families N] [--runs 2]
+
+On a shared virtual machine wall and CPU time swing by 10-25 % within minutes, so an A/B
+comparison of a change worth a few percent cannot be read from them. Valgrind's ``callgrind``
+counts the instructions the process executes, which repeat to within a fraction of a percent.
+The script runs itself under valgrind twice — building the scenario and warming the caches
+with one run, then ``--runs`` more runs or none — and reports the difference per run, so the
+interpreter's start-up and the imports drop out. Memory-bound work (national sizes) costs more
+than its instructions say; use it for the call overhead of small and mid-sized runs.
+
+Needs ``valgrind`` (Debian package ``valgrind``); the two counts run side by side, about a
+minute for two Verdal-size runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _run_inside(args: argparse.Namespace) -> None:
+    """Build the scenario, run it once to warm up, then ``args.runs`` more times."""
+    from sim.bench import bench_scenario
+    from sim.model import HousingModel
+    from sim.scenario import load_scenario
+
+    if args.families:
+        scenario = bench_scenario(args.families, args.years, args.scenario)
+    else:
+        scenario = load_scenario(args.scenario, years=args.years)
+    HousingModel(scenario, 0).run()
+    for seed in range(1, args.runs + 1):
+        HousingModel(scenario, seed).run()
+
+
+def _start(args: argparse.Namespace, runs: int) -> subprocess.Popen:
+    """This script with ``runs`` measured runs, started under callgrind."""
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+               __file__, "--inside", "--runs", str(runs), "--years", str(args.years),
+               "--scenario", str(args.scenario)]
+    if args.families:
+        command += ["--families", str(args.families)]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same string hashes in every count
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT, env=env)
+
+
+def _instructions(process: subprocess.Popen) -> int:
+    """The instruction count callgrind reports when ``process`` ends."""
+    _, err = process.communicate()
+    found = re.search(r"Collected\s*:\s*(\d+)", err)
+    if process.returncode or not found:
+        raise SystemExit(f"instructions.py: valgrind failed:\n{err[-2000:]}")
+    return int(found.group(1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "verdal.toml")
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--families", type=int, default=0,
+                        help="scale the scenario to N families as `boligsim bench` does")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.inside:
+        _run_inside(args)
+        return 0
+    if shutil.which("valgrind") is None:
+        print("instructions.py: valgrind is not installed (Debian: apt install valgrind)",
+              file=sys.stderr)
+        return 2
+    if args.runs < 1:
+        print("instructions.py: --runs must be at least 1", file=sys.stderr)
+        return 2
+    base, measured = _start(args, 0), _start(args, args.runs)  # side by side: two cores
+    base, measured = _instructions(base), _instructions(measured)
+    what = f"{args.families} families" if args.families else args.scenario.name
+    print(f"{what}, {args.years} years: {(measured - base) / args.runs / 1e6:,.1f} million "
+          f"instructions per run ({args.runs} runs; start-up and warm-up run subtracted)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
