@@ -32,7 +32,6 @@ from sim.market import (
     OWNED,
     SUBLET_KIND,
     Dwellings,
-    market_rent,
     market_rent_level,
     municipal_rent_level,
     size_factor,
@@ -310,7 +309,7 @@ class HousingModel(mesa.Model):
                                              * p["economy.temporary_cost"])
         n_owned = self.stock.count(OWNED)
         n_sublet = self.stock.count(SUBLET_KIND)
-        lease = float(market_rent(self, np.array([3]))[0]) + p["stock.sublet_admin_cost"]
+        lease = market_rent_level(self) + p["stock.sublet_admin_cost"]  # a 3-person dwelling
         fl["municipal_housing_net_nok"] = (n_owned * p["stock.owned_cost"]
                                            - self.rent_collected[OWNED]
                                            + n_sublet * lease - self.rent_collected[SUBLET_KIND])
