@@ -62,8 +62,8 @@ def step(m: HousingModel) -> None:
         if k and len(cand):
             problems = (conflict[cand].astype(int) + ~f.employed[:n][cand]
                         + (f.debt[:n][cand] > 0))
-            order = np.lexsort((u[1][cand], -problems))
-            f.network_until[cand[order[:k]]] = m.month + 6
+            first = first_in_order((u[1][cand], -problems), k)
+            f.network_until[cand[first]] = m.month + 6
     # referral to debt counselling
     indebted = (act & ((f.debt[:n] > 0) | f.remark[:n]) & (f.counselling_left[:n] == 0)
                 & ~f.cleared[:n])
