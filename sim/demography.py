@@ -61,7 +61,8 @@ def step(m: HousingModel) -> None:
     recent = f.refugee[:n] & (years_here < 5)
     leave = act & (u[3] < np.where(recent, monthly(base + extra), monthly(base)))
     depart(m, leave.nonzero()[0])
-    arrivals(m)
+    for town in range(m.towns):
+        arrivals(m, town)
 
 
 def depart(m: HousingModel, idx: np.ndarray) -> None:
@@ -76,10 +77,10 @@ def depart(m: HousingModel, idx: np.ndarray) -> None:
     f.followed[idx] = False
     f.measure_left[idx] = 0
     f.active[idx] = False
-    m.flows["departures"] += len(idx)
+    m.flows["departures"] += m.count(idx)
 
 
-def arrivals(m: HousingModel) -> None:
+def arrivals(m: HousingModel, town: int = 0) -> None:
     """Settle refugee families and take in local families falling into difficulty.
 
     Refugees are settled with a dwelling arranged by the municipality: a vacant municipal
@@ -89,15 +90,16 @@ def arrivals(m: HousingModel) -> None:
     or renting privately with two months of rent arrears. Single adults with service needs
     (``demography.single_inflow_per_10k``; half of them extensive needs, assumption) arrive
     homeless — the municipal stock's other clientele, who compete with families for it.
+    Each town of a batch draws its arrivals from its own stream.
     """
-    p, rng = m.p, m.streams["inflow"]
+    p, rng = m.p, m.streams.town(town)["inflow"]
     scale = p["municipality.inhabitants"] / 10_000 / 12
     n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
     n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
     n_single = int(rng.poisson(p["demography.single_inflow_per_10k"] * scale))
     f = m.f
     if n_ref:
-        s = draw_families(m, n_ref, rng, refugee=np.ones(n_ref, bool))
+        s = draw_families(m, n_ref, rng, refugee=np.ones(n_ref, bool), town=town)
         f.intro_left[s] = p["work.intro_months"]
         f.employed[s] = False
         f.permanent[s] = False
@@ -107,10 +109,10 @@ def arrivals(m: HousingModel) -> None:
         f.savings[s] = 0.0
         idx = np.arange(s.start, s.stop)
         f.tenure[idx] = PRIVATE  # unless a municipal dwelling is free for them:
-        m.place_in_municipal(idx[m.eligible_municipal(idx)])
+        m.place_in_municipal(idx[m.eligible_municipal(idx)], town)
     if n_loc:
         refugee = rng.random(n_loc) < p["population.share_refugee"]
-        s = draw_families(m, n_loc, rng, refugee=refugee)
+        s = draw_families(m, n_loc, rng, refugee=refugee, town=town)
         homeless = rng.random(n_loc) < p["demography.inflow_homeless_share"]
         f.tenure[s] = np.where(homeless, HOMELESS, PRIVATE)
         idx = np.arange(s.start, s.stop)
@@ -118,10 +120,14 @@ def arrivals(m: HousingModel) -> None:
         f.rent_arrears[idx] = np.where(homeless, 0.0, 2 * rent)
     if n_single:
         s = draw_families(m, n_single, rng, refugee=np.zeros(n_single, bool),
-                          with_children=np.zeros(n_single, bool))
+                          with_children=np.zeros(n_single, bool), town=town)
         f.adults[s] = 1
         f.need[s] = np.where(rng.random(n_single) < 0.5, NEED_EXTENSIVE, NEED_MODERATE)
         f.employed[s] = False
         f.permanent[s] = False
         f.tenure[s] = HOMELESS
-    m.flows["arrivals"] += n_ref + n_loc + n_single
+    arrived = n_ref + n_loc + n_single
+    if m.towns == 1:
+        m.flows["arrivals"] += arrived
+    else:
+        m.flows["arrivals"][town] += arrived

@@ -100,12 +100,14 @@ def allowance(m: HousingModel, cost: np.ndarray, persons: np.ndarray, gross: np.
                                         p["economy.bostotte_coverage"]))
 
 
-def sa_housing_norm(m: HousingModel, persons: np.ndarray) -> np.ndarray:
+def sa_housing_norm(m: HousingModel, persons: np.ndarray, rows: np.ndarray | slice
+                    ) -> np.ndarray:
     """Housing cost social assistance accepts, NOK/month: a share of the local market rent
-    for the household's size (``economy.sa_housing_norm_share``)."""
+    for the household's size (``economy.sa_housing_norm_share``), for households of
+    ``persons`` in the families ``rows``."""
     p = m.p
-    return p["economy.sa_housing_norm_share"] * p["market.rent"] * m.rent_index * size_factor(
-        persons, p["market.price_per_person"])
+    level = p["economy.sa_housing_norm_share"] * p["market.rent"] * m.rent_index
+    return m.at(level, rows) * size_factor(persons, p["market.price_per_person"])
 
 
 def step(m: HousingModel) -> None:
@@ -126,7 +128,7 @@ def step(m: HousingModel) -> None:
     guide, _, actual = living_costs(m)
 
     # social assistance: guideline + accepted housing cost, when own means are spent
-    need = guide + np.minimum(housing, sa_housing_norm(m, persons))
+    need = guide + np.minimum(housing, sa_housing_norm(m, persons, slice(0, n)))
     shortfall = need - net - allow
     sa = np.where(act & (shortfall > 0) & (f.savings[:n] < p["economy.savings_buffer"])
                   & f.sa_claimant[:n], shortfall, 0.0)
@@ -141,7 +143,7 @@ def step(m: HousingModel) -> None:
     # the balance with spending at the guideline (its floor)
     floor_cash = np.where(act, net + allow + sa - guide - housing - debt_due, 0.0)
     # budgeting failures: the housing payment is spent though it could be paid
-    fail_rate = p["economy.payment_failure_rate"] * np.where(
+    fail_rate = m.at(p["economy.payment_failure_rate"], slice(0, n)) * np.where(
         f.followed[:n], p["policy.followup.effect_arrears"], 1.0) * np.where(
         f.plan[:n], p["policy.followup.effect_plan"], 1.0)
     tenant = is_tenant(tenure)
@@ -216,13 +218,13 @@ def step(m: HousingModel) -> None:
     f.housing_cost[:n] = housing
     f.allowance[:n] = allow
     f.social_assistance[:n] = sa
-    m.flows["social_assistance_nok"] += float(sa.sum() + nav_arrears.sum())
-    m.flows["arrears_settled_nok"] += float(nav_arrears.sum())
-    m.flows["housing_allowance_nok"] += float(allow.sum())
+    m.flows["social_assistance_nok"] += m.total(sa) + m.total(nav_arrears)
+    m.flows["arrears_settled_nok"] += m.total(nav_arrears)
+    m.flows["housing_allowance_nok"] += m.total(allow)
     # rent collected in municipal dwellings (due less unpaid, plus arrears paid back)
     paid = np.where(tenant & act, housing - unpaid_housing + pay_rent + nav_arrears, 0.0)
     kind = np.full(n, -1)
     has = f.dwelling[:n] >= 0
     kind[has] = m.stock.kind[f.dwelling[:n][has]]
-    m.rent_collected[OWNED] += float(paid[kind == OWNED].sum())
-    m.rent_collected[SUBLET_KIND] += float(paid[kind == SUBLET_KIND].sum())
+    for k in (OWNED, SUBLET_KIND):
+        m.rent_collected[k] += m.total(paid[kind == k], kind == k)

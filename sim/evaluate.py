@@ -16,8 +16,21 @@ from typing import Any
 import numpy as np
 
 from sim.expressions import Expression
-from sim.runner import run_replication
+from sim.runner import replication_seed, run_batch
 from sim.scenario import Scenario
+
+
+def _at_point(scenario: Scenario, params: Mapping[str, Any]) -> Scenario:
+    """``scenario`` with ``params`` set (checked against the registry; integer and boolean
+    parameters are rounded from the floats a sampler gives)."""
+    from sim.parameters import REGISTRY
+
+    values = {}
+    for path, v in params.items():
+        t = REGISTRY[path].type
+        values[path] = (bool(round(float(v))) if t is bool else int(round(float(v))) if t is int
+                        else float(v) if t is float else v)
+    return scenario.with_overrides(values, where="experiment")
 
 
 def evaluate_point(scenario: Scenario, params: Mapping[str, Any], outputs: Sequence[Expression],
@@ -35,25 +48,22 @@ def evaluate_point(scenario: Scenario, params: Mapping[str, Any], outputs: Seque
     Returns:
         Array ``(replications, len(outputs))``.
     """
-    from sim.parameters import REGISTRY
-
-    values = {}
-    for path, v in params.items():
-        t = REGISTRY[path].type
-        values[path] = (bool(round(float(v))) if t is bool else int(round(float(v))) if t is int
-                        else float(v) if t is float else v)
-    sc = scenario.with_overrides(values, where="experiment")
-    out = np.empty((replications, len(outputs)))
-    for k in range(replications):
-        history = run_replication(sc, seed, k)
-        out[k] = [float(e.value(history, sc.start)) for e in outputs]
-    return out
+    return evaluate_points(scenario, [params], outputs, seed, replications)[0]
 
 
 def evaluate_points(scenario: Scenario, points: Sequence[Mapping[str, Any]],
                     outputs: Sequence[Expression], seed: int, replications: int) -> np.ndarray:
     """:func:`evaluate_point` for several points (one task, less scheduling overhead).
 
+    The runs are simulated as batches of towns (:func:`sim.runner.run_batch`): a chunk of
+    small runs takes a fraction of the time of running them one by one.
+
     Returns an array ``(len(points), replications, len(outputs))``.
     """
-    return np.stack([evaluate_point(scenario, p, outputs, seed, replications) for p in points])
+    scenarios = [_at_point(scenario, p) for p in points]
+    runs = [(sc, k) for sc in scenarios for k in range(replications)]
+    histories = run_batch([sc for sc, _ in runs], [replication_seed(seed, k) for _, k in runs])
+    out = np.empty((len(points), replications, len(outputs)))
+    for (sc, k), history, j in zip(runs, histories, range(len(runs)), strict=True):
+        out[j // replications, k] = [float(e.value(history, sc.start)) for e in outputs]
+    return out

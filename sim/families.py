@@ -46,6 +46,8 @@ NONE = -1
 COLUMNS: dict[str, tuple[Any, Any, str]] = {
     "uid": (np.int64, NONE, "the family's number in order of arrival (kept by compaction)"),
     "active": (bool, False, "living in the municipality"),
+    "town": (np.int32, 0, "the municipality of a batch of runs the family lives in (0 in a "
+             "single run; see sim.model.HousingModel)"),
     "arrived": (np.int32, 0, "month index of arrival (negative: before the run)"),
     "adults": (np.int8, 1, "adults in the household, 1 or 2"),
     "kids": (np.int8, 0, "children under the age of majority (kept equal to the filled "
@@ -145,15 +147,19 @@ class Families:
         self.n_ever += k
         return s
 
-    def compact(self) -> np.ndarray:
+    def compact(self, keep: np.ndarray | None = None) -> np.ndarray:
         """Drop the rows of departed families, keeping the others in order.
+
+        Args:
+            keep: the rows to keep (a mask over the rows in use); default the active ones.
+                A batch of towns drops the departed rows of some towns only.
 
         Returns:
             The new row of every old row (``-1`` for a dropped one), for callers that hold
             row indices (the municipal stock's occupants).
         """
         n = self.n
-        keep = self.active[:n].nonzero()[0]
+        keep = (self.active[:n] if keep is None else keep).nonzero()[0]
         k = len(keep)
         for name, (_, fill, _) in COLUMNS.items():
             col = getattr(self, name)

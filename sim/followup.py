@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.families import is_tenant
-from sim.ranking import first_in_order
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
@@ -34,15 +33,15 @@ def step(m: HousingModel) -> None:
     mode = p["policy.followup.mode"]
     eligible = act & (conflict if mode == "conflict" else
                       conflict | tenant if mode == "tenants" else np.ones(n, bool))
-    capacity = int(round(p["policy.followup.workers"] * p["policy.followup.caseload"]))
+    capacity = np.rint(p["policy.followup.workers"] * p["policy.followup.caseload"])
     keep = f.followed[:n] & eligible
     f.followed[:n] = False
     # continuity first, then priority: arrears, children, need; random tie-break
     cand = eligible.nonzero()[0]
-    if len(cand) and capacity > 0:
+    if len(cand) and np.any(capacity > 0):
         kids = f.n_children[cand] > 0
-        first = first_in_order((u[0][cand], -f.need[:n][cand], ~kids, ~keep[cand],
-                                ~conflict[cand]), capacity)
+        first = m.first_in_towns((u[0][cand], -f.need[:n][cand], ~kids, ~keep[cand],
+                                  ~conflict[cand]), cand, capacity)
         f.followed[cand[first]] = True
     followed = f.followed[:n]
     f.followed_months[:n] = np.where(followed, f.followed_months[:n] + 1, 0)
@@ -62,7 +61,7 @@ def step(m: HousingModel) -> None:
         if k and len(cand):
             problems = (conflict[cand].astype(int) + ~f.employed[:n][cand]
                         + (f.debt[:n][cand] > 0))
-            first = first_in_order((u[1][cand], -problems), k)
+            first = m.first_in_towns((u[1][cand], -problems), cand, k)
             f.network_until[cand[first]] = m.month + 6
     # referral to debt counselling
     indebted = (act & ((f.debt[:n] > 0) | f.remark[:n]) & (f.counselling_left[:n] == 0)

@@ -7,6 +7,7 @@ each. The order of the processes is written once, in :meth:`HousingModel.step`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import mesa
@@ -37,7 +38,8 @@ from sim.market import (
     size_factor,
 )
 from sim.population import initial_population
-from sim.streams import Streams
+from sim.ranking import first_in_groups, first_in_order
+from sim.streams import Streams, TownStreams
 
 #: Departed families' rows are dropped once there are at least this many of them and they are
 #: this share of all rows: a Verdal-size run never compacts, a national one every year or two.
@@ -49,15 +51,61 @@ COMPACT_MIN_ROWS = 4096
 COMPACT_SHARE = 0.1
 #: The flow and money indicators, reset at the start of every month.
 FLOW_NAMES = tuple(i.name for i in INDICATORS if i.kind != "stock")
+#: The parameters whose value may differ between the towns of a batch: every place that
+#: reads them takes the town of the family or the count into account (the rest must be the
+#: same in every town; a batch refuses otherwise and its caller runs the towns one by one).
+TOWN_PARAMETERS = frozenset({
+    "policy.rotation.contract_years", "policy.followup.workers",
+    "policy.rotation.rent_to_market", "policy.startloan.budget_per_1000",
+    "policy.work.measure_places", "work.job_finding_rate", "economy.payment_failure_rate",
+    "market.search_success", "ownership.purchase_success", "market.rent",
+})
+
+
+class BatchError(ValueError):
+    """Scenarios that cannot run as one batch of towns (they differ in structure, or in a
+    parameter outside :data:`TOWN_PARAMETERS`)."""
+
+
+def town_params(params: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One parameter dict for a batch of towns: a value the towns share, or an array of one
+    value per town for a parameter of :data:`TOWN_PARAMETERS` that differs.
+
+    Raises:
+        BatchError: if another parameter differs between the towns.
+    """
+    if len(params) == 1:
+        return params[0]
+    out = {}
+    for key, first in params[0].items():
+        values = [q[key] for q in params]
+        if all(v == first for v in values):
+            out[key] = first
+        elif key in TOWN_PARAMETERS:
+            out[key] = np.array(values, dtype=float)
+        else:
+            raise BatchError(f"{key} differs between the towns of a batch; only "
+                             f"{', '.join(sorted(TOWN_PARAMETERS))} may")
+    return out
 
 
 class HousingModel(mesa.Model):
     """One simulated municipality.
 
+    A *batch* simulates several towns at once in one set of arrays (``scenario`` and ``rng``
+    given as sequences, one per town): the towns share the months and phases and may differ
+    in their seed and in the parameters of :data:`TOWN_PARAMETERS`. Each family and dwelling
+    has a ``town``; each town draws its own random numbers for its own rows, so town ``k``
+    gives the history of the single run of ``scenario[k]`` with ``rng[k]`` (to the last bits
+    of money sums, which are added in another order). Many small towns run several times
+    faster together than one by one, since a small run is mostly numpy's fixed cost per call.
+
     Args:
-        scenario: a resolved :class:`sim.scenario.Scenario` (parameters and dated phases).
+        scenario: a resolved :class:`sim.scenario.Scenario` (parameters and dated phases), or
+            one per town of a batch.
         rng: an integer seed or a :class:`numpy.random.SeedSequence`; everything random in
-            the run derives from it through named streams (:mod:`sim.streams`).
+            the run derives from it through named streams (:mod:`sim.streams`). One per town
+            of a batch.
         populate: draw the initial population (False leaves it empty, for tests that build
             families by hand with ``model.f.add``).
         compact: drop departed families' rows at the start of a month once they are at least
@@ -73,43 +121,66 @@ class HousingModel(mesa.Model):
         p: parameters in force this month (phases applied).
         month: index of the month being (or last) simulated, 0-based.
         history: (months x indicators) array, one row per simulated month, columns in the
-            order of :data:`sim.indicators.NAMES`.
+            order of :data:`sim.indicators.NAMES`; in a batch (towns x months x indicators).
+        towns: the number of towns (1 in a single run).
     """
 
-    def __init__(self, scenario: Any, rng: int | np.random.SeedSequence | None = None, *,
-                 populate: bool = True, compact: bool = True):
+    def __init__(self, scenario: Any, rng: Any = None, *, populate: bool = True,
+                 compact: bool = True):
         from sim.resources import check, reuse_freed_memory
 
-        check(scenario)  # refuse up front, with an estimate, what would not fit in memory
+        batch = isinstance(scenario, (list, tuple))
+        scenarios = list(scenario) if batch else [scenario]
+        rngs = list(rng) if batch else [rng]
+        if len(rngs) != len(scenarios) or not scenarios:
+            raise BatchError(f"a batch needs one seed per town: {len(scenarios)} scenarios, "
+                             f"{len(rngs)} seeds")
+        first = scenarios[0]
+        for sc in scenarios[1:]:
+            if (sc.months, sc.start, sc.phase_months()) != (
+                    first.months, first.start, first.phase_months()):
+                raise BatchError("the towns of a batch must share months, start and phases")
+        params = town_params([sc.params_at(0) for sc in scenarios])  # before any seed is used
+        check(first)  # refuse up front what would not fit (sim.runner.run_batch keeps
+        # batches of towns to a few thousand families)
         reuse_freed_memory()  # once a process: a month's large temporaries reuse memory
-        seed = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
-        mesa_seed, stream_seed = seed.spawn(2)
-        super().__init__(rng=np.random.default_rng(mesa_seed))
-        self.scenario = scenario
-        self.months = scenario.months
-        self._phase_at = dict(scenario.phase_months())
-        self._start_abs = parse_month(scenario.start)
-        self.p: dict[str, Any] = scenario.params_at(0)
-        self.streams = Streams(stream_seed)
+        seeds = [r if isinstance(r, np.random.SeedSequence) else np.random.SeedSequence(r)
+                 for r in rngs]
+        mesa_seed, stream_seed = zip(*(s.spawn(2) for s in seeds), strict=True)
+        super().__init__(rng=np.random.default_rng(mesa_seed[0]))
+        self.towns = len(scenarios)
+        self.scenarios = scenarios
+        self.scenario = first
+        self.months = first.months
+        self._phase_at = dict(first.phase_months())
+        self._start_abs = parse_month(first.start)
+        self.p: dict[str, Any] = params
+        self._layout = (-1, -1)  # (rows, compactions) when the rows were last grouped
+        self._compactions = 0
+        self.streams: Any = (Streams(stream_seed[0]) if self.towns == 1 else
+                             TownStreams(list(stream_seed), self.rows_by_town))
         self.month = 0
-        self.price_index = 1.0
-        self.rent_index = 1.0
+        one = 1.0 if self.towns == 1 else np.ones(self.towns)
+        self.price_index = one
+        self.rent_index = one
         self.stock_carry = [0.0, 0.0]
         self.network_carry = 0.0
-        self.lent_year = 0.0
-        self.granted_year = 0
-        self.granted_year_children = 0
-        self.flows: dict[str, float] = dict.fromkeys(FLOW_NAMES, 0.0)
-        self.flows["arrears_settled_nok"] = 0.0
-        self.rent_collected = [0.0, 0.0]
+        self.lent_year = np.zeros(self.towns)
+        self.granted_year = np.zeros(self.towns, dtype=np.int64)
+        self.granted_year_children = np.zeros(self.towns, dtype=np.int64)
+        self.flows: dict[str, Any] = {}
+        self.rent_collected: list[Any] = []
+        self._reset_flows()
         self.month_cache: dict[str, Any] = {}
-        self.history = np.zeros((self.months, len(NAMES)))
+        self.histories = np.zeros((self.towns, self.months, len(NAMES)))
+        self.history = self.histories[0] if self.towns == 1 else self.histories
         self.stock = Dwellings(self.p["stock.municipal_dwellings"],
-                               self.p["stock.sublet_dwellings"])
+                               self.p["stock.sublet_dwellings"], self.towns)
         self.f = Families()
         self.compact = compact
         if populate:
-            initial_population(self)
+            for town in range(self.towns):
+                initial_population(self, town)
         self._policy_changed(None)
 
     # ------------------------------------------------------------------ the schedule
@@ -153,7 +224,7 @@ class HousingModel(mesa.Model):
         ownership.step(self)
         search.step(self)
         self._costs()
-        self.history[self.month] = self.indicators()
+        self.histories[:, self.month] = self.indicators()
         self.month += 1
 
     def run(self) -> np.ndarray:
@@ -172,33 +243,103 @@ class HousingModel(mesa.Model):
         return self.f.family(i)
 
     # ------------------------------------------------------------------ month bookkeeping
+    def _reset_flows(self) -> None:
+        """Zero the month's flows and rent collected (one array per flow in a batch: they
+        are added to in place)."""
+        def zero() -> Any:
+            return 0.0 if self.towns == 1 else np.zeros(self.towns)
+        for k in (*FLOW_NAMES, "arrears_settled_nok"):
+            self.flows[k] = zero()
+        self.rent_collected = [zero(), zero()]
+
     def _begin_month(self) -> None:
         self.month_cache = {}
         self._compact_rows()
-        for k in self.flows:
-            self.flows[k] = 0.0
-        self.rent_collected = [0.0, 0.0]
+        self._reset_flows()
         n = self.f.n
         self.f.tenure_months[:n] += self.f.active[:n]
         if self.month in self._phase_at and self.month > 0:
-            old, self.p = self.p, self.scenario.params_at(self.month)
+            old = self.p
+            self.p = town_params([sc.params_at(self.month) for sc in self.scenarios])
             self._policy_changed(old)
         if (self._start_abs + self.month) % 12 == 0:
-            self.lent_year = 0.0
-            self.granted_year = 0
-            self.granted_year_children = 0
+            self.lent_year[:] = 0.0
+            self.granted_year[:] = 0
+            self.granted_year_children[:] = 0
 
     def _compact_rows(self) -> None:
         """Drop departed families' rows when they are many (see ``compact``): every process
         works on all rows, so a national run would otherwise carry twice as many rows as
-        families."""
+        families. In a batch each town decides by its own rows, as its single run would."""
         f = self.f
-        departed = f.n - np.count_nonzero(f.active[: f.n])
-        if not self.compact or departed < max(COMPACT_MIN_ROWS, COMPACT_SHARE * f.n):
+        if not self.compact:
             return
-        new_row = f.compact()
+        active = f.active[: f.n]
+        if self.towns == 1:
+            departed = f.n - np.count_nonzero(active)
+            if departed < max(COMPACT_MIN_ROWS, COMPACT_SHARE * f.n):
+                return
+            keep = None
+        else:
+            town = f.town[: f.n]
+            rows = np.bincount(town, minlength=self.towns)
+            departed = rows - np.bincount(town[active], minlength=self.towns)
+            due = departed >= np.maximum(COMPACT_MIN_ROWS, COMPACT_SHARE * rows)
+            if not due.any():
+                return
+            keep = active | ~due[town]
+        new_row = f.compact(keep)
+        self._compactions += 1
         held = self.stock.occupant >= 0
         self.stock.occupant[held] = new_row[self.stock.occupant[held]]
+
+    # ------------------------------------------------------------------ towns of a batch
+    def rows_by_town(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows in use grouped by town, each town's in order, and each town's count."""
+        key = (self.f.n, self._compactions)
+        if key != self._layout:
+            town = self.f.town[: self.f.n]
+            self._grouped = (np.argsort(town, kind="stable"),
+                             np.bincount(town, minlength=self.towns))
+            self._layout = key
+        return self._grouped
+
+    def at(self, value: Any, rows: Any) -> Any:
+        """A town-level ``value`` (one number, or one per town) for the families ``rows``
+        (indices, a mask over the rows in use, or a slice)."""
+        if type(value) is not np.ndarray:  # the same in every town (a cheap test: it is
+            return value                    # asked a dozen times a month)
+        return value[self.f.town[: self.f.n][rows]]
+
+    def per_row(self, value: Any) -> np.ndarray:
+        """A parameter (one number, or one per town) as a new array over the rows in use."""
+        if type(value) is not np.ndarray:
+            return np.full(self.f.n, value)
+        return value[self.f.town[: self.f.n]]
+
+    def first_in_towns(self, keys: Sequence[np.ndarray], rows: np.ndarray, tops: Any
+                       ) -> np.ndarray:
+        """Positions in ``rows`` of the first ``tops`` families of each town by ``keys``
+        (:func:`sim.ranking.first_in_order`; ``tops`` one number, or one per town)."""
+        if self.towns == 1:
+            return first_in_order(keys, int(tops))
+        return first_in_groups(keys, self.f.town[rows], np.broadcast_to(tops, self.towns))
+
+    def count(self, rows: np.ndarray) -> Any:
+        """How many of the families ``rows`` (indices, or a mask over the rows in use): a
+        number, or one per town in a batch."""
+        if self.towns == 1:
+            return np.count_nonzero(rows) if rows.dtype == bool else len(rows)
+        return np.bincount(self.f.town[: self.f.n][rows], minlength=self.towns)
+
+    def total(self, values: np.ndarray, rows: Any = None) -> Any:
+        """The sum of ``values`` belonging to the families ``rows`` (indices or a mask; None:
+        one value per row in use): a float, or one per town in a batch."""
+        if self.towns == 1:
+            return float(values.sum())
+        town = self.f.town[: self.f.n]
+        return np.bincount(town if rows is None else town[rows], weights=values,
+                           minlength=self.towns)
 
     def _policy_changed(self, old: dict[str, Any] | None) -> None:
         """Schedule contracts and reviews for sitting tenants when the run or a phase brings
@@ -213,9 +354,15 @@ class HousingModel(mesa.Model):
         tenants = self._tenants().nonzero()[0]
         spread = f.tenure_months[tenants]
         years = p["policy.rotation.contract_years"]
-        if years > 0 and old["policy.rotation.contract_years"] != years:
-            period = max(int(round(years * 12)), 1)
-            f.contract_end[tenants] = self.month + 1 + spread % period
+        starts = (np.asarray(years) > 0) & (np.asarray(old["policy.rotation.contract_years"])
+                                            != years)  # per town in a batch
+        if starts.any():
+            rows, since = tenants, spread
+            if starts.ndim:  # the towns where contracts start
+                mine = starts[f.town[tenants]]
+                rows, since = tenants[mine], spread[mine]
+            period = np.maximum(np.rint(self.at(np.asarray(years) * 12, rows)), 1)
+            f.contract_end[rows] = self.month + 1 + since % period.astype(np.int64)
         review_on = p["policy.rotation.review"] and not old["policy.rotation.review"]
         full_on = p["policy.rotation.full_review"] and not old["policy.rotation.full_review"]
         if review_on or full_on:
@@ -244,7 +391,7 @@ class HousingModel(mesa.Model):
             f.dwelling[inside] = -1
             f.contract_end[inside] = -1
             f.review_due[inside] = -1
-            self.flows["moves_out_of_municipal"] += len(inside)
+            self.flows["moves_out_of_municipal"] += self.count(inside)
 
     def eligible_municipal(self, idx: np.ndarray) -> np.ndarray:
         """Whether families ``idx`` may be allocated a municipal dwelling under the rules."""
@@ -258,10 +405,11 @@ class HousingModel(mesa.Model):
             ok &= f.n_children[idx] == 0
         return ok
 
-    def place_in_municipal(self, ranked: np.ndarray) -> np.ndarray:
-        """Give vacant dwellings to families ``ranked`` (best first); return those placed."""
+    def place_in_municipal(self, ranked: np.ndarray, town: int = 0) -> np.ndarray:
+        """Give ``town``'s vacant dwellings to its families ``ranked`` (best first); return
+        those placed."""
         f = self.f
-        vacant = self.stock.vacant()
+        vacant = self.stock.vacant(town)
         k = min(len(vacant), len(ranked))
         if k == 0:
             return np.zeros(0, dtype=np.int64)
@@ -274,15 +422,19 @@ class HousingModel(mesa.Model):
         f.tenure_months[chosen] = 0
         f.waiting_since[chosen] = -1
         self.renew_lease(chosen, first=True)
-        self.flows["allocations"] += k
+        self.flows["allocations"] += self.count(chosen)
         return chosen
 
     def renew_lease(self, idx: np.ndarray, *, first: bool = False) -> None:
         """Give tenants ``idx`` a (new) lease: contract end and next review per policy."""
         p, f = self.p, self.f
-        years = p["policy.rotation.contract_years"]
+        years = self.at(p["policy.rotation.contract_years"], idx)
         f.exit_by[idx] = -1
-        f.contract_end[idx] = self.month + max(int(round(years * 12)), 1) if years > 0 else -1
+        if type(years) is np.ndarray:  # differs between the towns of a batch
+            months = np.maximum(np.rint(years * 12), 1)
+            f.contract_end[idx] = np.where(years > 0, self.month + months, -1)
+        else:
+            f.contract_end[idx] = self.month + max(int(round(years * 12)), 1) if years > 0 else -1
         review_in = p["policy.rotation.review_months"] if first else 12
         f.review_due[idx] = self.month + review_in if p["policy.rotation.review"] else -1
 
@@ -292,10 +444,11 @@ class HousingModel(mesa.Model):
         p, f = self.p, self.f
         t = f.tenure[idx]
         # the rent of the tenure's dwelling for three persons, scaled to the household's size
-        level = np.zeros(6)
+        level = np.zeros((6, self.towns))  # by tenure (and town)
         level[[MUNICIPAL, SUBLET]] = municipal_rent_level(self)
         level[PRIVATE] = market_rent_level(self)
-        rent = level[t] * size_factor(f.persons[idx], p["market.price_per_person"])
+        rent = (level[t, 0] if self.towns == 1 else level[t, f.town[idx]]) * size_factor(
+            f.persons[idx], p["market.price_per_person"])
         rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
         owner = is_owner(t)
         return np.where(owner, f.loan_payment[idx] + p["economy.owner_costs"], rent)
@@ -304,7 +457,7 @@ class HousingModel(mesa.Model):
     def _costs(self) -> None:
         """The municipality's costs this month (NOK); their sum is the net cost."""
         p, f, n, fl = self.p, self.f, self.f.n, self.flows
-        homeless = np.count_nonzero(f.active[:n] & (f.tenure[:n] == HOMELESS))
+        homeless = self.count(f.active[:n] & (f.tenure[:n] == HOMELESS))
         fl["temporary_accommodation_nok"] = (homeless * p["economy.temporary_share"]
                                              * p["economy.temporary_cost"])
         n_owned = self.stock.count(OWNED)
@@ -318,49 +471,61 @@ class HousingModel(mesa.Model):
         fl["municipal_net_cost_nok"] = sum(fl[k] for k in NET_COST_ITEMS)
 
     def indicators(self) -> np.ndarray:
-        """The month's indicator vector, in the order of :data:`sim.indicators.NAMES`."""
-        f, n = self.f, self.f.n
+        """The month's indicator vector, in the order of :data:`sim.indicators.NAMES` (one
+        per town in a batch: towns x indicators)."""
+        f, n, towns = self.f, self.f.n, self.towns
         act = f.active[:n]
         tenure = f.tenure[:n]
         here = act.nonzero()[0]  # the active families' rows
-        t = tenure[here]
-        out = np.zeros(len(NAMES))
-        # families by tenure and number of children, in one count of whole numbers
+        code = tenure[here].astype(np.int64)
+        if towns > 1:
+            code += 6 * f.town[here]
+        out = np.zeros((towns, len(NAMES)))
+        row = out[0] if towns == 1 else out  # row[..., i]: indicator i (of every town)
+        # families by town, tenure and number of children, in one count of whole numbers
         slots = MAX_CHILDREN + 1
-        by_kids = np.bincount(t * slots + f.n_children[here], minlength=6 * slots)
-        by_kids = by_kids.reshape(6, slots)
-        counts = by_kids.sum(axis=1)
-        children = by_kids @ np.arange(slots)  # children by tenure
-        out[INDEX["families"]] = len(here)
+        by_kids = np.bincount(code * slots + f.n_children[here], minlength=towns * 6 * slots)
+        by_kids = by_kids.reshape(6, slots) if towns == 1 else by_kids.reshape(towns, 6, slots)
+        counts = by_kids.sum(axis=-1)  # by (town and) tenure
+        children = by_kids @ np.arange(slots)
+        row[..., INDEX["families"]] = counts.sum(axis=-1)
         for code, name in enumerate(("homeless", "municipal", "sublet", "private_rental",
                                      "owner_startloan", "owner_bank")):
-            out[INDEX[name]] = counts[code]
-        out[INDEX["children_municipal"]] = children[MUNICIPAL] + children[SUBLET]
-        out[INDEX["children_homeless"]] = children[HOMELESS]
-        out[INDEX["children"]] = children.sum()
+            row[..., INDEX[name]] = counts[..., code]
+        row[..., INDEX["children_municipal"]] = children[..., MUNICIPAL] + children[..., SUBLET]
+        row[..., INDEX["children_homeless"]] = children[..., HOMELESS]
+        row[..., INDEX["children"]] = children.sum(axis=-1)
         # counts over all rows masked by ``act``: cheaper than gathering the active rows
-        out[INDEX["waiting_list"]] = np.count_nonzero(act & (f.waiting_since[:n] >= 0))
-        stock = self.stock.n
-        occupied = np.count_nonzero((self.stock.occupant >= 0) & self.stock.active)
-        out[INDEX["vacant_municipal"]] = stock - occupied
-        out[INDEX["municipal_stock"]] = stock
-        out[INDEX["families_in_work"]] = np.count_nonzero(act & f.employed[:n])
-        out[INDEX["social_assistance_recipients"]] = np.count_nonzero(
+        count = self.count
+        row[..., INDEX["waiting_list"]] = count(act & (f.waiting_since[:n] >= 0))
+        row[..., INDEX["vacant_municipal"]] = self.stock.count_vacant()
+        row[..., INDEX["municipal_stock"]] = self.stock.n
+        row[..., INDEX["families_in_work"]] = count(act & f.employed[:n])
+        row[..., INDEX["social_assistance_recipients"]] = count(
             act & (f.social_assistance[:n] > 0))
-        out[INDEX["in_arrears"]] = np.count_nonzero(
+        row[..., INDEX["in_arrears"]] = count(
             act & ((f.rent_arrears[:n] > 0) | (f.loan_arrears[:n] > 0)))
-        out[INDEX["followed_up"]] = np.count_nonzero(act & f.followed[:n])
-        if counts[MUNICIPAL] + counts[SUBLET]:
+        row[..., INDEX["followed_up"]] = count(act & f.followed[:n])
+        tenants = counts[..., MUNICIPAL] + counts[..., SUBLET]
+        if tenants.any():
             tenant = act & is_tenant(tenure)
-            out[INDEX["mean_months_in_municipal"]] = f.tenure_months[:n][tenant].mean()
-        if counts[OWNER_STARTLOAN] + counts[OWNER_BANK]:
+            row[..., INDEX["mean_months_in_municipal"]] = self._mean(
+                f.tenure_months[:n][tenant], tenant, tenants)
+        owners = counts[..., OWNER_STARTLOAN] + counts[..., OWNER_BANK]
+        if owners.any():
             idx = (act & is_owner(tenure)).nonzero()[0]
             equity = ownership.market_value(self, idx) - f.loan_principal[idx]
-            out[INDEX["mean_owner_equity_nok"]] = equity.mean()
-        out[INDEX["with_payment_remarks"]] = np.count_nonzero(act & f.remark[:n])
-        out[INDEX["new_homeless"]] = np.count_nonzero(
+            row[..., INDEX["mean_owner_equity_nok"]] = self._mean(equity, idx, owners)
+        row[..., INDEX["with_payment_remarks"]] = count(act & f.remark[:n])
+        row[..., INDEX["new_homeless"]] = count(
             act & (tenure == HOMELESS) & (f.tenure_months[:n] == 0))
         for name in FLOW_NAMES:
             if name != "new_homeless":
-                out[INDEX[name]] = self.flows[name]
-        return out
+                row[..., INDEX[name]] = self.flows[name]
+        return row
+
+    def _mean(self, values: np.ndarray, rows: np.ndarray, counts: np.ndarray) -> Any:
+        """Mean of ``values`` of the families ``rows`` per town (0 where a town has none)."""
+        if self.towns == 1:
+            return values.mean()
+        return self.total(values, rows) / np.maximum(counts, 1)

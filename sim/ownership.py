@@ -73,7 +73,7 @@ def step(m: HousingModel) -> None:
 def _buyer_finances(m: HousingModel, idx: np.ndarray):
     p, f = m.p, m.f
     persons = f.persons[idx]
-    price = house_price(m, persons)
+    price = house_price(m, persons, idx)
     debt_service = f.debt[idx] * p["economy.debt_min_payment"]
     return persons, price, debt_service
 
@@ -146,35 +146,40 @@ def apply_for_loans(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> None:
     """Families ``idx`` try the bank, then the start-loan desk within its annual budget."""
     p, f = m.p, m.f
     bank_ok, bank_loan = bank_assessment(m, idx)
-    price = house_price(m, f.persons[idx])
+    price = house_price(m, f.persons[idx], idx)
     b = idx[bank_ok]
     _approve(m, b, OWNER_BANK, bank_loan[bank_ok], np.zeros(len(b)), price[bank_ok])
     rest = ~bank_ok
     a = idx[rest]
     if not len(a):
         return
-    m.flows["startloan_applications"] += len(a)
+    m.flows["startloan_applications"] += m.count(a)
     ok, loan, grant = startloan_assessment(m, a)
     # the annual lending budget; with a minimum share for families with children, they are
     # taken first and a loan to a family without children must keep the year's share
+    # (each town of a batch has its own budget and year's loans)
     budget = p["policy.startloan.budget_per_1000"] * p["municipality.inhabitants"] / 1000
+    budget = budget if type(budget) is np.ndarray else (budget,) * m.towns
     share = p["policy.startloan.children_share"]
     kids = f.n_children[a] > 0
+    town = f.town[a]
     order = np.lexsort((u[rest], ~kids)) if share > 0 else np.argsort(u[rest], kind="stable")
     granted = np.zeros(len(a), bool)
+    lent, n_granted, n_children = m.lent_year, m.granted_year, m.granted_year_children
     for j in order[ok[order]]:
-        if loan[j] > budget - m.lent_year:
+        t = town[j]
+        if loan[j] > budget[t] - lent[t]:
             continue
-        if not kids[j] and m.granted_year_children < share * (m.granted_year + 1):
+        if not kids[j] and n_children[t] < share * (n_granted[t] + 1):
             continue
         granted[j] = True
-        m.lent_year += loan[j]
-        m.granted_year += 1
-        m.granted_year_children += int(kids[j])
+        lent[t] += loan[j]
+        n_granted[t] += 1
+        n_children[t] += kids[j]
     g = a[granted]
     _approve(m, g, OWNER_STARTLOAN, loan[granted], grant[granted], price[rest][granted])
-    m.flows["startloans_granted"] += len(g)
-    m.flows["startloans_granted_children"] += int(kids[granted].sum())
+    m.flows["startloans_granted"] += m.count(g)
+    m.flows["startloans_granted_children"] += m.count(g[kids[granted]])
 
 
 def _approve(m: HousingModel, idx: np.ndarray, kind: int, loan: np.ndarray, grant: np.ndarray,
@@ -185,14 +190,15 @@ def _approve(m: HousingModel, idx: np.ndarray, kind: int, loan: np.ndarray, gran
     f.approved_loan[idx] = loan
     f.approved_grant[idx] = grant
     f.approved_price[idx] = price
-    f.approved_index[idx] = m.price_index
+    f.approved_index[idx] = m.at(m.price_index, idx)
 
 
 def purchase(m: HousingModel, u: np.ndarray) -> None:
     """Approved families find a home and buy; they leave their rented or municipal dwelling."""
     p, f, n = m.p, m.f, m.f.n
     approved = f.active[:n] & (f.approved_until[:n] >= m.month)
-    idx = (approved & (u < p["ownership.purchase_success"])).nonzero()[0]
+    success = m.at(p["ownership.purchase_success"], slice(0, n))
+    idx = (approved & (u < success)).nonzero()[0]
     if not len(idx):
         return
     kind = f.approved_kind[idx]
@@ -219,15 +225,15 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     f.approved_until[idx] = -1
     f.waiting_since[idx] = -1
     f.exit_by[idx] = -1
-    m.flows["purchases"] += len(idx)
-    m.flows["grants_nok"] += float(f.approved_grant[idx].sum())
-    m.flows["startloan_lent_nok"] += float(loan[sl].sum())
+    m.flows["purchases"] += m.count(idx)
+    m.flows["grants_nok"] += m.total(f.approved_grant[idx], idx)
+    m.flows["startloan_lent_nok"] += m.total(loan[sl], idx[sl])
 
 
 def market_value(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     """Current market value of owners' homes: price paid moved with the price index, NOK."""
     f = m.f
-    return f.price_paid[idx] * m.price_index / f.price_index_paid[idx]
+    return f.price_paid[idx] * m.at(m.price_index, idx) / f.price_index_paid[idx]
 
 
 def relief(m: HousingModel) -> None:
@@ -281,8 +287,8 @@ def defaults(m: HousingModel) -> None:
     f.loan_payment[idx] = 0.0
     f.grant[idx] = 0.0
     m.set_tenure(idx, HOMELESS)
-    m.flows["forced_sales"] += len(idx)
-    m.flows["forced_sales_startloan"] += np.count_nonzero(sl)
-    m.flows["startloan_losses_nok"] += float(loss[sl].sum())
-    m.flows["startloan_losses_municipal_nok"] += float(np.sum(municipal))
-    m.flows["grants_nok"] -= float(reclaimed.sum())
+    m.flows["forced_sales"] += m.count(idx)
+    m.flows["forced_sales_startloan"] += m.count(idx[sl])
+    m.flows["startloan_losses_nok"] += m.total(loss[sl], idx[sl])
+    m.flows["startloan_losses_municipal_nok"] += m.total(np.asarray(municipal), idx)
+    m.flows["grants_nok"] -= m.total(reclaimed, idx)

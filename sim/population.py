@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee: np.ndarray,
-                  with_children: np.ndarray | None = None) -> slice:
+                  with_children: np.ndarray | None = None, town: int = 0) -> slice:
     """Append ``k`` families drawn from the registry's shares; return their slice.
 
     Args:
@@ -44,9 +44,11 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
         refugee: bool array of length ``k``.
         with_children: force families with (True) or without (False) children, or None to
             draw the household composition from the shares.
+        town: the town of a batch they live in.
     """
     p, f = m.p, m.f
     s = f.add(k)
+    f.town[s] = town
     # household composition: single parent, couple with children, couple without, single
     u = rng.random((8, k))
     shares = np.array([p["population.share_single_parent"], p["population.share_couple_children"],
@@ -95,16 +97,17 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
     return s
 
 
-def initial_population(m: HousingModel) -> None:
-    """Create the families living in the municipality at the start of the run."""
-    p, f, rng = m.p, m.f, m.streams["init"]
+def initial_population(m: HousingModel, town: int = 0) -> None:
+    """Create the families living in the municipality (``town`` of a batch) at the start of
+    the run."""
+    p, f, rng = m.p, m.f, m.streams.town(town)["init"]
     # tenants of municipal and sublet dwellings
-    n_dw = m.stock.n
-    occupied = (rng.random(n_dw) < p["stock.initial_occupancy"]).nonzero()[0]
+    mine = (m.stock.town == town).nonzero()[0]
+    occupied = mine[rng.random(len(mine)) < p["stock.initial_occupancy"]]
     k = len(occupied)
     with_children = rng.random(k) < p["population.municipal_children_share"]
     refugee = rng.random(k) < p["population.share_refugee"]
-    s = draw_families(m, k, rng, refugee=refugee, with_children=with_children)
+    s = draw_families(m, k, rng, refugee=refugee, with_children=with_children, town=town)
     idx = np.arange(s.start, s.stop)
     f.tenure[s] = np.where(m.stock.kind[occupied] == SUBLET_KIND, SUBLET, MUNICIPAL)
     f.dwelling[s] = occupied
@@ -118,7 +121,7 @@ def initial_population(m: HousingModel) -> None:
         n_other = int(round(p["municipality.inhabitants"] * p["population.disadvantaged_share"]
                             / mean_persons(p)))
     refugee = rng.random(n_other) < p["population.share_refugee"]
-    s = draw_families(m, n_other, rng, refugee=refugee)
+    s = draw_families(m, n_other, rng, refugee=refugee, town=town)
     u = rng.random(n_other)
     tenure = np.where(u < p["population.share_homeless"], HOMELESS,
                       np.where(u < p["population.share_homeless"] + p["population.share_owner"],
@@ -132,7 +135,7 @@ def initial_population(m: HousingModel) -> None:
         f.employed[owners] = True
         f.permanent[owners] = True
         f.disability[owners] = False
-        price = house_price(m, f.persons[owners]) * 0.9
+        price = house_price(m, f.persons[owners], owners) * 0.9
         years_ago = rng.uniform(0, 10, len(owners))
         term = p["bank.term_years"] * 12
         left = np.maximum(term - (years_ago * 12).astype(int), 12)

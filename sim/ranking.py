@@ -52,3 +52,26 @@ def first_in_order(keys: Sequence[np.ndarray], top: int) -> np.ndarray:
     code = np.ravel_multi_index(digits, sizes)
     contenders = (code <= np.partition(code, top - 1)[top - 1]).nonzero()[0]
     return contenders[np.lexsort([k[contenders] for k in keys])][:top]
+
+
+def first_in_groups(keys: Sequence[np.ndarray], groups: np.ndarray, tops: np.ndarray
+                    ) -> np.ndarray:
+    """Positions of the first ``tops[g]`` entries of each group ``g`` in the order of
+    ``np.lexsort(keys)`` (the towns of a batch, each with its own places).
+
+    Within a group the entries keep their order, so each group gets exactly what
+    :func:`first_in_order` gives on that group's entries alone.
+
+    Args:
+        keys: as for :func:`first_in_order`.
+        groups: each entry's group, ``0 .. len(tops) - 1``.
+        tops: places per group (zero or negative: none).
+
+    Returns:
+        Positions, group by group, each group's in rank order.
+    """
+    order = np.lexsort((*keys, groups))
+    g = groups[order]
+    starts = np.searchsorted(g, np.arange(len(tops)))
+    rank = np.arange(len(order)) - starts[g]
+    return order[rank < np.asarray(tops)[g]]

@@ -76,6 +76,48 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> np.ndarr
     return history
 
 
+#: A batch holds towns up to about this many families ever (:func:`run_batch`): beyond a
+#: few thousand rows numpy's fixed cost per call is already small, and a batch of national
+#: runs would only take more memory.
+BATCH_FAMILIES = 40_000
+
+
+def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSequence]
+              ) -> list[np.ndarray]:
+    """Histories of runs of ``scenarios[k]`` with ``seeds[k]``, simulated as batches of towns.
+
+    Each history is that of the single run (``HousingModel(scenarios[k], seeds[k])``), to
+    the last bits of money sums: a batch gives every town its own random streams
+    (:class:`sim.model.HousingModel`). Small towns run several times faster together. Runs
+    that cannot share a batch (other months or phases, or parameters outside
+    :data:`sim.model.TOWN_PARAMETERS` that differ) run one by one.
+
+    Returns:
+        One ``(months, indicators)`` array per run, in the order given.
+    """
+    from sim.model import BatchError, HousingModel
+    from sim.resources import families_ever
+
+    if len(scenarios) != len(seeds):
+        raise ValueError(f"{len(scenarios)} scenarios but {len(seeds)} seeds")
+    out: list[np.ndarray] = []
+    start = 0
+    while start < len(scenarios):
+        size = families_ever(scenarios[start].params, scenarios[start].months)
+        k = int(min(max(BATCH_FAMILIES // max(size, 1.0), 1), len(scenarios) - start))
+        group, rngs = scenarios[start:start + k], seeds[start:start + k]
+        try:
+            histories = HousingModel(list(group), list(rngs)).run() if k > 1 else None
+        except BatchError:
+            histories = None
+        if histories is None:
+            histories = [HousingModel(sc, rng).run() for sc, rng in zip(group, rngs,
+                                                                         strict=True)]
+        out.extend(np.asarray(h, dtype=np.float64) for h in histories)
+        start += k
+    return out
+
+
 @dataclass
 class RunResult:
     """The monthly indicators of all replications of one scenario.

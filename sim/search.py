@@ -46,16 +46,17 @@ def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
     """
     p, f = m.p, m.f
     persons = f.persons[idx]
-    rent = market_rent(m, persons) * factor
+    rent = market_rent(m, persons, idx) * factor
     net_rent = rent - allowance(m, rent, persons, f.gross_income[idx])
     own = net_rent <= p["market.max_rent_share"] * f.net_income[idx]
-    return own | (rent <= sa_housing_norm(m, persons)) if with_sa else own
+    return own | (rent <= sa_housing_norm(m, persons, idx)) if with_sa else own
 
 
 def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     """Monthly probability that families ``idx`` find a private landlord who takes them."""
     p, f = m.p, m.f
-    prob = np.full(len(idx), p["market.search_success"])
+    success = m.at(p["market.search_success"], idx)
+    prob = success.copy() if type(success) is np.ndarray else np.full(len(idx), success)
     prob *= np.where(f.refugee[idx], 1 - p["market.discrimination_refugee"], 1.0)
     prob *= np.where(f.employed[idx], 1.0, 1 - p["market.discrimination_nav"])
     prob *= np.where(f.followed[idx], p["policy.followup.effect_search"], 1.0)
@@ -95,7 +96,7 @@ def step(m: HousingModel) -> None:
     """Private search, waiting list, allocation of vacancies, then the end of time to move."""
     p, f, n = m.p, m.f, m.f.n
     u = m.streams.uniform("search", n, 2)
-    log_offer = m.streams["search"].normal(0.0, p["market.rent_dispersion"], n)  # every row
+    log_offer = m.streams.normal("search", p["market.rent_dispersion"], n)  # every row
     act = f.active[:n]
     tenure = f.tenure[:n]
     searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & (
@@ -127,12 +128,14 @@ def step(m: HousingModel) -> None:
     still = m.eligible_municipal(waiting) & ~is_tenant(f.tenure[waiting])
     f.waiting_since[waiting[~still]] = -1
     waiting = waiting[still]
-    # allocation when dwellings are vacant
-    vacant = m.stock.vacant()
+    # allocation when dwellings are vacant, town by town in a batch
     ua = m.streams.uniform("allocation", n, 1)  # drawn every month: common random numbers
-    if len(vacant) and len(waiting):
-        ranked = priority_order(m, waiting, ua[waiting], top=len(vacant))
-        m.place_in_municipal(ranked)
+    for town in range(m.towns):
+        vacant = m.stock.vacant(town)
+        mine = waiting if m.towns == 1 else waiting[f.town[waiting] == town]
+        if len(vacant) and len(mine):
+            ranked = priority_order(m, mine, ua[mine], top=len(vacant))
+            m.place_in_municipal(ranked, town)
 
     # time to move has run out
     due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)).nonzero()[0]

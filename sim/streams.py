@@ -8,6 +8,8 @@ seed give family ``i`` the same life events and their difference is the policy, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 #: The processes that draw random numbers, in spawn order (append only: reordering changes
@@ -31,3 +33,63 @@ class Streams:
         """``k`` rows of ``n`` uniform draws from stream ``name`` (shape (k, n), or (n,))."""
         u = self._gens[name].random((k, n))
         return u[0] if k == 1 else u
+
+    def normal(self, name: str, scale: float, n: int) -> np.ndarray:
+        """``n`` normal draws with mean 0 and standard deviation ``scale``."""
+        return self._gens[name].normal(0.0, scale, n)
+
+    def each_town(self, name: str) -> list[np.random.Generator]:
+        """Stream ``name`` of every town: here the one town's."""
+        return [self._gens[name]]
+
+    def town(self, t: int) -> Streams:
+        """The streams of town ``t``: a single run is town 0."""
+        return self
+
+
+class TownStreams:
+    """The streams of a batch of towns: each town has its own :class:`Streams`, and the draws
+    for all rows are made town by town, each town drawing for its own rows in row order.
+
+    A town's rows in a batch are, in order, the rows its single run would have, so every
+    family gets the numbers it gets in the single run of its town's seed: a batch reproduces
+    its single runs (``tests/test_batch.py``).
+
+    Args:
+        seeds: one seed per town.
+        rows: returns the rows in use grouped by town (a permutation of ``0..n-1``, each
+            town's rows in order) and the number of rows of each town.
+    """
+
+    def __init__(self, seeds: list[np.random.SeedSequence],
+                 rows: Callable[[], tuple[np.ndarray, np.ndarray]]):
+        self.towns = [Streams(s) for s in seeds]
+        self._rows = rows
+
+    def town(self, t: int) -> Streams:
+        """The streams of town ``t``."""
+        return self.towns[t]
+
+    def each_town(self, name: str) -> list[np.random.Generator]:
+        """Stream ``name`` of every town, in town order."""
+        return [s[name] for s in self.towns]
+
+    def _by_rows(self, draw: Callable[[np.random.Generator, int], np.ndarray], name: str,
+                 n: int) -> np.ndarray:
+        order, counts = self._rows()
+        if len(order) != n:
+            raise ValueError(f"draws for {n} rows asked; the batch has {len(order)}")
+        parts = [draw(s[name], c) for s, c in zip(self.towns, counts, strict=True)]
+        joined = np.concatenate(parts, axis=-1)
+        out = np.empty_like(joined)
+        out[..., order] = joined
+        return out
+
+    def uniform(self, name: str, n: int, k: int = 1) -> np.ndarray:
+        """As :meth:`Streams.uniform`, each town drawing for its rows."""
+        u = self._by_rows(lambda g, c: g.random((k, c)), name, n)
+        return u[0] if k == 1 else u
+
+    def normal(self, name: str, scale: float, n: int) -> np.ndarray:
+        """As :meth:`Streams.normal`, each town drawing for its rows."""
+        return self._by_rows(lambda g, c: g.normal(0.0, scale, c), name, n)

@@ -45,8 +45,9 @@ def step(m: HousingModel) -> None:
                                                    p["policy.followup.effect_eviction"], 1.0)
     evict = request & (u[0] < share)
     settle = request & ~evict
-    m.flows["social_assistance_nok"] += float(f.rent_arrears[:n][settle].sum())
-    m.flows["arrears_settled_nok"] += float(f.rent_arrears[:n][settle].sum())
+    settled = m.total(f.rent_arrears[:n][settle], settle)
+    m.flows["social_assistance_nok"] += settled
+    m.flows["arrears_settled_nok"] += settled
     f.rent_arrears[:n][settle] = 0.0
     idx = evict.nonzero()[0]
     if len(idx):
@@ -56,7 +57,7 @@ def step(m: HousingModel) -> None:
         m.vacate(idx)
         m.set_tenure(idx, HOMELESS)
         f.exit_by[idx] = -1
-        m.flows["evictions"] += len(idx)
+        m.flows["evictions"] += m.count(idx)
 
     # private landlords ending leases
     tenure = f.tenure[:n]
