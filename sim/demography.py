@@ -23,7 +23,7 @@ from sim.families import (
     NEED_MODERATE,
     PRIVATE,
 )
-from sim.population import draw_families
+from sim.population import add_families, draw_numbers, join_numbers
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
@@ -61,8 +61,7 @@ def step(m: HousingModel) -> None:
     recent = f.refugee[:n] & (years_here < 5)
     leave = act & (u[3] < np.where(recent, monthly(base + extra), monthly(base)))
     depart(m, leave.nonzero()[0])
-    for town in range(m.towns):
-        arrivals(m, town)
+    arrivals(m)
 
 
 def depart(m: HousingModel, idx: np.ndarray) -> None:
@@ -80,7 +79,7 @@ def depart(m: HousingModel, idx: np.ndarray) -> None:
     m.flows["departures"] += m.count(idx)
 
 
-def arrivals(m: HousingModel, town: int = 0) -> None:
+def arrivals(m: HousingModel) -> None:
     """Settle refugee families and take in local families falling into difficulty.
 
     Refugees are settled with a dwelling arranged by the municipality: a vacant municipal
@@ -90,16 +89,37 @@ def arrivals(m: HousingModel, town: int = 0) -> None:
     or renting privately with two months of rent arrears. Single adults with service needs
     (``demography.single_inflow_per_10k``; half of them extensive needs, assumption) arrive
     homeless — the municipal stock's other clientele, who compete with families for it.
-    Each town of a batch draws its arrivals from its own stream.
+
+    Each town of a batch draws its arrivals from its own stream, in the order of its single
+    run; the families of all towns are then made together, refugees first, so that each
+    town's new rows come in the order of its single run.
     """
-    p, rng = m.p, m.streams.town(town)["inflow"]
+    p, f = m.p, m.f
     scale = p["municipality.inhabitants"] / 10_000 / 12
-    n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
-    n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
-    n_single = int(rng.poisson(p["demography.single_inflow_per_10k"] * scale))
-    f = m.f
-    if n_ref:
-        s = draw_families(m, n_ref, rng, refugee=np.ones(n_ref, bool), town=town)
+    groups: dict[str, list] = {"refugee": [], "local": [], "single": []}
+    for town in range(m.towns):
+        rng = m.streams.town(town)["inflow"]
+        n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
+        n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
+        n_single = int(rng.poisson(p["demography.single_inflow_per_10k"] * scale))
+        if n_ref:
+            groups["refugee"].append((town, draw_numbers(p, n_ref, rng, np.ones(n_ref, bool)),
+                                      None))
+        if n_loc:
+            refugee = rng.random(n_loc) < p["population.share_refugee"]
+            numbers = draw_numbers(p, n_loc, rng, refugee)
+            homeless = rng.random(n_loc) < p["demography.inflow_homeless_share"]
+            groups["local"].append((town, numbers, homeless))
+        if n_single:
+            numbers = draw_numbers(p, n_single, rng, np.zeros(n_single, bool))
+            extensive = rng.random(n_single) < 0.5
+            groups["single"].append((town, numbers, extensive))
+        if m.towns == 1:
+            m.flows["arrivals"] += n_ref + n_loc + n_single
+        else:
+            m.flows["arrivals"][town] += n_ref + n_loc + n_single
+    s = _add(m, groups["refugee"])
+    if s is not None:
         f.intro_left[s] = p["work.intro_months"]
         f.employed[s] = False
         f.permanent[s] = False
@@ -109,25 +129,29 @@ def arrivals(m: HousingModel, town: int = 0) -> None:
         f.savings[s] = 0.0
         idx = np.arange(s.start, s.stop)
         f.tenure[idx] = PRIVATE  # unless a municipal dwelling is free for them:
-        m.place_in_municipal(idx[m.eligible_municipal(idx)], town)
-    if n_loc:
-        refugee = rng.random(n_loc) < p["population.share_refugee"]
-        s = draw_families(m, n_loc, rng, refugee=refugee, town=town)
-        homeless = rng.random(n_loc) < p["demography.inflow_homeless_share"]
+        m.place_in_municipal(idx[m.eligible_municipal(idx)])
+    s = _add(m, groups["local"])
+    if s is not None:
+        homeless = np.concatenate([g[2] for g in groups["local"]])
         f.tenure[s] = np.where(homeless, HOMELESS, PRIVATE)
         idx = np.arange(s.start, s.stop)
         rent = m.housing_payment(idx)
         f.rent_arrears[idx] = np.where(homeless, 0.0, 2 * rent)
-    if n_single:
-        s = draw_families(m, n_single, rng, refugee=np.zeros(n_single, bool),
-                          with_children=np.zeros(n_single, bool), town=town)
+    s = _add(m, groups["single"], with_children=False)
+    if s is not None:
+        extensive = np.concatenate([g[2] for g in groups["single"]])
         f.adults[s] = 1
-        f.need[s] = np.where(rng.random(n_single) < 0.5, NEED_EXTENSIVE, NEED_MODERATE)
+        f.need[s] = np.where(extensive, NEED_EXTENSIVE, NEED_MODERATE)
         f.employed[s] = False
         f.permanent[s] = False
         f.tenure[s] = HOMELESS
-    arrived = n_ref + n_loc + n_single
-    if m.towns == 1:
-        m.flows["arrivals"] += arrived
-    else:
-        m.flows["arrivals"][town] += arrived
+
+
+def _add(m: HousingModel, group: list, *, with_children: bool | None = None) -> slice | None:
+    """Make the families of one kind of arrival, of every town that has some."""
+    if not group:
+        return None
+    numbers = group[0][1] if len(group) == 1 else join_numbers([g[1] for g in group])
+    town = np.concatenate([np.full(len(g[1]["refugee"]), g[0]) for g in group])
+    force = None if with_children is None else np.full(len(town), with_children)
+    return add_families(m, numbers, with_children=force, town=town)

@@ -62,6 +62,16 @@ TOWN_PARAMETERS = frozenset({
 })
 
 
+def _rank_in_group(group: np.ndarray, groups: int) -> np.ndarray:
+    """Each entry's place (0, 1, ...) among the entries of its group, in order."""
+    order = np.argsort(group, kind="stable")
+    counts = np.bincount(group, minlength=groups)
+    starts = np.cumsum(counts) - counts
+    rank = np.empty(len(group), dtype=np.int64)
+    rank[order] = np.arange(len(group)) - starts[group[order]]
+    return rank
+
+
 class BatchError(ValueError):
     """Scenarios that cannot run as one batch of towns (they differ in structure, or in a
     parameter outside :data:`TOWN_PARAMETERS`)."""
@@ -405,15 +415,19 @@ class HousingModel(mesa.Model):
             ok &= f.n_children[idx] == 0
         return ok
 
-    def place_in_municipal(self, ranked: np.ndarray, town: int = 0) -> np.ndarray:
-        """Give ``town``'s vacant dwellings to its families ``ranked`` (best first); return
-        those placed."""
+    def place_in_municipal(self, ranked: np.ndarray) -> np.ndarray:
+        """Give vacant dwellings to families ``ranked`` (best first; in a batch, best first
+        within each town, and each town's dwellings to its own families); return those
+        placed."""
         f = self.f
-        vacant = self.stock.vacant(town)
-        k = min(len(vacant), len(ranked))
-        if k == 0:
+        vacant = self.stock.vacant()
+        if self.towns == 1:
+            k = min(len(vacant), len(ranked))
+            chosen, dw = np.asarray(ranked[:k]), vacant[:k]
+        else:
+            chosen, dw = self._pair_in_towns(np.asarray(ranked), vacant)
+        if len(chosen) == 0:
             return np.zeros(0, dtype=np.int64)
-        chosen, dw = np.asarray(ranked[:k]), vacant[:k]
         f.debt[chosen] += f.rent_arrears[chosen]  # a private landlord's claim stays as debt
         f.rent_arrears[chosen] = 0.0
         self.stock.occupant[dw] = chosen
@@ -424,6 +438,21 @@ class HousingModel(mesa.Model):
         self.renew_lease(chosen, first=True)
         self.flows["allocations"] += self.count(chosen)
         return chosen
+
+    def _pair_in_towns(self, ranked: np.ndarray, vacant: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Pair each town's ``ranked`` families, in order, with its ``vacant`` dwellings, in
+        stock order, as many as the fewer of the two."""
+        fam_town, dw_town = self.f.town[ranked], self.stock.town[vacant]
+        fam_rank, dw_rank = _rank_in_group(fam_town, self.towns), _rank_in_group(dw_town,
+                                                                                 self.towns)
+        fam_n = np.bincount(fam_town, minlength=self.towns)
+        dw_n = np.bincount(dw_town, minlength=self.towns)
+        fam = (fam_rank < dw_n[fam_town]).nonzero()[0]
+        dw = (dw_rank < fam_n[dw_town]).nonzero()[0]
+        fam = fam[np.lexsort((fam_rank[fam], fam_town[fam]))]
+        dw = dw[np.lexsort((dw_rank[dw], dw_town[dw]))]
+        return ranked[fam], vacant[dw]
 
     def renew_lease(self, idx: np.ndarray, *, first: bool = False) -> None:
         """Give tenants ``idx`` a (new) lease: contract end and next review per policy."""

@@ -11,7 +11,7 @@ privately, are homeless, or own with a bank mortgage.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,98 @@ if TYPE_CHECKING:
     from sim.model import HousingModel
 
 
+def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator, refugee: np.ndarray
+                 ) -> dict[str, np.ndarray]:
+    """The random numbers that make ``k`` new families (:func:`add_families`), drawn from
+    ``rng`` in a fixed order.
+
+    Drawing and making are apart so that the towns of a batch can each draw from their own
+    stream and their families be made together.
+    """
+    # the number of children depends on background: the mean is known before the draws
+    mean_extra = (p["population.mean_children"] - 1
+                  + refugee * p["population.refugee_extra_children"])
+    out = {"u": rng.random((8, k))}
+    # one rate for all draws the same numbers as the array, several times faster
+    same = k > 0 and bool((mean_extra == mean_extra[0]).all())
+    out["extra"] = rng.poisson(mean_extra[0], k) if same else rng.poisson(mean_extra)
+    out["ages"] = rng.uniform(0, p["demography.adult_age"] - 0.1, (k, MAX_CHILDREN))
+    out["head_parent"] = rng.normal(0, 4, k)
+    out["head_other"] = rng.normal(38, 12, k)
+    out["wage"] = rng.normal(0, p["work.wage_sd"], k)
+    out["debt"] = rng.exponential(p["population.mean_debt"], k)
+    out["savings"] = rng.exponential(max(p["population.mean_savings"], 1e-9), k)
+    out["spending"] = rng.normal(0, 0.15, k)
+    out["refugee"] = refugee
+    return out
+
+
+def add_families(m: HousingModel, numbers: dict[str, np.ndarray], *,
+                 with_children: np.ndarray | None = None, town: int | np.ndarray = 0) -> slice:
+    """Append the families made from ``numbers`` (:func:`draw_numbers`, or several of them
+    joined) with the registry's shares; return their slice.
+
+    Args:
+        m: the model (for parameters and the population).
+        numbers: the families' random numbers; ``refugee`` is their background.
+        with_children: force families with (True) or without (False) children, or None to
+            draw the household composition from the shares.
+        town: the town of a batch each lives in.
+    """
+    p, f = m.p, m.f
+    refugee = numbers["refugee"]
+    k = len(refugee)
+    s = f.add(k)
+    f.town[s] = town
+    # household composition: single parent, couple with children, couple without, single
+    u = numbers["u"]
+    shares = np.array([p["population.share_single_parent"], p["population.share_couple_children"],
+                       p["population.share_couple_no_children"]])
+    cum = (shares / max(1.0, shares.sum())).cumsum()
+    comp = cum.searchsorted(u[0], side="right")  # 0..3
+    if with_children is not None:
+        # keep adults from the draw, force children on or off
+        couple = (comp == 1) | (comp == 2)
+        comp = np.where(with_children, np.where(couple, 1, 0), np.where(couple, 2, 3))
+    has_children = comp <= 1
+    f.adults[s] = np.where((comp == 1) | (comp == 2), 2, 1)
+    n_kids = np.minimum(np.where(has_children, 1 + numbers["extra"], 0), MAX_CHILDREN)
+    ages = numbers["ages"].copy()
+    ages[np.arange(MAX_CHILDREN)[None, :] >= n_kids[:, None]] = EMPTY_SLOT
+    f.child_age[s] = ages
+    f.recount_children(s)
+    eldest = np.maximum(ages.max(axis=1), 0.0)
+    f.head_age[s] = np.clip(np.where(has_children, 28 + eldest * 0.9 + numbers["head_parent"],
+                                     numbers["head_other"]), 18, 80)
+    f.refugee[s] = refugee
+    need_u = u[1]
+    f.need[s] = np.where(need_u < p["population.share_need_extensive"], NEED_EXTENSIVE,
+                         np.where(need_u < p["population.share_need_extensive"]
+                                  + p["population.share_need_moderate"], NEED_MODERATE, 0))
+    f.disability[s] = u[2] < p["population.share_disability"]
+    f.employed[s] = (u[3] < p["population.share_employed"]) & ~f.disability[s]
+    f.permanent[s] = f.employed[s] & (u[4] < p["work.permanent_share"])
+    f.wage[s] = p["work.wage"] * np.exp(numbers["wage"])
+    indebted = u[5] < p["population.share_debt"]
+    f.debt[s] = np.where(indebted, numbers["debt"], 0.0)
+    f.remark[s] = indebted & (u[6] < p["population.share_remarks"] / max(
+        p["population.share_debt"], 1e-9))
+    f.sa_claimant[s] = u[7] < p["economy.sa_takeup"]
+    f.savings[s] = numbers["savings"]
+    f.spending_pos[s] = np.clip(
+        np.where(refugee, p["economy.refugee_spending_position"], p["economy.spending_position"])
+        + numbers["spending"], 0, 1.5)
+    f.active[s] = True
+    f.arrived[s] = m.month
+    return s
+
+
+def join_numbers(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The random numbers of several draws as one (families in the order of ``parts``)."""
+    return {key: np.concatenate([q[key] for q in parts], axis=1 if key == "u" else 0)
+            for key in parts[0]}
+
+
 def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee: np.ndarray,
                   with_children: np.ndarray | None = None, town: int = 0) -> slice:
     """Append ``k`` families drawn from the registry's shares; return their slice.
@@ -46,55 +138,8 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
             draw the household composition from the shares.
         town: the town of a batch they live in.
     """
-    p, f = m.p, m.f
-    s = f.add(k)
-    f.town[s] = town
-    # household composition: single parent, couple with children, couple without, single
-    u = rng.random((8, k))
-    shares = np.array([p["population.share_single_parent"], p["population.share_couple_children"],
-                       p["population.share_couple_no_children"]])
-    cum = (shares / max(1.0, shares.sum())).cumsum()
-    comp = cum.searchsorted(u[0], side="right")  # 0..3
-    if with_children is not None:
-        # keep adults from the draw, force children on or off
-        couple = (comp == 1) | (comp == 2)
-        comp = np.where(with_children, np.where(couple, 1, 0), np.where(couple, 2, 3))
-    has_children = comp <= 1
-    f.adults[s] = np.where((comp == 1) | (comp == 2), 2, 1)
-    mean_extra = (p["population.mean_children"] - 1
-                  + refugee * p["population.refugee_extra_children"])
-    # one rate for all draws the same numbers as the array, several times faster
-    same = k > 0 and bool((mean_extra == mean_extra[0]).all())
-    extra = rng.poisson(mean_extra[0], k) if same else rng.poisson(mean_extra)
-    n_kids = np.minimum(np.where(has_children, 1 + extra, 0), MAX_CHILDREN)
-    ages = rng.uniform(0, p["demography.adult_age"] - 0.1, (k, MAX_CHILDREN))
-    ages[np.arange(MAX_CHILDREN)[None, :] >= n_kids[:, None]] = EMPTY_SLOT
-    f.child_age[s] = ages
-    f.recount_children(s)
-    eldest = np.maximum(ages.max(axis=1), 0.0)
-    f.head_age[s] = np.clip(np.where(has_children, 28 + eldest * 0.9 + rng.normal(0, 4, k),
-                                     rng.normal(38, 12, k)), 18, 80)
-    f.refugee[s] = refugee
-    need_u = u[1]
-    f.need[s] = np.where(need_u < p["population.share_need_extensive"], NEED_EXTENSIVE,
-                         np.where(need_u < p["population.share_need_extensive"]
-                                  + p["population.share_need_moderate"], NEED_MODERATE, 0))
-    f.disability[s] = u[2] < p["population.share_disability"]
-    f.employed[s] = (u[3] < p["population.share_employed"]) & ~f.disability[s]
-    f.permanent[s] = f.employed[s] & (u[4] < p["work.permanent_share"])
-    f.wage[s] = p["work.wage"] * np.exp(rng.normal(0, p["work.wage_sd"], k))
-    indebted = u[5] < p["population.share_debt"]
-    f.debt[s] = np.where(indebted, rng.exponential(p["population.mean_debt"], k), 0.0)
-    f.remark[s] = indebted & (u[6] < p["population.share_remarks"] / max(
-        p["population.share_debt"], 1e-9))
-    f.sa_claimant[s] = u[7] < p["economy.sa_takeup"]
-    f.savings[s] = rng.exponential(max(p["population.mean_savings"], 1e-9), k)
-    f.spending_pos[s] = np.clip(
-        np.where(refugee, p["economy.refugee_spending_position"], p["economy.spending_position"])
-        + rng.normal(0, 0.15, k), 0, 1.5)
-    f.active[s] = True
-    f.arrived[s] = m.month
-    return s
+    numbers = draw_numbers(m.p, k, rng, np.asarray(refugee))
+    return add_families(m, numbers, with_children=with_children, town=town)
 
 
 def initial_population(m: HousingModel, town: int = 0) -> None:

@@ -29,7 +29,6 @@ import numpy as np
 from sim.economy import allowance, sa_housing_norm
 from sim.families import HOMELESS, PRIVATE, is_tenant
 from sim.market import market_rent
-from sim.ranking import first_in_order
 
 if TYPE_CHECKING:
     from sim.model import HousingModel
@@ -66,14 +65,15 @@ def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     return np.minimum(prob, 1.0)
 
 
-def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray, top: int | None = None
-                   ) -> np.ndarray:
+def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray,
+                   top: int | np.ndarray | None = None) -> np.ndarray:
     """``idx`` sorted by the municipality's priority rule, best first; ``u`` breaks ties.
 
     Rules: ``need`` (extensive needs, then homeless, then children, then waiting time);
     ``homeless_first``; ``waiting_time`` (first come, first served); ``children_first``.
     With ``top``, only the first ``top`` are returned, found without sorting a national
-    waiting list every month (:func:`sim.ranking.first_in_order`).
+    waiting list every month (:func:`sim.ranking.first_in_order`); in a batch ``top`` is per
+    town and the families come town by town, each town's best first.
     """
     f = m.f
     homeless = (f.tenure[idx] == HOMELESS).astype(float)
@@ -89,7 +89,7 @@ def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray, top: int | N
     }[rule]
     if top is None:
         return idx[np.lexsort(keys)]
-    return idx[first_in_order(keys, top)]  # keys but the tie-break are whole numbers
+    return idx[m.first_in_towns(keys, idx, top)]  # keys but the tie-break: whole numbers
 
 
 def step(m: HousingModel) -> None:
@@ -128,14 +128,12 @@ def step(m: HousingModel) -> None:
     still = m.eligible_municipal(waiting) & ~is_tenant(f.tenure[waiting])
     f.waiting_since[waiting[~still]] = -1
     waiting = waiting[still]
-    # allocation when dwellings are vacant, town by town in a batch
+    # allocation when dwellings are vacant (in a batch, each town's to its own families)
     ua = m.streams.uniform("allocation", n, 1)  # drawn every month: common random numbers
-    for town in range(m.towns):
-        vacant = m.stock.vacant(town)
-        mine = waiting if m.towns == 1 else waiting[f.town[waiting] == town]
-        if len(vacant) and len(mine):
-            ranked = priority_order(m, mine, ua[mine], top=len(vacant))
-            m.place_in_municipal(ranked, town)
+    vacant = m.stock.count_vacant()
+    if np.any(vacant > 0) and len(waiting):
+        ranked = priority_order(m, waiting, ua[waiting], top=vacant)
+        m.place_in_municipal(ranked)
 
     # time to move has run out
     due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)).nonzero()[0]
