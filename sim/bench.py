@@ -26,6 +26,10 @@ model is garbage-collected before the next is built) and reports:
   (the initial population) included;
 * ``family_months_per_s`` — family-months of the run (the sum over months of the active
   families, the history column ``families``) divided by ``seconds``;
+* with ``batch`` K > 1, each timed run is one batch of K towns of the size (seeds ``seed`` to
+  ``seed + K - 1``; :class:`sim.model.HousingModel`), as sensitivity analysis and calibration
+  run their points: ``seconds`` is then the batch's wall time divided by K (per run), and
+  ``batch_seconds`` the batch's own;
 * ``peak_rss_mb`` — the child's peak resident set size (``getrusage(RUSAGE_SELF).ru_maxrss``,
   KiB on Linux), in MiB; it includes the interpreter and the imported libraries, whose share
   is reported separately as ``import_rss_mb``.
@@ -57,6 +61,8 @@ FAMILIES_PER_WORKER = 500
 MIN_FAMILIES = 17
 #: Largest size: the registry's upper bound on inhabitants (6 million) divided by 30.
 MAX_FAMILIES = 200_000
+#: Most towns in one timed batch.
+MAX_BATCH = 1024
 #: The keys every result has (the ``--json`` contract).
 KEYS = ("families", "months", "seconds", "family_months_per_s", "peak_rss_mb")
 
@@ -71,8 +77,8 @@ def size_overrides(families: int) -> list[str]:
     ]
 
 
-def check_arguments(families: Sequence[int], years: int, repeat: int) -> None:
-    """Raise :class:`InputError` for sizes, years or repeats out of range."""
+def check_arguments(families: Sequence[int], years: int, repeat: int, batch: int = 1) -> None:
+    """Raise :class:`InputError` for sizes, years, repeats or batches out of range."""
     from sim.scenario import MAX_YEARS
 
     if not families:
@@ -86,6 +92,9 @@ def check_arguments(families: Sequence[int], years: int, repeat: int) -> None:
                          file="--years")
     if repeat < 1:
         raise InputError(f"expected an integer >= 1, got {repeat}", file="--repeat")
+    if not 1 <= batch <= MAX_BATCH:
+        raise InputError(f"expected an integer from 1 to {MAX_BATCH}, got {batch}",
+                         file="--batch")
 
 
 def bench_scenario(families: int, years: int, scenario: str | Path = DEFAULT_SCENARIO,
@@ -110,8 +119,9 @@ def bench_scenario(families: int, years: int, scenario: str | Path = DEFAULT_SCE
                          overrides=[*size_overrides(families), *overrides])
 
 
-def time_runs(scenario: Any, repeat: int, seed: int = 1) -> dict[str, Any]:
-    """Build and run ``scenario`` ``repeat`` times in this process; time every run.
+def time_runs(scenario: Any, repeat: int, seed: int = 1, batch: int = 1) -> dict[str, Any]:
+    """Build and run ``scenario`` ``repeat`` times in this process; time every run (with
+    ``batch`` > 1, every run is a batch of that many towns, and times are per town).
 
     Returns:
         ``months``, ``family_months``, ``seconds`` (median), ``times_s`` (every run),
@@ -128,15 +138,16 @@ def time_runs(scenario: Any, repeat: int, seed: int = 1) -> dict[str, Any]:
     family_months = row_months = 0.0
     for _ in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
-        model = HousingModel(scenario, seed)
+        model = (HousingModel(scenario, seed) if batch == 1 else
+                 HousingModel([scenario] * batch, list(range(seed, seed + batch))))
         rows = 0  # rows of the family arrays the months worked on (read between months)
         while model.month < model.months:
             model.step()
             rows += model.f.n
         history = model.history
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-        family_months = float(history[:, INDEX["families"]].sum())
+        times.append((time.perf_counter() - start) / batch)
+        cpu.append((time.process_time() - start_cpu) / batch)
+        family_months = float(history[..., INDEX["families"]].sum()) / batch
         row_months = float(rows)
         # a Mesa model sits in reference cycles: free it now, or the next run's peak memory
         # includes it
@@ -145,7 +156,8 @@ def time_runs(scenario: Any, repeat: int, seed: int = 1) -> dict[str, Any]:
     seconds = statistics.median(times)
     return {"months": scenario.months, "family_months": family_months, "seconds": seconds,
             "times_s": times, "family_months_per_s": family_months / seconds,
-            "cpu_seconds": statistics.median(cpu), "row_months": row_months}
+            "cpu_seconds": statistics.median(cpu), "row_months": row_months / batch,
+            "batch": batch, "batch_seconds": seconds * batch}
 
 
 def peak_rss_mb() -> float:
@@ -158,7 +170,7 @@ def peak_rss_mb() -> float:
 
 def measure(families: int, years: int, *, repeat: int = 3, seed: int = 1,
             scenario: str | Path = DEFAULT_SCENARIO, overrides: Sequence[str] = (),
-            timeout: float | None = None) -> dict[str, Any]:
+            timeout: float | None = None, batch: int = 1) -> dict[str, Any]:
     """Measure one size in a fresh Python subprocess.
 
     Args:
@@ -169,12 +181,13 @@ def measure(families: int, years: int, *, repeat: int = 3, seed: int = 1,
         scenario: the scenario file to scale.
         overrides: further ``PATH=VALUE`` overrides.
         timeout: seconds before the child is stopped (None: no limit).
+        batch: towns per timed run (1: single runs); times are per town.
 
     Returns:
         The :data:`KEYS` plus ``family_months``, ``times_s``, ``cpu_seconds`` (median CPU
         time of a run: close to the wall time on an idle machine, lower when other processes
         compete for the CPU), ``row_months``, ``repeat``, ``import_rss_mb`` and
-        ``overrides``.
+        ``overrides``, ``batch`` and ``batch_seconds``.
 
     Raises:
         InputError: for a bad scenario or override (checked here before the child starts).
@@ -182,7 +195,7 @@ def measure(families: int, years: int, *, repeat: int = 3, seed: int = 1,
     """
     bench_scenario(families, years, scenario, overrides)  # fail early, with a clean message
     spec = {"families": families, "years": years, "repeat": repeat, "seed": seed,
-            "scenario": str(scenario), "overrides": list(overrides)}
+            "scenario": str(scenario), "overrides": list(overrides), "batch": batch}
     proc = subprocess.run([sys.executable, "-m", "sim.bench", "--child", json.dumps(spec)],
                           capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
@@ -200,14 +213,15 @@ def _child(spec_text: str) -> int:
     import_rss = peak_rss_mb()
     scenario = bench_scenario(spec["families"], spec["years"], spec["scenario"],
                               spec["overrides"])
-    result = time_runs(scenario, spec["repeat"], spec["seed"])
+    result = time_runs(scenario, spec["repeat"], spec["seed"], spec.get("batch", 1))
     out = {"families": spec["families"], "months": result["months"],
            "seconds": result["seconds"], "family_months_per_s": result["family_months_per_s"],
            "peak_rss_mb": peak_rss_mb(), "family_months": result["family_months"],
            "times_s": result["times_s"], "cpu_seconds": result["cpu_seconds"],
            "row_months": result["row_months"],
            "repeat": spec["repeat"],
-           "import_rss_mb": import_rss, "overrides": spec["overrides"]}
+           "import_rss_mb": import_rss, "overrides": spec["overrides"],
+           "batch": result["batch"], "batch_seconds": result["batch_seconds"]}
     print(json.dumps(out))
     return 0
 

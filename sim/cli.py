@@ -168,6 +168,9 @@ def _add_bench(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--repeat", type=int, default=3, metavar="K",
                    help="runs per size; the median is reported (default: 3)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    p.add_argument("--batch", type=int, default=1, metavar="B",
+                   help="run B towns of the size at once, as sensitivity analysis and "
+                        "calibration do, and report the time per town (default: 1)")
     p.add_argument("--scenario", metavar="S.toml",
                    help="the scenario to scale (default: scenarios/baseline.toml)")
     _add_set(p)
@@ -322,7 +325,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     """``boligsim bench``: time the engine at one or more sizes (see :mod:`sim.bench`)."""
     from sim import bench
 
-    bench.check_arguments(args.families, args.years, args.repeat)
+    bench.check_arguments(args.families, args.years, args.repeat, args.batch)
     _at_least(args.seed, 0, "--seed", "an integer >= 0")
     scenario = Path(args.scenario) if args.scenario else bench.DEFAULT_SCENARIO
     json_path = Path(args.json) if args.json else None
@@ -334,12 +337,14 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     results = []
     for n in args.families:
         r = bench.measure(n, args.years, repeat=args.repeat, seed=args.seed,
-                          scenario=scenario, overrides=args.overrides)
+                          scenario=scenario, overrides=args.overrides, batch=args.batch)
         results.append(r)
         print(bench.table_row(r), flush=True)
-    print(f"seconds: median wall time of {args.repeat} run(s), building the model included; "
-          "CPU s: their CPU time (lower when other processes compete for the CPU); each size "
-          "in a fresh process")
+    per = (f" of a batch of {args.batch} towns, divided by {args.batch}" if args.batch > 1
+           else "")
+    print(f"seconds: median wall time of {args.repeat} run(s){per}, building the model "
+          "included; CPU s: their CPU time (lower when other processes compete for the CPU); "
+          "each size in a fresh process")
     if json_path is not None:
         from sim.outputs import atomic_write_text
 

@@ -63,6 +63,7 @@ def test_several_sizes_give_a_list(tmp_path: Path, capsys: pytest.CaptureFixture
     (["--years", "101"], "--years"),
     (["--repeat", "0"], "--repeat"),
     (["--seed", "-1"], "--seed"),
+    (["--batch", "0"], "--batch"),
     (["--scenario", "no/such/scenario.toml"], "scenario.toml"),
     (["--set", "no.such.parameter=1"], "no.such.parameter"),
     (["--json", "no/such/dir/out.json"], "--json"),
@@ -106,6 +107,24 @@ def test_family_months_sum_the_active_families_over_months() -> None:
     history = HousingModel(s, 3).run()
     assert result["family_months"] == history[:, INDEX["families"]].sum()
     assert result["months"] == 12
+
+
+def test_a_batch_reports_per_town_and_keeps_the_contract(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """``--batch B`` times B towns at once; seconds and family-months are per town."""
+    out = tmp_path / "bench.json"
+    code, stdout, err = cli(capsys, "bench", "--families", 40, "--years", 1, "--repeat", 1,
+                            "--batch", 3, "--json", out)
+    assert code == 0, err
+    assert "batch of 3 towns" in stdout
+    data = json.loads(out.read_text())
+    assert set(bench.KEYS) <= set(data) and data["batch"] == 3
+    assert data["batch_seconds"] == pytest.approx(3 * data["seconds"])
+    # family-months of one town: the mean of the three towns' (seeds 1, 2, 3)
+    s = bench.bench_scenario(40, 1)
+    towns = [HousingModel(s, seed).run()[:, INDEX["families"]].sum() for seed in (1, 2, 3)]
+    assert data["family_months"] == pytest.approx(sum(towns) / 3)
 
 
 def test_importing_the_command_stays_light() -> None:
