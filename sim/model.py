@@ -305,12 +305,14 @@ class HousingModel(mesa.Model):
 
     # ------------------------------------------------------------------ towns of a batch
     def rows_by_town(self) -> tuple[np.ndarray, np.ndarray]:
-        """The rows in use grouped by town, each town's in order, and each town's count."""
+        """Every row's place when the rows in use are grouped by town (each town's in
+        order), and each town's number of rows."""
         key = (self.f.n, self._compactions)
         if key != self._layout:
             town = self.f.town[: self.f.n]
-            self._grouped = (np.argsort(town, kind="stable"),
-                             np.bincount(town, minlength=self.towns))
+            counts = np.bincount(town, minlength=self.towns)
+            self._grouped = (_rank_in_group(town, self.towns) + (np.cumsum(counts)
+                                                                - counts)[town], counts)
             self._layout = key
         return self._grouped
 

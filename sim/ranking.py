@@ -10,7 +10,7 @@ first keeps only the candidates who could be among the first and sorts those.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -37,9 +37,15 @@ def first_in_order(keys: Sequence[np.ndarray], top: int) -> np.ndarray:
         return np.zeros(0, dtype=np.intp)
     if n <= max(LONG_LIST, top) or len(keys) == 1:
         return np.lexsort(keys)[:top]
-    # the priority as one integer: the keys but the tie-break as digits, primary key first
+    code = _priority_code(reversed(keys[1:]))
+    contenders = (code <= np.partition(code, top - 1)[top - 1]).nonzero()[0]
+    return contenders[np.lexsort([k[contenders] for k in keys])][:top]
+
+
+def _priority_code(keys: Iterable[np.ndarray]) -> np.ndarray:
+    """Whole-number keys, most significant first, as one integer whose order is theirs."""
     digits, sizes = [], []
-    for key in reversed(keys[1:]):
+    for key in keys:
         k = np.asarray(key)
         if k.dtype == bool:  # a flag: a binary digit
             digits.append(k.view(np.uint8))
@@ -49,9 +55,7 @@ def first_in_order(keys: Sequence[np.ndarray], top: int) -> np.ndarray:
         low = k.min()
         digits.append(k - low)
         sizes.append(int(k.max() - low) + 1)
-    code = np.ravel_multi_index(digits, sizes)
-    contenders = (code <= np.partition(code, top - 1)[top - 1]).nonzero()[0]
-    return contenders[np.lexsort([k[contenders] for k in keys])][:top]
+    return np.ravel_multi_index(digits, sizes)
 
 
 def first_in_groups(keys: Sequence[np.ndarray], groups: np.ndarray, tops: np.ndarray
@@ -70,7 +74,10 @@ def first_in_groups(keys: Sequence[np.ndarray], groups: np.ndarray, tops: np.nda
     Returns:
         Positions, group by group, each group's in rank order.
     """
-    order = np.lexsort((*keys, groups))
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.intp)
+    # the group and the whole-number keys as one integer: a sort by two keys instead of many
+    order = np.lexsort((keys[0], _priority_code((groups, *reversed(keys[1:])))))
     g = groups[order]
     starts = np.searchsorted(g, np.arange(len(tops)))
     rank = np.arange(len(order)) - starts[g]
