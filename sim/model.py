@@ -478,7 +478,7 @@ class HousingModel(mesa.Model):
         level = np.zeros((6, self.towns))  # by tenure (and town)
         level[[MUNICIPAL, SUBLET]] = municipal_rent_level(self)
         level[PRIVATE] = market_rent_level(self)
-        rent = (level[t, 0] if self.towns == 1 else level[t, f.town[idx]]) * size_factor(
+        rent = (level[:, 0][t] if self.towns == 1 else level[t, f.town[idx]]) * size_factor(
             f.persons[idx], p["market.price_per_person"])
         rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
         owner = is_owner(t)
@@ -508,9 +508,9 @@ class HousingModel(mesa.Model):
         act = f.active[:n]
         tenure = f.tenure[:n]
         here = act.nonzero()[0]  # the active families' rows
-        code = tenure[here].astype(np.int64)
+        code = tenure[here]
         if towns > 1:
-            code += 6 * f.town[here]
+            code = code + 6 * f.town[here]
         out = np.zeros((towns, len(NAMES)))
         row = out[0] if towns == 1 else out  # row[..., i]: indicator i (of every town)
         # families by town, tenure and number of children, in one count of whole numbers
