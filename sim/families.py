@@ -18,19 +18,24 @@ import numpy as np
 HOMELESS, MUNICIPAL, SUBLET, PRIVATE, OWNER_STARTLOAN, OWNER_BANK = range(6)
 TENURES = ("homeless", "municipal", "sublet", "private_rental", "owner_startloan",
            "owner_bank")
-#: Lookup tables by tenure code: a municipal or sublet tenancy; ownership.
+#: Lookup table by tenure code: a municipal or sublet tenancy.
 _TENANT = np.isin(np.arange(6), (MUNICIPAL, SUBLET))
-_OWNER = np.isin(np.arange(6), (OWNER_STARTLOAN, OWNER_BANK))
+assert SUBLET == MUNICIPAL + 1 and OWNER_BANK == OWNER_STARTLOAN + 1 == len(TENURES) - 1
 
 
 def is_tenant(tenure: np.ndarray) -> np.ndarray:
     """Whether tenure codes are a municipal or sublet tenancy."""
+    if tenure.size > 4096 and tenure.dtype == np.int8:
+        # codes 1 and 2 are the two below 2 after subtracting 1 as unsigned bytes (0 wraps to
+        # 255): 16x faster than the lookup on a national column, slower on a few hundred
+        return tenure.view(np.uint8) - np.uint8(MUNICIPAL) < SUBLET - MUNICIPAL + 1
     return _TENANT[tenure]
 
 
 def is_owner(tenure: np.ndarray) -> np.ndarray:
-    """Whether tenure codes are ownership, with a start loan or a bank mortgage."""
-    return _OWNER[tenure]
+    """Whether tenure codes are ownership, with a start loan or a bank mortgage (the two
+    highest codes)."""
+    return tenure >= OWNER_STARTLOAN
 
 
 #: Need levels (health, substance abuse, budgeting problems).

@@ -97,7 +97,7 @@ def size_factor(persons: np.ndarray, per_person: float) -> np.ndarray:
     Assumption: linear in persons (``market.price_per_person``), bounded to [0.5, 3]; it
     reproduces SSB's 2017 Trondheim rents (2 rooms 0.85, 4 rooms 1.26 of 3 rooms) at 0.08–0.13.
     """
-    return _size_table(per_person)[persons]
+    return _size_table(per_person).take(persons)  # take: faster than indexing
 
 
 @functools.lru_cache(maxsize=64)

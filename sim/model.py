@@ -478,8 +478,8 @@ class HousingModel(mesa.Model):
         level = np.zeros((6, self.towns))  # by tenure (and town)
         level[[MUNICIPAL, SUBLET]] = municipal_rent_level(self)
         level[PRIVATE] = market_rent_level(self)
-        rent = (level[:, 0][t] if self.towns == 1 else level[t, f.town[idx]]) * size_factor(
-            f.persons[idx], p["market.price_per_person"])
+        by_tenure = level[:, 0].take(t) if self.towns == 1 else level[t, f.town[idx]]
+        rent = by_tenure * size_factor(f.persons[idx], p["market.price_per_person"])
         rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
         owner = is_owner(t)
         return np.where(owner, f.loan_payment[idx] + p["economy.owner_costs"], rent)
