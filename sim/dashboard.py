@@ -176,8 +176,7 @@ class Session:
     """
 
     def __init__(self, scenario: Scenario, seed: int = 1) -> None:
-        from sim.model import HousingModel
-        from sim.runner import replication_seed
+        from sim.runner import run_replication
 
         self.base = scenario
         self.seed = int(seed)
@@ -186,7 +185,7 @@ class Session:
         self.start_values = {lv.path: scenario.params[lv.path] for lv in self.levers}
         self.reforms: list[tuple[int, dict[str, Any]]] = []
         self.lock = threading.RLock()
-        self.reference = HousingModel(scenario, rng=replication_seed(self.seed, 0)).run().copy()
+        self.reference = run_replication(scenario, self.seed, 0)
         self.model = self._new_model()
 
     # ------------------------------------------------------------------ state
@@ -250,7 +249,9 @@ class Session:
         from sim.model import HousingModel
         from sim.runner import replication_seed
 
-        return HousingModel(self.scenario(), rng=replication_seed(self.seed, 0))
+        # built as sim.runner.run_replication builds it (a batch of one town), so that the
+        # session's run is the one `boligsim run` gives
+        return HousingModel([self.scenario()], [replication_seed(self.seed, 0)])
 
     # ------------------------------------------------------------------ actions
     def set_lever(self, path: str, value: Any) -> None:

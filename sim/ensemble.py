@@ -34,11 +34,16 @@ class Task:
         key: unique within an experiment; also the part's file name (``/`` makes folders).
         fn: a module-level function (so that it pickles for processes and Dask).
         args: its arguments.
+        batch: optionally a module-level function that does several such tasks at once:
+            given their ``args`` in a list it returns their results in a list, each what
+            ``fn`` would return (or what ``fn`` returns up to the last bits, the same whatever
+            tasks it is given together). :func:`run_tasks` then runs the task through it.
     """
 
     key: str
     fn: Callable[..., Any]
     args: tuple = ()
+    batch: Callable[[list[tuple]], list[Any]] | None = None
 
 
 # ---------------------------------------------------------------------------------- executors
@@ -206,38 +211,64 @@ class PartStore:
 
 # ---------------------------------------------------------------------------------- running
 def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore | None = None,
-              progress: Callable[[int], Any] | None = None) -> list[Any]:
+              progress: Callable[[int], Any] | None = None, group: int = 1) -> list[Any]:
     """Run ``tasks`` on ``executor``; return their results in task order.
 
     Tasks whose result is already in ``store`` are read, not run. Each new result is stored as
     soon as it arrives. If a task fails (or a worker dies), the tasks not yet started are
-    cancelled, finished ones stay stored, and the exception propagates.
+    cancelled, finished ones stay stored, and the exception propagates. Tasks with a
+    ``batch`` function go to it up to ``group`` at a time (consecutive tasks sharing it),
+    each still stored under its own key.
     """
     keys = [t.key for t in tasks]
     if len(set(keys)) != len(keys):
         raise ValueError("task keys must be unique")
     results: list[Any] = [None] * len(tasks)
-    pending: dict[cf.Future, int] = {}
+    pending: dict[cf.Future, list[int]] = {}
     try:
+        todo = []
         for i, task in enumerate(tasks):
             if store is not None and task.key in store:
                 results[i] = store.get(task.key)
                 if progress is not None:
                     progress(1)
                 continue
-            pending[executor.submit(task.fn, *task.args)] = i
+            todo.append(i)
+        for chunk in _groups(tasks, todo, group):
+            first = tasks[chunk[0]]
+            if first.batch is None:
+                future = executor.submit(first.fn, *first.args)
+            else:
+                future = executor.submit(first.batch, [tasks[i].args for i in chunk])
+            pending[future] = chunk
         for future in cf.as_completed(pending):
-            i = pending[future]
-            results[i] = future.result()
-            if store is not None:
-                store.put(tasks[i].key, results[i])
-            if progress is not None:
-                progress(1)
+            chunk = pending[future]
+            values = future.result()
+            values = [values] if tasks[chunk[0]].batch is None else values
+            for i, value in zip(chunk, values, strict=True):
+                results[i] = value
+                if store is not None:
+                    store.put(tasks[i].key, value)
+                if progress is not None:
+                    progress(1)
     except BaseException:
         for future in pending:
             future.cancel()
         raise
     return results
+
+
+def _groups(tasks: Sequence[Task], todo: list[int], size: int) -> Iterator[list[int]]:
+    """Consecutive tasks of ``todo`` sharing a batch function, at most ``size`` at a time."""
+    chunk: list[int] = []
+    for i in todo:
+        if chunk and (tasks[i].batch is None or tasks[i].batch is not tasks[chunk[0]].batch
+                      or len(chunk) == size):
+            yield chunk
+            chunk = []
+        chunk.append(i)
+    if chunk:
+        yield chunk
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

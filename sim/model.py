@@ -106,9 +106,11 @@ class HousingModel(mesa.Model):
     given as sequences, one per town): the towns share the months and phases and may differ
     in their seed and in the parameters of :data:`TOWN_PARAMETERS`. Each family and dwelling
     has a ``town``; each town draws its own random numbers for its own rows, so town ``k``
-    gives the history of the single run of ``scenario[k]`` with ``rng[k]`` (to the last bits
-    of money sums, which are added in another order). Many small towns run several times
-    faster together than one by one, since a small run is mostly numpy's fixed cost per call.
+    gives the history of the single run of ``scenario[k]`` with ``rng[k]`` — to the last bits
+    of sums of money, which a batch (even of one town) adds town by town in row order and a
+    single run pairwise; a town's history does not depend on which towns run beside it. Many
+    small towns run several times faster together than one by one, since a small run is
+    mostly numpy's fixed cost per call.
 
     Args:
         scenario: a resolved :class:`sim.scenario.Scenario` (parameters and dated phases), or
@@ -133,6 +135,7 @@ class HousingModel(mesa.Model):
         history: (months x indicators) array, one row per simulated month, columns in the
             order of :data:`sim.indicators.NAMES`; in a batch (towns x months x indicators).
         towns: the number of towns (1 in a single run).
+        batch: whether the model was given sequences (a batch, possibly of one town).
     """
 
     def __init__(self, scenario: Any, rng: Any = None, *, populate: bool = True,
@@ -159,6 +162,7 @@ class HousingModel(mesa.Model):
         mesa_seed, stream_seed = zip(*(s.spawn(2) for s in seeds), strict=True)
         super().__init__(rng=np.random.default_rng(mesa_seed[0]))
         self.towns = len(scenarios)
+        self.batch = batch  # sums money by town in row order even for one town (total)
         self.scenarios = scenarios
         self.scenario = first
         self.months = first.months
@@ -347,11 +351,13 @@ class HousingModel(mesa.Model):
     def total(self, values: np.ndarray, rows: Any = None) -> Any:
         """The sum of ``values`` belonging to the families ``rows`` (indices or a mask; None:
         one value per row in use): a float, or one per town in a batch."""
-        if self.towns == 1:
+        if not self.batch:
             return float(values.sum())
+        # in row order, town by town: a town's sum is the same whatever towns run beside it
         town = self.f.town[: self.f.n]
-        return np.bincount(town if rows is None else town[rows], weights=values,
+        sums = np.bincount(town if rows is None else town[rows], weights=values,
                            minlength=self.towns)
+        return float(sums[0]) if self.towns == 1 else sums
 
     def _policy_changed(self, old: dict[str, Any] | None) -> None:
         """Schedule contracts and reviews for sitting tenants when the run or a phase brings
@@ -557,6 +563,6 @@ class HousingModel(mesa.Model):
 
     def _mean(self, values: np.ndarray, rows: np.ndarray, counts: np.ndarray) -> Any:
         """Mean of ``values`` of the families ``rows`` per town (0 where a town has none)."""
-        if self.towns == 1:
+        if not self.batch:
             return values.mean()
         return self.total(values, rows) / np.maximum(counts, 1)

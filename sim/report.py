@@ -344,13 +344,14 @@ _SNAPSHOT = ("tenure", "employed", "net_income", "loan_principal", "rent_arrears
 def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> Trajectories:
     """Step one replication month by month and keep every family's state each month.
 
-    The model is seeded exactly as :func:`sim.runner.run_replication` seeds it, so this is the
-    same run as replication ``replication`` of the report's runs.
+    The model is seeded and built exactly as :func:`sim.runner.run_replication` builds it (a
+    batch of one town), so this is the same run as replication ``replication`` of the
+    report's runs.
     """
     from sim.model import HousingModel
     from sim.runner import replication_seed
 
-    model = HousingModel(scenario, rng=replication_seed(seed, replication))
+    model = HousingModel([scenario], [replication_seed(seed, replication)])
     frames: dict[str, list[np.ndarray]] = {k: [] for k in (*_SNAPSHOT, "children", "uid")}
     while model.month < model.months:
         model.step()

@@ -64,10 +64,7 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> np.ndarr
     Raises:
         RuntimeError: if the model returns an array of another shape (an engine bug).
     """
-    from sim.model import HousingModel  # imported here: mesa is slow to import
-
-    model = HousingModel(scenario, rng=replication_seed(seed, replication))
-    history = np.asarray(model.run(), dtype=np.float64)
+    history = run_replications([(scenario, seed, replication)])[0]
     expected = (scenario.months, len(NAMES))
     if history.shape != expected:
         raise RuntimeError(
@@ -107,12 +104,11 @@ def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSeque
         k = int(min(max(BATCH_FAMILIES // max(size, 1.0), 1), len(scenarios) - start))
         group, rngs = scenarios[start:start + k], seeds[start:start + k]
         try:
-            histories = HousingModel(list(group), list(rngs)).run() if k > 1 else None
-        except BatchError:
-            histories = None
-        if histories is None:
-            histories = [HousingModel(sc, rng).run() for sc, rng in zip(group, rngs,
-                                                                         strict=True)]
+            histories = HousingModel(list(group), list(rngs)).run()
+            histories = histories[None] if k == 1 else histories
+        except BatchError:  # towns that cannot share a batch: each a batch of one
+            histories = [HousingModel([sc], [rng]).run() for sc, rng in zip(group, rngs,
+                                                                             strict=True)]
         out.extend(np.asarray(h, dtype=np.float64) for h in histories)
         start += k
     return out
@@ -213,9 +209,27 @@ class RunResult:
         })
 
 
+def run_replications(items: Sequence[tuple[Scenario, int, int]]) -> list[np.ndarray]:
+    """Histories of several ``(scenario, seed, replication)`` runs, simulated as batches of
+    towns (:func:`run_batch`); each is what it would be run alone or beside any others."""
+    return run_batch([sc for sc, _, _ in items],
+                     [replication_seed(seed, k) for _, seed, k in items])
+
+
 def replication_tasks(scenario: Scenario, seed: int, replications: Iterable[int]) -> list[Task]:
-    """One :class:`~sim.ensemble.Task` per replication, keyed ``r000007``."""
-    return [Task(f"r{k:06d}", run_replication, (scenario, seed, k)) for k in replications]
+    """One :class:`~sim.ensemble.Task` per replication, keyed ``r000007``; the runner may do
+    several at once as a batch of towns (:func:`run_replications`)."""
+    return [Task(f"r{k:06d}", run_replication, (scenario, seed, k), batch=run_replications)
+            for k in replications]
+
+
+def replication_group(scenario: Scenario, replications: int, workers: int) -> int:
+    """Replications per task: as many as share a batch well (up to 32, fewer for larger
+    municipalities; :data:`BATCH_FAMILIES`), and fewer when that would leave workers idle."""
+    from sim.resources import families_ever
+
+    fit = BATCH_FAMILIES // max(families_ever(scenario.params, scenario.months), 1.0)
+    return int(max(1, min(32, fit, -(-replications // max(workers, 1)))))
 
 
 def history_table(value: np.ndarray) -> Any:
@@ -281,12 +295,14 @@ def run_scenario(
         raise ValueError(f"seed must be >= 0, got {seed}")
     tasks = replication_tasks(scenario, seed, range(replications))
     if pool is not None:
-        results = run_tasks(tasks, pool, store=store, progress=progress)
+        group = replication_group(scenario, replications, getattr(pool, "_max_workers", 2))
+        results = run_tasks(tasks, pool, store=store, progress=progress, group=group)
         executor = type(pool).__name__
     else:
         n = min(workers, replications) if scheduler is None else workers
+        group = replication_group(scenario, replications, n)
         with open_executor(n, scheduler) as (ex, executor):
-            results = run_tasks(tasks, ex, store=store, progress=progress)
+            results = run_tasks(tasks, ex, store=store, progress=progress, group=group)
     data = np.stack(results).astype(np.float64, copy=False)
     dates = [add_months(scenario.start, k) for k in range(scenario.months)]
     return RunResult(scenario=scenario, seed=seed, replications=replications, data=data,

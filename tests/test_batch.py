@@ -133,3 +133,36 @@ def test_first_in_groups_is_first_in_order_within_each_group():
             rows = (groups == g).nonzero()[0]
             want = rows[first_in_order(tuple(k[rows] for k in keys), int(tops[g]))]
             np.testing.assert_array_equal(got[groups[got] == g], want)
+
+
+def _double_each(items: list[tuple]) -> list[int]:
+    _double_each.calls.append(len(items))
+    return [2 * x for (x,) in items]
+
+
+_double_each.calls = []
+
+
+def test_run_tasks_sends_tasks_with_a_batch_function_in_groups(tmp_path):
+    from sim.ensemble import PartStore, SerialExecutor, Task, run_tasks
+
+    tasks = [Task(f"t{k}", lambda x: 2 * x, (k,), batch=_double_each) for k in range(7)]
+    store = PartStore(tmp_path, {"what": "test"})
+    _double_each.calls.clear()
+    ticks: list[int] = []
+    got = run_tasks(tasks, SerialExecutor(), store=store, progress=ticks.append, group=3)
+    assert got == [0, 2, 4, 6, 8, 10, 12]
+    assert _double_each.calls == [3, 3, 1] and ticks == [1] * 7
+    assert all(f"t{k}" in store for k in range(7))  # each stored under its own key
+
+
+def test_a_replication_is_the_same_whatever_runs_beside_it():
+    from sim.runner import run_scenario
+
+    sc = load_scenario("scenarios/malvik.toml", years=2)
+    three = run_scenario(sc, replications=3, seed=4).data
+    five = run_scenario(sc, replications=5, seed=4).data
+    np.testing.assert_array_equal(three, five[:3])
+    for k in range(3):
+        np.testing.assert_array_equal(five[k], run_replication(sc, 4, k))
+        assert_same_history(five[k], HousingModel(sc, replication_seed(4, k)).run())
