@@ -78,12 +78,9 @@ class Dwellings:
                                                 np.full(k, month, dtype=np.int64)])
             self.town = np.concatenate([self.town, np.full(k, town, dtype=np.int32)])
 
-    def vacant(self, town: int | None = None) -> np.ndarray:
-        """Indices of vacant dwellings in the stock (of ``town``), in stock order."""
-        free = self.active & (self.occupant < 0)
-        if town is not None and self.towns > 1:
-            free &= self.town == town
-        return free.nonzero()[0]
+    def vacant(self) -> np.ndarray:
+        """Indices of vacant dwellings in the stock (of every town), in stock order."""
+        return (self.active & (self.occupant < 0)).nonzero()[0]
 
     def release_idle(self, month: int, after: int) -> None:
         """Take out of the stock dwellings vacant for ``after`` months or more."""

@@ -314,9 +314,9 @@ class HousingModel(mesa.Model):
         key = (self.f.n, self._compactions)
         if key != self._layout:
             town = self.f.town[: self.f.n]
-            counts = np.bincount(town, minlength=self.towns)
-            self._grouped = (_rank_in_group(town, self.towns) + (np.cumsum(counts)
-                                                                - counts)[town], counts)
+            place = np.empty(len(town), dtype=np.intp)  # the inverse of the grouping order
+            place[np.argsort(town, kind="stable")] = np.arange(len(town))
+            self._grouped = (place, np.bincount(town, minlength=self.towns))
             self._layout = key
         return self._grouped
 
