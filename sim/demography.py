@@ -95,6 +95,7 @@ def arrivals(m: HousingModel) -> None:
     town's new rows come in the order of its single run.
     """
     p, f = m.p, m.f
+    first_new = f.n
     scale = p["municipality.inhabitants"] / 10_000 / 12
     groups: dict[str, list] = {"refugee": [], "local": [], "single": []}
     for town in range(m.towns):
@@ -114,10 +115,6 @@ def arrivals(m: HousingModel) -> None:
             numbers = draw_numbers(p, n_single, rng, np.zeros(n_single, bool))
             extensive = rng.random(n_single) < 0.5
             groups["single"].append((town, numbers, extensive))
-        if m.towns == 1:
-            m.flows["arrivals"] += n_ref + n_loc + n_single
-        else:
-            m.flows["arrivals"][town] += n_ref + n_loc + n_single
     s = _add(m, groups["refugee"])
     if s is not None:
         f.intro_left[s] = p["work.intro_months"]
@@ -145,6 +142,7 @@ def arrivals(m: HousingModel) -> None:
         f.employed[s] = False
         f.permanent[s] = False
         f.tenure[s] = HOMELESS
+    m.flows["arrivals"] += m.count(np.arange(first_new, f.n))
 
 
 def _add(m: HousingModel, group: list, *, with_children: bool | None = None) -> slice | None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from sim.expressions import Expression
-from sim.runner import replication_seed, run_batch
+from sim.runner import run_replications
 from sim.scenario import Scenario
 
 
@@ -55,15 +55,15 @@ def evaluate_points(scenario: Scenario, points: Sequence[Mapping[str, Any]],
                     outputs: Sequence[Expression], seed: int, replications: int) -> np.ndarray:
     """:func:`evaluate_point` for several points (one task, less scheduling overhead).
 
-    The runs are simulated as batches of towns (:func:`sim.runner.run_batch`): a chunk of
+    The runs are simulated as batches of towns (:func:`sim.runner.run_replications`): a chunk of
     small runs takes a fraction of the time of running them one by one.
 
     Returns an array ``(len(points), replications, len(outputs))``.
     """
     scenarios = [_at_point(scenario, p) for p in points]
-    runs = [(sc, k) for sc in scenarios for k in range(replications)]
-    histories = run_batch([sc for sc, _ in runs], [replication_seed(seed, k) for _, k in runs])
+    runs = [(sc, seed, k) for sc in scenarios for k in range(replications)]
+    histories = run_replications(runs)
     out = np.empty((len(points), replications, len(outputs)))
-    for (sc, k), history, j in zip(runs, histories, range(len(runs)), strict=True):
+    for (sc, _, k), history, j in zip(runs, histories, range(len(runs)), strict=True):
         out[j // replications, k] = [float(e.value(history, sc.start)) for e in outputs]
     return out
