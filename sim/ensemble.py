@@ -215,8 +215,9 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
     """Run ``tasks`` on ``executor``; return their results in task order.
 
     Tasks whose result is already in ``store`` are read, not run. Each new result is stored as
-    soon as it arrives. If a task fails (or a worker dies), the tasks not yet started are
-    cancelled, finished ones stay stored, and the exception propagates. Tasks with a
+    soon as it arrives (with :class:`SerialExecutor`, before the next task starts, so a killed
+    serial run keeps what it finished). If a task fails (or a worker dies), the tasks not yet
+    started are cancelled, finished ones stay stored, and the exception propagates. Tasks with a
     ``batch`` function go to it up to ``group`` at a time (consecutive tasks sharing it),
     each still stored under its own key.
     """
@@ -225,6 +226,18 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
         raise ValueError("task keys must be unique")
     results: list[Any] = [None] * len(tasks)
     pending: dict[cf.Future, list[int]] = {}
+
+    def collect(future: cf.Future) -> None:
+        chunk = pending.pop(future)
+        values = future.result()
+        values = [values] if tasks[chunk[0]].batch is None else values
+        for i, value in zip(chunk, values, strict=True):
+            results[i] = value
+            if store is not None:
+                store.put(tasks[i].key, value)
+            if progress is not None:
+                progress(1)
+
     try:
         todo = []
         for i, task in enumerate(tasks):
@@ -241,16 +254,10 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
             else:
                 future = executor.submit(first.batch, [tasks[i].args for i in chunk])
             pending[future] = chunk
-        for future in cf.as_completed(pending):
-            chunk = pending[future]
-            values = future.result()
-            values = [values] if tasks[chunk[0]].batch is None else values
-            for i, value in zip(chunk, values, strict=True):
-                results[i] = value
-                if store is not None:
-                    store.put(tasks[i].key, value)
-                if progress is not None:
-                    progress(1)
+            if future.done():  # the serial executor runs at submission: store it now
+                collect(future)
+        for future in cf.as_completed(list(pending)):
+            collect(future)
     except BaseException:
         for future in pending:
             future.cancel()

@@ -338,6 +338,36 @@ def test_resume_after_sigkill_of_one_worker(tmp_path: Path, uninterrupted_run: P
     assert not temp_files(out)
 
 
+def _count_parts(folder: str, i: int) -> np.ndarray:
+    """A task that sees how many parts were stored before it started; task 3 fails."""
+    if i == 3:
+        raise RuntimeError("task 3 fails")
+    return np.array([len(list(Path(folder).glob("*.parquet")))], dtype=float)
+
+
+def _count_parts_batch(args: list[tuple]) -> list[np.ndarray]:
+    return [_count_parts(*a) for a in args]
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_serial_execution_stores_each_part_before_the_next_task(tmp_path: Path,
+                                                                batched: bool) -> None:
+    """With one worker (the default), every finished task is on disk before the next one
+    starts, so a kill or a failure part-way keeps all that finished."""
+    from sim.ensemble import PartStore, SerialExecutor, Task, run_tasks
+
+    runs = tmp_path / "runs"
+    store = PartStore(runs, {"test": 1})
+    batch = _count_parts_batch if batched else None
+    tasks = [Task(f"t{i}", _count_parts, (str(runs), i), batch) for i in range(6)]
+    with pytest.raises(RuntimeError, match="task 3 fails"):
+        run_tasks(tasks, SerialExecutor(), store=store)
+    assert sorted(p.name for p in runs.glob("*.parquet")) == ["t0.parquet", "t1.parquet",
+                                                               "t2.parquet"]
+    done = run_tasks(tasks[:3], SerialExecutor(), store=store)
+    assert [float(d[0]) for d in done] == [0.0, 1.0, 2.0]
+
+
 def test_resume_sweeps_temporary_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                        ) -> None:
     """After ``--resume`` completes, no ``*.tmp`` file is left in the output folder, even
