@@ -72,13 +72,28 @@ def first_in_groups(keys: Sequence[np.ndarray], groups: np.ndarray, tops: np.nda
         tops: places per group (zero or negative: none).
 
     Returns:
-        Positions, group by group, each group's in rank order.
+        Positions, group by group, each group's in rank order. A long list is first cut,
+        group by group, to the entries whose priority is at least that of the group's
+        ``tops[g]``-th best (read off a histogram of the priorities), as in
+        :func:`first_in_order`.
     """
     if len(groups) == 0:
         return np.zeros(0, dtype=np.intp)
+    tops = np.asarray(tops)
     # the group and the whole-number keys as one integer: a sort by two keys instead of many
-    order = np.lexsort((keys[0], _priority_code((groups, *reversed(keys[1:])))))
-    g = groups[order]
+    priority = (_priority_code(reversed(keys[1:])) if len(keys) > 1
+                else np.zeros(len(groups), dtype=np.intp))
+    size = int(priority.max()) + 1
+    code = groups.astype(np.intp) * size + priority
+    rows = None
+    if len(groups) > LONG_LIST and len(tops) * size <= 4 * len(groups):
+        hist = np.bincount(code, minlength=len(tops) * size).reshape(len(tops), size)
+        cut = (hist.cumsum(axis=1) < tops[:, None]).sum(axis=1)  # each group's tops-th best
+        rows = (priority <= cut[groups]).nonzero()[0]
+        code = code[rows]
+    order = np.lexsort((keys[0] if rows is None else keys[0][rows], code))
+    g = groups[order] if rows is None else groups[rows[order]]
     starts = np.searchsorted(g, np.arange(len(tops)))
     rank = np.arange(len(order)) - starts[g]
-    return order[rank < np.asarray(tops)[g]]
+    first = order[rank < tops[g]]
+    return first if rows is None else rows[first]

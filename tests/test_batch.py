@@ -121,13 +121,17 @@ def test_evaluate_points_in_a_batch_equals_running_each_point():
             np.testing.assert_allclose(got[j, k], want, rtol=1e-10)
 
 
-def test_first_in_groups_is_first_in_order_within_each_group():
-    rng = np.random.default_rng(0)
-    for _ in range(50):
-        n = int(rng.integers(0, 60))
-        groups = rng.integers(0, 4, n)
-        keys = (rng.random(n), rng.integers(0, 3, n), rng.random(n) < 0.5)
-        tops = rng.integers(-1, 12, 4)
+@pytest.mark.parametrize("low, high", [(0, 60), (1001, 4000)])
+def test_first_in_groups_is_first_in_order_within_each_group(low: int, high: int):
+    """Short lists, and long ones that are first cut to each group's contenders (with ties
+    in the tie-break too)."""
+    rng = np.random.default_rng(low)
+    for _ in range(50 if high < 100 else 15):
+        n = int(rng.integers(low, high))
+        groups = rng.integers(0, 4, n).astype(np.int32)
+        tie_break = rng.random(n) if rng.random() < 0.5 else rng.integers(0, 5, n) / 5
+        keys = (tie_break, rng.integers(0, 3, n), rng.random(n) < 0.5)
+        tops = rng.integers(-1, 12 if high < 100 else 400, 4)
         got = first_in_groups(keys, groups, tops)
         for g in range(4):
             rows = (groups == g).nonzero()[0]
