@@ -4,7 +4,7 @@ speed does not move.
 Usage::
 
     python benchmarks/instructions.py [--scenario scenarios/verdal.toml] [--years 10]
-                                      [--families N] [--runs 2]
+                                      [--families N] [--runs 2] [--batch B]
 
 On a shared virtual machine wall and CPU time swing by 10-25 % within minutes, so an A/B
 comparison of a change worth a few percent cannot be read from them. Valgrind's ``callgrind``
@@ -12,7 +12,8 @@ counts the instructions the process executes, which repeat to within a fraction 
 The script runs itself under valgrind twice — building the scenario and warming the caches
 with one run, then ``--runs`` more runs or none — and reports the difference per run, so the
 interpreter's start-up and the imports drop out. Memory-bound work (national sizes) costs more
-than its instructions say; use it for the call overhead of small and mid-sized runs.
+than its instructions say; use it for the call overhead of small and mid-sized runs. With
+``--batch B`` each run is a batch of ``B`` towns (seeds in a row) and the count is per town.
 
 Needs ``valgrind`` (Debian package ``valgrind``); the two counts run side by side, about a
 minute for two Verdal-size runs.
@@ -42,9 +43,15 @@ def _run_inside(args: argparse.Namespace) -> None:
         scenario = bench_scenario(args.families, args.years, args.scenario)
     else:
         scenario = load_scenario(args.scenario, years=args.years)
-    HousingModel(scenario, 0).run()
+    def build(seed: int) -> HousingModel:
+        if args.batch:
+            return HousingModel([scenario] * args.batch, [seed * args.batch + t
+                                                          for t in range(args.batch)])
+        return HousingModel(scenario, seed)
+
+    build(0).run()
     for seed in range(1, args.runs + 1):
-        HousingModel(scenario, seed).run()
+        build(seed).run()
 
 
 def _start(args: argparse.Namespace, runs: int) -> subprocess.Popen:
@@ -54,6 +61,8 @@ def _start(args: argparse.Namespace, runs: int) -> subprocess.Popen:
                "--scenario", str(args.scenario)]
     if args.families:
         command += ["--families", str(args.families)]
+    if args.batch:
+        command += ["--batch", str(args.batch)]
     env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same string hashes in every count
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, cwd=ROOT, env=env)
@@ -75,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--families", type=int, default=0,
                         help="scale the scenario to N families as `boligsim bench` does")
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=0,
+                        help="run batches of B towns and count per town")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.inside:
@@ -84,14 +95,17 @@ def main(argv: list[str] | None = None) -> int:
         print("instructions.py: valgrind is not installed (Debian: apt install valgrind)",
               file=sys.stderr)
         return 2
-    if args.runs < 1:
-        print("instructions.py: --runs must be at least 1", file=sys.stderr)
+    if args.runs < 1 or args.batch < 0:
+        print("instructions.py: --runs must be at least 1 and --batch at least 0",
+              file=sys.stderr)
         return 2
     base, measured = _start(args, 0), _start(args, args.runs)  # side by side: two cores
     base, measured = _instructions(base), _instructions(measured)
     what = f"{args.families} families" if args.families else args.scenario.name
-    print(f"{what}, {args.years} years: {(measured - base) / args.runs / 1e6:,.1f} million "
-          f"instructions per run ({args.runs} runs; start-up and warm-up run subtracted)")
+    per = args.runs * max(args.batch, 1)
+    unit = f"town of batches of {args.batch}" if args.batch else "run"
+    print(f"{what}, {args.years} years: {(measured - base) / per / 1e6:,.1f} million "
+          f"instructions per {unit} ({args.runs} runs; start-up and warm-up run subtracted)")
     return 0
 
 
