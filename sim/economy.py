@@ -218,8 +218,9 @@ def step(m: HousingModel) -> None:
     f.housing_cost[:n] = housing
     f.allowance[:n] = allow
     f.social_assistance[:n] = sa
-    m.flows["social_assistance_nok"] += m.total(sa) + m.total(nav_arrears)
-    m.flows["arrears_settled_nok"] += m.total(nav_arrears)
+    settled = m.total(nav_arrears)
+    m.flows["social_assistance_nok"] += m.total(sa) + settled
+    m.flows["arrears_settled_nok"] += settled
     m.flows["housing_allowance_nok"] += m.total(allow)
     # rent collected in municipal dwellings (due less unpaid, plus arrears paid back)
     paid = np.where(tenant & act, housing - unpaid_housing + pay_rent + nav_arrears, 0.0)

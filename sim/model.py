@@ -308,7 +308,7 @@ class HousingModel(mesa.Model):
         self.stock.occupant[held] = new_row[self.stock.occupant[held]]
 
     # ------------------------------------------------------------------ towns of a batch
-    def rows_by_town(self) -> tuple[np.ndarray, np.ndarray]:
+    def rows_by_town(self) -> tuple[np.ndarray, list[int]]:
         """Every row's place when the rows in use are grouped by town (each town's in
         order), and each town's number of rows."""
         key = (self.f.n, self._compactions)
@@ -316,7 +316,7 @@ class HousingModel(mesa.Model):
             town = self.f.town[: self.f.n]
             place = np.empty(len(town), dtype=np.intp)  # the inverse of the grouping order
             place[np.argsort(town, kind="stable")] = np.arange(len(town))
-            self._grouped = (place, np.bincount(town, minlength=self.towns))
+            self._grouped = (place, np.bincount(town, minlength=self.towns).tolist())
             self._layout = key
         return self._grouped
 
@@ -346,7 +346,10 @@ class HousingModel(mesa.Model):
         number, or one per town in a batch."""
         if self.towns == 1:
             return np.count_nonzero(rows) if rows.dtype == bool else len(rows)
-        return np.bincount(self.f.town[: self.f.n][rows], minlength=self.towns)
+        town = self.f.town[: self.f.n]
+        # compress and take: 2x and 1.1x faster than indexing by a mask or by positions
+        mine = town.compress(rows) if rows.dtype == bool else town.take(rows)
+        return np.bincount(mine, minlength=self.towns)
 
     def total(self, values: np.ndarray, rows: Any = None) -> Any:
         """The sum of ``values`` belonging to the families ``rows`` (indices or a mask; None:
@@ -355,8 +358,9 @@ class HousingModel(mesa.Model):
             return float(values.sum())
         # in row order, town by town: a town's sum is the same whatever towns run beside it
         town = self.f.town[: self.f.n]
-        sums = np.bincount(town if rows is None else town[rows], weights=values,
-                           minlength=self.towns)
+        if rows is not None:
+            town = town.compress(rows) if rows.dtype == bool else town.take(rows)
+        sums = np.bincount(town, weights=values, minlength=self.towns)
         return float(sums[0]) if self.towns == 1 else sums
 
     def _policy_changed(self, old: dict[str, Any] | None) -> None:
@@ -484,7 +488,10 @@ class HousingModel(mesa.Model):
         level = np.zeros((6, self.towns))  # by tenure (and town)
         level[[MUNICIPAL, SUBLET]] = municipal_rent_level(self)
         level[PRIVATE] = market_rent_level(self)
-        by_tenure = level[:, 0].take(t) if self.towns == 1 else level[t, f.town[idx]]
+        if self.towns == 1:
+            by_tenure = level[:, 0].take(t)
+        else:  # a flat take: 4x faster than indexing by (tenure, town)
+            by_tenure = level.T.ravel().take(f.town[idx] * len(level) + t)
         rent = by_tenure * size_factor(f.persons[idx], p["market.price_per_person"])
         rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
         owner = is_owner(t)
