@@ -115,8 +115,13 @@ def arrivals(m: HousingModel) -> None:
             numbers = draw_numbers(p, n_single, rng, np.zeros(n_single, bool))
             extensive = rng.random(n_single) < 0.5
             groups["single"].append((town, numbers, extensive))
-    s = _add(m, groups["refugee"])
-    if s is not None:
+    made = _add(m, [g for kind in groups.values() for g in kind],
+                single=len(groups["refugee"]) + len(groups["local"]))
+    if made is None:
+        return
+    n_ref, n_loc = (sum(len(g[1]["refugee"]) for g in groups[k]) for k in ("refugee", "local"))
+    s = slice(made.start, made.start + n_ref)
+    if n_ref:
         f.intro_left[s] = p["work.intro_months"]
         f.employed[s] = False
         f.permanent[s] = False
@@ -127,15 +132,15 @@ def arrivals(m: HousingModel) -> None:
         idx = np.arange(s.start, s.stop)
         f.tenure[idx] = PRIVATE  # unless a municipal dwelling is free for them:
         m.place_in_municipal(idx[m.eligible_municipal(idx)])
-    s = _add(m, groups["local"])
-    if s is not None:
+    s = slice(s.stop, s.stop + n_loc)
+    if n_loc:
         homeless = np.concatenate([g[2] for g in groups["local"]])
         f.tenure[s] = np.where(homeless, HOMELESS, PRIVATE)
         idx = np.arange(s.start, s.stop)
         rent = m.housing_payment(idx)
         f.rent_arrears[idx] = np.where(homeless, 0.0, 2 * rent)
-    s = _add(m, groups["single"], with_children=False)
-    if s is not None:
+    s = slice(s.stop, made.stop)
+    if s.stop > s.start:
         extensive = np.concatenate([g[2] for g in groups["single"]])
         f.adults[s] = 1
         f.need[s] = np.where(extensive, NEED_EXTENSIVE, NEED_MODERATE)
@@ -145,11 +150,15 @@ def arrivals(m: HousingModel) -> None:
     m.flows["arrivals"] += m.count(np.arange(first_new, f.n))
 
 
-def _add(m: HousingModel, group: list, *, with_children: bool | None = None) -> slice | None:
-    """Make the families of one kind of arrival, of every town that has some."""
+def _add(m: HousingModel, group: list, *, single: int) -> slice | None:
+    """Make the month's new families of every town in one go, in the order of ``group``:
+    its entries from ``single`` on are single adults, made without children."""
     if not group:
         return None
     numbers = group[0][1] if len(group) == 1 else join_numbers([g[1] for g in group])
-    town = np.concatenate([np.full(len(g[1]["refugee"]), g[0]) for g in group])
-    force = None if with_children is None else np.full(len(town), with_children)
+    sizes = [len(g[1]["refugee"]) for g in group]
+    town = np.repeat([g[0] for g in group], sizes)
+    force = None
+    if single < len(group):  # -1: drawn from the shares; 0: without children
+        force = np.repeat(np.where(np.arange(len(group)) < single, -1, 0), sizes)
     return add_families(m, numbers, with_children=force, town=town)

@@ -67,8 +67,9 @@ def add_families(m: HousingModel, numbers: dict[str, np.ndarray], *,
     Args:
         m: the model (for parameters and the population).
         numbers: the families' random numbers; ``refugee`` is their background.
-        with_children: force families with (True) or without (False) children, or None to
-            draw the household composition from the shares.
+        with_children: per family, force it with (True or 1) or without (False or 0)
+            children, or draw its household composition from the shares (-1); None: draw
+            every family's.
         town: the town of a batch each lives in.
     """
     p, f = m.p, m.f
@@ -85,7 +86,8 @@ def add_families(m: HousingModel, numbers: dict[str, np.ndarray], *,
     if with_children is not None:
         # keep adults from the draw, force children on or off
         couple = (comp == 1) | (comp == 2)
-        comp = np.where(with_children, np.where(couple, 1, 0), np.where(couple, 2, 3))
+        forced = np.where(with_children > 0, np.where(couple, 1, 0), np.where(couple, 2, 3))
+        comp = np.where(with_children < 0, comp, forced)
     has_children = comp <= 1
     f.adults[s] = np.where((comp == 1) | (comp == 2), 2, 1)
     n_kids = np.minimum(np.where(has_children, 1 + numbers["extra"], 0), MAX_CHILDREN)
