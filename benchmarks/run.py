@@ -47,7 +47,7 @@ from sim import bench  # noqa: E402
 #: (families, years) of the engine sizes.
 SIZES = ((500, 10), (10_000, 10), (122_000, 20))
 #: Towns in the batched Verdal-size measurement (sensitivity's chunk of points).
-BATCH = 32
+BATCH = 64
 #: Size of the engine/reference comparison.
 REFERENCE_FAMILIES = 10_000
 

@@ -74,9 +74,13 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> np.ndarr
 
 
 #: A batch holds towns up to about this many families ever (:func:`run_batch`): beyond a
-#: few thousand rows numpy's fixed cost per call is already small, and a batch of national
-#: runs would only take more memory.
-BATCH_FAMILIES = 40_000
+#: few tens of thousands of rows numpy's fixed cost per call is already small, and a batch of
+#: national runs would only take more memory. 64 towns of Verdal's size fit
+#: (docs/performance.md, "Batches of towns").
+BATCH_FAMILIES = 60_000
+#: Replications per task at most (:func:`replication_group`): beyond 64 small towns a batch
+#: is no faster per town.
+GROUP_MAX = 64
 
 
 def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSequence]
@@ -224,12 +228,13 @@ def replication_tasks(scenario: Scenario, seed: int, replications: Iterable[int]
 
 
 def replication_group(scenario: Scenario, replications: int, workers: int) -> int:
-    """Replications per task: as many as share a batch well (up to 32, fewer for larger
-    municipalities; :data:`BATCH_FAMILIES`), and fewer when that would leave workers idle."""
+    """Replications per task: as many as share a batch well (up to :data:`GROUP_MAX`, fewer
+    for larger municipalities; :data:`BATCH_FAMILIES`), and fewer when that would leave
+    workers idle."""
     from sim.resources import families_ever
 
     fit = BATCH_FAMILIES // max(families_ever(scenario.params, scenario.months), 1.0)
-    return int(max(1, min(32, fit, -(-replications // max(workers, 1)))))
+    return int(max(1, min(GROUP_MAX, fit, -(-replications // max(workers, 1)))))
 
 
 def history_table(value: np.ndarray) -> Any:

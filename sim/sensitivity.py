@@ -106,9 +106,9 @@ TOP_KEYS = ("experiment", "model", "parameters")
 RESULT_FILES = ("indices.csv", "runs/manifest.json")
 #: Default points per task: model runs take a fraction of a second, a function microseconds.
 #: A task's model runs go as batches of towns (:func:`sim.runner.run_batch`): a 500-family
-#: run costs about 58 ms in a batch of 16, 49 ms in one of 32 and no less in larger ones,
+#: run costs about 45 ms in a batch of 32, 40 ms in one of 64 and no less in larger ones,
 #: against 160 ms alone (docs/performance.md, "Batches of towns").
-CHUNK_MODEL, CHUNK_FUNCTION = 32, 4096
+CHUNK_MODEL, CHUNK_FUNCTION = 64, 4096
 
 _FUNCTION_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_]\w*")
 _OUTPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.@:-]*")

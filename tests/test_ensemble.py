@@ -48,10 +48,10 @@ VERDAL = ROOT / "scenarios" / "verdal.toml"
 #: The ensemble of the reproducibility tests: short, but with enough replications to spread
 #: over two workers in several batches.
 YEARS, REPS, SEED = 2, 12, 1
-#: The ensemble that is killed part-way: replications run in groups of up to 32 per task
-#: (sim.runner.replication_group), so 96 make three tasks for two workers and the kill lands
+#: The ensemble that is killed part-way: replications run in groups of up to 64 per task
+#: (sim.runner.replication_group), so 192 make three tasks for two workers and the kill lands
 #: while the third is still running.
-KILL_YEARS, KILL_REPS = 5, 96
+KILL_YEARS, KILL_REPS = 5, 192
 #: Parts that must exist before the kill.
 KILL_AFTER = 3
 #: Seconds to wait for a subprocess before giving up.
