@@ -104,7 +104,7 @@ def arrivals(m: HousingModel) -> None:
         n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
         n_single = int(rng.poisson(p["demography.single_inflow_per_10k"] * scale))
         if n_ref:
-            groups["refugee"].append((town, draw_numbers(p, n_ref, rng, np.ones(n_ref, bool)),
+            groups["refugee"].append((town, draw_numbers(p, n_ref, rng, True),
                                       None))
         if n_loc:
             refugee = rng.random(n_loc) < p["population.share_refugee"]
@@ -112,7 +112,7 @@ def arrivals(m: HousingModel) -> None:
             homeless = rng.random(n_loc) < p["demography.inflow_homeless_share"]
             groups["local"].append((town, numbers, homeless))
         if n_single:
-            numbers = draw_numbers(p, n_single, rng, np.zeros(n_single, bool))
+            numbers = draw_numbers(p, n_single, rng, False)
             extensive = rng.random(n_single) < 0.5
             groups["single"].append((town, numbers, extensive))
     made = _add(m, [g for kind in groups.values() for g in kind],

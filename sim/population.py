@@ -33,10 +33,10 @@ if TYPE_CHECKING:
     from sim.model import HousingModel
 
 
-def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator, refugee: np.ndarray
-                 ) -> dict[str, np.ndarray]:
+def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator,
+                 refugee: bool | np.ndarray) -> dict[str, np.ndarray]:
     """The random numbers that make ``k`` new families (:func:`add_families`), drawn from
-    ``rng`` in a fixed order.
+    ``rng`` in a fixed order; ``refugee``: their background, one for all or each its own.
 
     Drawing and making are apart so that the towns of a batch can each draw from their own
     stream and their families be made together.
@@ -45,9 +45,9 @@ def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator, refugee: n
     mean_extra = (p["population.mean_children"] - 1
                   + refugee * p["population.refugee_extra_children"])
     out = {"u": rng.random((8, k))}
-    # one rate for all draws the same numbers as the array, several times faster
-    same = k > 0 and bool((mean_extra == mean_extra[0]).all())
-    out["extra"] = rng.poisson(mean_extra[0], k) if same else rng.poisson(mean_extra)
+    # one rate for all (a scalar) draws the same numbers as an array of it, several times faster
+    out["extra"] = rng.poisson(mean_extra, k) if np.ndim(mean_extra) == 0 else rng.poisson(
+        mean_extra)
     out["ages"] = rng.uniform(0, p["demography.adult_age"] - 0.1, (k, MAX_CHILDREN))
     out["head_parent"] = rng.normal(0, 4, k)
     out["head_other"] = rng.normal(38, 12, k)
@@ -55,7 +55,7 @@ def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator, refugee: n
     out["debt"] = rng.exponential(p["population.mean_debt"], k)
     out["savings"] = rng.exponential(max(p["population.mean_savings"], 1e-9), k)
     out["spending"] = rng.normal(0, 0.15, k)
-    out["refugee"] = refugee
+    out["refugee"] = np.full(k, refugee) if np.ndim(refugee) == 0 else refugee
     return out
 
 
