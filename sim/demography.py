@@ -41,6 +41,7 @@ def step(m: HousingModel) -> None:
     grown = np.flatnonzero(ages >= p["demography.adult_age"])  # few a month: flat positions
     ages.reshape(-1)[grown] = EMPTY_SLOT
     np.subtract.at(f.kids, grown // MAX_CHILDREN, 1)
+    f.costs_due[grown // MAX_CHILDREN] = -1  # households that change: living costs anew
     # births to families whose head is under 45
     birth = act & (f.head_age[:n] < 45) & (u[0] < monthly(p["demography.birth_rate"]))
     born = birth.nonzero()[0]
@@ -49,12 +50,14 @@ def step(m: HousingModel) -> None:
     born = born[has_slot]
     ages[born, np.argmax(free[has_slot], axis=1)] = 0.0
     f.kids[born] += 1
+    f.costs_due[born] = -1
     # separation and re-partnering (the leaving adult is not followed: assumption)
     couple = f.adults[:n] == 2
     split = act & couple & (u[1] < monthly(p["demography.separation_rate"]))
     join = act & ~couple & (u[2] < monthly(p["demography.repartner_rate"]))
     f.adults[:n][split] = 1
     f.adults[:n][join] = 2
+    f.costs_due[:n][split | join] = -1
     # moving out of the municipality
     years_here = (m.month - f.arrived[:n]) / 12
     base, extra = p["demography.outmigration_rate"], p["demography.refugee_outmigration_extra"]

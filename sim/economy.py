@@ -62,25 +62,54 @@ def net_income(m: HousingModel, gross: np.ndarray) -> np.ndarray:
     return gross * (1 - p["work.tax_rate"]) + f.n_children * p["work.child_benefit"]
 
 
+#: The parameters of the guideline and the SIFO budget: a change recomputes every family's.
+_LIVING_PARAMETERS = ("economy.sa_single", "economy.sa_couple", "economy.sa_child_0_5",
+                      "economy.sa_child_6_10", "economy.sa_child_11_17",
+                      "economy.sifo_reference", "economy.equivalence_second_adult",
+                      "economy.equivalence_child")
+#: Ages (years) at which a child moves to another band of the guideline (``sa_guideline``:
+#: 6, 11, and 18, which counts no more), then none.
+_BAND_AGES = np.array([6.0, 11.0, 18.0, np.inf])
+
+
 def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(NAV guideline, SIFO budget, actual spending) per family, NOK/month, excl. housing.
 
     Computed once a month (households and plans do not change between the economy and the
-    start-loan desk) and kept on the model for the month.
+    start-loan desk) and kept on the model for the month. The guideline and the SIFO budget
+    depend only on the household and the parameters, so each family's are kept in the
+    ``guide`` and ``sifo`` columns and computed again only from its ``costs_due`` month: when
+    a child may have aged into another band (a month early, as ages grow by repeated
+    additions), or at once when the household changes (``costs_due`` = -1: births, children
+    leaving, separation, re-partnering, arrival) or the parameters do. The values are exactly
+    those computed afresh every month (``tests/test_processes.py``).
     """
     p, f, n = m.p, m.f, m.f.n
     cached = m.month_cache.get("living_costs")
     if cached is not None and len(cached[0]) == n:
         return cached
-    adults, kids = f.adults[:n], f.n_children
-    guide = sa_guideline(adults, f.child_age[:n], p["economy.sa_single"], p["economy.sa_couple"],
-                         p["economy.sa_child_0_5"], p["economy.sa_child_6_10"],
-                         p["economy.sa_child_11_17"])
-    w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
-    sifo = sifo_budget(adults, kids, p["economy.sifo_reference"], 1 + w2 + 2 * wc, w2, wc)
+    params = tuple(np.asarray(p[k]).tolist() for k in _LIVING_PARAMETERS)
+    if params != m.living_parameters:  # the run's start, or a phase changed them
+        f.costs_due[:n] = -1
+        m.living_parameters = params
+    due: np.ndarray | slice = (f.costs_due[:n] <= m.month).nonzero()[0]
+    if len(due) == n:  # the first month: every family, faster by a slice
+        due = slice(0, n)
+    if n and (type(due) is slice or len(due)):
+        adults, ages = f.adults[due], f.child_age[due]
+        f.guide[due] = sa_guideline(adults, ages, *(p[k] for k in _LIVING_PARAMETERS[:5]))
+        w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
+        f.sifo[due] = sifo_budget(adults, f.kids[due], p["economy.sifo_reference"],
+                                  1 + w2 + 2 * wc, w2, wc)
+        # months until a child may reach the next band age, one early; at least one
+        months = ((_BAND_AGES.take(_BAND_AGES.searchsorted(ages, side="right")) - ages) * 12
+                  ).min(axis=1)
+        f.costs_due[due] = m.month + np.clip(np.ceil(months) - 1, 1, 2**30).astype(np.int32)
+    guide, sifo = f.guide[:n], f.sifo[:n]
+    guide.flags.writeable = sifo.flags.writeable = False  # views of the kept columns
     pos = f.spending_pos[:n] * np.where(f.plan[:n], p["policy.followup.effect_plan"], 1.0)
     actual = guide + pos * np.maximum(sifo - guide, 0.0)
-    out = np.asarray(guide), np.asarray(sifo), np.asarray(actual)
+    out = guide, sifo, actual
     m.month_cache["living_costs"] = out
     return out
 

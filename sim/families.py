@@ -76,6 +76,11 @@ COLUMNS: dict[str, tuple[Any, Any, str]] = {
     "cleared": (bool, False, "debt problems cleared by debt counselling"),
     "sa_claimant": (bool, True, "claims social assistance when eligible (else never does)"),
     "savings": (np.float64, 0.0, "savings, NOK"),
+    "guide": (np.float64, 0.0, "NAV's guideline for the household, NOK/month (kept by "
+              "sim.economy.living_costs until costs_due)"),
+    "sifo": (np.float64, 0.0, "SIFO budget for the household, NOK/month (as guide)"),
+    "costs_due": (np.int32, NONE, "month from which guide and sifo are computed again; -1 "
+                  "now (set when the household changes)"),
     "spending_pos": (np.float64, 0.5, "actual spending between SA guideline (0) and SIFO (1)"),
     "tenure": (np.int8, HOMELESS, "tenure code (TENURES)"),
     "rent_factor": (np.float64, 1.0, "private lease rent relative to the market rent"),

@@ -186,6 +186,9 @@ class HousingModel(mesa.Model):
         self.rent_collected: list[Any] = []
         self._reset_flows()
         self.month_cache: dict[str, Any] = {}
+        #: the parameters the families' kept living costs were computed with
+        #: (:func:`sim.economy.living_costs`)
+        self.living_parameters: tuple | None = None
         self.histories = np.zeros((self.towns, self.months, len(NAMES)))
         self.history = self.histories[0] if self.towns == 1 else self.histories
         self.stock = Dwellings(self.p["stock.municipal_dwellings"],

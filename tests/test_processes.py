@@ -274,6 +274,38 @@ def test_owner_with_repaid_loan_pays_only_owner_costs() -> None:
 
 
 
+@pytest.mark.parametrize("overrides", [
+    (),
+    # brisk households: births, separations and re-partnering every few years
+    ("demography.birth_rate=0.3", "demography.separation_rate=0.2",
+     "demography.repartner_rate=0.3"),
+    # children stay to 20, so the guideline's band at 18 is crossed by ageing
+    ("demography.adult_age=20",),
+])
+def test_kept_living_costs_are_those_computed_afresh_every_month(overrides: tuple) -> None:
+    """The guideline and SIFO budget kept per family (economy.living_costs) equal a fresh
+    computation after every month, also when a phase-like change of a rate comes mid-run."""
+    from sim.finance import sa_guideline, sifo_budget
+
+    sc = load_scenario(BASELINE, years=6, overrides=list(overrides))
+    m = HousingModel(sc, rng=3)
+    p, f = m.p, m.f
+    for month in range(sc.months):
+        if month == 30:
+            p["economy.sa_child_6_10"] = p["economy.sa_child_6_10"] + 500.0
+        m.step()
+        n = f.n
+        fresh_guide = sa_guideline(f.adults[:n], f.child_age[:n], p["economy.sa_single"],
+                                   p["economy.sa_couple"], p["economy.sa_child_0_5"],
+                                   p["economy.sa_child_6_10"], p["economy.sa_child_11_17"])
+        w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
+        fresh_sifo = sifo_budget(f.adults[:n], f.kids[:n], p["economy.sifo_reference"],
+                                 1 + w2 + 2 * wc, w2, wc)
+        np.testing.assert_array_equal(f.guide[:n], fresh_guide, err_msg=f"month {month}")
+        np.testing.assert_array_equal(f.sifo[:n], fresh_sifo, err_msg=f"month {month}")
+    assert (f.costs_due[:f.n] > m.month).mean() > 0.5  # most are kept, not recomputed
+
+
 # ---------------------------------------------------------------------- tenancy
 def _tenants_in_arrears(m: HousingModel, months_behind: tuple[float, ...]) -> list[np.ndarray]:
     out = []
