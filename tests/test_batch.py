@@ -170,3 +170,17 @@ def test_a_replication_is_the_same_whatever_runs_beside_it():
     for k in range(3):
         np.testing.assert_array_equal(five[k], run_replication(sc, 4, k))
         assert_same_history(five[k], HousingModel(sc, replication_seed(4, k)).run())
+
+
+def test_replication_groups_fill_batches_without_idling_workers():
+    """Small municipalities send up to GROUP_MAX replications a task; a national one runs
+    alone; and no grouping leaves a worker without a task."""
+    from sim.bench import bench_scenario
+    from sim.runner import GROUP_MAX, replication_group
+
+    verdal = load_scenario("scenarios/verdal.toml", years=10)
+    assert replication_group(verdal, 1000, 2) == GROUP_MAX
+    assert replication_group(verdal, 100, 2) == 50  # two tasks for two workers
+    assert replication_group(verdal, 100, 8) == 13
+    assert replication_group(verdal, 1, 2) == 1
+    assert replication_group(bench_scenario(122_000, 20), 100, 2) == 1
