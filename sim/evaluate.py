@@ -64,6 +64,6 @@ def evaluate_points(scenario: Scenario, points: Sequence[Mapping[str, Any]],
     runs = [(sc, seed, k) for sc in scenarios for k in range(replications)]
     histories = run_replications(runs)
     out = np.empty((len(points), replications, len(outputs)))
-    for (sc, _, k), history, j in zip(runs, histories, range(len(runs)), strict=True):
+    for j, ((sc, _, k), history) in enumerate(zip(runs, histories, strict=True)):
         out[j // replications, k] = [float(e.value(history, sc.start)) for e in outputs]
     return out

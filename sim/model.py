@@ -62,16 +62,6 @@ TOWN_PARAMETERS = frozenset({
 })
 
 
-def _rank_in_group(group: np.ndarray, groups: int) -> np.ndarray:
-    """Each entry's place (0, 1, ...) among the entries of its group, in order."""
-    order = np.argsort(group, kind="stable")
-    counts = np.bincount(group, minlength=groups)
-    starts = np.cumsum(counts) - counts
-    rank = np.empty(len(group), dtype=np.int64)
-    rank[order] = np.arange(len(group)) - starts[group[order]]
-    return rank
-
-
 class BatchError(ValueError):
     """Scenarios that cannot run as one batch of towns (they differ in structure, or in a
     parameter outside :data:`TOWN_PARAMETERS`)."""
@@ -330,11 +320,13 @@ class HousingModel(mesa.Model):
             return value                    # asked a dozen times a month)
         return value[self.f.town[: self.f.n][rows]]
 
-    def per_row(self, value: Any) -> np.ndarray:
-        """A parameter (one number, or one per town) as a new array over the rows in use."""
+    def per_row(self, value: Any, rows: np.ndarray | None = None) -> np.ndarray:
+        """A parameter (one number, or one per town) as a new array over the rows in use, or
+        over the families ``rows`` (indices)."""
         if type(value) is not np.ndarray:
-            return np.full(self.f.n, value)
-        return value[self.f.town[: self.f.n]]
+            return np.full(self.f.n if rows is None else len(rows), value)
+        town = self.f.town[: self.f.n]
+        return value[town if rows is None else town[rows]]
 
     def first_in_towns(self, keys: Sequence[np.ndarray], rows: np.ndarray, tops: Any
                        ) -> np.ndarray:
@@ -459,14 +451,11 @@ class HousingModel(mesa.Model):
         """Pair each town's ``ranked`` families, in order, with its ``vacant`` dwellings, in
         stock order, as many as the fewer of the two."""
         fam_town, dw_town = self.f.town[ranked], self.stock.town[vacant]
-        fam_rank, dw_rank = _rank_in_group(fam_town, self.towns), _rank_in_group(dw_town,
-                                                                                 self.towns)
-        fam_n = np.bincount(fam_town, minlength=self.towns)
-        dw_n = np.bincount(dw_town, minlength=self.towns)
-        fam = (fam_rank < dw_n[fam_town]).nonzero()[0]
-        dw = (dw_rank < fam_n[dw_town]).nonzero()[0]
-        fam = fam[np.lexsort((fam_rank[fam], fam_town[fam]))]
-        dw = dw[np.lexsort((dw_rank[dw], dw_town[dw]))]
+        pairs = np.minimum(np.bincount(fam_town, minlength=self.towns),
+                           np.bincount(dw_town, minlength=self.towns))
+        # the first ``pairs`` of each town in the order given, town by town on both sides
+        fam = first_in_groups((np.arange(len(ranked)),), fam_town, pairs)
+        dw = first_in_groups((np.arange(len(vacant)),), dw_town, pairs)
         return ranked[fam], vacant[dw]
 
     def renew_lease(self, idx: np.ndarray, *, first: bool = False) -> None:

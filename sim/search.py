@@ -54,8 +54,7 @@ def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
 def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     """Monthly probability that families ``idx`` find a private landlord who takes them."""
     p, f = m.p, m.f
-    success = m.at(p["market.search_success"], idx)
-    prob = success.copy() if type(success) is np.ndarray else np.full(len(idx), success)
+    prob = m.per_row(p["market.search_success"], idx)
     prob *= np.where(f.refugee[idx], 1 - p["market.discrimination_refugee"], 1.0)
     prob *= np.where(f.employed[idx], 1.0, 1 - p["market.discrimination_nav"])
     prob *= np.where(f.followed[idx], p["policy.followup.effect_search"], 1.0)
