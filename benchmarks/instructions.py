@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 def _run_inside(args: argparse.Namespace) -> None:
     """Build the scenario, run it once to warm up, then ``args.runs`` more times."""
-    from sim.bench import bench_scenario
-    from sim.model import HousingModel
-    from sim.scenario import load_scenario
+    from sim.engine.model import HousingModel
+    from sim.inputs.scenario import load_scenario
+    from sim.run.bench import bench_scenario
 
     if args.families:
         scenario = bench_scenario(args.families, args.years, args.scenario)

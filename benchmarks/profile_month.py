@@ -6,10 +6,12 @@ Usage::
                                  [--cprofile 15]
 
 For each size (paired with the years in the same position; one value of ``--years`` applies
-to all), the model is built with :func:`sim.bench.bench_scenario` and run ``repeat`` times
+to all), the model is built with :func:`sim.run.bench.bench_scenario` and run ``repeat`` times
 with every process function of the schedule wrapped in a timer: the ``step`` of
-:mod:`sim.market`, :mod:`sim.demography`, :mod:`sim.work`, :mod:`sim.followup`,
-:mod:`sim.economy`, :mod:`sim.tenancy`, :mod:`sim.ownership` and :mod:`sim.search`, and the
+:mod:`sim.engine.processes.market`, :mod:`sim.engine.processes.demography`,
+:mod:`sim.engine.processes.work`, :mod:`sim.engine.processes.followup`,
+:mod:`sim.engine.processes.economy`, :mod:`sim.engine.processes.tenancy`,
+:mod:`sim.engine.processes.ownership` and :mod:`sim.engine.processes.search`, and the
 model's own month bookkeeping (``_begin_month``), accounts (``_costs``) and record
 (``indicators``). The wrappers cost about a microsecond per call, a dozen calls a month.
 ``--cprofile N`` also runs the size once under :mod:`cProfile` and prints the ``N``
@@ -32,9 +34,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.bench import bench_scenario  # noqa: E402
+from sim.run.bench import bench_scenario  # noqa: E402
 
-#: The process modules called by :meth:`sim.model.HousingModel.step`, in schedule order.
+#: The process modules called by :meth:`sim.engine.model.HousingModel.step`, in schedule order.
 PROCESSES = ("market", "demography", "work", "followup", "economy", "tenancy", "ownership",
              "search")
 #: The model's own methods called every month.
@@ -65,9 +67,9 @@ def process_times(scenario: Any, repeat: int = 1, seed: int = 1) -> dict[str, An
     Raises:
         RuntimeError: if a timed function was never called (the schedule changed).
     """
-    import sim.model as model_module
-    from sim.indicators import INDEX
-    from sim.model import HousingModel
+    import sim.engine.model as model_module
+    from sim.engine.model import HousingModel
+    from sim.inputs.indicators import INDEX
 
     names = (*PROCESSES, *METHODS)
     totals = dict.fromkeys(names, 0.0)
@@ -97,7 +99,7 @@ def process_times(scenario: Any, repeat: int = 1, seed: int = 1) -> dict[str, An
             setattr(owner, attr, original)
     missing = [n for n in PROCESSES if calls[n] == 0]
     if missing:
-        raise RuntimeError(f"never called: {missing}; the schedule in sim/model.py changed")
+        raise RuntimeError(f"never called: {missing}; the schedule in sim/engine/model.py changed")
     per_run = {n: t / repeat for n, t in totals.items()}
     timed = sum(per_run.values())
     return {"processes": per_run, "run": run / repeat, "build": build / repeat,
@@ -123,7 +125,7 @@ def format_times(families: int, result: dict[str, Any]) -> str:
 
 def cprofile_top(scenario: Any, top: int, seed: int = 1) -> str:
     """The ``top`` functions by own time in one cProfile'd run of ``scenario``."""
-    from sim.model import HousingModel
+    from sim.engine.model import HousingModel
 
     model = HousingModel(scenario, seed)
     profiler = cProfile.Profile()

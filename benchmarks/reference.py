@@ -1,6 +1,6 @@
 """A per-agent reference of the engine's core monthly rules, written as idiomatic Mesa 3.
 
-The engine (:class:`sim.model.HousingModel`) holds families as numpy arrays and applies each
+The engine (:class:`sim.engine.model.HousingModel`) holds families as numpy arrays and applies each
 monthly process to all of them at once. This module writes a clearly defined subset of the
 same rules the way a Mesa model usually is written: one :class:`mesa.Agent` per family with
 Python attributes, a ``step`` method that applies the rules to that family alone, and a model
@@ -10,40 +10,44 @@ purposes:
 * a **speed baseline** — how much the array engine gains over the per-agent style
   (``benchmarks/run.py`` reports engine/reference family-months per second);
 * a **cross-check** — the two implementations are written independently (the reference shares
-  only the pure finance functions of :mod:`sim.finance`), so equal indicator means from the
+  only the pure finance functions of :mod:`sim.engine.finance`), so equal indicator means from the
   same starting population show the engine applies the rules as documented
   (:func:`cross_check`, ``tests/test_reference.py``).
 
 The subset. Each month, every family (agent), in the engine's order of processes:
 
-1. *Ageing* (:mod:`sim.demography`): children age one month and leave at
+1. *Ageing* (:mod:`sim.engine.processes.demography`): children age one month and leave at
    ``demography.adult_age``.
-2. *Moving away* (:mod:`sim.demography`): at ``demography.outmigration_rate`` a year, plus
+2. *Moving away* (:mod:`sim.engine.processes.demography`): at ``demography.outmigration_rate`` a
+   year, plus
    ``demography.refugee_outmigration_extra`` for refugees in their first five years here; the
    family's municipal dwelling falls vacant and the agent is removed.
-3. *Work* (:mod:`sim.work`), the non-policy part: a job-seeker (not employed, no disability
+3. *Work* (:mod:`sim.engine.processes.work`), the non-policy part: a job-seeker (not employed, no
+   disability
    pension) finds a job at ``work.job_finding_rate`` times ``work.refugee_factor`` (refugees)
    and ``work.need_factor_moderate`` / ``work.need_factor_extensive`` (need level), at most
    0.95; a new job is permanent with ``work.permanent_share``; the employed lose their job at
    ``work.job_loss_rate`` and get unemployment benefit (``work.unemployment_benefit_rate`` of
    the wage for ``work.unemployment_benefit_months``); temporary jobs become permanent at
    ``work.permanent_conversion``.
-4. *Household economy* (:mod:`sim.economy`): gross and net income; the housing payment due
+4. *Household economy* (:mod:`sim.engine.processes.economy`): gross and net income; the housing
+   payment due
    (municipal rent, market rent times the lease's rent factor, or loan payment plus owner
    costs; nothing for the homeless); housing allowance by
-   :func:`sim.finance.housing_allowance`; NAV's guideline by :func:`sim.finance.sa_guideline`
-   and the SIFO budget by :func:`sim.finance.sifo_budget`; social assistance for the
+   :func:`sim.engine.finance.housing_allowance`; NAV's guideline by
+   :func:`sim.engine.finance.sa_guideline`
+   and the SIFO budget by :func:`sim.engine.finance.sifo_budget`; social assistance for the
    shortfall below guideline plus housing (up to the housing norm) when savings are below the
    buffer and the family claims; NAV paying the rent arrears of recipients; consumer-debt
    interest and minimum payment; budgeting failures of troubled families; a deficit drawn
    from savings, then the debt payment, then the housing payment (arrears), then new debt; a
    surplus paying rent arrears, loan arrears, the family's usual spending and savings; loan
    amortisation; payment remarks and their lapse.
-5. *Eviction* (:mod:`sim.tenancy`): a renter whose rent arrears reach
+5. *Eviction* (:mod:`sim.engine.processes.tenancy`): a renter whose rent arrears reach
    ``tenancy.eviction_arrears`` months of rent is evicted with ``tenancy.eviction_share``
    (becomes homeless, arrears become debt, a payment remark), otherwise NAV settles the
    arrears.
-6. *Search* (:mod:`sim.search`): a homeless family is offered a private lease at a
+6. *Search* (:mod:`sim.engine.processes.search`): a homeless family is offered a private lease at a
    log-normal factor around the market rent, takes it if affordable (rent after allowance
    within ``market.max_rent_share`` of net income, or within the social-assistance housing
    norm) and a landlord accepts it (``market.search_success``, less
@@ -53,12 +57,13 @@ The subset. Each month, every family (agent), in the engine's order of processes
 
 Then, for the municipality as a whole:
 
-7. *Allocation* (:mod:`sim.search`): applicants who are no longer eligible or already housed
+7. *Allocation* (:mod:`sim.engine.processes.search`): applicants who are no longer eligible or
+   already housed
    by the municipality leave the waiting list; vacant dwellings, in stock order, go to the
    applicants the priority rule (``policy.allocation.priority``; ``need`` in the baseline)
    ranks first, ties at random; a private landlord's claim becomes debt.
 8. *Record*: the indicators of :data:`INDICATORS` at the end of the month, defined as in
-   :meth:`sim.model.HousingModel.indicators`.
+   :meth:`sim.engine.model.HousingModel.indicators`.
 
 Out of the subset, and neutralised in the engine by :data:`SUBSET_OVERRIDES` (the reference
 refuses a scenario that does not set them so): births, separation and re-partnering (rates
@@ -74,7 +79,7 @@ Policy multipliers that only act on followed families (``policy.followup.effect_
 therefore left out of the reference's rules.
 
 Two flavours of the same agents: by default each agent calls the array functions of
-:mod:`sim.finance` for its own guideline, SIFO budget and housing allowance (reusing the
+:mod:`sim.engine.finance` for its own guideline, SIFO budget and housing allowance (reusing the
 project's finance library as a per-agent model naturally would); with ``scalar_finance=True``
 it uses plain-Python versions of the same three formulas (:func:`guideline`, :func:`sifo`,
 :func:`allowance`), which give the same values bit for bit and avoid numpy's per-call
@@ -98,14 +103,14 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.finance import housing_allowance, sa_guideline, sifo_budget
-from sim.indicators import INDEX
-from sim.model import HousingModel
+from sim.engine.finance import housing_allowance, sa_guideline, sifo_budget
+from sim.engine.model import HousingModel
+from sim.inputs.indicators import INDEX
 
-#: Tenure codes, as in :mod:`sim.families` (kept here so the reference reads on its own).
+#: Tenure codes, as in :mod:`sim.engine.families` (kept here so the reference reads on its own).
 HOMELESS, MUNICIPAL, SUBLET, PRIVATE, OWNER_STARTLOAN, OWNER_BANK = range(6)
 NEED_LOW, NEED_MODERATE, NEED_EXTENSIVE = range(3)
-#: Dwelling kinds of the municipal stock, as in :mod:`sim.market`.
+#: Dwelling kinds of the municipal stock, as in :mod:`sim.engine.processes.market`.
 OWNED, SUBLET_KIND = 0, 1
 
 #: Parameter values that switch off every engine process outside the subset.
@@ -139,7 +144,7 @@ SUBSET_OVERRIDES: dict[str, object] = {
     "policy.allocation.with_followup": False,
 }
 
-#: Indicators the reference records each month (names as in :mod:`sim.indicators`).
+#: Indicators the reference records each month (names as in :mod:`sim.inputs.indicators`).
 INDICATORS = ("families", "homeless", "municipal", "sublet", "private_rental", "owner_bank",
               "waiting_list", "vacant_municipal", "families_in_work",
               "social_assistance_recipients", "in_arrears", "with_payment_remarks",
@@ -427,7 +432,7 @@ class Family(mesa.Agent):
 class ReferenceModel(mesa.Model):
     """The municipality of the reference: its families as agents and its municipal stock.
 
-    The initial population is the engine's: a :class:`sim.model.HousingModel` is built with
+    The initial population is the engine's: a :class:`sim.engine.model.HousingModel` is built with
     the same scenario and seed and its families and dwellings are copied, so engine and
     reference start from identical families.
 
@@ -437,7 +442,7 @@ class ReferenceModel(mesa.Model):
             numbers derive from it too, independently of the engine's.
         scalar_finance: compute the guideline, SIFO budget and housing allowance with the
             plain-Python formulas of this module (:func:`guideline`, :func:`sifo`,
-            :func:`allowance`) instead of calling the array functions of :mod:`sim.finance`
+            :func:`allowance`) instead of calling the array functions of :mod:`sim.engine.finance`
             for one family at a time; same values, less per-call overhead (a faster, still
             per-agent, baseline for the speed comparison).
 
@@ -594,7 +599,7 @@ class ReferenceModel(mesa.Model):
 
 
 def guideline(adults: int, children: Sequence[float], p: Mapping[str, Any]) -> float:
-    """NAV's guideline for one family, as :func:`sim.finance.sa_guideline`, NOK/month."""
+    """NAV's guideline for one family, as :func:`sim.engine.finance.sa_guideline`, NOK/month."""
     total = p["economy.sa_single"] if adults == 1 else p["economy.sa_couple"]
     for age in children:
         if 0 <= age < 6:
@@ -607,7 +612,7 @@ def guideline(adults: int, children: Sequence[float], p: Mapping[str, Any]) -> f
 
 
 def sifo(adults: int, kids: int, p: Mapping[str, Any]) -> float:
-    """SIFO budget for one family, as :func:`sim.finance.sifo_budget`, NOK/month."""
+    """SIFO budget for one family, as :func:`sim.engine.finance.sifo_budget`, NOK/month."""
     w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
     scale = 1.0 + w2 * (adults - 1.0) + wc * kids
     return p["economy.sifo_reference"] * scale / (1 + w2 + 2 * wc)
@@ -615,7 +620,8 @@ def sifo(adults: int, kids: int, p: Mapping[str, Any]) -> float:
 
 def allowance(cost: float, persons: int, gross_annual: float, caps: Sequence[float],
               p: Mapping[str, Any]) -> float:
-    """Housing allowance for one family, as :func:`sim.finance.housing_allowance`, NOK/month."""
+    """Housing allowance for one family, as :func:`sim.engine.finance.housing_allowance`,
+    NOK/month."""
     approved = min(12 * cost, caps[min(max(persons, 1), 5) - 1])
     own = max(p["economy.bostotte_min_own"], p["economy.bostotte_own_rate"] * gross_annual)
     return max(0.0, (approved - own) * p["economy.bostotte_coverage"]) / 12

@@ -5,8 +5,8 @@ Usage::
     python benchmarks/run.py [--repeat K] [--repeat-large K] [--reference-years Y]
                              [--json FILE] [--skip-large]
 
-What it measures, each engine size in a fresh process (:func:`sim.bench.measure`; sizes are
-set up as described in :mod:`sim.bench`):
+What it measures, each engine size in a fresh process (:func:`sim.run.bench.measure`; sizes are
+set up as described in :mod:`sim.run.bench`):
 
 * 500 families over 10 years (a Verdal-size municipality), 10,000 families over 10 years and
   122,000 families over 20 years (Norway's disadvantaged households): median wall time of a
@@ -168,7 +168,7 @@ def report(results: dict[str, Any]) -> str:
                   "|---|---:|---:|---:|",
                   f"| engine (arrays), median of {e['repeat']} | {e['seconds']:.3f} | "
                   f"{e['cpu_seconds']:.3f} | {e['family_months_per_s']:,.0f} |",
-                  f"| Mesa reference, sim.finance per agent | {p['seconds']:.2f} | "
+                  f"| Mesa reference, sim.engine.finance per agent | {p['seconds']:.2f} | "
                   f"{p['cpu_seconds']:.2f} | {p['family_months_per_s']:,.0f} |",
                   f"| Mesa reference, scalar finance | {s['seconds']:.2f} | "
                   f"{s['cpu_seconds']:.2f} | {s['family_months_per_s']:,.0f} |"]

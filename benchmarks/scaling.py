@@ -7,7 +7,7 @@ Usage::
                                  [--json FILE] [--refit FILE]
 
 Measures every size of ``--families`` over ``--years`` and ``--at`` families over every
-length of ``--years-list`` (each in a fresh process, :func:`sim.bench.measure`), then fits
+length of ``--years-list`` (each in a fresh process, :func:`sim.run.bench.measure`), then fits
 the run's CPU time as
 
     t = a * months + b * family_months      and      t = a' * months + b' * row_months

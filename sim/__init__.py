@@ -1,7 +1,8 @@
 """boligsim: an agent-based simulation of disadvantaged families' housing careers in Norwegian
 municipalities.
 
-The model (:class:`sim.model.HousingModel`) and runner are imported lazily so that the command
+The model (:class:`sim.engine.model.HousingModel`) and runner are imported lazily so that the
+command
 line starts fast: ``from sim import HousingModel, load_scenario, run_scenario``.
 """
 
@@ -12,12 +13,12 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "HousingModel": ("sim.model", "HousingModel"),
-    "load_scenario": ("sim.scenario", "load_scenario"),
-    "run_scenario": ("sim.runner", "run_scenario"),
-    "run_ensemble": ("sim.runner", "run_ensemble"),
-    "Comparison": ("sim.compare", "Comparison"),
-    "REGISTRY": ("sim.parameters", "REGISTRY"),
+    "HousingModel": ("sim.engine.model", "HousingModel"),
+    "load_scenario": ("sim.inputs.scenario", "load_scenario"),
+    "run_scenario": ("sim.run.runner", "run_scenario"),
+    "run_ensemble": ("sim.run.runner", "run_ensemble"),
+    "Comparison": ("sim.run.compare", "Comparison"),
+    "REGISTRY": ("sim.inputs.parameters", "REGISTRY"),
 }
 
 

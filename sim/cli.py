@@ -5,7 +5,7 @@ function in :func:`build_parser`; add later commands (compare, sensitivity, cali
 dashboard, bench) the same way. Heavy libraries (numpy, scipy, mesa, pandas) are imported inside
 the command functions only, so ``boligsim --help`` answers at once.
 
-Errors in user input (:class:`~sim.errors.InputError`) become one line
+Errors in user input (:class:`~sim.inputs.errors.InputError`) become one line
 ``boligsim: error: <message>`` on stderr and exit status 2, never a traceback; argparse's own
 usage errors also exit with 2.
 """
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError
+from sim.inputs.errors import InputError
 
 PROG = "boligsim"
 #: Exit status for errors in user input (and argparse usage errors).
@@ -187,7 +187,7 @@ def _at_least(value: int, low: int, option: str, what: str) -> int:
 
 
 def _check_common(args: argparse.Namespace) -> None:
-    from sim.scenario import MAX_YEARS
+    from sim.inputs.scenario import MAX_YEARS
 
     if args.years is not None and not 1 <= args.years <= MAX_YEARS:
         raise InputError(f"expected an integer from 1 to {MAX_YEARS} (years), got {args.years}",
@@ -201,10 +201,10 @@ def _check_common(args: argparse.Namespace) -> None:
 
 
 def _store(folder: Path, scenario: Any, seed: int, resume: bool) -> Any:
-    """The Parquet part store of one scenario's replications (see :mod:`sim.ensemble`)."""
-    from sim.ensemble import PartStore
-    from sim.indicators import NAMES
-    from sim.runner import history_table, table_history
+    """The Parquet part store of one scenario's replications (see :mod:`sim.run.ensemble`)."""
+    from sim.inputs.indicators import NAMES
+    from sim.run.ensemble import PartStore
+    from sim.run.runner import history_table, table_history
 
     identity = {"kind": "replications", "scenario_digest": scenario.digest(), "seed": seed,
                 "months": scenario.months, "boligsim": _version(), "indicators": list(NAMES)}
@@ -214,15 +214,15 @@ def _store(folder: Path, scenario: Any, seed: int, resume: bool) -> Any:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     """``boligsim run``: simulate and write the three output files."""
-    from sim.scenario import load_scenario
+    from sim.inputs.scenario import load_scenario
 
     _check_common(args)
     scenario = load_scenario(args.scenario, overrides=args.overrides, years=args.years)
 
-    from sim.outputs import prepare_out_dir, provenance, write_run
-    from sim.progress import progress
-    from sim.resources import check
-    from sim.runner import run_scenario
+    from sim.engine.resources import check
+    from sim.present.outputs import prepare_out_dir, provenance, write_run
+    from sim.run.progress import progress
+    from sim.run.runner import run_scenario
 
     check(scenario, runs_at_once=min(args.workers, args.replications), where=args.scenario)
     out = prepare_out_dir(args.out, force=args.force or args.resume)  # fail before running
@@ -240,18 +240,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     """``boligsim compare``: paired runs of several scenarios; comparison.csv and figures."""
-    from sim.scenario import load_scenario
+    from sim.inputs.scenario import load_scenario
 
     _check_common(args)
     scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
                  for p in args.scenarios]
 
-    from sim.compare import KEY_INDICATORS, Comparison, unique_names, write_xlsx
-    from sim.ensemble import open_executor
-    from sim.figures import plot_differences, plot_timeseries
-    from sim.outputs import atomic_write_text, prepare_out_dir, provenance
-    from sim.progress import progress
-    from sim.runner import run_scenario
+    from sim.present.figures import plot_differences, plot_timeseries
+    from sim.present.outputs import atomic_write_text, prepare_out_dir, provenance
+    from sim.run.compare import KEY_INDICATORS, Comparison, unique_names, write_xlsx
+    from sim.run.ensemble import open_executor
+    from sim.run.progress import progress
+    from sim.run.runner import run_scenario
 
     out = prepare_out_dir(args.out, force=args.force or args.resume, files=COMPARE_FILES)
     names = unique_names([s.name for s in scenarios])
@@ -291,12 +291,12 @@ def _slug(name: str) -> str:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """``boligsim check``: validate a scenario and describe it in one paragraph."""
-    from sim.calendar import add_months
-    from sim.scenario import load_scenario
+    from sim.inputs.calendar import add_months
+    from sim.inputs.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, overrides=args.overrides)
     if scenario.registry is None:
-        from sim.parameters import REGISTRY as registry
+        from sim.inputs.parameters import REGISTRY as registry
     else:
         registry = scenario.registry
     defaults = registry.defaults()
@@ -322,8 +322,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    """``boligsim bench``: time the engine at one or more sizes (see :mod:`sim.bench`)."""
-    from sim import bench
+    """``boligsim bench``: time the engine at one or more sizes (see :mod:`sim.run.bench`)."""
+    from sim.run import bench
 
     bench.check_arguments(args.families, args.years, args.repeat, args.batch)
     _at_least(args.seed, 0, "--seed", "an integer >= 0")
@@ -346,7 +346,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
           "included; CPU s: their CPU time (lower when other processes compete for the CPU); "
           "each size in a fresh process")
     if json_path is not None:
-        from sim.outputs import atomic_write_text
+        from sim.present.outputs import atomic_write_text
 
         data = results[0] if len(results) == 1 else results
         atomic_write_text(json_path, json.dumps(data, indent=2) + "\n")
@@ -367,8 +367,8 @@ def _add_sensitivity(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
-    """``boligsim sensitivity``: see :func:`sim.sensitivity.command`."""
-    from sim.sensitivity import command
+    """``boligsim sensitivity``: see :func:`sim.analysis.sensitivity.command`."""
+    from sim.analysis.sensitivity import command
 
     return command(args.experiment, args.out, workers=args.workers, scheduler=args.scheduler,
                    quiet=args.quiet, force=args.force, resume=args.resume)
@@ -401,10 +401,10 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """``boligsim report``: paired runs of the scenarios, written up as PDF or HTML."""
-    from sim.scenario import load_scenario
+    from sim.inputs.scenario import load_scenario
 
     _check_common(args)
-    from sim.report import output_format
+    from sim.present.report import output_format
 
     try:
         kind = output_format(args.out)
@@ -416,12 +416,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
                  for p in args.scenarios]
 
-    from sim.compare import unique_names
-    from sim.ensemble import open_executor
-    from sim.outputs import provenance
-    from sim.progress import progress
-    from sim.report import build_report
-    from sim.runner import run_scenario
+    from sim.present.outputs import provenance
+    from sim.present.report import build_report
+    from sim.run.compare import unique_names
+    from sim.run.ensemble import open_executor
+    from sim.run.progress import progress
+    from sim.run.runner import run_scenario
 
     names = unique_names([s.name for s in scenarios])
     results = []
@@ -468,7 +468,7 @@ def _add_dashboard(commands: argparse._SubParsersAction) -> None:
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     """``boligsim dashboard``: check the arguments, then serve until interrupted."""
-    from sim.scenario import MAX_YEARS
+    from sim.inputs.scenario import MAX_YEARS
 
     if not 1 <= args.port <= 65535:
         raise InputError(f"expected a port from 1 to 65535, got {args.port}", file="--port")
@@ -476,7 +476,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     if args.years is not None and not 1 <= args.years <= MAX_YEARS:
         raise InputError(f"expected an integer from 1 to {MAX_YEARS} (years), got {args.years}",
                          file="--years")
-    from sim.dashboard import load_start_scenario, serve
+    from sim.present.dashboard import load_start_scenario, serve
 
     load_start_scenario(args.scenario, overrides=args.overrides, years=args.years)  # check
     path = None if args.scenario is None else str(Path(args.scenario).resolve())
@@ -506,8 +506,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if args.force and args.resume:
         raise InputError("use either --force (start afresh) or --resume (continue), not both",
                          file="--resume")
-    from sim.calibration import OUTPUT_FILES, load_setup, run_calibration
-    from sim.outputs import prepare_out_dir
+    from sim.analysis.calibration import OUTPUT_FILES, load_setup, run_calibration
+    from sim.present.outputs import prepare_out_dir
 
     setup = load_setup(args.setup)
     out = prepare_out_dir(args.out, force=args.force or args.resume, files=OUTPUT_FILES)

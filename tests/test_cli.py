@@ -1,4 +1,5 @@
-"""Tests for the ``boligsim`` command line (sim/cli.py) and the files it writes (sim/outputs.py).
+"""Tests for the ``boligsim`` command line (sim/cli.py) and the files it writes
+(sim/present/outputs.py).
 
 A few tests go through ``python -m sim`` in a subprocess, as a user would; the rest call
 :func:`sim.cli.main` in-process for speed. Runs use ``--years 1`` and few replications.
@@ -15,8 +16,8 @@ from pathlib import Path
 import pytest
 from helpers import assert_one_line_error, cli
 
-from sim.indicators import NAMES
-from sim.scenario import load_scenario
+from sim.inputs.indicators import NAMES
+from sim.inputs.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

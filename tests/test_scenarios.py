@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.families import MUNICIPAL, SUBLET
-from sim.indicators import INDEX
-from sim.model import HousingModel
-from sim.scenario import load_scenario
+from sim.engine.families import MUNICIPAL, SUBLET
+from sim.engine.model import HousingModel
+from sim.inputs.indicators import INDEX
+from sim.inputs.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -37,7 +37,7 @@ def scenario(name: str, *overrides: str, years: int | None = None):
 
 def at(date_text: str, sc) -> int:
     """0-based month index of ``date_text`` in scenario ``sc``."""
-    from sim.calendar import months_between
+    from sim.inputs.calendar import months_between
     return months_between(sc.start, date_text)
 
 

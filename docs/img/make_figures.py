@@ -5,9 +5,9 @@ Run from the repository root: ``python docs/img/make_figures.py`` (about 20 s).
 
 from pathlib import Path
 
-from sim.figures import plot_timeseries
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
+from sim.present.figures import plot_timeseries
+from sim.run.runner import run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

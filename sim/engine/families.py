@@ -1,0 +1,220 @@
+"""The population: families held as columns of one length (people-as-arrays, after starsim).
+
+Each family is one row ``i`` of every column. Families are appended when they arrive; when they
+leave, ``active`` turns false and the row stays until :meth:`Families.compact` drops the rows
+of departed families (the model does so when they are many: a national run would otherwise
+work on twice as many rows as families). A family's ``uid`` — its number in order of arrival —
+never changes, so ``uid`` names the same family in every scenario run with the same seed, the
+basis of common random numbers. Capacity grows geometrically so appending is amortised O(1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+#: Tenure codes, in the order of the tenure indicators.
+HOMELESS, MUNICIPAL, SUBLET, PRIVATE, OWNER_STARTLOAN, OWNER_BANK = range(6)
+TENURES = ("homeless", "municipal", "sublet", "private_rental", "owner_startloan",
+           "owner_bank")
+#: Lookup table by tenure code: a municipal or sublet tenancy.
+_TENANT = np.isin(np.arange(6), (MUNICIPAL, SUBLET))
+assert SUBLET == MUNICIPAL + 1 and OWNER_BANK == OWNER_STARTLOAN + 1 == len(TENURES) - 1
+
+
+def is_tenant(tenure: np.ndarray) -> np.ndarray:
+    """Whether tenure codes are a municipal or sublet tenancy."""
+    if tenure.size > 4096 and tenure.dtype == np.int8:
+        # codes 1 and 2 are the two below 2 after subtracting 1 as unsigned bytes (0 wraps to
+        # 255): 16x faster than the lookup on a national column, slower on a few hundred
+        return tenure.view(np.uint8) - np.uint8(MUNICIPAL) < SUBLET - MUNICIPAL + 1
+    return _TENANT[tenure]
+
+
+def is_owner(tenure: np.ndarray) -> np.ndarray:
+    """Whether tenure codes are ownership, with a start loan or a bank mortgage (the two
+    highest codes)."""
+    return tenure >= OWNER_STARTLOAN
+
+
+#: Need levels (health, substance abuse, budgeting problems).
+NEED_LOW, NEED_MODERATE, NEED_EXTENSIVE = range(3)
+#: Most children a family can have (slots in ``child_age``).
+MAX_CHILDREN = 8
+#: The age in an empty ``child_age`` slot: minus infinity, so that ageing is one addition
+#: over every slot (an empty one stays empty) and ``age >= 0`` tells a child.
+EMPTY_SLOT = -np.inf
+NONE = -1
+
+#: name -> (dtype, fill value for a new family, meaning with unit)
+COLUMNS: dict[str, tuple[Any, Any, str]] = {
+    "uid": (np.int64, NONE, "the family's number in order of arrival (kept by compaction)"),
+    "active": (bool, False, "living in the municipality"),
+    "town": (np.int32, 0, "the municipality of a batch of runs the family lives in (0 in a "
+             "single run; see sim.engine.model.HousingModel)"),
+    "arrived": (np.int32, 0, "month index of arrival (negative: before the run)"),
+    "adults": (np.int8, 1, "adults in the household, 1 or 2"),
+    "kids": (np.int8, 0, "children under the age of majority (kept equal to the filled "
+             "child_age slots by recount_children)"),
+    "head_age": (np.float64, 35.0, "age of the first adult, years"),
+    "refugee": (bool, False, "refugee background"),
+    "need": (np.int8, NEED_LOW, "health/substance/budgeting need: 0 low, 1 moderate, 2 extensive"),
+    "employed": (bool, False, "an adult is employed"),
+    "permanent": (bool, False, "the job is permanent"),
+    "wage": (np.float64, 0.0, "gross monthly wage when employed, NOK/month"),
+    "ub_left": (np.int16, 0, "months of unemployment benefit (dagpenger) left"),
+    "ub_amount": (np.float64, 0.0, "gross unemployment benefit, NOK/month"),
+    "disability": (bool, False, "the first adult has disability pension"),
+    "intro_left": (np.int16, 0, "months left in the introduction programme"),
+    "measure_left": (np.int16, 0, "months left in an employment measure"),
+    "debt": (np.float64, 0.0, "consumer debt, NOK"),
+    "missed": (np.int16, 0, "months in a row with missed payments"),
+    "remark": (bool, False, "has payment remarks"),
+    "remark_clear_at": (np.int32, NONE, "month the remarks lapse after debts are settled"),
+    "counselling_left": (np.int16, 0, "months left in debt counselling (0: not in it)"),
+    "cleared": (bool, False, "debt problems cleared by debt counselling"),
+    "sa_claimant": (bool, True, "claims social assistance when eligible (else never does)"),
+    "savings": (np.float64, 0.0, "savings, NOK"),
+    "guide": (np.float64, 0.0, "NAV's guideline for the household, NOK/month (kept by "
+              "sim.engine.processes.economy.living_costs until costs_due)"),
+    "sifo": (np.float64, 0.0, "SIFO budget for the household, NOK/month (as guide)"),
+    "costs_due": (np.int32, NONE, "month from which guide and sifo are computed again; -1 "
+                  "now (set when the household changes)"),
+    "spending_pos": (np.float64, 0.5, "actual spending between SA guideline (0) and SIFO (1)"),
+    "tenure": (np.int8, HOMELESS, "tenure code (TENURES)"),
+    "rent_factor": (np.float64, 1.0, "private lease rent relative to the market rent"),
+    "dwelling": (np.int32, NONE, "municipal/sublet dwelling index, -1 if none"),
+    "tenure_months": (np.int32, 0, "months in the current tenure"),
+    "contract_end": (np.int32, NONE, "month the municipal lease ends, -1 indefinite"),
+    "review_due": (np.int32, NONE, "month of the next tenancy review, -1 none"),
+    "exit_by": (np.int32, NONE, "month by which the family must have moved, -1 none"),
+    "offered": (bool, False, "a review found the tenant can buy: the start-loan desk offers one"),
+    "waiting_since": (np.int32, NONE, "month joined the municipal waiting list, -1 not on it"),
+    "followed": (bool, False, "followed up by a caseworker"),
+    "followed_months": (np.int32, 0, "months followed up so far"),
+    "plan": (bool, False, "has a family plan (budget)"),
+    "career_plan": (bool, False, "has a housing-career plan from visits"),
+    "network_until": (np.int32, NONE, "month until which a network meeting's measures last"),
+    "rent_arrears": (np.float64, 0.0, "unpaid rent, NOK"),
+    "loan_arrears": (np.float64, 0.0, "unpaid loan payments, NOK"),
+    "loan_principal": (np.float64, 0.0, "outstanding loan, NOK"),
+    "loan_rate": (np.float64, 0.0, "loan interest, 1/year"),
+    "loan_months": (np.int32, 0, "remaining loan term, months"),
+    "loan_payment": (np.float64, 0.0, "monthly loan payment, NOK"),
+    "relief_until": (np.int32, NONE, "month an interest-only period ends, -1 never had one"),
+    "price_paid": (np.float64, 0.0, "purchase price, NOK"),
+    "price_index_paid": (np.float64, 1.0, "house-price index when the purchase was approved"),
+    "grant": (np.float64, 0.0, "establishment grant received, NOK"),
+    "grant_month": (np.int32, NONE, "month the grant was paid"),
+    "approved_until": (np.int32, NONE, "month a loan approval lapses, -1 none"),
+    "approved_kind": (np.int8, NONE, "approved tenure (OWNER_STARTLOAN or OWNER_BANK)"),
+    "approved_loan": (np.float64, 0.0, "approved loan, NOK"),
+    "approved_grant": (np.float64, 0.0, "approved grant, NOK"),
+    "approved_price": (np.float64, 0.0, "price the approval is for, NOK"),
+    "approved_index": (np.float64, 1.0, "house-price index when the approval was given"),
+    "net_income": (np.float64, 0.0, "net income this month, NOK/month"),
+    "gross_income": (np.float64, 0.0, "gross income this month, NOK/month"),
+    "housing_cost": (np.float64, 0.0, "housing payment due this month, NOK/month"),
+    "allowance": (np.float64, 0.0, "housing allowance this month, NOK/month"),
+    "social_assistance": (np.float64, 0.0, "social assistance this month, NOK/month"),
+}
+
+
+class Families:
+    """Column store of all families that have lived in the municipality during a run.
+
+    Attributes are the columns of :data:`COLUMNS` plus ``child_age`` (families x
+    ``MAX_CHILDREN``, years, :data:`EMPTY_SLOT` for an empty one). ``n`` is the number of
+    rows in use; columns are longer (capacity) and only ``[:n]`` is meaningful. ``n_ever``
+    counts the families ever added (``n`` until the first compaction).
+    """
+
+    def __init__(self, capacity: int = 64):
+        self.n = 0
+        self.n_ever = 0
+        self._cap = max(int(capacity), 1)
+        for name, (dtype, fill, _) in COLUMNS.items():
+            setattr(self, name, np.full(self._cap, fill, dtype=dtype))
+        self.child_age = np.full((self._cap, MAX_CHILDREN), EMPTY_SLOT)
+
+    # ------------------------------------------------------------------ growth
+    def add(self, k: int) -> slice:
+        """Append ``k`` families with default values; return their index slice."""
+        if self.n + k > self._cap:
+            new = max(self._cap * 2, self.n + k)
+            for name, (dtype, fill, _) in COLUMNS.items():
+                col = np.full(new, fill, dtype=dtype)
+                col[: self.n] = getattr(self, name)[: self.n]
+                setattr(self, name, col)
+            ages = np.full((new, MAX_CHILDREN), EMPTY_SLOT)
+            ages[: self.n] = self.child_age[: self.n]
+            self.child_age = ages
+            self._cap = new
+        s = slice(self.n, self.n + k)
+        self.uid[s] = np.arange(self.n_ever, self.n_ever + k)
+        self.n += k
+        self.n_ever += k
+        return s
+
+    def compact(self, keep: np.ndarray | None = None) -> np.ndarray:
+        """Drop the rows of departed families, keeping the others in order.
+
+        Args:
+            keep: the rows to keep (a mask over the rows in use); default the active ones.
+                A batch of towns drops the departed rows of some towns only.
+
+        Returns:
+            The new row of every old row (``-1`` for a dropped one), for callers that hold
+            row indices (the municipal stock's occupants).
+        """
+        n = self.n
+        keep = (self.active[:n] if keep is None else keep).nonzero()[0]
+        k = len(keep)
+        for name, (_, fill, _) in COLUMNS.items():
+            col = getattr(self, name)
+            col[:k] = col[keep]
+            col[k:n] = fill
+        self.child_age[:k] = self.child_age[keep]
+        self.child_age[k:n] = EMPTY_SLOT
+        new_row = np.full(n, NONE, dtype=np.int64)
+        new_row[keep] = np.arange(k)
+        self.n = k
+        return new_row
+
+    def __getattr__(self, name: str) -> np.ndarray:  # pragma: no cover - for type checkers
+        raise AttributeError(name)
+
+    # ------------------------------------------------------------------ derived views
+    def view(self, name: str) -> np.ndarray:
+        """Column ``name`` over the families added so far (a view, not a copy)."""
+        return getattr(self, name)[: self.n]
+
+    @property
+    def n_children(self) -> np.ndarray:
+        """Children under the age of majority per family (a view of the ``kids`` column)."""
+        return self.kids[: self.n]
+
+    def recount_children(self, idx: np.ndarray | slice | None = None) -> None:
+        """Recount ``kids`` from ``child_age`` for families ``idx`` (all when None).
+
+        Call after changing ``child_age``: counting the slots every time it is needed was a
+        tenth of a month's work.
+        """
+        idx = slice(0, self.n) if idx is None else idx
+        self.kids[idx] = (self.child_age[idx] >= 0).sum(axis=1)
+
+    @property
+    def persons(self) -> np.ndarray:
+        """Household size: adults plus children."""
+        return self.adults[: self.n] + self.n_children
+
+    def family(self, i: int) -> dict[str, Any]:
+        """A read-only snapshot of family ``i``, for inspection and family stories."""
+        if not 0 <= i < self.n:
+            raise IndexError(f"no family {i}; {self.n} families so far")
+        out = {name: getattr(self, name)[i].item() for name in COLUMNS}
+        ages = self.child_age[i]
+        out["children"] = sorted(float(a) for a in ages if a >= 0)
+        out["tenure_name"] = TENURES[out["tenure"]]
+        return out

@@ -1,0 +1,213 @@
+"""Synthetic families: the initial population and new arrivals.
+
+Families are drawn from the municipality's size and the shares in the registry
+(``population.*``; sources there, mostly shared/parameters.md and Røe (2018) §1.2, §2.1).
+Municipal and sublet dwellings start occupied as the scenario states
+(``stock.initial_occupancy``), with a calibrated share of families with children among the
+tenants (Verdal 2013: about 120 dwellings and more than 53 children, Røe §3.1.1). The rest of
+the disadvantaged households (``population.disadvantaged_share`` of inhabitants) rent
+privately, are homeless, or own with a bank mortgage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.engine.families import (
+    EMPTY_SLOT,
+    HOMELESS,
+    MAX_CHILDREN,
+    MUNICIPAL,
+    NEED_EXTENSIVE,
+    NEED_MODERATE,
+    OWNER_BANK,
+    PRIVATE,
+    SUBLET,
+)
+from sim.engine.finance import annuity_payment
+from sim.engine.processes.market import SUBLET_KIND, house_price
+
+if TYPE_CHECKING:
+    from sim.engine.model import HousingModel
+
+
+def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator,
+                 refugee: bool | np.ndarray) -> dict[str, np.ndarray]:
+    """The random numbers that make ``k`` new families (:func:`add_families`), drawn from
+    ``rng`` in a fixed order; ``refugee``: their background, one for all or each its own.
+
+    Drawing and making are apart so that the towns of a batch can each draw from their own
+    stream and their families be made together.
+    """
+    # the number of children depends on background: the mean is known before the draws
+    mean_extra = (p["population.mean_children"] - 1
+                  + refugee * p["population.refugee_extra_children"])
+    out = {"u": rng.random((8, k))}
+    # one rate for all (a scalar) draws the same numbers as an array of it, several times faster
+    out["extra"] = rng.poisson(mean_extra, k) if np.ndim(mean_extra) == 0 else rng.poisson(
+        mean_extra)
+    out["ages"] = rng.uniform(0, p["demography.adult_age"] - 0.1, (k, MAX_CHILDREN))
+    out["head_parent"] = rng.normal(0, 4, k)
+    out["head_other"] = rng.normal(38, 12, k)
+    out["wage"] = rng.normal(0, p["work.wage_sd"], k)
+    out["debt"] = rng.exponential(p["population.mean_debt"], k)
+    out["savings"] = rng.exponential(max(p["population.mean_savings"], 1e-9), k)
+    out["spending"] = rng.normal(0, 0.15, k)
+    out["refugee"] = np.full(k, refugee) if np.ndim(refugee) == 0 else refugee
+    return out
+
+
+def add_families(m: HousingModel, numbers: dict[str, np.ndarray], *,
+                 with_children: np.ndarray | None = None, town: int | np.ndarray = 0) -> slice:
+    """Append the families made from ``numbers`` (:func:`draw_numbers`, or several of them
+    joined) with the registry's shares; return their slice.
+
+    Args:
+        m: the model (for parameters and the population).
+        numbers: the families' random numbers; ``refugee`` is their background.
+        with_children: per family, force it with (True or 1) or without (False or 0)
+            children, or draw its household composition from the shares (-1); None: draw
+            every family's.
+        town: the town of a batch each lives in.
+    """
+    p, f = m.p, m.f
+    refugee = numbers["refugee"]
+    k = len(refugee)
+    s = f.add(k)
+    f.town[s] = town
+    # household composition: single parent, couple with children, couple without, single
+    u = numbers["u"]
+    shares = np.array([p["population.share_single_parent"], p["population.share_couple_children"],
+                       p["population.share_couple_no_children"]])
+    cum = (shares / max(1.0, shares.sum())).cumsum()
+    comp = cum.searchsorted(u[0], side="right")  # 0..3
+    if with_children is not None:
+        # keep adults from the draw, force children on or off
+        couple = (comp == 1) | (comp == 2)
+        forced = np.where(with_children > 0, np.where(couple, 1, 0), np.where(couple, 2, 3))
+        comp = np.where(with_children < 0, comp, forced)
+    has_children = comp <= 1
+    f.adults[s] = np.where((comp == 1) | (comp == 2), 2, 1)
+    n_kids = np.minimum(np.where(has_children, 1 + numbers["extra"], 0), MAX_CHILDREN)
+    ages = numbers["ages"].copy()
+    ages[np.arange(MAX_CHILDREN)[None, :] >= n_kids[:, None]] = EMPTY_SLOT
+    f.child_age[s] = ages
+    f.recount_children(s)
+    eldest = np.maximum(ages.max(axis=1), 0.0)
+    f.head_age[s] = np.clip(np.where(has_children, 28 + eldest * 0.9 + numbers["head_parent"],
+                                     numbers["head_other"]), 18, 80)
+    f.refugee[s] = refugee
+    need_u = u[1]
+    f.need[s] = np.where(need_u < p["population.share_need_extensive"], NEED_EXTENSIVE,
+                         np.where(need_u < p["population.share_need_extensive"]
+                                  + p["population.share_need_moderate"], NEED_MODERATE, 0))
+    f.disability[s] = u[2] < p["population.share_disability"]
+    f.employed[s] = (u[3] < p["population.share_employed"]) & ~f.disability[s]
+    f.permanent[s] = f.employed[s] & (u[4] < p["work.permanent_share"])
+    f.wage[s] = p["work.wage"] * np.exp(numbers["wage"])
+    indebted = u[5] < p["population.share_debt"]
+    f.debt[s] = np.where(indebted, numbers["debt"], 0.0)
+    f.remark[s] = indebted & (u[6] < p["population.share_remarks"] / max(
+        p["population.share_debt"], 1e-9))
+    f.sa_claimant[s] = u[7] < p["economy.sa_takeup"]
+    f.savings[s] = numbers["savings"]
+    f.spending_pos[s] = np.clip(
+        np.where(refugee, p["economy.refugee_spending_position"], p["economy.spending_position"])
+        + numbers["spending"], 0, 1.5)
+    f.active[s] = True
+    f.arrived[s] = m.month
+    return s
+
+
+def join_numbers(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The random numbers of several draws as one (families in the order of ``parts``)."""
+    return {key: np.concatenate([q[key] for q in parts], axis=1 if key == "u" else 0)
+            for key in parts[0]}
+
+
+def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee: np.ndarray,
+                  with_children: np.ndarray | None = None, town: int = 0) -> slice:
+    """Append ``k`` families drawn from the registry's shares; return their slice.
+
+    Args:
+        m: the model (for parameters and the population).
+        k: number of families.
+        rng: the stream to draw from (``init`` or ``inflow``).
+        refugee: bool array of length ``k``.
+        with_children: force families with (True) or without (False) children, or None to
+            draw the household composition from the shares.
+        town: the town of a batch they live in.
+    """
+    numbers = draw_numbers(m.p, k, rng, np.asarray(refugee))
+    return add_families(m, numbers, with_children=with_children, town=town)
+
+
+def initial_population(m: HousingModel, town: int = 0) -> None:
+    """Create the families living in the municipality (``town`` of a batch) at the start of
+    the run."""
+    p, f, rng = m.p, m.f, m.streams.town(town)["init"]
+    # tenants of municipal and sublet dwellings
+    mine = (m.stock.town == town).nonzero()[0]
+    occupied = mine[rng.random(len(mine)) < p["stock.initial_occupancy"]]
+    k = len(occupied)
+    with_children = rng.random(k) < p["population.municipal_children_share"]
+    refugee = rng.random(k) < p["population.share_refugee"]
+    s = draw_families(m, k, rng, refugee=refugee, with_children=with_children, town=town)
+    idx = np.arange(s.start, s.stop)
+    f.tenure[s] = np.where(m.stock.kind[occupied] == SUBLET_KIND, SUBLET, MUNICIPAL)
+    f.dwelling[s] = occupied
+    m.stock.occupant[occupied] = idx
+    f.tenure_months[s] = rng.exponential(max(p["population.mean_months_municipal"], 1e-9), k)
+    _arrived_before(f, s, rng)
+
+    # everyone else disadvantaged: private renters, homeless, bank owners
+    n_other = p["population.initial_families"]
+    if n_other == 0:
+        n_other = int(round(p["municipality.inhabitants"] * p["population.disadvantaged_share"]
+                            / mean_persons(p)))
+    refugee = rng.random(n_other) < p["population.share_refugee"]
+    s = draw_families(m, n_other, rng, refugee=refugee, town=town)
+    u = rng.random(n_other)
+    tenure = np.where(u < p["population.share_homeless"], HOMELESS,
+                      np.where(u < p["population.share_homeless"] + p["population.share_owner"],
+                               OWNER_BANK, PRIVATE))
+    f.tenure[s] = tenure
+    f.tenure_months[s] = rng.exponential(36, n_other).astype(np.int32)
+    _arrived_before(f, s, rng)
+    owners = (tenure == OWNER_BANK).nonzero()[0] + s.start
+    if len(owners):
+        # bought some years ago with a bank mortgage of 85 % and a permanent job
+        f.employed[owners] = True
+        f.permanent[owners] = True
+        f.disability[owners] = False
+        price = house_price(m, f.persons[owners], owners) * 0.9
+        years_ago = rng.uniform(0, 10, len(owners))
+        term = p["bank.term_years"] * 12
+        left = np.maximum(term - (years_ago * 12).astype(int), 12)
+        principal = 0.85 * price * left / term
+        f.loan_principal[owners] = principal
+        f.loan_rate[owners] = p["market.bank_rate"]
+        f.loan_months[owners] = left
+        f.loan_payment[owners] = annuity_payment(principal, p["market.bank_rate"], left)
+        f.price_paid[owners] = price
+        f.price_index_paid[owners] = 1.0
+        f.tenure_months[owners] = (years_ago * 12).astype(np.int32)
+
+
+def mean_persons(p: dict) -> float:
+    """Expected household size implied by the composition shares (persons per family)."""
+    sp, cc, cn = (p["population.share_single_parent"], p["population.share_couple_children"],
+                  p["population.share_couple_no_children"])
+    kids = p["population.mean_children"] + p["population.share_refugee"] * p[
+        "population.refugee_extra_children"]
+    single = max(0.0, 1 - sp - cc - cn)
+    return sp * (1 + kids) + cc * (2 + kids) + cn * 2 + single * 1
+
+
+def _arrived_before(f, s: slice, rng: np.random.Generator) -> None:
+    """Families present at the start arrived before it; refugees up to ten years before."""
+    k = s.stop - s.start
+    f.arrived[s] = -np.maximum(f.tenure_months[s], rng.integers(0, 120, k))
+    f.intro_left[s] = 0

@@ -1,0 +1,110 @@
+"""The indicators a run reports each month: name, unit, kind and meaning.
+
+This list is the public contract of ``timeseries.csv`` and ``summary.json`` (design.md):
+column order follows it. *Stock* indicators are states at the end of a month, and a run's value
+is the value in its last month; *flow* and *money* indicators happen during a month, and a run's
+value is the total over the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One monthly indicator.
+
+    Attributes:
+        name: column name in ``timeseries.csv``.
+        unit: ``families``, ``children``, ``dwellings``, ``months``, ``NOK`` ...
+        kind: ``stock`` (end of month), ``flow`` (count during the month) or ``money``
+            (NOK during the month).
+        meaning: what it counts, in one sentence.
+    """
+
+    name: str
+    unit: str
+    kind: str
+    meaning: str
+
+
+def _i(name: str, unit: str, kind: str, meaning: str) -> Indicator:
+    return Indicator(name, unit, kind, meaning)
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    # stocks: the six tenures add up to `families`
+    _i("families", "families", "stock", "Families living in the municipality."),
+    _i("homeless", "families", "stock", "Homeless or in temporary accommodation."),
+    _i("municipal", "families", "stock", "Renting a municipal dwelling."),
+    _i("sublet", "families", "stock", "Renting a dwelling the municipality sublets."),
+    _i("private_rental", "families", "stock", "Renting from a private landlord."),
+    _i("owner_startloan", "families", "stock", "Owning with a start loan."),
+    _i("owner_bank", "families", "stock", "Owning with an ordinary bank mortgage."),
+    _i("children_municipal", "children", "stock",
+       "Children living in municipal or sublet dwellings."),
+    _i("children_homeless", "children", "stock", "Children in homeless families."),
+    _i("children", "children", "stock", "Children in all families."),
+    _i("waiting_list", "families", "stock", "Families on the waiting list for municipal housing."),
+    _i("vacant_municipal", "dwellings", "stock", "Vacant municipal and sublet dwellings."),
+    _i("municipal_stock", "dwellings", "stock", "Municipal and sublet dwellings in all."),
+    _i("families_in_work", "families", "stock", "Families with at least one adult employed."),
+    _i("social_assistance_recipients", "families", "stock",
+       "Families paid social assistance this month."),
+    _i("in_arrears", "families", "stock", "Families with rent or loan arrears."),
+    _i("followed_up", "families", "stock", "Families followed up by a caseworker."),
+    _i("mean_months_in_municipal", "months", "stock",
+       "Mean time so far in their current municipal or sublet dwelling, over its tenants."),
+    _i("mean_owner_equity_nok", "NOK", "stock",
+       "Mean housing equity (market value less loan) of owner families."),
+    _i("with_payment_remarks", "families", "stock", "Families with payment remarks."),
+    # flows during the month
+    _i("startloan_applications", "families", "flow", "Start-loan applications assessed."),
+    _i("startloans_granted", "families", "flow", "Start loans granted (approvals)."),
+    _i("startloans_granted_children", "families", "flow",
+       "Start loans granted to families with children."),
+    _i("purchases", "families", "flow", "Families buying a home (start loan or bank)."),
+    _i("moves_out_of_municipal", "families", "flow",
+       "Families leaving a municipal or sublet dwelling (any reason)."),
+    _i("allocations", "families", "flow", "Municipal or sublet dwellings allocated."),
+    _i("evictions", "families", "flow", "Evictions (fravikelse) for arrears."),
+    _i("forced_sales", "families", "flow", "Forced sales after loan default."),
+    _i("forced_sales_startloan", "families", "flow",
+       "Forced sales of homes bought with a start loan (start-loan defaults)."),
+    _i("entered_work", "families", "flow", "Families where an adult got a job."),
+    _i("new_homeless", "families", "flow", "Families becoming homeless (incl. arriving so)."),
+    _i("arrivals", "families", "flow", "Families arriving (refugee settlement, new local)."),
+    _i("departures", "families", "flow", "Families moving out of the municipality."),
+    # money during the month
+    _i("social_assistance_nok", "NOK", "money", "Social assistance paid (municipal)."),
+    _i("housing_allowance_nok", "NOK", "money", "Housing allowance (bostøtte) paid (state)."),
+    _i("municipal_net_cost_nok", "NOK", "money",
+       "Municipality's net cost: social_assistance_nok + temporary_accommodation_nok + "
+       "municipal_housing_net_nok + followup_cost_nok + grants_nok + "
+       "startloan_losses_municipal_nok (housing allowance is paid by the state)."),
+    _i("temporary_accommodation_nok", "NOK", "money", "Paid temporary accommodation."),
+    _i("municipal_housing_net_nok", "NOK", "money",
+       "Cost of owned and sublet dwellings less rent collected."),
+    _i("followup_cost_nok", "NOK", "money", "Caseworkers' cost."),
+    _i("grants_nok", "NOK", "money", "Establishment grants paid less grants recovered."),
+    _i("startloan_losses_nok", "NOK", "money",
+       "Losses on start loans after forced sale (municipality and state)."),
+    _i("startloan_losses_municipal_nok", "NOK", "money",
+       "The municipality's 25 % of start-loan losses."),
+    _i("startloan_lent_nok", "NOK", "money", "Start loans paid out at purchase."),
+)
+
+NAMES: tuple[str, ...] = tuple(i.name for i in INDICATORS)
+INDEX: dict[str, int] = {n: k for k, n in enumerate(NAMES)}
+BY_NAME: dict[str, Indicator] = {i.name: i for i in INDICATORS}
+
+#: The six tenures, in the order of :data:`sim.engine.families.TENURES`; they add up to
+#: ``families``.
+TENURE_INDICATORS = ("homeless", "municipal", "sublet", "private_rental", "owner_startloan",
+                     "owner_bank")
+
+#: The items that make up ``municipal_net_cost_nok`` (a money identity tested every month).
+NET_COST_ITEMS = ("social_assistance_nok", "temporary_accommodation_nok",
+                  "municipal_housing_net_nok", "followup_cost_nok", "grants_nok",
+                  "startloan_losses_municipal_nok")

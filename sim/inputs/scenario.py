@@ -1,0 +1,560 @@
+"""Scenario files: what one simulation run is, as a strictly checked TOML file.
+
+A scenario names a municipality set-up and its policies by overriding registry parameters, and
+may change them at dated *phases* (a new housing service starting in 2015-08, say)::
+
+    [scenario]
+    name = "Verdal"                 # required unless inherited via extends
+    description = "..."             # optional; inherited if absent
+    extends = "baseline.toml"       # optional, a path relative to THIS file
+    start = "2012-01"               # first simulated month; inherited; default 2012-01
+    years = 10                      # run length, an integer 1..100; inherited; default 10
+
+    [municipality]                  # every other key is a parameter override,
+    inhabitants = 15000             # flattened to a dotted path: municipality.inhabitants
+
+    [[phases]]                      # dated changes; other keys are parameter overrides
+    start = "2015-08"
+    label = "Housing service starts"
+    policy.rotation.contract_years = 3
+
+Values are resolved in the order registry defaults <- ``extends`` chain (base first) <- this
+file <- command-line ``--set`` overrides. Phases of an extended file are inherited; a phase of
+the child with the same start date as one of the parent's is merged over it.
+
+Every mistake is an :class:`~sim.inputs.errors.InputError` naming the file and the key, with the
+allowed values, so the CLI can print one line instead of a traceback. Phases are named in
+messages as ``phases[N]``, counting from 1 in the order they are written in their file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import tomli_w
+
+from sim.inputs.calendar import format_month, months_between, parse_month
+from sim.inputs.errors import InputError
+from sim.inputs.registry import Registry, Value
+
+#: The keys allowed in the ``[scenario]`` table.
+SCENARIO_KEYS = ("name", "description", "extends", "start", "years")
+#: First simulated month when no file in the ``extends`` chain sets ``start``.
+DEFAULT_START = "2012-01"
+#: Run length in years when no file in the ``extends`` chain sets ``years``.
+DEFAULT_YEARS = 10
+#: Longest run allowed, in years.
+MAX_YEARS = 100
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A dated change of parameters.
+
+    Attributes:
+        start: first month the change is in force, ``'YYYY-MM'``.
+        label: short human-readable name, shown in plots and reports.
+        params: the parameters it changes, ``{dotted path: value}``, already validated.
+    """
+
+    start: str
+    label: str
+    params: dict[str, Value]
+
+
+@dataclass
+class Scenario:
+    """A fully resolved scenario: every registry parameter has a value.
+
+    Two scenarios compare equal when they would simulate the same thing: same name, start,
+    years, parameters and phases (the fields :meth:`digest` hashes). Description, file and
+    sources are documentation and provenance, and are not compared.
+
+    Attributes:
+        name: scenario name.
+        description: free text.
+        file: the file it was loaded from, or ``None`` if built in code.
+        start: first simulated month, ``'YYYY-MM'``.
+        years: run length in years.
+        params: every registry parameter at the start month, ``{dotted path: value}``.
+        phases: dated changes, sorted by start date, all inside the run.
+        sources: files read to build it, base of the ``extends`` chain first.
+        registry: the registry the values were checked against (used by
+            :meth:`with_overrides`); ``None`` means :data:`sim.inputs.parameters.REGISTRY`.
+    """
+
+    name: str
+    description: str = field(compare=False)
+    file: str | None = field(compare=False)
+    start: str
+    years: int
+    params: dict[str, Value]
+    phases: list[Phase] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list, compare=False)
+    registry: Registry | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def months(self) -> int:
+        """Run length in months."""
+        return self.years * 12
+
+    def phase_months(self) -> list[tuple[int, Phase]]:
+        """Each phase with the 0-based month index at which it comes into force."""
+        return [(months_between(self.start, p.start), p) for p in self.phases]
+
+    def params_at(self, month: int) -> dict[str, Value]:
+        """The parameters in force at 0-based month index ``month`` of the run.
+
+        Start values with every phase starting at or before ``month`` applied in date order.
+
+        Raises:
+            ValueError: if ``month`` is negative.
+        """
+        if month < 0:
+            raise ValueError(f"month index must be >= 0, got {month}")
+        values = dict(self.params)
+        for at, phase in self.phase_months():
+            if at > month:
+                break
+            values.update(phase.params)
+        return values
+
+    def with_overrides(self, values: Mapping[str, object], where: str = "--set") -> Scenario:
+        """A copy with ``values`` checked against the registry and applied to the start values.
+
+        Phases still apply on top at their dates, so an override of a parameter that a phase
+        changes holds only until that phase.
+
+        Args:
+            values: ``{dotted path: value}``, e.g. from :func:`parse_overrides`.
+            where: what to name as the source in error messages.
+
+        Raises:
+            InputError: for an unknown path, a wrong type or a value out of range.
+        """
+        checked = _registry(self.registry).validate(values, where=where)
+        return dataclasses.replace(
+            self, params={**self.params, **checked}, phases=list(self.phases),
+            sources=list(self.sources),
+        )
+
+    def with_practice_of(self, other: Scenario) -> Scenario:
+        """The same municipality under ``other``'s practice: a counterfactual for comparison.
+
+        Every parameter of kind ``policy`` takes ``other``'s start value and the phases are
+        dropped; the municipality's context (size, stock, population, markets), its start and
+        its length stay. Used to set a municipal model against traditional practice in the
+        same place.
+        """
+        registry = _registry(self.registry)
+        params = {k: (other.params[k] if registry[k].kind == "policy" else v)
+                  for k, v in self.params.items()}
+        return dataclasses.replace(self, name=f"{self.name}, {other.name.lower()} practice",
+                                   params=params, phases=[], sources=list(self.sources))
+
+    def to_toml(self) -> str:
+        """The fully resolved scenario as TOML, for provenance and exact re-runs.
+
+        Contains ``[scenario]`` (name, description, start, years; no ``extends``), every
+        parameter nested in tables, and ``[[phases]]`` with dotted parameter keys. Loading the
+        text back gives an equal :class:`Scenario`.
+        """
+        doc: dict[str, object] = {
+            "scenario": {
+                "name": self.name, "description": self.description,
+                "start": self.start, "years": self.years,
+            }
+        }
+        for path, value in self.params.items():
+            _nest(doc, path, value)
+        head = "# Resolved scenario written by boligsim"
+        if self.sources:
+            head += "; from " + ", ".join(self.sources)
+        parts = [head.replace("\n", " "), "", tomli_w.dumps(doc).rstrip("\n")]
+        for phase in self.phases:
+            parts += ["", "[[phases]]", f"start = {_toml_value(phase.start)}",
+                      f"label = {_toml_value(phase.label)}"]
+            parts += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in phase.params.items()]
+        return "\n".join(parts) + "\n"
+
+    def digest(self) -> str:
+        """SHA-256 hex digest of name, start, years, parameters and phases.
+
+        Computed over canonical JSON (sorted keys, no whitespace), so it identifies what is
+        simulated independently of how the files were laid out; used as the scenario hash in
+        provenance records.
+        """
+        payload = {
+            "name": self.name,
+            "start": self.start,
+            "years": self.years,
+            "params": self.params,
+            "phases": [
+                {"start": p.start, "label": p.label, "params": p.params} for p in self.phases
+            ],
+        }
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, object]:
+    """Parse command-line overrides ``PATH=VALUE`` into ``{path: value}``.
+
+    ``VALUE`` is read as a TOML value (``true``, ``3``, ``2.5``, ``"sifo"``); text that is not
+    valid TOML is taken as a bare string, so ``policy.startloan.budget_standard=actual`` works.
+    Values are not checked here; see :meth:`Scenario.with_overrides`.
+
+    Raises:
+        InputError: (file ``--set``) for an item without ``=`` or with an empty path.
+    """
+    if isinstance(items, str):
+        items = [items]
+    out: dict[str, object] = {}
+    for item in items:
+        path, sep, text = item.partition("=") if isinstance(item, str) else ("", "", "")
+        path = path.strip()
+        if not sep or not path:
+            raise InputError(f"expected PATH=VALUE, got {item!r}", file="--set")
+        out[path] = _parse_value(text.strip())
+    return out
+
+
+def load_scenario(
+    path: str | os.PathLike[str],
+    *,
+    registry: Registry | None = None,
+    overrides: Sequence[str] = (),
+    years: int | None = None,
+) -> Scenario:
+    """Load, check and fully resolve a scenario file.
+
+    Args:
+        path: the scenario TOML file.
+        registry: the parameters to check against; ``None`` means
+            :data:`sim.inputs.parameters.REGISTRY`.
+        overrides: ``PATH=VALUE`` strings from ``--set``, applied last to the start values.
+        years: run length from ``--years``, replacing the file's. Phases that then fall at or
+            after the end of the shorter run are dropped, since the user asked for it.
+
+    Raises:
+        InputError: for any problem in the files or the arguments (see the module docstring).
+    """
+    registry = _registry(registry)
+    file = os.path.normpath(os.fspath(path))
+    layer = _load_file(file, registry, ())
+    if layer.name is None:
+        raise InputError(
+            "missing; give the scenario a name here or in a file it extends",
+            file=file, key="scenario.name",
+        )
+    scenario = Scenario(
+        name=layer.name,
+        description=layer.description or "",
+        file=file,
+        start=layer.start,
+        years=layer.years,
+        params=layer.params,
+        phases=[d.phase for d in layer.phases],
+        sources=layer.sources,
+        registry=registry,
+    )
+    if years is not None:
+        scenario.years = _check_years(years, where="--years", key=None)
+        scenario.phases = [p for m, p in scenario.phase_months() if m < scenario.months]
+    if overrides:
+        scenario = scenario.with_overrides(parse_overrides(overrides))
+    return scenario
+
+
+# --- internals ---------------------------------------------------------------------------
+
+
+@dataclass
+class _PhaseDecl:
+    """A phase with where it was written, for error messages."""
+
+    phase: Phase
+    file: str
+    index: int  # 1-based, in its file
+
+
+@dataclass
+class _Layer:
+    """A file resolved together with the files it extends."""
+
+    name: str | None
+    description: str | None
+    start: str
+    years: int
+    params: dict[str, Value]
+    phases: list[_PhaseDecl]
+    sources: list[str]
+
+
+def _registry(registry: Registry | None) -> Registry:
+    if registry is None:
+        from sim.inputs.parameters import REGISTRY
+
+        return REGISTRY
+    return registry
+
+
+def _load_file(file: str, registry: Registry, chain: tuple[tuple[str, str], ...]) -> _Layer:
+    """Read ``file`` and everything it extends; ``chain`` holds (real path, shown path) of the
+    files extending it, child last, for detecting circles."""
+    data = read_toml(file)
+    table = data.get("scenario", {})
+    if not isinstance(table, dict):
+        raise InputError("expected a table [scenario]", file=file, key="scenario")
+    for key, value in table.items():
+        if key not in SCENARIO_KEYS:
+            hint = ""
+            if isinstance(value, dict) or any(p.startswith(f"{key}.") for p in registry):
+                hint = "; parameters go outside [scenario], e.g. in their own tables"
+            raise InputError(
+                f"unknown key; allowed keys are {', '.join(SCENARIO_KEYS)}{hint}",
+                file=file, key=f"scenario.{key}",
+            )
+    name = table.get("name")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise InputError(f"expected a non-empty string, got {name!r}", file=file,
+                         key="scenario.name")
+    description = table.get("description")
+    if description is not None and not isinstance(description, str):
+        raise InputError(f"expected a string, got {description!r}", file=file,
+                         key="scenario.description")
+    start = None
+    if "start" in table:
+        start = format_month(parse_month(table["start"], where=file, key="scenario.start"))
+    years = None
+    if "years" in table:
+        years = _check_years(table["years"], where=file, key="scenario.years")
+    params = _file_params(data, registry, file)
+    own_phases = _file_phases(data.get("phases", []), registry, file)
+
+    if "extends" in table:
+        parent = _load_parent(file, table["extends"], registry, chain)
+    else:
+        parent = _Layer(None, None, DEFAULT_START, DEFAULT_YEARS, registry.defaults(), [], [])
+
+    layer = _Layer(
+        name=name if name is not None else parent.name,
+        description=description if description is not None else parent.description,
+        start=start if start is not None else parent.start,
+        years=years if years is not None else parent.years,
+        params={**parent.params, **params},
+        phases=_merge_phases(parent.phases, own_phases),
+        sources=[*parent.sources, file],
+    )
+    _check_phases_in_run(layer, file)
+    return layer
+
+
+def _load_parent(file: str, extends: object, registry: Registry,
+                 chain: tuple[tuple[str, str], ...]) -> _Layer:
+    """Resolve the ``extends`` target of ``file`` and load it."""
+    key = "scenario.extends"
+    if not isinstance(extends, str) or not extends.strip():
+        raise InputError(f"expected a file name (relative to this file), got {extends!r}",
+                         file=file, key=key)
+    target = os.path.normpath(os.path.join(os.path.dirname(file), extends))
+    chain = (*chain, (os.path.realpath(file), file))
+    real = os.path.realpath(target)
+    seen = [real_path for real_path, _ in chain]
+    if real in seen:
+        names = [shown for _, shown in chain[seen.index(real):]] + [target]
+        raise InputError(f"circular extends: {' -> '.join(names)}", file=file, key=key)
+    if not os.path.isfile(target):
+        raise InputError(f"{target} not found (the path is relative to this file)",
+                         file=file, key=key)
+    return _load_file(target, registry, chain)
+
+
+def read_toml(file: str, what: str = "scenario file", *, missing: str = "file not found"
+              ) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into a one-line :class:`InputError`.
+
+    Shared by scenarios, experiments and calibration set-ups; ``what`` names the kind of file
+    and ``missing`` is the message for a file that does not exist.
+    """
+    try:
+        with open(file, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(missing, file=file) from None
+    except IsADirectoryError:
+        raise InputError(f"is a directory, not a {what}", file=file) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=file) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text; save the file as UTF-8", file=file) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", file=file) from None
+
+
+def _flatten(table: Mapping[str, object], prefix: str, out: dict[str, object], file: str
+             ) -> dict[str, object]:
+    """Flatten nested tables into ``{dotted path: value}``."""
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(value, path, out, file)
+        elif path in out:
+            raise InputError("given twice", file=file, key=path)
+        else:
+            out[path] = value
+    return out
+
+
+def _file_params(data: Mapping[str, object], registry: Registry, file: str
+                 ) -> dict[str, Value]:
+    """The checked parameter overrides of one file (everything but [scenario] and phases)."""
+    raw: dict[str, object] = {}
+    for key, value in data.items():
+        if key in ("scenario", "phases"):
+            continue
+        if key in SCENARIO_KEYS and not isinstance(value, dict):
+            raise InputError("belongs in the [scenario] table", file=file, key=key)
+        _flatten({key: value}, "", raw, file)
+    return registry.validate(raw, where=file)
+
+
+def _file_phases(raw: object, registry: Registry, file: str) -> list[_PhaseDecl]:
+    """The checked phases of one file, which must be in strictly increasing date order."""
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        raise InputError("expected an array of tables [[phases]]", file=file, key="phases")
+    decls: list[_PhaseDecl] = []
+    for index, entry in enumerate(raw, start=1):
+        key = f"phases[{index}]"
+        if "start" not in entry:
+            raise InputError("phase has no start; add start = 'YYYY-MM'", file=file,
+                             key=f"{key}.start")
+        start = format_month(parse_month(entry["start"], where=file, key=f"{key}.start"))
+        label = entry.get("label", "")
+        if not isinstance(label, str):
+            raise InputError(f"expected a string, got {label!r}", file=file, key=f"{key}.label")
+        raw_params = _flatten({k: v for k, v in entry.items() if k not in ("start", "label")},
+                              "", {}, file)
+        params: dict[str, Value] = {}
+        for path, value in raw_params.items():
+            try:
+                params[path] = registry.lookup(path, where=file).check(value, where=file)
+            except InputError as exc:
+                raise InputError(exc.message, file=file, key=f"{key}.{path}") from None
+        if decls and parse_month(start) <= parse_month(decls[-1].phase.start):
+            prev = decls[-1]
+            raise InputError(
+                f"{start} is not after {prev.phase.start} of phases[{prev.index}]; "
+                "list phases in date order, one per date",
+                file=file, key=f"{key}.start",
+            )
+        decls.append(_PhaseDecl(Phase(start, label, params), file, index))
+    return decls
+
+
+def _merge_phases(parent: list[_PhaseDecl], child: list[_PhaseDecl]) -> list[_PhaseDecl]:
+    """Inherited phases plus the child's; a child phase on a parent's date merges over it."""
+    by_start = {d.phase.start: d for d in parent}
+    for decl in child:
+        old = by_start.get(decl.phase.start)
+        if old is not None:
+            phase = Phase(
+                start=decl.phase.start,
+                label=decl.phase.label or old.phase.label,
+                params={**old.phase.params, **decl.phase.params},
+            )
+            decl = _PhaseDecl(phase, decl.file, decl.index)
+        by_start[decl.phase.start] = decl
+    return sorted(by_start.values(), key=lambda d: parse_month(d.phase.start))
+
+
+def _check_phases_in_run(layer: _Layer, file: str) -> None:
+    """Every phase must start after the first month and before the end of the run."""
+    first = parse_month(layer.start)
+    end = first + layer.years * 12
+    for decl in layer.phases:
+        at = parse_month(decl.phase.start)
+        if not first < at < end:
+            where = "" if decl.file == file else f" set by {file}"
+            hint = "; put start values in the top-level tables" if at == first else ""
+            raise InputError(
+                f"phase {decl.phase.label!r} at {decl.phase.start} is outside the run{where}: "
+                f"a phase must start after {layer.start} and before {format_month(end)}{hint}",
+                file=decl.file, key=f"phases[{decl.index}].start",
+            )
+
+
+def _check_years(value: object, *, where: str, key: str | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_YEARS:
+        raise InputError(f"expected an integer from 1 to {MAX_YEARS} (years), got {value!r}",
+                         file=where, key=key)
+    return value
+
+
+def _parse_value(text: str) -> object:
+    """A TOML value, or ``text`` itself if it is not one."""
+    try:
+        parsed = tomllib.loads(f"v = {text}")
+    except tomllib.TOMLDecodeError:
+        return text
+    return parsed["v"] if list(parsed) == ["v"] else text
+
+
+def _nest(doc: dict[str, object], path: str, value: Value) -> None:
+    """Put ``value`` at dotted ``path`` in nested dicts."""
+    *tables, leaf = path.split(".")
+    node = doc
+    for part in tables:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ValueError(f"parameter {path} is nested under parameter {part}")
+        node = child
+    if leaf in node:
+        raise ValueError(f"parameter {path} has parameters nested under it")
+    node[leaf] = value
+
+
+def _toml_key(path: str) -> str:
+    """A dotted TOML key, quoting the parts that are not bare keys."""
+    return ".".join(p if _BARE_KEY.fullmatch(p) else json.dumps(p) for p in path.split("."))
+
+
+def _toml_value(value: Value) -> str:
+    """One value in TOML syntax, as tomli_w writes it."""
+    return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")
+
+
+def flatten_tables(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested TOML tables as ``{dotted path: value}`` (parameter values are never tables)."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            out.update(flatten_tables(value, path))
+        else:
+            out[path] = value
+    return out
+
+
+def reject_unknown_keys(table: Mapping[str, Any], allowed: Sequence[str], file: str,
+                        where: str) -> None:
+    """Stop at the first key of ``table`` (the TOML table ``where`` of ``file``) that is not in
+    ``allowed``, naming the keys that are.
+
+    Raises:
+        InputError: ``unknown key; allowed keys are ...`` with key ``where.KEY``.
+    """
+    for key in table:
+        if key not in allowed:
+            raise InputError(f"unknown key; allowed keys are {', '.join(allowed)}", file=file,
+                             key=f"{where}.{key}")

@@ -1,0 +1,181 @@
+"""The dashboard page, drawn with Solara (served by ``boligsim dashboard``).
+
+The app imports the model, never the reverse (Mesa's model / app split). What the page does
+lives in :mod:`sim.present.dashboard`; this module only lays it out: the sidebar holds the run's
+controls (step, twelve months, play and pause, reset), the month, the changes made during the
+run, and one control per policy lever, grouped by section; the main area shows the live
+figure and a table of the key indicators now, beside the reference in the same month.
+
+The scenario, seed and language come from the command line through the environment
+(:func:`sim.present.dashboard.config_from_env`); nothing the browser sends is read as a file name.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import threading
+from typing import Any
+
+import solara
+
+from sim.present.dashboard import (
+    WORDS,
+    Lever,
+    Session,
+    config_from_env,
+    figure,
+    load_start_scenario,
+)
+from sim.present.report_text import fmt, label
+
+#: Seconds between months while playing.
+PLAY_INTERVAL = 0.35
+
+_CONFIG = config_from_env()
+_LANG = _CONFIG["lang"]
+_SCENARIO = load_start_scenario(_CONFIG["scenario"], overrides=_CONFIG["overrides"],
+                                years=_CONFIG["years"])
+
+
+def _png(session: Session, lang: str) -> bytes:
+    buf = io.BytesIO()
+    figure(session, lang).savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _value_text(value: float, how: str, lang: str) -> str:
+    if value != value:  # NaN before the first step
+        return "–"
+    return fmt(value, lang, 1 if how == "mnok" else 0)
+
+
+@solara.component
+def LeverControl(lever: Lever, value: Any, on_value: Any, disabled: bool) -> None:
+    """One lever: a slider, a switch or a choice, with the registry's description as help."""
+    shown = fmt(value, _LANG, 0 if lever.dtype is int else 2) if lever.control == "slider" else ""
+    text = lever.name + (f": {shown}" if shown else "") + (f" {lever.unit}" if lever.unit and
+                                                           lever.control == "slider" else "")
+
+    def set_value(v: Any) -> None:
+        on_value(lever.path, v)
+
+    with solara.Tooltip(lever.description):
+        with solara.Div(classes=["lever", "lever-" + lever.path.replace(".", "-")]):
+            if lever.control == "switch":
+                solara.Switch(label=text, value=bool(value), on_value=set_value,
+                              disabled=disabled)
+            elif lever.control == "select":
+                solara.Select(label=text, value=str(value), values=list(lever.choices),
+                              on_value=set_value, disabled=disabled)
+            elif lever.dtype is int:
+                solara.SliderInt(text, value=int(value), min=int(lever.low), max=int(lever.high),
+                                 step=int(lever.step), on_value=set_value, disabled=disabled)
+            else:
+                solara.SliderFloat(text, value=float(value), min=float(lever.low),
+                                   max=float(lever.high), step=float(lever.step),
+                                   on_value=set_value, disabled=disabled)
+
+
+@solara.component
+def Page() -> None:
+    """The dashboard page."""
+    lang = _LANG
+    words = WORDS[lang]
+    session = solara.use_memo(lambda: Session(_SCENARIO, _CONFIG["seed"]), [])
+    version, set_version = solara.use_state(0)
+    playing, set_playing = solara.use_state(False)
+
+    def bump() -> None:
+        set_version(lambda v: v + 1)
+
+    def on_lever(path: str, value: Any) -> None:
+        session.set_lever(path, value)
+        bump()
+
+    def step(months: int) -> None:
+        session.step(months)
+        bump()
+
+    def reset() -> None:
+        set_playing(False)
+        session.reset()
+        bump()
+
+    def play(cancel: threading.Event) -> None:
+        while playing and not cancel.is_set() and not session.finished:
+            session.step(1)
+            bump()
+            cancel.wait(PLAY_INTERVAL)
+        if session.finished:
+            set_playing(False)
+
+    solara.use_thread(play, dependencies=[playing], intrusive_cancel=False)
+    png = solara.use_memo(lambda: _png(session, lang), [version])
+
+    solara.Title(words["title"].format(name=session.base.name))
+    with solara.Columns([4, 8], style={"padding": "8px"}):
+        with solara.Column(style={"height": "96vh", "overflow-y": "auto"}):
+            Controls(session, words, playing, set_playing, step, reset, version)
+            with solara.Card(words["levers"]):
+                group = None
+                values = session.values
+                for lever in session.levers:
+                    if lever.group != group:
+                        group = lever.group
+                        solara.Markdown(f"**{group}**")
+                    LeverControl(lever, values[lever.path], on_lever, session.finished)
+        with solara.Column():
+            solara.Image(png, format="png", width="100%", classes=["live-figure"])
+            Table(session, words, lang, version)
+
+
+@solara.component
+def Controls(session: Session, words: dict[str, str], playing: bool, set_playing: Any,
+             step: Any, reset: Any, version: int) -> None:
+    """The run's controls: month, step, twelve months, play or pause, reset; the reforms.
+
+    ``version`` changes with every step or change, so the component draws afresh.
+    """
+    month = session.month
+    date = session.dates[max(month - 1, 0)]
+    with solara.Card(words["title"].format(name=session.base.name)):
+        solara.Text(words["month"].format(month=month, months=session.months, date=date),
+                    classes=["month-status"])
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            solara.Button(words["step"], on_click=lambda: step(1), color="primary",
+                          disabled=playing or session.finished, classes=["step-one"])
+            solara.Button(words["year"], on_click=lambda: step(12), color="primary",
+                          disabled=playing or session.finished, classes=["step-year"])
+            solara.Button(words["pause"] if playing else words["play"],
+                          on_click=lambda: set_playing(not playing),
+                          disabled=session.finished and not playing, classes=["play"])
+            solara.Button(words["reset"], on_click=reset, classes=["reset"])
+        if session.finished:
+            solara.Info(words["done"])
+        solara.Text(words["seed"].format(seed=session.seed))
+        reforms = "; ".join(
+            f"{session.dates[m]}: " + ", ".join(f"{k.rsplit('.', 1)[-1]} = {v}"
+                                               for k, v in values.items())
+            for m, values in session.reforms) or words["none"]
+        solara.Markdown(f"**{words['reforms']}:** {reforms}")
+        solara.Text(words["reform_note"], style={"font-size": "0.85em"})
+
+
+@solara.component
+def Table(session: Session, words: dict[str, str], lang: str, version: int) -> None:
+    """The key indicators in the last simulated month, beside the reference (``version``
+    changes with every step or change)."""
+    rows = "".join(
+        f"<tr><td>{html.escape(label(lang, panel))}</td>"
+        f"<td class='now'>{_value_text(now, how, lang)}</td>"
+        f"<td>{_value_text(ref, how, lang)}</td>"
+        f"<td>{_value_text(now - ref, how, lang)}</td></tr>"
+        for panel, how, now, ref in session.table())
+    solara.HTML(tag="table", classes=["indicator-table"], unsafe_innerHTML=(
+        "<thead><tr>" + "".join(f"<th>{html.escape(words[k])}</th>" for k in (
+            "indicator", "now", "ref_now", "diff")) + "</tr></thead>"
+        f"<tbody>{rows}</tbody>"), style={"border-spacing": "12px 2px"})
+
+
+page = Page

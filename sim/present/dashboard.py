@@ -1,0 +1,438 @@
+"""The interactive dashboard: policy levers, play and step, live plots beside the reference.
+
+This module holds what the page does, free of any web framework, so it can be tested directly;
+:mod:`sim.present.app` draws it with Solara, and :func:`serve` runs Solara's server.
+
+* :func:`levers` builds the controls from the parameter registry: every parameter of kind
+  ``policy`` becomes a slider over its bounds (numbers), a switch (true/false) or a choice
+  (text).
+* :class:`Session` is one browser tab's simulation: the *reference* — the scenario as loaded,
+  run once in full — and the *policy run*, a :class:`sim.engine.model.HousingModel` stepped month by
+  month with the levers as set. Both use replication 0 of the seed, so they see the same life
+  events (common random numbers) and any difference is the levers. A lever changed before the
+  first step changes the start values; a lever changed later is a *reform* from the current
+  month on, exactly like a dated phase in a scenario file: the run is replayed with the same
+  seed to the current month (identical up to there) and goes on under the new value.
+
+The browser can only move levers and press buttons: it cannot name files, and the server
+listens on 127.0.0.1 unless the command line says otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import textwrap
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.inputs.indicators import INDEX
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from matplotlib.figure import Figure
+
+    from sim.inputs.registry import Registry
+    from sim.inputs.scenario import Scenario
+
+#: Environment variable that carries the command line's choices to the Solara app.
+ENV = "BOLIGSIM_DASHBOARD"
+#: Steps a slider has over its range when the unit has no natural step.
+SLIDER_STEPS = 100
+
+#: Panels of the live figure: (label key, how the value is shown, unit key).
+#: ``level``: the month's value; ``cumulative``: total since the start; ``mnok``: total since
+#: the start in million NOK.
+PANELS = (
+    ("children_municipal", "level", "children"),
+    ("homeless", "level", "families"),
+    ("owners", "level", "families"),
+    ("families_in_work", "level", "families"),
+    ("social_assistance_recipients", "level", "families"),
+    ("purchases", "cumulative", "cumulative"),
+    ("evictions", "cumulative", "cumulative"),
+    ("municipal_net_cost_nok", "mnok", "mnok"),
+)
+
+#: Words of the page, by language.
+WORDS = {
+    "nb": {
+        "title": "boligsim – {name}", "step": "Ett steg (1 måned)", "year": "12 måneder",
+        "play": "Spill av", "pause": "Pause", "reset": "Start på nytt",
+        "month": "Måned {month} av {months} ({date})", "levers": "Politiske virkemidler",
+        "reforms": "Endringer underveis", "none": "ingen", "policy": "Med virkemidlene",
+        "reference": "Referanse: {name} (samme frø)", "indicator": "Indikator",
+        "now": "Nå", "ref_now": "Referanse", "diff": "Forskjell", "done": "Kjøringen er ferdig.",
+        "seed": "Frø {seed}; referansen er scenarioet slik det ble lastet.",
+        "reform_note": "Endres et virkemiddel etter start, gjelder det fra denne måneden "
+                       "(som en reform).",
+        "cumulative": " (sum fra start)", "mnok": " (mill. kr, sum fra start)",
+        "month_axis": "måned",
+    },
+    "en": {
+        "title": "boligsim – {name}", "step": "Step (1 month)", "year": "12 months",
+        "play": "Play", "pause": "Pause", "reset": "Reset",
+        "month": "Month {month} of {months} ({date})", "levers": "Policy levers",
+        "reforms": "Changes during the run", "none": "none", "policy": "With the levers",
+        "reference": "Reference: {name} (same seed)", "indicator": "Indicator",
+        "now": "Now", "ref_now": "Reference", "diff": "Difference", "done": "The run is done.",
+        "seed": "Seed {seed}; the reference is the scenario as loaded.",
+        "reform_note": "A lever changed after the start applies from this month on (a "
+                       "reform).",
+        "cumulative": " (total since start)", "mnok": " (million NOK, total since start)",
+        "month_axis": "month",
+    },
+}
+
+
+# --------------------------------------------------------------------------- levers
+@dataclass(frozen=True)
+class Lever:
+    """One control of the page, built from a registry parameter of kind ``policy``.
+
+    Attributes:
+        path: the parameter's dotted path.
+        control: ``slider``, ``switch`` or ``select``.
+        dtype: ``int``, ``float``, ``bool`` or ``str``.
+        low: lowest slider value (the parameter's lower bound).
+        high: highest slider value (upper bound).
+        step: slider step: 1 for integers, else the range over :data:`SLIDER_STEPS`.
+        choices: the values of a ``select``.
+        unit: the parameter's unit.
+        description: the registry's description (shown as help).
+    """
+
+    path: str
+    control: str
+    dtype: type
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    choices: tuple[str, ...] = ()
+    unit: str = ""
+    description: str = ""
+
+    @property
+    def group(self) -> str:
+        """The section the lever belongs to: ``startloan``, ``rotation``, ``stock``, ..."""
+        parts = self.path.split(".")
+        return parts[1] if parts[0] == "policy" and len(parts) > 2 else parts[0]
+
+    @property
+    def name(self) -> str:
+        """The last part of the path in words: ``contract years``."""
+        return self.path.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def levers(registry: Registry | None = None) -> list[Lever]:
+    """Every ``policy`` parameter of the registry as a control, in registry order.
+
+    Numbers become sliders over the parameter's bounds (integers step by 1, other numbers in
+    :data:`SLIDER_STEPS` steps), true/false becomes a switch, text a choice of its values.
+    """
+    if registry is None:
+        from sim.inputs.parameters import REGISTRY as registry
+    out = []
+    for p in registry.by_kind("policy"):
+        common = {"unit": p.unit, "description": p.description}
+        if p.type is bool:
+            out.append(Lever(p.path, "switch", bool, **common))
+        elif p.type is str:
+            out.append(Lever(p.path, "select", str, choices=p.choices, **common))
+        else:
+            lo, hi = (float(b) for b in p.bounds)  # type: ignore[union-attr]
+            step = 1.0 if p.type is int else _nice_step((hi - lo) / SLIDER_STEPS)
+            out.append(Lever(p.path, "slider", p.type, lo, hi, step, **common))
+    return out
+
+
+def _nice_step(raw: float) -> float:
+    """``raw`` rounded down to 1, 2 or 5 times a power of ten (0.01 for a 0..1 share)."""
+    if raw <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(raw))
+    for m in (5.0, 2.0, 1.0):
+        if m * power <= raw:
+            return float(m * power)
+    return float(power)
+
+
+# --------------------------------------------------------------------------- the session
+class Session:
+    """One tab's simulation: the reference in full, and the policy run stepped by month.
+
+    Args:
+        scenario: the scenario as loaded: the reference, and the policy run's starting point.
+        seed: the seed of both runs (replication 0 of it, as ``boligsim run`` uses).
+
+    Attributes:
+        start_values: the levers' values at the start, ``{path: value}``.
+        reforms: changes made after the start, ``[(month, {path: value})]`` in month order.
+        reference: the reference's monthly indicators, (months x indicators).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int = 1) -> None:
+        from sim.run.runner import run_replication
+
+        self.base = scenario
+        self.seed = int(seed)
+        self.levers = levers(scenario.registry)
+        self._by_path = {lv.path: lv for lv in self.levers}
+        self.start_values = {lv.path: scenario.params[lv.path] for lv in self.levers}
+        self.reforms: list[tuple[int, dict[str, Any]]] = []
+        self.lock = threading.RLock()
+        self.reference = run_replication(scenario, self.seed, 0)
+        self.model = self._new_model()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def months(self) -> int:
+        """Months in the run."""
+        return self.base.months
+
+    @property
+    def month(self) -> int:
+        """Months simulated so far by the policy run."""
+        return int(self.model.month)
+
+    @property
+    def finished(self) -> bool:
+        """All months simulated."""
+        return self.month >= self.months
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The levers' values for the next month to simulate (the file's phases and the
+        reforms included), ``{path: value}``."""
+        params = self.scenario().params_at(min(self.month, self.months - 1))
+        return {lv.path: params[lv.path] for lv in self.levers}
+
+    @property
+    def dates(self) -> list[str]:
+        """``YYYY-MM`` of every month of the run."""
+        return self.model.dates
+
+    def scenario(self) -> Scenario:
+        """The scenario the policy run follows: start values, the file's phases, and reforms.
+
+        A lever the user set holds against the scenario file's own phases: such a phase no
+        longer changes that lever from the month the user's value took effect.
+        """
+        from sim.inputs.calendar import add_months
+        from sim.inputs.scenario import Phase
+
+        changed = {k: v for k, v in self.start_values.items()
+                   if v != self.base.params[k]}
+        params = {**self.base.params, **changed}
+        set_at = dict.fromkeys(changed, 0)
+        for month, values in self.reforms:
+            for k in values:
+                set_at.setdefault(k, month)
+        phases = []
+        for at, phase in self.base.phase_months():
+            kept = {k: v for k, v in phase.params.items()
+                    if k not in set_at or at < set_at[k]}
+            if kept:
+                phases.append((at, 0, Phase(phase.start, phase.label, kept)))
+        for month, values in self.reforms:
+            phases.append((month, 1, Phase(add_months(self.base.start, month),
+                                           "dashboard", dict(values))))
+        phases.sort(key=lambda item: (item[0], item[1]))
+        return dataclasses.replace(self.base, params=params, phases=[p for *_, p in phases],
+                                   sources=list(self.base.sources))
+
+    def _new_model(self) -> Any:
+        from sim.engine.model import HousingModel
+        from sim.run.runner import replication_seed
+
+        # built as sim.run.runner.run_replication builds it (a batch of one town), so that the
+        # session's run is the one `boligsim run` gives
+        return HousingModel([self.scenario()], [replication_seed(self.seed, 0)])
+
+    # ------------------------------------------------------------------ actions
+    def set_lever(self, path: str, value: Any) -> None:
+        """Set a lever: the start value before the first step, else a reform from now on.
+
+        Raises:
+            KeyError: for a path that is not a policy lever.
+            sim.inputs.errors.InputError: for a value of the wrong type or out of range.
+        """
+        lever = self._by_path[path]
+        if lever.dtype is float and isinstance(value, int | float) and not isinstance(value,
+                                                                                    bool):
+            value = float(value)
+        registry = self.base.registry
+        if registry is None:
+            from sim.inputs.parameters import REGISTRY as registry
+        value = registry[path].check(value, where="dashboard")
+        with self.lock:
+            if self.values[path] == value:
+                return
+            month = self.month
+            if month == 0:
+                self.start_values[path] = value
+                self.model = self._new_model()
+                return
+            if self.finished:
+                return
+            if self.reforms and self.reforms[-1][0] == month:
+                self.reforms[-1][1][path] = value
+            else:
+                self.reforms.append((month, {path: value}))
+            self._replay(month)
+
+    def _replay(self, month: int) -> None:
+        """Rebuild the policy run and simulate it to ``month`` (same seed: same history)."""
+        model = self._new_model()
+        while model.month < month:
+            model.step()
+        self.model = model
+
+    def step(self, months: int = 1) -> int:
+        """Simulate up to ``months`` more months; return how many were simulated."""
+        done = 0
+        with self.lock:
+            while done < months and not self.finished:
+                self.model.step()
+                done += 1
+        return done
+
+    def reset(self) -> None:
+        """Back to month 0; the levers as the user set them become the start values (the
+        scenario file's own phases still apply at their dates)."""
+        with self.lock:
+            for _month, values in self.reforms:
+                self.start_values.update(values)
+            self.reforms = []
+            self.model = self._new_model()
+
+    # ------------------------------------------------------------------ numbers
+    def series(self, panel: str, how: str) -> tuple[np.ndarray, np.ndarray]:
+        """A panel's values: the policy run so far and the reference over the whole run."""
+        with self.lock:
+            policy = _panel_values(self.model.history[: self.month], panel, how)
+        return policy, _panel_values(self.reference, panel, how)
+
+    def table(self) -> list[tuple[str, str, float, float]]:
+        """``(panel, how, policy value, reference value)`` at the last simulated month."""
+        rows = []
+        k = max(self.month - 1, 0)
+        for panel, how, _unit in PANELS:
+            policy, ref = self.series(panel, how)
+            now = float(policy[-1]) if len(policy) else float("nan")
+            rows.append((panel, how, now, float(ref[k]) if self.month else float("nan")))
+        return rows
+
+
+def _panel_values(history: np.ndarray, panel: str, how: str) -> np.ndarray:
+    """(months,) values of a panel from (months x indicators) history."""
+    if panel == "owners":
+        v = history[:, INDEX["owner_startloan"]] + history[:, INDEX["owner_bank"]]
+    else:
+        v = history[:, INDEX[panel]]
+    if how == "cumulative":
+        return np.cumsum(v)
+    if how == "mnok":
+        return np.cumsum(v) / 1e6
+    return v.astype(float)
+
+
+# --------------------------------------------------------------------------- the figure
+def figure(session: Session, lang: str = "nb") -> Figure:
+    """The live figure: each panel's reference (grey, whole run) and policy run (blue, so far).
+
+    Built on :class:`matplotlib.figure.Figure` directly (no pyplot state), so figures of
+    many tabs and steps are freed with their last reference.
+    """
+    from matplotlib.figure import Figure
+
+    from sim.present.figures import PALETTE
+    from sim.present.report_text import label, tick_formatter, unit
+
+    words = WORDS[lang]
+    fig = Figure(figsize=(11, 6.6), dpi=80)
+    axes = fig.subplots(2, 4)
+    x_ref = np.arange(session.months)
+    for ax, (panel, how, unit_key) in zip(axes.flat, PANELS, strict=True):
+        policy, ref = session.series(panel, how)
+        ax.plot(x_ref, ref, color="#777777", lw=1.4, ls="--",
+                label=words["reference"].format(name=session.base.name))
+        ax.plot(np.arange(len(policy)), policy, color=PALETTE[0], lw=2.0,
+                label=words["policy"])
+        for month, _values in session.reforms:
+            ax.axvline(month, color=PALETTE[5], lw=0.8, ls=":")
+        ax.axvline(session.month, color="#BBBBBB", lw=0.8)
+        suffix = words["cumulative"] if how == "cumulative" else (
+            words["mnok"] if how == "mnok" else "")
+        ax.set_title(textwrap.fill(label(lang, panel) + suffix, 34), fontsize=8, loc="left")
+        ax.set_ylabel(unit(lang, unit_key), fontsize=7)
+        ax.set_xlabel(words["month_axis"], fontsize=7)
+        ax.yaxis.set_major_formatter(tick_formatter(lang))
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        ax.set_xlim(0, max(session.months - 1, 1))
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=8, frameon=False)
+    fig.subplots_adjust(left=0.06, right=0.99, top=0.86, bottom=0.08, hspace=0.6,
+                        wspace=0.38)
+    return fig
+
+
+# --------------------------------------------------------------------------- serving
+def load_start_scenario(path: str | None, *, overrides: Sequence[str] = (),
+                        years: int | None = None) -> Scenario:
+    """The scenario the dashboard starts from: a file, or the registry defaults.
+
+    Raises:
+        sim.inputs.errors.InputError: for any problem with the file or the overrides.
+    """
+    from sim.inputs.scenario import load_scenario
+
+    if path is not None:
+        return load_scenario(path, overrides=overrides, years=years)
+    from sim.inputs.parameters import REGISTRY
+    from sim.inputs.scenario import DEFAULT_START, DEFAULT_YEARS, Scenario, parse_overrides
+
+    scenario = Scenario(name="Registry defaults", description="every parameter at its default",
+                        file=None, start=DEFAULT_START, years=years or DEFAULT_YEARS,
+                        params=REGISTRY.defaults(), registry=REGISTRY)
+    if overrides:
+        scenario = scenario.with_overrides(parse_overrides(overrides))
+    return scenario
+
+
+def config_from_env() -> dict[str, Any]:
+    """The command line's choices as the app reads them (see :func:`serve`)."""
+    raw = os.environ.get(ENV)
+    config = json.loads(raw) if raw else {}
+    return {"scenario": config.get("scenario"), "overrides": config.get("overrides", []),
+            "years": config.get("years"), "seed": int(config.get("seed", 1)),
+            "lang": config.get("lang", "nb")}
+
+
+def serve(scenario_path: str | None, *, host: str = "127.0.0.1", port: int = 8765,
+          seed: int = 1, lang: str = "nb", overrides: Sequence[str] = (),
+          years: int | None = None) -> int:
+    """Serve the dashboard with Solara's server until interrupted.
+
+    The choices reach the app (:mod:`sim.present.app`) through the environment variable :data:`ENV`;
+    Solara's telemetry and version check are switched off, and its assets are served from the
+    installed ``solara-assets`` package, so the page needs no network beyond this machine.
+
+    Returns:
+        0 when the server stops.
+    """
+    os.environ[ENV] = json.dumps({"scenario": scenario_path, "overrides": list(overrides),
+                                  "years": years, "seed": seed, "lang": lang})
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    from solara.__main__ import cli
+
+    print(f"boligsim dashboard on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
+    cli.main(args=["run", "sim.present.app", "--host", host, "--port", str(port), "--production",
+                   "--no-open", "--no-check-version", "--log-level", "warning"],
+             prog_name="solara", standalone_mode=False)
+    return 0

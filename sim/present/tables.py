@@ -1,0 +1,80 @@
+"""Outcome tables of the municipal models next to traditional practice in the same place.
+
+``python -m sim.present.tables scenarios/verdal.toml ... [--replications R] [--seed S]`` prints, for
+every scenario, a Markdown table of key outcomes under the municipality's own model and under
+baseline practice (``scenarios/baseline.toml``'s policy levers, same municipality, same seeds),
+with the paired difference and its 95 % interval. ``docs/scenarios.md`` is made with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.inputs.indicators import BY_NAME
+from sim.inputs.scenario import load_scenario
+from sim.run.compare import Comparison
+from sim.run.runner import run_scenario
+
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
+
+#: Rows of the table: indicator and how to show it.
+ROWS = (
+    ("children_municipal", "children in municipal dwellings, end"),
+    ("homeless", "families homeless, end"),
+    ("owner_startloan", "families owning with a start loan, end"),
+    ("families_in_work", "families in work, end"),
+    ("social_assistance_recipients", "families on social assistance, end"),
+    ("mean_months_in_municipal", "mean months in municipal dwelling, end"),
+    ("vacant_municipal", "vacant municipal dwellings, end"),
+    ("municipal_stock", "municipal and sublet dwellings, end"),
+    ("startloans_granted", "start loans granted, whole run"),
+    ("evictions", "evictions, whole run"),
+    ("forced_sales_startloan", "start-loan forced sales, whole run"),
+    ("social_assistance_nok", "social assistance, whole run (million NOK)"),
+    ("municipal_net_cost_nok", "municipality's net cost, whole run (million NOK)"),
+)
+
+
+def _fmt(x: float, money: bool) -> str:
+    x = x / 1e6 if money else x
+    return f"{x:,.1f}".replace(",", " ")
+
+
+def table(path: str | Path, replications: int, seed: int) -> str:
+    """The Markdown table for one scenario file."""
+    model = load_scenario(path)
+    base = model.with_practice_of(load_scenario(BASELINE))
+    results = [run_scenario(base, replications=replications, seed=seed),
+               run_scenario(model, replications=replications, seed=seed)]
+    rows = {(r["indicator"], r["scenario"]): r for r in Comparison(results).rows()}
+    end = results[1].dates[-1]
+    lines = [f"**{model.name}**, {model.start} to {end}, {replications} paired replications "
+             f"(seed {seed}):", "",
+             f"| outcome | baseline practice | {model.name}'s model | difference (95 % CI) |",
+             "|---|---:|---:|---:|"]
+    for name, label in ROWS:
+        money = BY_NAME[name].unit == "NOK"
+        b, m = rows[(name, base.name)], rows[(name, model.name)]
+        diff = (f"{_fmt(m['diff'], money)} ({_fmt(m['diff_ci_low'], money)} to "
+                f"{_fmt(m['diff_ci_high'], money)})")
+        lines.append(f"| {label} | {_fmt(b['mean'], money)} | {_fmt(m['mean'], money)} | "
+                     f"{diff} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.present.tables", description=__doc__)
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
+    parser.add_argument("--replications", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    for path in args.scenarios:
+        sys.stdout.write(table(path, args.replications, args.seed) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,315 @@
+"""Run a scenario for several replications, serially or in parallel, and summarise the runs.
+
+Random-number discipline (design.md): replication ``k`` of *every* scenario is seeded with
+``SeedSequence([seed, k])``, so two scenarios run with the same ``seed`` see the same life
+events replication by replication (common random numbers) and their difference is the policy,
+not noise. Results are placed by replication index, never by completion order, so the output is
+bit-for-bit the same whatever the number of workers.
+
+:func:`run_replication` is a plain module-level function of picklable arguments; the
+replications run as tasks of :mod:`sim.run.ensemble`, serially, in local processes or on Dask, and
+can be stored as Parquet parts as they complete so that an interrupted run resumes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.inputs.calendar import add_months
+from sim.inputs.indicators import BY_NAME, NAMES
+from sim.run.ensemble import PartStore, Task, open_executor, run_tasks
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import pandas as pd
+
+    from sim.inputs.scenario import Scenario
+
+#: Called with the number of replications just completed (usually 1).
+ProgressCallback = Callable[[int], Any]
+
+
+def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
+    """The seed sequence of one replication: ``SeedSequence([seed, replication])``.
+
+    The same for every scenario, so replication ``k`` of two scenarios shares its random
+    numbers (common random numbers), and independent of how many replications are run.
+
+    Args:
+        seed: the run's seed, an integer >= 0.
+        replication: 0-based replication index.
+    """
+    return np.random.SeedSequence([int(seed), int(replication)])
+
+
+def run_replication(scenario: Scenario, seed: int, replication: int) -> np.ndarray:
+    """Simulate one replication of ``scenario`` and return its monthly indicators.
+
+    Module-level and free of closures so that it pickles for process pools and Dask.
+
+    Args:
+        scenario: the fully resolved scenario.
+        seed: the run's seed.
+        replication: 0-based replication index, combined with ``seed`` by
+            :func:`replication_seed`.
+
+    Returns:
+        float64 array of shape ``(scenario.months, len(NAMES))``, columns in the order of
+        :data:`sim.inputs.indicators.NAMES`.
+
+    Raises:
+        RuntimeError: if the model returns an array of another shape (an engine bug).
+    """
+    history = run_replications([(scenario, seed, replication)])[0]
+    expected = (scenario.months, len(NAMES))
+    if history.shape != expected:
+        raise RuntimeError(
+            f"HousingModel.run() returned shape {history.shape}, expected {expected}"
+        )
+    return history
+
+
+#: A batch holds towns up to about this many families ever (:func:`run_batch`): beyond a
+#: few tens of thousands of rows numpy's fixed cost per call is already small, and a batch of
+#: national runs would only take more memory. 64 towns of Verdal's size fit
+#: (docs/performance.md, "Batches of towns").
+BATCH_FAMILIES = 60_000
+#: Replications per task at most (:func:`replication_group`): beyond 64 small towns a batch
+#: is no faster per town.
+GROUP_MAX = 64
+
+
+def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSequence]
+              ) -> list[np.ndarray]:
+    """Histories of runs of ``scenarios[k]`` with ``seeds[k]``, simulated as batches of towns.
+
+    Each history is that of the single run (``HousingModel(scenarios[k], seeds[k])``), to
+    the last bits of money sums: a batch gives every town its own random streams
+    (:class:`sim.engine.model.HousingModel`). Small towns run several times faster together. Runs
+    that cannot share a batch (other months or phases, or parameters outside
+    :data:`sim.engine.model.TOWN_PARAMETERS` that differ) run one by one.
+
+    Returns:
+        One ``(months, indicators)`` array per run, in the order given.
+    """
+    from sim.engine.model import BatchError, HousingModel
+    from sim.engine.resources import families_ever
+
+    if len(scenarios) != len(seeds):
+        raise ValueError(f"{len(scenarios)} scenarios but {len(seeds)} seeds")
+    out: list[np.ndarray] = []
+    start = 0
+    while start < len(scenarios):
+        size = families_ever(scenarios[start].params, scenarios[start].months)
+        k = int(min(max(BATCH_FAMILIES // max(size, 1.0), 1), len(scenarios) - start))
+        group, rngs = scenarios[start:start + k], seeds[start:start + k]
+        try:
+            histories = HousingModel(list(group), list(rngs)).run()
+            histories = histories[None] if k == 1 else histories
+        except BatchError:  # towns that cannot share a batch: each a batch of one
+            histories = [HousingModel([sc], [rng]).run() for sc, rng in zip(group, rngs,
+                                                                             strict=True)]
+        out.extend(np.asarray(h, dtype=np.float64) for h in histories)
+        start += k
+    return out
+
+
+@dataclass
+class RunResult:
+    """The monthly indicators of all replications of one scenario.
+
+    Attributes:
+        scenario: the scenario that was run.
+        seed: the run's seed.
+        replications: number of replications ``R``.
+        data: float64 array ``(R, months, indicators)``, indicator axis in ``names`` order.
+        dates: ``'YYYY-MM'`` of each month.
+        names: indicator names of the last axis of ``data``.
+        executor: how the replications were run (``serial``, ``processes:4``, ...), for
+            provenance only; it never changes the numbers.
+    """
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    data: np.ndarray
+    dates: list[str]
+    names: tuple[str, ...] = NAMES
+    executor: str = field(default="serial")
+
+    def __post_init__(self) -> None:
+        shape = (self.replications, len(self.dates), len(self.names))
+        if self.data.shape != shape:
+            raise ValueError(f"data has shape {self.data.shape}, expected {shape}")
+
+    def run_values(self) -> np.ndarray:
+        """Each replication's value of each indicator, shape ``(R, indicators)``.
+
+        A stock's run value is its value in the last month; a flow's or money indicator's is
+        its total over the run (design.md, ``summary.json``).
+        """
+        stock = np.array([BY_NAME[n].kind == "stock" for n in self.names], dtype=bool)
+        return np.where(stock, self.data[:, -1, :], self.data.sum(axis=1))
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        """Mean and t-based 95 % confidence interval of the mean over replications.
+
+        Returns:
+            ``{name: {"mean": x, "ci95": [lo, hi]}}`` in indicator order, plain floats. With one
+            replication (or no spread) the interval is ``[x, x]``: there is nothing to estimate
+            the spread from, and a zero-width interval says so without inventing a number.
+        """
+        values = self.run_values()
+        mean = values.mean(axis=0)
+        if self.replications > 1:
+            from scipy import stats
+
+            sem = values.std(axis=0, ddof=1) / np.sqrt(self.replications)
+            half = stats.t.ppf(0.975, self.replications - 1) * sem
+        else:
+            half = np.zeros_like(mean)
+        lo = np.where(half == 0, mean, mean - half)
+        hi = np.where(half == 0, mean, mean + half)
+        return {
+            name: {"mean": float(mean[k]), "ci95": [float(lo[k]), float(hi[k])]}
+            for k, name in enumerate(self.names)
+        }
+
+    def plot(self, indicators: Sequence[str] | None = None, path: Any = None) -> Any:
+        """Key indicators over time with 95 % bands
+        (:func:`sim.present.figures.plot_timeseries`)."""
+        from sim.present.figures import plot_timeseries
+        from sim.run.compare import KEY_INDICATORS
+
+        return plot_timeseries([self], list(indicators or KEY_INDICATORS), path)
+
+    def to_df(self, *, wide: bool = True) -> pd.DataFrame:
+        """The monthly data as a pandas DataFrame.
+
+        Args:
+            wide: ``True`` gives the layout of ``timeseries.csv`` (``replication``, ``month``,
+                ``date``, one column per indicator); ``False`` a long table with columns
+                ``replication``, ``month``, ``date``, ``indicator``, ``value``.
+        """
+        import pandas as pd
+
+        r, m, i = self.data.shape
+        rep = np.repeat(np.arange(r), m)
+        month = np.tile(np.arange(m), r)
+        date = np.tile(np.asarray(self.dates, dtype=object), r)
+        flat = self.data.reshape(r * m, i)
+        if wide:
+            df = pd.DataFrame({"replication": rep, "month": month, "date": date})
+            return pd.concat([df, pd.DataFrame(flat, columns=list(self.names))], axis=1)
+        return pd.DataFrame({
+            "replication": np.repeat(rep, i),
+            "month": np.repeat(month, i),
+            "date": np.repeat(date, i),
+            "indicator": np.tile(np.asarray(self.names, dtype=object), r * m),
+            "value": flat.reshape(-1),
+        })
+
+
+def run_replications(items: Sequence[tuple[Scenario, int, int]]) -> list[np.ndarray]:
+    """Histories of several ``(scenario, seed, replication)`` runs, simulated as batches of
+    towns (:func:`run_batch`); each is what it would be run alone or beside any others."""
+    return run_batch([sc for sc, _, _ in items],
+                     [replication_seed(seed, k) for _, seed, k in items])
+
+
+def replication_tasks(scenario: Scenario, seed: int, replications: Iterable[int]) -> list[Task]:
+    """One :class:`~sim.run.ensemble.Task` per replication, keyed ``r000007``; the runner may do
+    several at once as a batch of towns (:func:`run_replications`)."""
+    return [Task(f"r{k:06d}", run_replication, (scenario, seed, k), batch=run_replications)
+            for k in replications]
+
+
+def replication_group(scenario: Scenario, replications: int, workers: int) -> int:
+    """Replications per task: as many as share a batch well (up to :data:`GROUP_MAX`, fewer
+    for larger municipalities; :data:`BATCH_FAMILIES`), and fewer when that would leave
+    workers idle."""
+    from sim.engine.resources import families_ever
+
+    fit = BATCH_FAMILIES // max(families_ever(scenario.params, scenario.months), 1.0)
+    return int(max(1, min(GROUP_MAX, fit, -(-replications // max(workers, 1)))))
+
+
+def history_table(value: np.ndarray) -> Any:
+    """A replication's history as a Parquet table with one column per indicator."""
+    import pyarrow as pa
+
+    return pa.table({name: value[:, k] for k, name in enumerate(NAMES)})
+
+
+def table_history(table: Any) -> np.ndarray:
+    """Inverse of :func:`history_table`; fails if the indicator columns differ."""
+    if tuple(table.column_names) != NAMES:
+        raise ValueError("stored replication has other indicators than this version")
+    return np.column_stack([table.column(name).to_numpy() for name in NAMES])
+
+
+def run_ensemble(scenario: Scenario, replications: int = 1, *, executor: cf.Executor | None = None,
+                 seed: int = 1, **kwargs: Any) -> RunResult:
+    """Python API: ``replications`` replications of ``scenario`` on ``executor`` (or serially).
+
+    Same as :func:`run_scenario` with ``pool=executor``; returns a :class:`RunResult` with
+    ``to_df()``, ``summary()`` and ``plot()``.
+    """
+    return run_scenario(scenario, replications=replications, seed=seed, pool=executor, **kwargs)
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    replications: int = 1,
+    seed: int = 1,
+    workers: int = 1,
+    scheduler: str | None = None,
+    pool: cf.Executor | None = None,
+    store: PartStore | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """Run ``replications`` replications of ``scenario``.
+
+    Args:
+        scenario: the fully resolved scenario.
+        replications: number of replications, >= 1.
+        seed: the run's seed, >= 0; replication ``k`` uses :func:`replication_seed`.
+        workers: local processes (1 = this process); with ``scheduler="local"``, Dask workers.
+        scheduler: ``None``, ``"local"`` or ``"tcp://HOST:PORT"``
+            (:func:`sim.run.ensemble.open_executor`).
+        pool: an executor the caller owns, used instead of ``workers``/``scheduler``.
+        store: keep each replication as a Parquet part as it completes, and read parts already
+            there instead of running them again (resume).
+        progress: called with ``1`` as each replication completes.
+
+    Returns:
+        The replications in index order, identical whatever the executor.
+
+    Raises:
+        ValueError: if ``replications`` or ``workers`` is below 1 or ``seed`` is negative.
+    """
+    if replications < 1:
+        raise ValueError(f"replications must be >= 1, got {replications}")
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    tasks = replication_tasks(scenario, seed, range(replications))
+    if pool is not None:
+        group = replication_group(scenario, replications, getattr(pool, "_max_workers", 2))
+        results = run_tasks(tasks, pool, store=store, progress=progress, group=group)
+        executor = type(pool).__name__
+    else:
+        n = min(workers, replications) if scheduler is None else workers
+        group = replication_group(scenario, replications, n)
+        with open_executor(n, scheduler) as (ex, executor):
+            results = run_tasks(tasks, ex, store=store, progress=progress, group=group)
+    data = np.stack(results).astype(np.float64, copy=False)
+    dates = [add_months(scenario.start, k) for k in range(scenario.months)]
+    return RunResult(scenario=scenario, seed=seed, replications=replications, data=data,
+                     dates=dates, executor=executor)

@@ -1,0 +1,210 @@
+"""Tests of the dashboard: levers from the registry, the session's runs, and the page in a
+real headless Chromium.
+
+The browser test starts ``boligsim dashboard`` on a free port of 127.0.0.1, moves a slider,
+steps the model a year and checks that the plot and the table change; it saves a screenshot to
+its temporary folder. It is skipped only when Debian's Chromium (``/usr/bin/chromium``) is not
+installed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.inputs.errors import InputError
+from sim.inputs.parameters import REGISTRY
+from sim.inputs.scenario import load_scenario
+from sim.present.dashboard import Session, levers
+from sim.run.runner import run_replication
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+VERDAL = ROOT / "scenarios" / "verdal.toml"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LEVER = "policy.rotation.rent_to_market"
+
+
+# --- levers and the session ---------------------------------------------------------------
+
+
+def test_every_policy_parameter_is_a_lever_of_the_right_kind() -> None:
+    made = {lv.path: lv for lv in levers()}
+    assert list(made) == [p.path for p in REGISTRY.by_kind("policy")]
+    for path, lv in made.items():
+        p = REGISTRY[path]
+        if p.type is bool:
+            assert lv.control == "switch"
+        elif p.type is str:
+            assert lv.control == "select" and lv.choices == p.choices
+        else:
+            assert lv.control == "slider"
+            assert (lv.low, lv.high) == tuple(float(b) for b in p.bounds)
+            assert lv.step == 1.0 if p.type is int else 0 < lv.step <= (lv.high - lv.low) / 50
+    assert made[LEVER].step == 0.01
+
+
+def test_session_runs_what_boligsim_run_runs() -> None:
+    scenario = load_scenario(BASELINE, years=1)
+    session = Session(scenario, seed=3)
+    expected = run_replication(scenario, 3, 0)
+    assert np.array_equal(session.reference, expected)
+    session.step(5)
+    assert session.month == 5
+    assert np.array_equal(session.model.history[:5], expected[:5])
+    session.step(100)
+    assert session.finished and session.month == 12
+    assert np.array_equal(session.model.history, expected)
+
+
+def test_a_lever_moved_later_is_a_reform_from_that_month() -> None:
+    scenario = load_scenario(BASELINE, years=2)
+    session = Session(scenario, seed=1)
+    session.set_lever(LEVER, 1.2)  # before the first step: a new start value
+    assert session.scenario().params[LEVER] == 1.2 and not session.scenario().phases
+    session.step(6)
+    before = session.model.history[:6].copy()
+    session.set_lever("policy.rotation.contract_years", 3)
+    assert session.month == 6
+    assert np.array_equal(session.model.history[:6], before)  # the past is unchanged
+    phase = session.scenario().phases[-1]
+    assert phase.start == "2012-07" and phase.params == {"policy.rotation.contract_years": 3.0}
+    assert session.reforms == [(6, {"policy.rotation.contract_years": 3.0})]
+    session.reset()
+    assert session.month == 0 and session.reforms == []
+    assert session.scenario().params["policy.rotation.contract_years"] == 3.0
+
+
+def test_user_levers_hold_against_the_scenarios_own_phases() -> None:
+    # Verdal switches the cross-agency network on in 2015-01 (month 24) by a phase.
+    session = Session(load_scenario(VERDAL, years=3), seed=1)
+    assert session.scenario().phases[0].params["policy.followup.network"] is True
+    session.set_lever("policy.followup.network_families", 8)  # at the start
+    phase = session.scenario().phases[0]
+    assert "policy.followup.network_families" not in phase.params  # the user's value holds
+    assert phase.params["policy.followup.network"] is True  # the rest of the phase stays
+    session.step(30)
+    session.set_lever("policy.followup.network", False)  # a reform after the phase
+    assert [p.start for p in session.scenario().phases] == ["2015-01", "2015-07"]
+
+
+def test_lever_values_are_checked_against_the_registry() -> None:
+    session = Session(load_scenario(BASELINE, years=1), seed=1)
+    with pytest.raises(InputError, match="out of range"):
+        session.set_lever(LEVER, 9.0)
+    with pytest.raises(KeyError):
+        session.set_lever("market.lease_end_rate", 0.1)  # context, not a lever
+
+
+def test_dashboard_refuses_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    assert main(["dashboard", str(BASELINE), "--port", "70000"]) == 2
+    assert "--port" in capsys.readouterr().err
+
+
+# --- the page in a real browser -----------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"dashboard exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"dashboard did not listen on 127.0.0.1:{port} in {timeout} s")
+
+
+@pytest.fixture
+def dashboard(tmp_path: Path):  # noqa: ANN201 - yields the URL
+    """``boligsim dashboard`` on a free port of 127.0.0.1, stopped after the test."""
+    port = _free_port()
+    log = (tmp_path / "dashboard.log").open("w")
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "dashboard", str(BASELINE), "--port", str(port),
+         "--years", "3", "--lang", "en"], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+        env=env)
+    try:
+        _wait_for_port(port, proc)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                    reason=f"Debian's chromium is not installed at {CHROMIUM} "
+                           "(apt-get install -y chromium)")
+def test_page_moves_a_lever_steps_and_redraws(dashboard: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(dashboard, timeout=90_000)
+            status = page.locator(".month-status")
+            expect(status).to_contain_text("Month 0 of 36", timeout=90_000)
+            figure = page.locator(".live-figure")
+            expect(figure).to_be_visible(timeout=30_000)
+            plot_before = figure.get_attribute("src") or figure.screenshot()
+
+            lever = page.locator(".lever-policy-rotation-rent_to_market")
+            slider = lever.locator("[role=slider]")
+            assert slider.get_attribute("aria-valuenow") == "0.7"
+            slider.focus()
+            for _ in range(10):
+                page.keyboard.press("ArrowRight")
+            expect(slider).to_have_attribute("aria-valuenow", "0.8")
+            expect(lever).to_contain_text("rent to market: 0.80", timeout=15_000)
+
+            page.locator("button.step-year").click()
+            expect(status).to_contain_text("Month 12 of 36 (2012-12)", timeout=30_000)
+            deadline = time.monotonic() + 30
+            plot_after = plot_before
+            while plot_after == plot_before and time.monotonic() < deadline:
+                time.sleep(0.3)
+                plot_after = figure.get_attribute("src") or figure.screenshot()
+            assert plot_after != plot_before, "the plot did not change after the step"
+            table = page.locator(".indicator-table")
+            expect(table).to_contain_text("Children in municipal housing")
+            now = table.locator("td.now").all_inner_texts()
+            assert len(now) == 8 and all(text not in ("", "–") for text in now)
+
+            # a lever moved during the run is a reform from this month on
+            slider.focus()
+            page.keyboard.press("ArrowRight")
+            expect(page.get_by_text("2013-01: rent_to_market = 0.81")).to_be_visible(
+                timeout=15_000)
+            status.scroll_into_view_if_needed()
+            shot = tmp_path / "dashboard.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+        finally:
+            browser.close()
