@@ -13,12 +13,10 @@ usage errors also exit with 2.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sim.inputs.errors import InputError
 
@@ -27,17 +25,6 @@ PROG = "boligsim"
 EXIT_INPUT = 2
 #: Exit status after Ctrl-C, as shells report SIGINT.
 EXIT_INTERRUPTED = 130
-#: Files whose presence in --out means an earlier comparison is there.
-COMPARE_FILES = ("comparison.csv", "runs")
-
-
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("boligsim")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 class _VersionAction(argparse.Action):
@@ -49,7 +36,9 @@ class _VersionAction(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: object, option_string: str | None = None) -> None:
-        print(f"{PROG} {_version()}")
+        from sim.run.provenance import version
+
+        print(f"{PROG} {version()}")
         parser.exit()
 
 
@@ -200,18 +189,6 @@ def _check_common(args: argparse.Namespace) -> None:
                          file="--resume")
 
 
-def _store(folder: Path, scenario: Any, seed: int, resume: bool) -> Any:
-    """The Parquet part store of one scenario's replications (see :mod:`sim.run.ensemble`)."""
-    from sim.inputs.indicators import NAMES
-    from sim.run.ensemble import PartStore
-    from sim.run.runner import history_table, table_history
-
-    identity = {"kind": "replications", "scenario_digest": scenario.digest(), "seed": seed,
-                "months": scenario.months, "boligsim": _version(), "indicators": list(NAMES)}
-    return PartStore(folder, identity, resume=resume, encode=history_table,
-                     decode=table_history)
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
     """``boligsim run``: simulate and write the three output files."""
     from sim.inputs.scenario import load_scenario
@@ -220,13 +197,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, overrides=args.overrides, years=args.years)
 
     from sim.engine.resources import check
-    from sim.present.outputs import prepare_out_dir, provenance, write_run
+    from sim.present.outputs import RUN_FILES, write_run
+    from sim.run.files import prepare_out_dir
     from sim.run.progress import progress
-    from sim.run.runner import run_scenario
+    from sim.run.provenance import provenance
+    from sim.run.runner import replication_store, run_scenario
 
     check(scenario, runs_at_once=min(args.workers, args.replications), where=args.scenario)
-    out = prepare_out_dir(args.out, force=args.force or args.resume)  # fail before running
-    store = _store(out / "runs", scenario, args.seed, args.resume)
+    out = prepare_out_dir(args.out, force=args.force or args.resume,  # fail before running
+                          files=RUN_FILES)
+    store = replication_store(out / "runs", scenario, args.seed, args.resume)
     with progress(args.replications, scenario.name, args.quiet) as update:
         result = run_scenario(scenario, replications=args.replications, seed=args.seed,
                               workers=args.workers, scheduler=args.scheduler, store=store,
@@ -246,28 +226,20 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
                  for p in args.scenarios]
 
-    from sim.present.figures import plot_differences, plot_timeseries
-    from sim.present.outputs import atomic_write_text, prepare_out_dir, provenance
-    from sim.run.compare import KEY_INDICATORS, Comparison, unique_names, write_xlsx
-    from sim.run.ensemble import open_executor
+    from sim.present.figures import KEY_INDICATORS, plot_differences, plot_timeseries
+    from sim.present.outputs import COMPARE_FILES, comparison_text, write_xlsx
+    from sim.run.compare import Comparison, run_paired
+    from sim.run.files import atomic_write_text, prepare_out_dir
     from sim.run.progress import progress
-    from sim.run.runner import run_scenario
+    from sim.run.provenance import provenance
 
     out = prepare_out_dir(args.out, force=args.force or args.resume, files=COMPARE_FILES)
-    names = unique_names([s.name for s in scenarios])
-    total = args.replications * len(scenarios)
-    results = []
-    with open_executor(args.workers, args.scheduler) as (ex, executor), \
-            progress(total, "compare", args.quiet) as update:
-        for k, (sc, name) in enumerate(zip(scenarios, names, strict=True)):
-            store = _store(out / "runs" / f"{k:02d}-{_slug(name)}", sc, args.seed, args.resume)
-            res = run_scenario(sc, replications=args.replications, seed=args.seed, pool=ex,
-                               store=store, progress=update)
-            res.executor = executor
-            res.scenario = dataclasses.replace(sc, name=name)
-            results.append(res)
+    with progress(args.replications * len(scenarios), "compare", args.quiet) as update:
+        results = run_paired(scenarios, replications=args.replications, seed=args.seed,
+                             workers=args.workers, scheduler=args.scheduler,
+                             store=out / "runs", resume=args.resume, progress=update)
     comparison = Comparison(results)
-    atomic_write_text(out / "comparison.csv", comparison.csv_text())
+    atomic_write_text(out / "comparison.csv", comparison_text(comparison))
     keys = list(KEY_INDICATORS)
     plot_timeseries(results, keys, out / "timeseries.png")
     if len(results) > 1:
@@ -281,12 +253,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     print(f"compared {len(results)} scenario(s), {args.replications} paired replication(s) "
           f"each; wrote comparison.csv and figures to {args.out}")
     return 0
-
-
-def _slug(name: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "scenario"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -346,7 +312,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
           "included; CPU s: their CPU time (lower when other processes compete for the CPU); "
           "each size in a fresh process")
     if json_path is not None:
-        from sim.present.outputs import atomic_write_text
+        from sim.run.files import atomic_write_text
 
         data = results[0] if len(results) == 1 else results
         atomic_write_text(json_path, json.dumps(data, indent=2) + "\n")
@@ -416,23 +382,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
                  for p in args.scenarios]
 
-    from sim.present.outputs import provenance
     from sim.present.report import build_report
-    from sim.run.compare import unique_names
-    from sim.run.ensemble import open_executor
+    from sim.run.compare import run_paired
     from sim.run.progress import progress
-    from sim.run.runner import run_scenario
+    from sim.run.provenance import provenance
 
-    names = unique_names([s.name for s in scenarios])
-    results = []
-    with open_executor(args.workers, None) as (ex, executor), \
-            progress(args.replications * len(scenarios), "report", args.quiet) as update:
-        for sc, name in zip(scenarios, names, strict=True):
-            res = run_scenario(sc, replications=args.replications, seed=args.seed, pool=ex,
-                               progress=update)
-            res.executor = executor
-            res.scenario = dataclasses.replace(sc, name=name)
-            results.append(res)
+    with progress(args.replications * len(scenarios), "report", args.quiet) as update:
+        results = run_paired(scenarios, replications=args.replications, seed=args.seed,
+                             workers=args.workers, progress=update)
     prov = provenance(scenarios[0], args.seed, results[0].executor)
     report = build_report(results, args.lang, prov)
     try:
@@ -507,7 +464,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         raise InputError("use either --force (start afresh) or --resume (continue), not both",
                          file="--resume")
     from sim.analysis.calibration import OUTPUT_FILES, load_setup, run_calibration
-    from sim.present.outputs import prepare_out_dir
+    from sim.run.files import prepare_out_dir
 
     setup = load_setup(args.setup)
     out = prepare_out_dir(args.out, force=args.force or args.resume, files=OUTPUT_FILES)

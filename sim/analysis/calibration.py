@@ -51,9 +51,9 @@ from typing import Any
 
 import numpy as np
 
+from sim.inputs.checks import flatten_tables, read_toml, reject_unknown_keys
 from sim.inputs.errors import InputError
 from sim.inputs.expressions import Expression, parse
-from sim.inputs.scenario import flatten_tables, read_toml, reject_unknown_keys
 
 #: Relations a target can state: equal to, at least, at most the observed value.
 RELATIONS = ("eq", "ge", "le")
@@ -1082,9 +1082,9 @@ def plot_targets(rows: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]
     """Observed vs simulated for every target, in tolerances: 0 is the observed value, the
     band ±1 is within tolerance; bars are 95 % intervals over replications (dark) and over
     the ABC posterior (light)."""
-    from sim.present.figures import PALETTE, _pyplot
+    from sim.run.files import PALETTE, pyplot
 
-    plt = _pyplot()
+    plt = pyplot()
     n = len(rows)
     fig, ax = plt.subplots(figsize=(8.5, 1.9 + 0.34 * n), constrained_layout=True)
     ax.axvspan(-1, 1, color="#dddddd", lw=0, zorder=0)
@@ -1141,9 +1141,9 @@ def plot_parameters(setup: Setup, fitted: Mapping[str, float], posterior: Mappin
     its lower envelope is the empirical profile — with the profile threshold
     ``L* + χ²_level(1)`` and the ABC threshold ``ε``.
     """
-    from sim.present.figures import PALETTE, _pyplot
+    from sim.run.files import PALETTE, pyplot
 
-    plt = _pyplot()
+    plt = pyplot()
     k = len(setup.free)
     cols = min(3, k)
     blocks = (k + cols - 1) // cols
@@ -1206,15 +1206,6 @@ class CalibrationResult:
     paths: dict[str, Path]
 
 
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("boligsim")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int = 1,
                     scheduler: str | None = None, quiet: bool = False, resume: bool = False,
                     log: Callable[[str], Any] | None = None) -> CalibrationResult:
@@ -1241,16 +1232,17 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
 
     Args:
         setup: from :func:`load_setup`.
-        out: output directory (must exist; see :func:`sim.present.outputs.prepare_out_dir`).
+        out: output directory (must exist; see :func:`sim.run.files.prepare_out_dir`).
         workers: local processes, or Dask workers with ``scheduler="local"``.
         scheduler: ``None``, ``"local"`` or ``"tcp://HOST:PORT"``.
         quiet: no progress bar.
         resume: re-use stored evaluations.
         log: called with notes for the user (default: print to stderr).
     """
-    from sim.present.outputs import atomic_write_text, git_commit
     from sim.run.ensemble import PartStore, open_executor
+    from sim.run.files import atomic_write_text
     from sim.run.progress import progress
+    from sim.run.provenance import git_commit, version
 
     log = log or (lambda text: print(text, file=sys.stderr))
     out = Path(out)
@@ -1258,7 +1250,7 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
         log(f"note: {note}")
     setup.noise = {}
     fit_design = setup.fit_design()
-    base = {"kind": "calibration", "boligsim": _version(), "seed": setup.seed,
+    base = {"kind": "calibration", "boligsim": version(), "seed": setup.seed,
             "free": setup.paths}
     reps_report = setup.report["replications"]
     points_store = PartStore(out / "runs" / "points",
@@ -1397,7 +1389,7 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
                                                   * len(report_design.jobs))},
         "timings": {k_: round(v, 2) for k_, v in timings.items()},
         "notes": list(setup.notes),
-        "provenance": {"boligsim": _version(), "git_commit": git_commit(),
+        "provenance": {"boligsim": version(), "git_commit": git_commit(),
                        "executor": executor_name, "workers": workers,
                        "scenarios": [{"file": p, "digest": sc.digest(), "sources": sc.sources}
                                      for p, sc in setup.scenarios.items()]},

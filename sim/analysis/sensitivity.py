@@ -60,8 +60,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.inputs.checks import bounds, flatten_tables, read_toml, reject_unknown_keys
 from sim.inputs.errors import InputError
-from sim.inputs.scenario import flatten_tables, read_toml, reject_unknown_keys
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import concurrent.futures as cf
@@ -235,12 +235,8 @@ class Experiment:
         experiment and names what differs. The function's code is not hashed: after editing
         a function, start afresh with ``--force``.
         """
-        from importlib import metadata
+        from sim.run.provenance import version
 
-        try:
-            version = metadata.version("boligsim")
-        except metadata.PackageNotFoundError:  # pragma: no cover - always installed
-            version = "unknown"
         model = ({"scenario_digest": self.scenario.digest()} if self.scenario is not None
                  else {"function": self.function})
         identity = {
@@ -249,7 +245,7 @@ class Experiment:
             "parameters": [dataclasses.asdict(f) for f in self.factors],
             "outputs": list(self.outputs), "model": model, "chunk_size": self.chunk_size,
             "noise_probe": [self.noise_points, self.noise_replications],
-            "boligsim": version,
+            "boligsim": version(),
         }
         text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
         identity["experiment_digest"] = hashlib.sha256(text.encode()).hexdigest()
@@ -536,7 +532,7 @@ def _model_factor(entry: Mapping[str, Any], file: str, where: str) -> Factor:
     lo, hi = param.bounds  # type: ignore[misc]
     kind = "int" if param.type is int else "float"
     if "range" in entry:
-        low, high = _range(entry["range"], file, f"{where}.range")
+        low, high = bounds(entry["range"], file, f"{where}.range")
         if kind == "int" and not (float(low).is_integer() and float(high).is_integer()):
             raise InputError(f"{path} is an integer parameter; give whole numbers, got "
                              f"{entry['range']!r}", file=file, key=f"{where}.range")
@@ -562,21 +558,8 @@ def _function_factor(entry: Mapping[str, Any], file: str, where: str) -> Factor:
     if "range" not in entry:
         raise InputError("missing; a function's inputs need range = [low, high]", file=file,
                          key=f"{where}.range")
-    low, high = _range(entry["range"], file, f"{where}.range")
+    low, high = bounds(entry["range"], file, f"{where}.range")
     return Factor(name, "float", low, high)
-
-
-def _range(value: Any, file: str, key: str) -> tuple[float, float]:
-    ok = (isinstance(value, list) and len(value) == 2
-          and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-          and all(math.isfinite(v) for v in value))
-    if not ok:
-        raise InputError(f"expected [low, high] with two finite numbers, got {value!r}",
-                         file=file, key=key)
-    low, high = float(value[0]), float(value[1])
-    if not low < high:
-        raise InputError(f"low must be below high, got {value!r}", file=file, key=key)
-    return low, high
 
 
 def _outputs(raw: Any, file: str, scenario: Scenario | None) -> tuple[str, ...]:
@@ -1071,7 +1054,7 @@ def run_experiment(exp: Experiment, *, design: Design | None = None,
 
 # ---------------------------------------------------------------------------------- writing
 def _cell(value: Any) -> str:
-    from sim.present.outputs import format_number
+    from sim.run.files import format_number
 
     if value is None:
         return ""
@@ -1095,7 +1078,7 @@ def write_results(out: Path, result: SensitivityResult) -> list[str]:
 
     ``indices.csv`` is written last, so its presence marks a complete experiment.
     """
-    from sim.present.outputs import atomic_write_text
+    from sim.run.files import atomic_write_text
 
     exp = result.experiment
     written = []
@@ -1186,13 +1169,7 @@ def summary_text(result: SensitivityResult) -> str:
 
 
 # ---------------------------------------------------------------------------------- figures
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
+from sim.run.files import PALETTE, pyplot  # noqa: E402 - the figures' section (to be split)
 
 
 def _short(label: str) -> str:
@@ -1216,12 +1193,12 @@ def plot_results(result: SensitivityResult, out: Path | None = None) -> list[str
     tmp = out / f".{name}.tmp.png"
     fig.savefig(tmp, dpi=120)
     os.replace(tmp, out / name)
-    _pyplot().close(fig)
+    pyplot().close(fig)
     return [name]
 
 
 def _panels(n: int, width: float, height: float) -> tuple[Any, Any]:
-    plt = _pyplot()
+    plt = pyplot()
     cols = min(3, n)
     rows = (n + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False,
@@ -1238,7 +1215,6 @@ def _not_analysed(ax: Any) -> None:
 
 def plot_variance_indices(result: SensitivityResult) -> Any:
     """First-order (S1) and total (ST) indices with their confidence intervals, per output."""
-    from sim.present.figures import PALETTE
 
     exp = result.experiment
     labels = exp.labels
@@ -1271,7 +1247,6 @@ def plot_variance_indices(result: SensitivityResult) -> Any:
 def plot_morris(result: SensitivityResult) -> Any:
     """Morris screening: mu* (mean absolute elementary effect, with its interval) against sigma
     (spread of the effects: non-linearity or interactions), per output."""
-    from sim.present.figures import PALETTE
 
     exp = result.experiment
     fig, axes = _panels(len(exp.outputs), 4.6, 3.8)
@@ -1318,7 +1293,7 @@ def command(experiment: str, out: str, *, workers: int = 1, scheduler: str | Non
     Raises:
         InputError: for anything wrong in the experiment file or the options.
     """
-    from sim.present.outputs import prepare_out_dir
+    from sim.run.files import prepare_out_dir
     from sim.run.progress import progress
 
     if workers < 1:

@@ -37,11 +37,11 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import tomli_w
 
 from sim.inputs.calendar import format_month, months_between, parse_month
+from sim.inputs.checks import number, read_toml, text
 from sim.inputs.errors import InputError
 from sim.inputs.registry import Registry, Value
 
@@ -326,13 +326,11 @@ def _load_file(file: str, registry: Registry, chain: tuple[tuple[str, str], ...]
                 file=file, key=f"scenario.{key}",
             )
     name = table.get("name")
-    if name is not None and (not isinstance(name, str) or not name.strip()):
-        raise InputError(f"expected a non-empty string, got {name!r}", file=file,
-                         key="scenario.name")
+    if name is not None:
+        text(name, file, "scenario.name")
     description = table.get("description")
-    if description is not None and not isinstance(description, str):
-        raise InputError(f"expected a string, got {description!r}", file=file,
-                         key="scenario.description")
+    if description is not None:
+        text(description, file, "scenario.description", required=False)
     start = None
     if "start" in table:
         start = format_month(parse_month(table["start"], where=file, key="scenario.start"))
@@ -378,28 +376,6 @@ def _load_parent(file: str, extends: object, registry: Registry,
         raise InputError(f"{target} not found (the path is relative to this file)",
                          file=file, key=key)
     return _load_file(target, registry, chain)
-
-
-def read_toml(file: str, what: str = "scenario file", *, missing: str = "file not found"
-              ) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into a one-line :class:`InputError`.
-
-    Shared by scenarios, experiments and calibration set-ups; ``what`` names the kind of file
-    and ``missing`` is the message for a file that does not exist.
-    """
-    try:
-        with open(file, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError(missing, file=file) from None
-    except IsADirectoryError:
-        raise InputError(f"is a directory, not a {what}", file=file) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=file) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text; save the file as UTF-8", file=file) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=file) from None
 
 
 def _flatten(table: Mapping[str, object], prefix: str, out: dict[str, object], file: str
@@ -495,10 +471,7 @@ def _check_phases_in_run(layer: _Layer, file: str) -> None:
 
 
 def _check_years(value: object, *, where: str, key: str | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_YEARS:
-        raise InputError(f"expected an integer from 1 to {MAX_YEARS} (years), got {value!r}",
-                         file=where, key=key)
-    return value
+    return number(value, where, key, integer=True, low=1, high=MAX_YEARS, unit="years")
 
 
 def _parse_value(text: str) -> object:
@@ -532,29 +505,3 @@ def _toml_key(path: str) -> str:
 def _toml_value(value: Value) -> str:
     """One value in TOML syntax, as tomli_w writes it."""
     return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")
-
-
-def flatten_tables(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested TOML tables as ``{dotted path: value}`` (parameter values are never tables)."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            out.update(flatten_tables(value, path))
-        else:
-            out[path] = value
-    return out
-
-
-def reject_unknown_keys(table: Mapping[str, Any], allowed: Sequence[str], file: str,
-                        where: str) -> None:
-    """Stop at the first key of ``table`` (the TOML table ``where`` of ``file``) that is not in
-    ``allowed``, naming the keys that are.
-
-    Raises:
-        InputError: ``unknown key; allowed keys are ...`` with key ``where.KEY``.
-    """
-    for key in table:
-        if key not in allowed:
-            raise InputError(f"unknown key; allowed keys are {', '.join(allowed)}", file=file,
-                             key=f"{where}.{key}")

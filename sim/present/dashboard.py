@@ -246,12 +246,10 @@ class Session:
                                    sources=list(self.base.sources))
 
     def _new_model(self) -> Any:
-        from sim.engine.model import HousingModel
-        from sim.run.runner import replication_seed
+        from sim.run.runner import build_model
 
-        # built as sim.run.runner.run_replication builds it (a batch of one town), so that the
-        # session's run is the one `boligsim run` gives
-        return HousingModel([self.scenario()], [replication_seed(self.seed, 0)])
+        # built as every replication is, so the session's run is the one `boligsim run` gives
+        return build_model(self.scenario(), self.seed, 0)
 
     # ------------------------------------------------------------------ actions
     def set_lever(self, path: str, value: Any) -> None:

@@ -13,23 +13,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.inputs.indicators import BY_NAME, INDEX
+from sim.run.files import PALETTE, pyplot
+from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover
     from sim.run.compare import Comparison
-    from sim.run.runner import RunResult
+    from sim.run.results import RunResult
 
-#: Okabe-Ito colour-blind-safe palette.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000")
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
+#: Indicators shown in figures and headline tables, in this order.
+KEY_INDICATORS = ("children_municipal", "homeless", "owner_startloan", "families_in_work",
+                  "social_assistance_recipients", "evictions", "startloans_granted",
+                  "social_assistance_nok", "municipal_net_cost_nok", "vacant_municipal")
 
 
 def axis_label(name: str) -> str:
@@ -55,9 +49,7 @@ def plot_timeseries(results: Sequence[RunResult], indicators: Sequence[str],
 
     Returns the matplotlib Figure; saves it to ``path`` (PNG/PDF/SVG) when given.
     """
-    from sim.run.compare import mean_ci
-
-    plt = _pyplot()
+    plt = pyplot()
     n = len(indicators)
     cols = min(3, n)
     rows = (n + cols - 1) // cols
@@ -115,7 +107,7 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
     One panel per indicator; a bar per scenario; run values as in ``summary.json`` (a stock at
     the end, a flow or money total over the run).
     """
-    plt = _pyplot()
+    plt = pyplot()
     rows = [r for r in comparison.rows() if r["indicator"] in indicators]
     scenarios = [r.scenario.name for r in comparison.results][1:]
     n = len(indicators)

@@ -1,106 +1,39 @@
-"""Write a run's output files: ``timeseries.csv``, ``summary.json`` and ``scenario.toml``.
+"""The files of the public contract: ``timeseries.csv``, ``summary.json`` and ``scenario.toml``
+of a run, ``comparison.csv`` (and an Excel workbook) of a comparison.
 
-The formats are the public contract of design.md. They are written so that the same inputs
-give the same bytes: no timestamps, no host names, fixed column and key order and a fixed number
-format (see :func:`format_number`). Every file is written atomically (temporary file in the same
-directory, fsync, rename), so a reader never sees half a file and an interrupted run never
-leaves one behind.
+Their formats are fixed: other tools read them. They are written so that the same inputs give
+the same bytes: no timestamps, no host names, fixed column and key order, and one number format
+(:func:`sim.run.files.format_number`); every file atomically (:mod:`sim.run.files`).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import os
-import platform
-import secrets
-import subprocess
-from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.inputs.errors import InputError
+from sim.run.files import atomic_write_bytes, atomic_write_text, format_number, prepare_out_dir
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from sim.inputs.scenario import Scenario
-    from sim.run.runner import RunResult
+    from sim.run.compare import Comparison
+    from sim.run.results import RunResult
 
 TIMESERIES = "timeseries.csv"
 SUMMARY = "summary.json"
 SCENARIO = "scenario.toml"
+COMPARISON = "comparison.csv"
 #: Files whose presence means a directory holds a previous run (overwritten only with force).
 RUN_FILES = (TIMESERIES, SUMMARY, "runs")  # runs/: an interrupted run's parts
-
-#: Significant digits kept for non-integral numbers in ``timeseries.csv``.
-SIGNIFICANT_DIGITS = 10
-# Integral values below this magnitude are written as integers; every such float is exact.
-_EXACT_INT = 2.0**53
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically.
-
-    Writes a temporary file next to ``path``, flushes it to disk and renames it over ``path``,
-    so readers see the old file or the new one, never a mix. The file gets the usual
-    permissions (0666 less the umask).
-
-    Raises:
-        OSError: if the directory is not writable or the disk is full; the temporary file is
-            removed first.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically as UTF-8, line endings untouched (``\\n``)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in ``directory`` durable where the OS allows it (POSIX)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def format_number(x: float) -> str:
-    """Format one value for ``timeseries.csv``, the same way on every platform.
-
-    The rule (stable; changing it changes output bytes):
-
-    * integral values (counts, most NOK sums) with magnitude below 2**53 are written as
-      integers without ``.0``: ``12``, ``-3``, ``0`` (also for ``-0.0``);
-    * other finite values with :data:`SIGNIFICANT_DIGITS` (10) significant digits in ``%g``
-      style, which drops trailing zeros and switches to exponent form only for very large or
-      small magnitudes: ``0.25``, ``1234.567891``, ``1.5e-07``;
-    * NaN as an empty field (read as missing by pandas, R and spreadsheets); infinities as
-      ``inf`` and ``-inf``.
-    """
-    if math.isnan(x):
-        return ""
-    if x.is_integer() and abs(x) < _EXACT_INT:
-        return str(int(x))
-    return format(x, f".{SIGNIFICANT_DIGITS}g")
+#: Files whose presence means a directory holds an earlier comparison.
+COMPARE_FILES = (COMPARISON, "runs")
+#: Columns of ``comparison.csv``.
+COMPARISON_COLUMNS = ("indicator", "scenario", "mean", "ci_low", "ci_high", "diff",
+                      "diff_ci_low", "diff_ci_high")
 
 
 def timeseries_text(result: RunResult) -> str:
@@ -156,96 +89,6 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def git_commit(directory: str | os.PathLike[str] | None = None) -> str | None:
-    """The commit checked out in the git work tree holding ``directory``, or ``None``.
-
-    ``directory`` defaults to this package's source directory, so the answer says which source
-    produced a run. ``None`` when git is missing, the source is not in a repository (an
-    installed wheel), or the repository has no commit yet.
-    """
-    directory = Path(directory) if directory is not None else Path(__file__).resolve().parent
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=directory,
-            capture_output=True, text=True, timeout=10, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and commit else None
-
-
-def provenance(scenario: Scenario, seed: int, executor: str) -> dict[str, Any]:
-    """What produced a run, for ``summary.json``; deliberately without any timestamp.
-
-    Args:
-        scenario: the resolved scenario (its digest identifies what was simulated).
-        seed: the run's seed.
-        executor: how replications were run (``RunResult.executor``).
-
-    Returns:
-        ``boligsim`` version, ``git_commit`` of the source (or ``None``), ``python``,
-        ``numpy`` and ``mesa`` versions, ``scenario_digest``, ``scenario_sources``, ``seed``
-        and ``executor``.
-    """
-    import numpy as np
-
-    return {
-        "boligsim": _version("boligsim"),
-        "git_commit": git_commit(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "mesa": _version("mesa"),
-        "scenario_digest": scenario.digest(),
-        "scenario_sources": list(scenario.sources),
-        "seed": seed,
-        "executor": executor,
-    }
-
-
-def prepare_out_dir(out_dir: str | os.PathLike[str], *, force: bool = False,
-                    files: Iterable[str] = RUN_FILES, option: str = "--force") -> Path:
-    """Create ``out_dir`` if needed and make sure writing there loses nothing by accident.
-
-    Call it before a long run, so that a wrong ``--out`` fails at once rather than after the
-    simulations.
-
-    Args:
-        out_dir: the output directory.
-        force: allow overwriting earlier outputs.
-        files: names whose presence means the directory holds earlier outputs.
-        option: the command-line option to name in the message.
-
-    Raises:
-        InputError: naming the directory, if it is a file, cannot be created, or holds earlier
-            outputs and ``force`` is false.
-    """
-    path = Path(out_dir)
-    if path.exists() and not path.is_dir():
-        raise InputError("exists and is not a directory", file=str(path))
-    present = [name for name in files if (path / name).exists()]
-    if present and not force:
-        raise InputError(
-            f"already contains {', '.join(present)} from an earlier run; "
-            f"use {option} to overwrite, or choose another directory",
-            file=str(path),
-        )
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create directory: {exc.strerror}", file=str(path)) from None
-    if not os.access(path, os.W_OK):
-        raise InputError("directory is not writable", file=str(path))
-    return path
-
-
 def write_run(out_dir: str | os.PathLike[str], result: RunResult, provenance: dict[str, Any],
               *, force: bool = False) -> dict[str, Path]:
     """Write ``scenario.toml``, ``timeseries.csv`` and ``summary.json`` into ``out_dir``.
@@ -255,16 +98,16 @@ def write_run(out_dir: str | os.PathLike[str], result: RunResult, provenance: di
     Args:
         out_dir: the output directory, created if missing.
         result: the run.
-        provenance: from :func:`provenance`.
+        provenance: from :func:`sim.run.provenance.provenance`.
         force: overwrite earlier outputs in ``out_dir``.
 
     Returns:
         ``{file name: path}`` of the files written.
 
     Raises:
-        InputError: see :func:`prepare_out_dir`, or when a file cannot be written.
+        InputError: see :func:`sim.run.files.prepare_out_dir`, or when a file cannot be written.
     """
-    path = prepare_out_dir(out_dir, force=force)
+    path = prepare_out_dir(out_dir, force=force, files=RUN_FILES)
     paths = {name: path / name for name in (SCENARIO, TIMESERIES, SUMMARY)}
     try:
         atomic_write_text(paths[SCENARIO], result.scenario.to_toml())
@@ -274,3 +117,49 @@ def write_run(out_dir: str | os.PathLike[str], result: RunResult, provenance: di
         where = exc.filename if exc.filename else str(path)
         raise InputError(f"cannot write: {exc.strerror or exc}", file=str(where)) from None
     return paths
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """The text of ``comparison.csv``: one row per indicator and scenario, the paired
+    difference against the first scenario beside each mean."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COMPARISON_COLUMNS)
+    for row in comparison.rows():
+        w.writerow([row["indicator"], row["scenario"]]
+                   + [format_number(float(row[c])) for c in COMPARISON_COLUMNS[2:]])
+    return buf.getvalue()
+
+
+def write_xlsx(path: str | os.PathLike[str], comparison: Comparison,
+               provenance: dict[str, object]) -> None:
+    """An Excel workbook for analysts: the comparison, monthly means, and provenance.
+
+    Sheets: ``comparison`` (as comparison.csv), ``monthly means`` (mean over replications of
+    every indicator per scenario and month), ``about`` (what was run).
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "comparison"
+    ws.append(list(COMPARISON_COLUMNS))
+    for row in comparison.rows():
+        ws.append([row[c] if isinstance(row[c], str) else float(row[c])
+                   for c in COMPARISON_COLUMNS])
+    ws.freeze_panes = "C2"
+    means = wb.create_sheet("monthly means")
+    means.append(["scenario", "month", "date", *comparison.names])
+    for res in comparison.results:
+        m = res.data.mean(axis=0)
+        for k, date in enumerate(res.dates):
+            means.append([res.scenario.name, k, date, *map(float, m[k])])
+    means.freeze_panes = "D2"
+    about = wb.create_sheet("about")
+    about.append(["boligsim comparison: differences are paired by replication seed against "
+                  "the first scenario; intervals are 95 % t-intervals over replications."])
+    for key, value in provenance.items():
+        about.append([key, json.dumps(value, ensure_ascii=False)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(path, buf.getvalue())

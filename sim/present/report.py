@@ -8,11 +8,11 @@ indicators over time, tells a few simulated families' housing careers, and ends 
 assumptions, uncertainty and what the model cannot measure.
 
 Every headline number that ``summary.json`` also holds is taken from
-:meth:`sim.run.runner.RunResult.summary` (levels) and :class:`sim.run.compare.Comparison` (paired
+:meth:`sim.run.results.RunResult.summary` (levels) and :class:`sim.run.compare.Comparison` (paired
 differences) of the very same runs, so the report and ``boligsim run`` with the same seed and
 replications agree to the last digit. Numbers summary.json does not hold (the first and last
 year of social assistance, values at the start) are computed here with the same
-:func:`sim.run.compare.mean_ci`.
+:func:`sim.run.results.mean_ci`.
 
 The PDF is written with matplotlib's ``PdfPages`` (one figure per page, text pages drawn as
 figures); the HTML with plain string templates, every text escaped with :func:`html.escape`
@@ -51,13 +51,15 @@ from sim.present.report_text import (
     unit,
     years_phrase,
 )
-from sim.run.compare import Comparison, mean_ci, unique_names
+from sim.run.compare import Comparison, unique_names
+from sim.run.files import pyplot
+from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
 
     from sim.inputs.scenario import Scenario
-    from sim.run.runner import RunResult
+    from sim.run.results import RunResult
 
 #: Page size of the PDF (A4 landscape, inches).
 PAGE = (11.69, 8.27)
@@ -75,15 +77,6 @@ FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 _RENTERS = (MUNICIPAL, SUBLET, PRIVATE)
 _OWNERS = (OWNER_STARTLOAN, OWNER_BANK)
 _MISSING = -1
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 # --------------------------------------------------------------------------- headline numbers
@@ -344,14 +337,12 @@ _SNAPSHOT = ("tenure", "employed", "net_income", "loan_principal", "rent_arrears
 def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> Trajectories:
     """Step one replication month by month and keep every family's state each month.
 
-    The model is seeded and built exactly as :func:`sim.run.runner.run_replication` builds it (a
-    batch of one town), so this is the same run as replication ``replication`` of the
-    report's runs.
+    The model is built by :func:`sim.run.runner.build_model`, so this is the same run as
+    replication ``replication`` of the report's runs.
     """
-    from sim.engine.model import HousingModel
-    from sim.run.runner import replication_seed
+    from sim.run.runner import build_model
 
-    model = HousingModel([scenario], [replication_seed(seed, replication)])
+    model = build_model(scenario, seed, replication)
     frames: dict[str, list[np.ndarray]] = {k: [] for k in (*_SNAPSHOT, "children", "uid")}
     while model.month < model.months:
         model.step()
@@ -637,7 +628,7 @@ def _caption(fig: Figure, caption: str | None) -> None:
 def tenure_figure(results: Sequence[RunResult], lang: str, caption: str | None = None
                   ) -> Figure:
     """Families by tenure over time: a stacked area of mean counts, one panel per scenario."""
-    plt = _pyplot()
+    plt = pyplot()
     n = len(results)
     cols = min(3, n)
     rows = (n + cols - 1) // cols
@@ -668,7 +659,7 @@ def theme_figure(title: str, panels: Sequence[Series], results: Sequence[RunResu
     """A theme page: each panel's mean and 95 % band over time per scenario, and beside it the
     paired difference against the reference with its 95 % interval (when there are two or more
     scenarios)."""
-    plt = _pyplot()
+    plt = pyplot()
     diffs = len(results) > 1
     fig, axes = plt.subplots(len(panels), 2 if diffs else 1, figsize=PAGE, squeeze=False,
                              gridspec_kw={"width_ratios": [2.2, 1]} if diffs else None)
@@ -731,7 +722,7 @@ def story_figure(tr: Trajectories, story: Story, lang: str, caption: str | None 
     import matplotlib.dates as mdates
     from matplotlib.patches import Patch
 
-    plt = _pyplot()
+    plt = pyplot()
     i = story.family
     here = tr.present[:, i]
     x = np.array([np.datetime64(d) for d in tr.dates])
@@ -823,7 +814,7 @@ class Report:
     Attributes:
         results: the runs, reference first, with unique scenario names.
         lang: ``nb`` or ``en``.
-        provenance: what produced the runs (:func:`sim.present.outputs.provenance`).
+        provenance: what produced the runs (:func:`sim.run.provenance.provenance`).
         trajectories: the run the family stories come from.
         stories: the families told.
     """
@@ -935,7 +926,7 @@ class Report:
 
     def table_figure(self, title: str) -> Figure:
         """The headline table drawn as a PDF page."""
-        plt = _pyplot()
+        plt = pyplot()
         fig = plt.figure(figsize=PAGE)
         fig.suptitle(textwrap.fill(title, 120), fontsize=11, x=0.02, ha="left")
         ax = fig.add_axes((0.02, 0.02, 0.96, 0.86))
@@ -968,9 +959,9 @@ class Report:
         """
         from matplotlib.backends.backend_pdf import PdfPages
 
-        from sim.present.outputs import atomic_write_bytes
+        from sim.run.files import atomic_write_bytes
 
-        plt = _pyplot()
+        plt = pyplot()
         titles: list[str] = []
         buf = io.BytesIO()
         meta = {"Title": t(self.lang, "title"), "Creator": "boligsim", "CreationDate": None}
@@ -995,7 +986,7 @@ class Report:
     # ------------------------------------------------------------------ HTML
     def html(self) -> str:
         """The report as one self-contained HTML document."""
-        plt = _pyplot()
+        plt = pyplot()
         e = html.escape
         parts = []
         for k, page in enumerate(self.pages()):
@@ -1045,7 +1036,7 @@ class Report:
 
     def write_html(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`html` to ``path`` atomically."""
-        from sim.present.outputs import atomic_write_text
+        from sim.run.files import atomic_write_text
 
         atomic_write_text(path, self.html())
 
@@ -1082,7 +1073,7 @@ def _text_lines(paragraphs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def _text_figures(title: str, paragraphs: Sequence[tuple[str, str]]) -> list[Figure]:
     """A text part drawn on as many PDF pages as it needs."""
-    plt = _pyplot()
+    plt = pyplot()
     lines = _text_lines(paragraphs)
     while lines and lines[0][0] == "blank":
         lines.pop(0)
@@ -1169,13 +1160,13 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
         results: the runs; scenario names are made unique (``Baseline (2)``) as in
             ``boligsim compare``.
         lang: ``nb`` or ``en``.
-        provenance: for the last page; by default :func:`sim.present.outputs.provenance` of the
+        provenance: for the last page; by default :func:`sim.run.provenance.provenance` of the
         first.
         story_scenario: index of the scenario whose first replication the family stories come
             from; by default the first scenario after the reference (the reference if alone).
     """
-    from sim.present.outputs import provenance as make_provenance
     from sim.present.report_text import check_lang
+    from sim.run.provenance import provenance as make_provenance
 
     check_lang(lang)
     names = unique_names([r.scenario.name for r in results])

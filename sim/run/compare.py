@@ -3,42 +3,63 @@
 Replication ``k`` of every scenario shares its random numbers with replication ``k`` of the
 reference (common random numbers), so the difference is taken replication by replication and its
 interval reflects only how the policy's effect varies, not the luck of two separate samples.
-Writes ``comparison.csv`` exactly as design.md specifies.
+:func:`run_paired` runs the scenarios so; :class:`Comparison` holds the statistics that
+``comparison.csv`` (:mod:`sim.present.outputs`) writes.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import os
+import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.run.runner import RunResult
+from sim.run.ensemble import open_executor
+from sim.run.results import RunResult, mean_ci
+from sim.run.runner import ProgressCallback, replication_store, run_scenario
 
-#: Columns of ``comparison.csv`` (design.md).
-COLUMNS = ("indicator", "scenario", "mean", "ci_low", "ci_high", "diff", "diff_ci_low",
-           "diff_ci_high")
-
-#: Indicators shown in figures and headline tables, in this order.
-KEY_INDICATORS = ("children_municipal", "homeless", "owner_startloan", "families_in_work",
-                  "social_assistance_recipients", "evictions", "startloans_granted",
-                  "social_assistance_nok", "municipal_net_cost_nok", "vacant_municipal")
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from sim.inputs.scenario import Scenario
 
 
-def mean_ci(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean over axis 0 and its t-based 95 % interval (zero width with one replication)."""
-    from scipy import stats
+def run_paired(scenarios: Sequence[Scenario], *, replications: int, seed: int,
+               workers: int = 1, scheduler: str | None = None, store: Path | None = None,
+               resume: bool = False, progress: ProgressCallback | None = None
+               ) -> list[RunResult]:
+    """Run every scenario with the same seed and replications, on one executor.
 
-    values = np.asarray(values, dtype=float)
-    r = values.shape[0]
-    mean = values.mean(axis=0)
-    if r < 2:
-        return mean, mean.copy(), mean.copy()
-    half = stats.t.ppf(0.975, r - 1) * values.std(axis=0, ddof=1) / np.sqrt(r)
-    return mean, mean - half, mean + half
+    Args:
+        scenarios: the first is the reference.
+        replications, seed: as for :func:`sim.run.runner.run_scenario`, shared by all.
+        workers, scheduler: where to run (:func:`sim.run.ensemble.open_executor`).
+        store: a folder to keep every replication in as it finishes, one sub-folder per
+            scenario (``00-baseline``, ``01-verdal``, ...); with ``resume`` the ones there are
+            read back.
+        progress: called with ``1`` as each replication of any scenario completes.
+
+    Returns:
+        One result per scenario, in order, named uniquely (:func:`unique_names`: a scenario
+        compared with itself is numbered).
+    """
+    names = unique_names([s.name for s in scenarios])
+    results = []
+    with open_executor(workers, scheduler) as (ex, executor):
+        for k, (sc, name) in enumerate(zip(scenarios, names, strict=True)):
+            parts = (None if store is None else
+                     replication_store(Path(store) / f"{k:02d}-{slug(name)}", sc, seed, resume))
+            res = run_scenario(sc, replications=replications, seed=seed, pool=ex,
+                               pool_name=executor, store=parts, progress=progress)
+            results.append(dataclasses.replace(res, scenario=dataclasses.replace(sc, name=name)))
+    return results
+
+
+def slug(name: str) -> str:
+    """A scenario name as a folder name: letters, digits and ``_``."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "scenario"
 
 
 def welch_halfwidth(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -86,21 +107,6 @@ class Comparison:
                             "diff_ci_high": dhi[k]})
         return out
 
-    def csv_text(self) -> str:
-        """``comparison.csv`` as text (numbers by :func:`sim.present.outputs.format_number`)."""
-        import csv
-        import io
-
-        from sim.present.outputs import format_number
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(COLUMNS)
-        for row in self.rows():
-            w.writerow([row["indicator"], row["scenario"]]
-                       + [format_number(float(row[c])) for c in COLUMNS[2:]])
-        return buf.getvalue()
-
 
 def unique_names(names: Sequence[str]) -> list[str]:
     """Scenario names made unique by numbering repeats (a scenario compared with itself)."""
@@ -110,38 +116,3 @@ def unique_names(names: Sequence[str]) -> list[str]:
         seen[n] = seen.get(n, 0) + 1
         out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
     return out
-
-
-def write_xlsx(path: str | os.PathLike[str], comparison: Comparison,
-               provenance: dict[str, object]) -> None:
-    """An Excel workbook for analysts: the comparison, monthly means, and provenance.
-
-    Sheets: ``comparison`` (as comparison.csv), ``monthly means`` (mean over replications of
-    every indicator per scenario and month), ``about`` (what was run).
-    """
-    from openpyxl import Workbook
-
-    from sim.present.outputs import atomic_write_bytes
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "comparison"
-    ws.append(list(COLUMNS))
-    for row in comparison.rows():
-        ws.append([row[c] if isinstance(row[c], str) else float(row[c]) for c in COLUMNS])
-    ws.freeze_panes = "C2"
-    means = wb.create_sheet("monthly means")
-    means.append(["scenario", "month", "date", *comparison.names])
-    for res in comparison.results:
-        m = res.data.mean(axis=0)
-        for k, date in enumerate(res.dates):
-            means.append([res.scenario.name, k, date, *map(float, m[k])])
-    means.freeze_panes = "D2"
-    about = wb.create_sheet("about")
-    about.append(["boligsim comparison: differences are paired by replication seed against "
-                  "the first scenario; intervals are 95 % t-intervals over replications."])
-    for key, value in provenance.items():
-        about.append([key, json.dumps(value, ensure_ascii=False)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    atomic_write_bytes(path, buf.getvalue())

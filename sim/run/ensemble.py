@@ -187,7 +187,7 @@ class PartStore:
             for stray in self.folder.rglob(".*.parquet.*.tmp"):
                 stray.unlink(missing_ok=True)
         self.folder.mkdir(parents=True, exist_ok=True)
-        from sim.present.outputs import atomic_write_text
+        from sim.run.files import atomic_write_text
 
         atomic_write_text(manifest, json.dumps(identity, indent=2, sort_keys=True) + "\n")
 

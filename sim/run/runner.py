@@ -1,4 +1,4 @@
-"""Run a scenario for several replications, serially or in parallel, and summarise the runs.
+"""Run a scenario for several replications, serially or in parallel.
 
 Random-number discipline (design.md): replication ``k`` of *every* scenario is seeded with
 ``SeedSequence([seed, k])``, so two scenarios run with the same ``seed`` see the same life
@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.inputs.calendar import add_months
-from sim.inputs.indicators import BY_NAME, NAMES
+from sim.inputs.indicators import NAMES
 from sim.run.ensemble import PartStore, Task, open_executor, run_tasks
+from sim.run.results import RunResult
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    import pandas as pd
-
+    from sim.engine.model import HousingModel
     from sim.inputs.scenario import Scenario
 
 #: Called with the number of replications just completed (usually 1).
@@ -44,6 +43,18 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
         replication: 0-based replication index.
     """
     return np.random.SeedSequence([int(seed), int(replication)])
+
+
+def build_model(scenario: Scenario, seed: int, replication: int = 0) -> HousingModel:
+    """The model of replication ``replication`` of ``scenario``, built but not yet run.
+
+    Built as every replication is (a batch of one town, seeded by :func:`replication_seed`),
+    so stepping it by hand — the report's family stories, the dashboard — gives exactly the
+    history :func:`run_replication` returns.
+    """
+    from sim.engine.model import HousingModel
+
+    return HousingModel([scenario], [replication_seed(seed, replication)])
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> np.ndarray:
@@ -118,102 +129,6 @@ def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSeque
     return out
 
 
-@dataclass
-class RunResult:
-    """The monthly indicators of all replications of one scenario.
-
-    Attributes:
-        scenario: the scenario that was run.
-        seed: the run's seed.
-        replications: number of replications ``R``.
-        data: float64 array ``(R, months, indicators)``, indicator axis in ``names`` order.
-        dates: ``'YYYY-MM'`` of each month.
-        names: indicator names of the last axis of ``data``.
-        executor: how the replications were run (``serial``, ``processes:4``, ...), for
-            provenance only; it never changes the numbers.
-    """
-
-    scenario: Scenario
-    seed: int
-    replications: int
-    data: np.ndarray
-    dates: list[str]
-    names: tuple[str, ...] = NAMES
-    executor: str = field(default="serial")
-
-    def __post_init__(self) -> None:
-        shape = (self.replications, len(self.dates), len(self.names))
-        if self.data.shape != shape:
-            raise ValueError(f"data has shape {self.data.shape}, expected {shape}")
-
-    def run_values(self) -> np.ndarray:
-        """Each replication's value of each indicator, shape ``(R, indicators)``.
-
-        A stock's run value is its value in the last month; a flow's or money indicator's is
-        its total over the run (design.md, ``summary.json``).
-        """
-        stock = np.array([BY_NAME[n].kind == "stock" for n in self.names], dtype=bool)
-        return np.where(stock, self.data[:, -1, :], self.data.sum(axis=1))
-
-    def summary(self) -> dict[str, dict[str, Any]]:
-        """Mean and t-based 95 % confidence interval of the mean over replications.
-
-        Returns:
-            ``{name: {"mean": x, "ci95": [lo, hi]}}`` in indicator order, plain floats. With one
-            replication (or no spread) the interval is ``[x, x]``: there is nothing to estimate
-            the spread from, and a zero-width interval says so without inventing a number.
-        """
-        values = self.run_values()
-        mean = values.mean(axis=0)
-        if self.replications > 1:
-            from scipy import stats
-
-            sem = values.std(axis=0, ddof=1) / np.sqrt(self.replications)
-            half = stats.t.ppf(0.975, self.replications - 1) * sem
-        else:
-            half = np.zeros_like(mean)
-        lo = np.where(half == 0, mean, mean - half)
-        hi = np.where(half == 0, mean, mean + half)
-        return {
-            name: {"mean": float(mean[k]), "ci95": [float(lo[k]), float(hi[k])]}
-            for k, name in enumerate(self.names)
-        }
-
-    def plot(self, indicators: Sequence[str] | None = None, path: Any = None) -> Any:
-        """Key indicators over time with 95 % bands
-        (:func:`sim.present.figures.plot_timeseries`)."""
-        from sim.present.figures import plot_timeseries
-        from sim.run.compare import KEY_INDICATORS
-
-        return plot_timeseries([self], list(indicators or KEY_INDICATORS), path)
-
-    def to_df(self, *, wide: bool = True) -> pd.DataFrame:
-        """The monthly data as a pandas DataFrame.
-
-        Args:
-            wide: ``True`` gives the layout of ``timeseries.csv`` (``replication``, ``month``,
-                ``date``, one column per indicator); ``False`` a long table with columns
-                ``replication``, ``month``, ``date``, ``indicator``, ``value``.
-        """
-        import pandas as pd
-
-        r, m, i = self.data.shape
-        rep = np.repeat(np.arange(r), m)
-        month = np.tile(np.arange(m), r)
-        date = np.tile(np.asarray(self.dates, dtype=object), r)
-        flat = self.data.reshape(r * m, i)
-        if wide:
-            df = pd.DataFrame({"replication": rep, "month": month, "date": date})
-            return pd.concat([df, pd.DataFrame(flat, columns=list(self.names))], axis=1)
-        return pd.DataFrame({
-            "replication": np.repeat(rep, i),
-            "month": np.repeat(month, i),
-            "date": np.repeat(date, i),
-            "indicator": np.tile(np.asarray(self.names, dtype=object), r * m),
-            "value": flat.reshape(-1),
-        })
-
-
 def run_replications(items: Sequence[tuple[Scenario, int, int]]) -> list[np.ndarray]:
     """Histories of several ``(scenario, seed, replication)`` runs, simulated as batches of
     towns (:func:`run_batch`); each is what it would be run alone or beside any others."""
@@ -252,12 +167,23 @@ def table_history(table: Any) -> np.ndarray:
     return np.column_stack([table.column(name).to_numpy() for name in NAMES])
 
 
+def replication_store(folder: Any, scenario: Scenario, seed: int, resume: bool) -> PartStore:
+    """The Parquet part store of one scenario's replications in ``folder``: each replication
+    is kept as it finishes, and with ``resume`` the ones already there are read back."""
+    from sim.run.provenance import version
+
+    identity = {"kind": "replications", "scenario_digest": scenario.digest(), "seed": seed,
+                "months": scenario.months, "boligsim": version(), "indicators": list(NAMES)}
+    return PartStore(folder, identity, resume=resume, encode=history_table,
+                     decode=table_history)
+
+
 def run_ensemble(scenario: Scenario, replications: int = 1, *, executor: cf.Executor | None = None,
                  seed: int = 1, **kwargs: Any) -> RunResult:
     """Python API: ``replications`` replications of ``scenario`` on ``executor`` (or serially).
 
     Same as :func:`run_scenario` with ``pool=executor``; returns a :class:`RunResult` with
-    ``to_df()``, ``summary()`` and ``plot()``.
+    ``to_df()`` and ``summary()``.
     """
     return run_scenario(scenario, replications=replications, seed=seed, pool=executor, **kwargs)
 
@@ -270,6 +196,7 @@ def run_scenario(
     workers: int = 1,
     scheduler: str | None = None,
     pool: cf.Executor | None = None,
+    pool_name: str | None = None,
     store: PartStore | None = None,
     progress: ProgressCallback | None = None,
 ) -> RunResult:
@@ -283,6 +210,7 @@ def run_scenario(
         scheduler: ``None``, ``"local"`` or ``"tcp://HOST:PORT"``
             (:func:`sim.run.ensemble.open_executor`).
         pool: an executor the caller owns, used instead of ``workers``/``scheduler``.
+        pool_name: how to name ``pool`` in provenance (default: its class name).
         store: keep each replication as a Parquet part as it completes, and read parts already
             there instead of running them again (resume).
         progress: called with ``1`` as each replication completes.
@@ -303,7 +231,7 @@ def run_scenario(
     if pool is not None:
         group = replication_group(scenario, replications, getattr(pool, "_max_workers", 2))
         results = run_tasks(tasks, pool, store=store, progress=progress, group=group)
-        executor = type(pool).__name__
+        executor = pool_name or type(pool).__name__
     else:
         n = min(workers, replications) if scheduler is None else workers
         group = replication_group(scenario, replications, n)

@@ -13,7 +13,7 @@ What a user relies on, checked here end to end:
    exactly zero;
 5. ``boligsim compare --format xlsx`` writes a workbook that matches ``comparison.csv``, and the
    figures;
-6. ``RunResult.to_df()`` and ``RunResult.plot()`` work.
+6. ``RunResult.to_df()`` and ``plot_timeseries`` of a result work.
 
 Runs are short (one to five years, a dozen replications); the Dask cluster is started once.
 """
@@ -37,9 +37,12 @@ from helpers import cli
 
 from sim.inputs.indicators import INDEX, NAMES
 from sim.inputs.scenario import Scenario, load_scenario
-from sim.run.compare import KEY_INDICATORS, Comparison, welch_halfwidth
+from sim.present.figures import KEY_INDICATORS, plot_timeseries
+from sim.present.outputs import comparison_text
+from sim.run.compare import Comparison, welch_halfwidth
 from sim.run.ensemble import open_executor
-from sim.run.runner import RunResult, run_scenario
+from sim.run.results import RunResult
+from sim.run.runner import run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -529,7 +532,7 @@ def test_compare_xlsx_matches_csv_and_figures_exist(
     the CLI's comparison.csv equals the Python API's for the same ensemble."""
     from openpyxl import load_workbook
 
-    from sim.present.outputs import format_number
+    from sim.run.files import format_number
 
     csv_rows = read_csv_rows(xlsx_comparison / "comparison.csv")
     wb = load_workbook(xlsx_comparison / "comparison.xlsx", read_only=True)
@@ -545,7 +548,7 @@ def test_compare_xlsx_matches_csv_and_figures_exist(
     for png in ("timeseries.png", "differences.png"):
         assert is_png(xlsx_comparison / png), png
 
-    api = Comparison(list(followup_pair)).csv_text()
+    api = comparison_text(Comparison(list(followup_pair)))
     assert (xlsx_comparison / "comparison.csv").read_text(encoding="utf-8") == api
 
 
@@ -580,12 +583,12 @@ def test_to_df_matches_timeseries_csv(serial_result: RunResult, serial_cli_run: 
 ], ids=["three", "four", "default"])
 def test_plot_returns_a_figure_with_one_visible_panel_per_indicator(
         serial_result: RunResult, indicators: list[str] | None) -> None:
-    """``RunResult.plot(indicators)`` returns a matplotlib Figure with exactly one visible
-    panel per indicator asked for (the key indicators by default), titled after it."""
+    """``plot_timeseries([result], indicators)`` returns a matplotlib Figure with exactly one
+    visible panel per indicator asked for (the key indicators by default), titled after it."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    fig = serial_result.plot(indicators)
+    fig = plot_timeseries([serial_result], list(indicators or KEY_INDICATORS))
     try:
         assert isinstance(fig, Figure)
         wanted = list(indicators or KEY_INDICATORS)

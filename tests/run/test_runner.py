@@ -15,8 +15,9 @@ import pytest
 
 from sim.inputs.indicators import BY_NAME, INDEX, NAMES
 from sim.inputs.scenario import Scenario, load_scenario
-from sim.present.outputs import format_number
-from sim.run.runner import RunResult, replication_seed, run_replication, run_scenario
+from sim.run.files import format_number
+from sim.run.results import RunResult
+from sim.run.runner import replication_seed, run_replication, run_scenario
 
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 STOCK = "families"

@@ -1,0 +1,142 @@
+"""How boligsim writes files: atomically, into output folders that lose nothing by accident,
+with one number format, and figures drawn without a display.
+
+Every output file is written atomically (a temporary file in the same folder, fsync, rename),
+so a reader never sees half a file and an interrupted run never leaves one behind. Numbers are
+written the same way on every platform (:func:`format_number`), so the same inputs give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sim.inputs.errors import InputError
+
+#: Significant digits kept for non-integral numbers in CSV files.
+SIGNIFICANT_DIGITS = 10
+# Integral values below this magnitude are written as integers; every such float is exact.
+_EXACT_INT = 2.0**53
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically.
+
+    Writes a temporary file next to ``path``, flushes it to disk and renames it over ``path``,
+    so readers see the old file or the new one, never a mix. The file gets the usual
+    permissions (0666 less the umask).
+
+    Raises:
+        OSError: if the directory is not writable or the disk is full; the temporary file is
+            removed first.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically as UTF-8, line endings untouched (``\\n``)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable where the OS allows it (POSIX)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def format_number(x: float) -> str:
+    """Format one value for ``timeseries.csv``, the same way on every platform.
+
+    The rule (stable; changing it changes output bytes):
+
+    * integral values (counts, most NOK sums) with magnitude below 2**53 are written as
+      integers without ``.0``: ``12``, ``-3``, ``0`` (also for ``-0.0``);
+    * other finite values with :data:`SIGNIFICANT_DIGITS` (10) significant digits in ``%g``
+      style, which drops trailing zeros and switches to exponent form only for very large or
+      small magnitudes: ``0.25``, ``1234.567891``, ``1.5e-07``;
+    * NaN as an empty field (read as missing by pandas, R and spreadsheets); infinities as
+      ``inf`` and ``-inf``.
+    """
+    if math.isnan(x):
+        return ""
+    if x.is_integer() and abs(x) < _EXACT_INT:
+        return str(int(x))
+    return format(x, f".{SIGNIFICANT_DIGITS}g")
+
+
+def prepare_out_dir(out_dir: str | os.PathLike[str], *, force: bool = False,
+                    files: Iterable[str] = (), option: str = "--force") -> Path:
+    """Create ``out_dir`` if needed and make sure writing there loses nothing by accident.
+
+    Call it before a long run, so that a wrong ``--out`` fails at once rather than after the
+    simulations.
+
+    Args:
+        out_dir: the output directory.
+        force: allow overwriting earlier outputs.
+        files: names whose presence means the directory holds earlier outputs.
+        option: the command-line option to name in the message.
+
+    Raises:
+        InputError: naming the directory, if it is a file, cannot be created, or holds earlier
+            outputs and ``force`` is false.
+    """
+    path = Path(out_dir)
+    if path.exists() and not path.is_dir():
+        raise InputError("exists and is not a directory", file=str(path))
+    present = [name for name in files if (path / name).exists()]
+    if present and not force:
+        raise InputError(
+            f"already contains {', '.join(present)} from an earlier run; "
+            f"use {option} to overwrite, or choose another directory",
+            file=str(path),
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create directory: {exc.strerror}", file=str(path)) from None
+    if not os.access(path, os.W_OK):
+        raise InputError("directory is not writable", file=str(path))
+    return path
+
+
+#: The colours of every figure: the Okabe-Ito palette, safe for colour-blind readers
+#: (Okabe & Ito 2008).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000")
+
+
+def pyplot() -> Any:
+    """matplotlib's ``pyplot``, drawing to files (the Agg backend unless one is chosen
+    already), imported only when a figure is made so that commands start fast."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt

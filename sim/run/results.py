@@ -1,0 +1,122 @@
+"""The results of runs: every replication's monthly indicators, and their statistics.
+
+A run value (:meth:`RunResult.run_values`) is what ``summary.json`` reports per replication: a
+stock's value in the last month, a flow's or money indicator's total over the run. Intervals
+are t-based 95 % intervals of the mean over replications (:func:`mean_ci`), the one interval
+every output of boligsim uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.inputs.indicators import BY_NAME, NAMES
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import pandas as pd
+
+    from sim.inputs.scenario import Scenario
+
+
+def mean_ci(values: np.ndarray | Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean over axis 0 and the t-based 95 % interval of that mean.
+
+    The interval says how sure the model is of its own expected value, given the replications'
+    spread: ``mean ± t(0.975, R-1) · sd / sqrt(R)``. With one replication it has zero width,
+    since there is nothing to estimate the spread from.
+
+    Returns:
+        ``(mean, low, high)``, each with the shape of ``values`` without its first axis.
+    """
+    from scipy import stats
+
+    values = np.asarray(values, dtype=float)
+    r = values.shape[0]
+    mean = values.mean(axis=0)
+    if r < 2:
+        return mean, mean.copy(), mean.copy()
+    half = stats.t.ppf(0.975, r - 1) * (values.std(axis=0, ddof=1) / np.sqrt(r))
+    return mean, mean - half, mean + half
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The monthly indicators of all replications of one scenario.
+
+    Attributes:
+        scenario: the scenario that was run.
+        seed: the run's seed.
+        replications: number of replications ``R``.
+        data: float64 array ``(R, months, indicators)``, indicator axis in ``names`` order.
+        dates: ``'YYYY-MM'`` of each month.
+        names: indicator names of the last axis of ``data``.
+        executor: how the replications were run (``serial``, ``processes:4``, ...), for
+            provenance only; it never changes the numbers.
+    """
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    data: np.ndarray
+    dates: list[str]
+    names: tuple[str, ...] = NAMES
+    executor: str = field(default="serial")
+
+    def __post_init__(self) -> None:
+        shape = (self.replications, len(self.dates), len(self.names))
+        if self.data.shape != shape:
+            raise ValueError(f"data has shape {self.data.shape}, expected {shape}")
+
+    def run_values(self) -> np.ndarray:
+        """Each replication's value of each indicator, shape ``(R, indicators)``.
+
+        A stock's run value is its value in the last month; a flow's or money indicator's is
+        its total over the run (design.md, ``summary.json``).
+        """
+        stock = np.array([BY_NAME[n].kind == "stock" for n in self.names], dtype=bool)
+        return np.where(stock, self.data[:, -1, :], self.data.sum(axis=1))
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        """Mean and t-based 95 % confidence interval of the mean over replications
+        (:func:`mean_ci`).
+
+        Returns:
+            ``{name: {"mean": x, "ci95": [lo, hi]}}`` in indicator order, plain floats. With one
+            replication (or no spread) the interval is ``[x, x]``: there is nothing to estimate
+            the spread from, and a zero-width interval says so without inventing a number.
+        """
+        mean, lo, hi = mean_ci(self.run_values())
+        return {
+            name: {"mean": float(mean[k]), "ci95": [float(lo[k]), float(hi[k])]}
+            for k, name in enumerate(self.names)
+        }
+
+    def to_df(self, *, wide: bool = True) -> pd.DataFrame:
+        """The monthly data as a pandas DataFrame.
+
+        Args:
+            wide: ``True`` gives the layout of ``timeseries.csv`` (``replication``, ``month``,
+                ``date``, one column per indicator); ``False`` a long table with columns
+                ``replication``, ``month``, ``date``, ``indicator``, ``value``.
+        """
+        import pandas as pd
+
+        r, m, i = self.data.shape
+        rep = np.repeat(np.arange(r), m)
+        month = np.tile(np.arange(m), r)
+        date = np.tile(np.asarray(self.dates, dtype=object), r)
+        flat = self.data.reshape(r * m, i)
+        if wide:
+            df = pd.DataFrame({"replication": rep, "month": month, "date": date})
+            return pd.concat([df, pd.DataFrame(flat, columns=list(self.names))], axis=1)
+        return pd.DataFrame({
+            "replication": np.repeat(rep, i),
+            "month": np.repeat(month, i),
+            "date": np.repeat(date, i),
+            "indicator": np.tile(np.asarray(self.names, dtype=object), r * m),
+            "value": flat.reshape(-1),
+        })
