@@ -7,13 +7,11 @@ Usage::
 
 For each size (paired with the years in the same position; one value of ``--years`` applies
 to all), the model is built with :func:`sim.run.bench.bench_scenario` and run ``repeat`` times
-with every process function of the schedule wrapped in a timer: the ``step`` of
-:mod:`sim.engine.processes.market`, :mod:`sim.engine.processes.demography`,
-:mod:`sim.engine.processes.work`, :mod:`sim.engine.processes.followup`,
-:mod:`sim.engine.processes.economy`, :mod:`sim.engine.processes.tenancy`,
-:mod:`sim.engine.processes.ownership` and :mod:`sim.engine.processes.search`, and the
-model's own month bookkeeping (``_begin_month``), accounts (``_costs``) and record
-(``indicators``). The wrappers cost about a microsecond per call, a dozen calls a month.
+with every process function of the schedule wrapped in a timer: the ``step`` of each module
+of :mod:`sim.engine.processes` the schedule calls (market, stock, demography, work,
+follow-up, economy, tenancy, ownership, search), the model's own month bookkeeping
+(``_begin_month``), and the accounts and record (:func:`sim.engine.accounts.costs`,
+:func:`sim.engine.accounts.indicators`). The wrappers cost about a microsecond per call, a dozen calls a month.
 ``--cprofile N`` also runs the size once under :mod:`cProfile` and prints the ``N``
 functions with the most own time (cProfile's per-call overhead inflates Python-heavy
 functions; use it to find *which* function, the timers for *how much*).
@@ -37,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sim.run.bench import bench_scenario  # noqa: E402
 
 #: The process modules called by :meth:`sim.engine.model.HousingModel.step`, in schedule order.
-PROCESSES = ("market", "demography", "work", "followup", "economy", "tenancy", "ownership",
-             "search")
-#: The model's own methods called every month.
-METHODS = ("_begin_month", "_costs", "indicators")
+PROCESSES = ("market", "stock", "demography", "work", "followup", "economy", "tenancy",
+             "ownership", "search")
+#: The model's own method and the accounts' functions called every month.
+METHODS = ("_begin_month", "costs", "indicators")
 
 
 def _timed(fn: Callable[..., Any], name: str, totals: dict[str, float],
@@ -68,6 +66,7 @@ def process_times(scenario: Any, repeat: int = 1, seed: int = 1) -> dict[str, An
         RuntimeError: if a timed function was never called (the schedule changed).
     """
     import sim.engine.model as model_module
+    from sim.engine import accounts
     from sim.engine.model import HousingModel
     from sim.inputs.indicators import INDEX
 
@@ -80,8 +79,9 @@ def process_times(scenario: Any, repeat: int = 1, seed: int = 1) -> dict[str, An
         saved.append((module, "step", module.step))
         module.step = _timed(module.step, name, totals, calls)
     for name in METHODS:
-        saved.append((HousingModel, name, getattr(HousingModel, name)))
-        setattr(HousingModel, name, _timed(getattr(HousingModel, name), name, totals, calls))
+        owner = HousingModel if name.startswith("_") else accounts
+        saved.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, _timed(getattr(owner, name), name, totals, calls))
     build = run = 0.0
     family_months = 0.0
     try:

@@ -42,7 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim import bench  # noqa: E402
+from sim.run import bench  # noqa: E402
 
 #: (families, years) of the engine sizes.
 SIZES = ((500, 10), (10_000, 10), (122_000, 20))

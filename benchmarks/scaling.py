@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim import bench  # noqa: E402
+from sim.run import bench  # noqa: E402
 
 
 def fit(rows: Sequence[dict[str, Any]]) -> dict[str, float]:

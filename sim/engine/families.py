@@ -10,9 +10,11 @@ basis of common random numbers. Capacity grows geometrically so appending is amo
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 import numpy as np
+from numpy.typing import NDArray
 
 #: Tenure codes, in the order of the tenure indicators.
 HOMELESS, MUNICIPAL, SUBLET, PRIVATE, OWNER_STARTLOAN, OWNER_BANK = range(6)
@@ -47,92 +49,118 @@ MAX_CHILDREN = 8
 EMPTY_SLOT = -np.inf
 NONE = -1
 
-#: name -> (dtype, fill value for a new family, meaning with unit)
-COLUMNS: dict[str, tuple[Any, Any, str]] = {
-    "uid": (np.int64, NONE, "the family's number in order of arrival (kept by compaction)"),
-    "active": (bool, False, "living in the municipality"),
-    "town": (np.int32, 0, "the municipality of a batch of runs the family lives in (0 in a "
-             "single run; see sim.engine.model.HousingModel)"),
-    "arrived": (np.int32, 0, "month index of arrival (negative: before the run)"),
-    "adults": (np.int8, 1, "adults in the household, 1 or 2"),
-    "kids": (np.int8, 0, "children under the age of majority (kept equal to the filled "
-             "child_age slots by recount_children)"),
-    "head_age": (np.float64, 35.0, "age of the first adult, years"),
-    "refugee": (bool, False, "refugee background"),
-    "need": (np.int8, NEED_LOW, "health/substance/budgeting need: 0 low, 1 moderate, 2 extensive"),
-    "employed": (bool, False, "an adult is employed"),
-    "permanent": (bool, False, "the job is permanent"),
-    "wage": (np.float64, 0.0, "gross monthly wage when employed, NOK/month"),
-    "ub_left": (np.int16, 0, "months of unemployment benefit (dagpenger) left"),
-    "ub_amount": (np.float64, 0.0, "gross unemployment benefit, NOK/month"),
-    "disability": (bool, False, "the first adult has disability pension"),
-    "intro_left": (np.int16, 0, "months left in the introduction programme"),
-    "measure_left": (np.int16, 0, "months left in an employment measure"),
-    "debt": (np.float64, 0.0, "consumer debt, NOK"),
-    "missed": (np.int16, 0, "months in a row with missed payments"),
-    "remark": (bool, False, "has payment remarks"),
-    "remark_clear_at": (np.int32, NONE, "month the remarks lapse after debts are settled"),
-    "counselling_left": (np.int16, 0, "months left in debt counselling (0: not in it)"),
-    "cleared": (bool, False, "debt problems cleared by debt counselling"),
-    "sa_claimant": (bool, True, "claims social assistance when eligible (else never does)"),
-    "savings": (np.float64, 0.0, "savings, NOK"),
-    "guide": (np.float64, 0.0, "NAV's guideline for the household, NOK/month (kept by "
-              "sim.engine.processes.economy.living_costs until costs_due)"),
-    "sifo": (np.float64, 0.0, "SIFO budget for the household, NOK/month (as guide)"),
-    "costs_due": (np.int32, NONE, "month from which guide and sifo are computed again; -1 "
-                  "now (set when the household changes)"),
-    "spending_pos": (np.float64, 0.5, "actual spending between SA guideline (0) and SIFO (1)"),
-    "tenure": (np.int8, HOMELESS, "tenure code (TENURES)"),
-    "rent_factor": (np.float64, 1.0, "private lease rent relative to the market rent"),
-    "dwelling": (np.int32, NONE, "municipal/sublet dwelling index, -1 if none"),
-    "tenure_months": (np.int32, 0, "months in the current tenure"),
-    "contract_end": (np.int32, NONE, "month the municipal lease ends, -1 indefinite"),
-    "review_due": (np.int32, NONE, "month of the next tenancy review, -1 none"),
-    "exit_by": (np.int32, NONE, "month by which the family must have moved, -1 none"),
-    "offered": (bool, False, "a review found the tenant can buy: the start-loan desk offers one"),
-    "waiting_since": (np.int32, NONE, "month joined the municipal waiting list, -1 not on it"),
-    "followed": (bool, False, "followed up by a caseworker"),
-    "followed_months": (np.int32, 0, "months followed up so far"),
-    "plan": (bool, False, "has a family plan (budget)"),
-    "career_plan": (bool, False, "has a housing-career plan from visits"),
-    "network_until": (np.int32, NONE, "month until which a network meeting's measures last"),
-    "rent_arrears": (np.float64, 0.0, "unpaid rent, NOK"),
-    "loan_arrears": (np.float64, 0.0, "unpaid loan payments, NOK"),
-    "loan_principal": (np.float64, 0.0, "outstanding loan, NOK"),
-    "loan_rate": (np.float64, 0.0, "loan interest, 1/year"),
-    "loan_months": (np.int32, 0, "remaining loan term, months"),
-    "loan_payment": (np.float64, 0.0, "monthly loan payment, NOK"),
-    "relief_until": (np.int32, NONE, "month an interest-only period ends, -1 never had one"),
-    "price_paid": (np.float64, 0.0, "purchase price, NOK"),
-    "price_index_paid": (np.float64, 1.0, "house-price index when the purchase was approved"),
-    "grant": (np.float64, 0.0, "establishment grant received, NOK"),
-    "grant_month": (np.int32, NONE, "month the grant was paid"),
-    "approved_until": (np.int32, NONE, "month a loan approval lapses, -1 none"),
-    "approved_kind": (np.int8, NONE, "approved tenure (OWNER_STARTLOAN or OWNER_BANK)"),
-    "approved_loan": (np.float64, 0.0, "approved loan, NOK"),
-    "approved_grant": (np.float64, 0.0, "approved grant, NOK"),
-    "approved_price": (np.float64, 0.0, "price the approval is for, NOK"),
-    "approved_index": (np.float64, 1.0, "house-price index when the approval was given"),
-    "net_income": (np.float64, 0.0, "net income this month, NOK/month"),
-    "gross_income": (np.float64, 0.0, "gross income this month, NOK/month"),
-    "housing_cost": (np.float64, 0.0, "housing payment due this month, NOK/month"),
-    "allowance": (np.float64, 0.0, "housing allowance this month, NOK/month"),
-    "social_assistance": (np.float64, 0.0, "social assistance this month, NOK/month"),
-}
+@dataclass(frozen=True)
+class Column:
+    """What a family column holds: the value a new family starts with, and its meaning with
+    its unit. The column's dtype is that of its annotation."""
+
+    fill: Any
+    meaning: str
+
+
+Bool = NDArray[np.bool_]
+Int8 = NDArray[np.int8]
+Int16 = NDArray[np.int16]
+Int32 = NDArray[np.int32]
+Int64 = NDArray[np.int64]
+Float = NDArray[np.float64]
 
 
 class Families:
     """Column store of all families that have lived in the municipality during a run.
 
-    Attributes are the columns of :data:`COLUMNS` plus ``child_age`` (families x
-    ``MAX_CHILDREN``, years, :data:`EMPTY_SLOT` for an empty one). ``n`` is the number of
-    rows in use; columns are longer (capacity) and only ``[:n]`` is meaningful. ``n_ever``
-    counts the families ever added (``n`` until the first compaction).
+    Every annotated attribute is a column, one entry per family (:data:`COLUMNS` lists them
+    with dtype, fill and meaning), plus ``child_age`` (families x ``MAX_CHILDREN``, years,
+    :data:`EMPTY_SLOT` for an empty one). ``n`` is the number of rows in use; columns are
+    longer (capacity) and only ``[:n]`` is meaningful. ``n_ever`` counts the families ever
+    added (``n`` until the first compaction); ``compactions`` how often rows were dropped.
     """
+
+    uid: Annotated[Int64, Column(NONE, "the family's number in order of arrival (kept by "
+        "compaction)")]
+    active: Annotated[Bool, Column(False, "living in the municipality")]
+    town: Annotated[Int32, Column(0, "the municipality of a batch of runs the family lives in (0 "
+        "in a single run; see sim.engine.model.HousingModel)")]
+    arrived: Annotated[Int32, Column(0, "month index of arrival (negative: before the run)")]
+    adults: Annotated[Int8, Column(1, "adults in the household, 1 or 2")]
+    kids: Annotated[Int8, Column(0, "children under the age of majority (kept equal to the filled "
+        "child_age slots by recount_children)")]
+    head_age: Annotated[Float, Column(35.0, "age of the first adult, years")]
+    refugee: Annotated[Bool, Column(False, "refugee background")]
+    need: Annotated[Int8, Column(NEED_LOW, "health/substance/budgeting need: 0 low, 1 moderate, 2 "
+        "extensive")]
+    employed: Annotated[Bool, Column(False, "an adult is employed")]
+    permanent: Annotated[Bool, Column(False, "the job is permanent")]
+    wage: Annotated[Float, Column(0.0, "gross monthly wage when employed, NOK/month")]
+    ub_left: Annotated[Int16, Column(0, "months of unemployment benefit (dagpenger) left")]
+    ub_amount: Annotated[Float, Column(0.0, "gross unemployment benefit, NOK/month")]
+    disability: Annotated[Bool, Column(False, "the first adult has disability pension")]
+    intro_left: Annotated[Int16, Column(0, "months left in the introduction programme")]
+    measure_left: Annotated[Int16, Column(0, "months left in an employment measure")]
+    debt: Annotated[Float, Column(0.0, "consumer debt, NOK")]
+    missed: Annotated[Int16, Column(0, "months in a row with missed payments")]
+    remark: Annotated[Bool, Column(False, "has payment remarks")]
+    remark_clear_at: Annotated[Int32, Column(NONE, "month the remarks lapse after debts are "
+        "settled")]
+    counselling_left: Annotated[Int16, Column(0, "months left in debt counselling (0: not in it)")]
+    cleared: Annotated[Bool, Column(False, "debt problems cleared by debt counselling")]
+    sa_claimant: Annotated[Bool, Column(True, "claims social assistance when eligible (else never "
+        "does)")]
+    savings: Annotated[Float, Column(0.0, "savings, NOK")]
+    guide: Annotated[Float, Column(0.0, "NAV's guideline for the household, NOK/month (kept by "
+        "sim.engine.processes.economy.living_costs until costs_due)")]
+    sifo: Annotated[Float, Column(0.0, "SIFO budget for the household, NOK/month (as guide)")]
+    costs_due: Annotated[Int32, Column(NONE, "month from which guide and sifo are computed again; "
+        "-1 now (set when the household changes)")]
+    spending_pos: Annotated[Float, Column(0.5, "actual spending between SA guideline (0) and SIFO "
+        "(1)")]
+    tenure: Annotated[Int8, Column(HOMELESS, "tenure code (TENURES)")]
+    rent_factor: Annotated[Float, Column(1.0, "private lease rent relative to the market rent")]
+    dwelling: Annotated[Int32, Column(NONE, "municipal/sublet dwelling index, -1 if none")]
+    tenure_months: Annotated[Int32, Column(0, "months in the current tenure")]
+    contract_end: Annotated[Int32, Column(NONE, "month the municipal lease ends, -1 indefinite")]
+    review_due: Annotated[Int32, Column(NONE, "month of the next tenancy review, -1 none")]
+    exit_by: Annotated[Int32, Column(NONE, "month by which the family must have moved, -1 none")]
+    offered: Annotated[Bool, Column(False, "a review found the tenant can buy: the start-loan "
+        "desk offers one")]
+    waiting_since: Annotated[Int32, Column(NONE, "month joined the municipal waiting list, -1 not "
+        "on it")]
+    followed: Annotated[Bool, Column(False, "followed up by a caseworker")]
+    followed_months: Annotated[Int32, Column(0, "months followed up so far")]
+    plan: Annotated[Bool, Column(False, "has a family plan (budget)")]
+    career_plan: Annotated[Bool, Column(False, "has a housing-career plan from visits")]
+    network_until: Annotated[Int32, Column(NONE, "month until which a network meeting's measures "
+        "last")]
+    rent_arrears: Annotated[Float, Column(0.0, "unpaid rent, NOK")]
+    loan_arrears: Annotated[Float, Column(0.0, "unpaid loan payments, NOK")]
+    loan_principal: Annotated[Float, Column(0.0, "outstanding loan, NOK")]
+    loan_rate: Annotated[Float, Column(0.0, "loan interest, 1/year")]
+    loan_months: Annotated[Int32, Column(0, "remaining loan term, months")]
+    loan_payment: Annotated[Float, Column(0.0, "monthly loan payment, NOK")]
+    relief_until: Annotated[Int32, Column(NONE, "month an interest-only period ends, -1 never had "
+        "one")]
+    price_paid: Annotated[Float, Column(0.0, "purchase price, NOK")]
+    price_index_paid: Annotated[Float, Column(1.0, "house-price index when the purchase was "
+        "approved")]
+    grant: Annotated[Float, Column(0.0, "establishment grant received, NOK")]
+    grant_month: Annotated[Int32, Column(NONE, "month the grant was paid")]
+    approved_until: Annotated[Int32, Column(NONE, "month a loan approval lapses, -1 none")]
+    approved_kind: Annotated[Int8, Column(NONE, "approved tenure (OWNER_STARTLOAN or OWNER_BANK)")]
+    approved_loan: Annotated[Float, Column(0.0, "approved loan, NOK")]
+    approved_grant: Annotated[Float, Column(0.0, "approved grant, NOK")]
+    approved_price: Annotated[Float, Column(0.0, "price the approval is for, NOK")]
+    approved_index: Annotated[Float, Column(1.0, "house-price index when the approval was given")]
+    net_income: Annotated[Float, Column(0.0, "net income this month, NOK/month")]
+    gross_income: Annotated[Float, Column(0.0, "gross income this month, NOK/month")]
+    housing_cost: Annotated[Float, Column(0.0, "housing payment due this month, NOK/month")]
+    allowance: Annotated[Float, Column(0.0, "housing allowance this month, NOK/month")]
+    social_assistance: Annotated[Float, Column(0.0, "social assistance this month, NOK/month")]
+    child_age: Float
 
     def __init__(self, capacity: int = 64):
         self.n = 0
         self.n_ever = 0
+        self.compactions = 0
         self._cap = max(int(capacity), 1)
         for name, (dtype, fill, _) in COLUMNS.items():
             setattr(self, name, np.full(self._cap, fill, dtype=dtype))
@@ -180,10 +208,15 @@ class Families:
         new_row = np.full(n, NONE, dtype=np.int64)
         new_row[keep] = np.arange(k)
         self.n = k
+        self.compactions += 1
         return new_row
 
-    def __getattr__(self, name: str) -> np.ndarray:  # pragma: no cover - for type checkers
-        raise AttributeError(name)
+    # ------------------------------------------------------------------ changes of state
+    def set_tenure(self, idx: np.ndarray, tenure: int | np.ndarray) -> None:
+        """Move families ``idx`` to ``tenure``; the time in tenure restarts where it changed."""
+        changed = self.tenure[idx] != tenure
+        self.tenure_months[idx[changed]] = 0
+        self.tenure[idx] = tenure
 
     # ------------------------------------------------------------------ derived views
     def view(self, name: str) -> np.ndarray:
@@ -218,3 +251,19 @@ class Families:
         out["children"] = sorted(float(a) for a in ages if a >= 0)
         out["tenure_name"] = TENURES[out["tenure"]]
         return out
+
+
+def _columns() -> dict[str, tuple[Any, Any, str]]:
+    """name -> (dtype, fill value for a new family, meaning with unit), from the annotations
+    of :class:`Families`, in their order."""
+    out = {}
+    for name, hint in get_type_hints(Families, include_extras=True).items():
+        if get_origin(hint) is Annotated:
+            array, column = get_args(hint)
+            dtype = get_args(get_args(array)[1])[0]
+            out[name] = (dtype, column.fill, column.meaning)
+    return out
+
+
+#: Every column of :class:`Families`: name -> (dtype, fill value, meaning with unit).
+COLUMNS: dict[str, tuple[Any, Any, str]] = _columns()

@@ -1,12 +1,12 @@
 """Synthetic families: the initial population and new arrivals.
 
 Families are drawn from the municipality's size and the shares in the registry
-(``population.*``; sources there, mostly shared/parameters.md and Røe (2018) §1.2, §2.1).
-Municipal and sublet dwellings start occupied as the scenario states
+(``population.*``; their sources are in the registry and docs/sources.md, mostly Røe (2018)
+§1.2, §2.1). Municipal and sublet dwellings start occupied as the scenario states
 (``stock.initial_occupancy``), with a calibrated share of families with children among the
 tenants (Verdal 2013: about 120 dwellings and more than 53 children, Røe §3.1.1). The rest of
-the disadvantaged households (``population.disadvantaged_share`` of inhabitants) rent
-privately, are homeless, or own with a bank mortgage.
+the disadvantaged households (``population.disadvantaged_share`` of inhabitants) rent privately,
+are homeless, or own with a bank mortgage.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from sim.engine.families import (
     SUBLET,
 )
 from sim.engine.finance import annuity_payment
-from sim.engine.processes.market import SUBLET_KIND, house_price
+from sim.engine.processes.market import house_price
+from sim.engine.processes.stock import SUBLET_KIND
 
 if TYPE_CHECKING:
     from sim.engine.model import HousingModel

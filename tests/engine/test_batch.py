@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import sim.engine.model
-from sim.engine.model import TOWN_PARAMETERS, BatchError, HousingModel
+from sim.engine.model import HousingModel
 from sim.engine.ranking import first_in_groups, first_in_order
+from sim.engine.towns import TOWN_PARAMETERS, BatchError
 from sim.inputs.expressions import parse
 from sim.inputs.indicators import INDICATORS
 from sim.inputs.scenario import load_scenario
@@ -67,7 +68,7 @@ def test_towns_that_drop_departed_rows_reproduce_their_single_runs(monkeypatch):
     scenarios = towns("stjordal", years=3)
     batch = HousingModel(scenarios, [1, 2, 3])
     batch.run()
-    assert batch._compactions > 0
+    assert batch.f.compactions > 0
     for k, sc in enumerate(scenarios):
         single = HousingModel(sc, [1, 2, 3][k])
         assert_same_history(batch.history[k], single.run())
@@ -97,7 +98,7 @@ def test_conservation_holds_in_every_town_of_a_batch():
     for _ in range(m.months):
         m.step()
         f, n = m.f, m.f.n
-        for t in range(m.towns):
+        for t in range(m.towns.n):
             mine = (f.town[:n] == t) & f.active[:n]
             held = f.dwelling[:n][mine]
             held = held[held >= 0]

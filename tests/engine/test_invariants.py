@@ -27,7 +27,8 @@ from sim.engine.families import (
     SUBLET,
 )
 from sim.engine.model import HousingModel
-from sim.engine.processes.market import SUBLET_KIND
+from sim.engine.processes import municipal
+from sim.engine.processes.stock import SUBLET_KIND
 from sim.inputs.indicators import INDEX, NAMES, NET_COST_ITEMS, TENURE_INDICATORS
 from sim.inputs.scenario import load_scenario
 
@@ -221,7 +222,7 @@ def check_month(m: HousingModel) -> None:
     assert ind["waiting_list"] == len(waiting), where
     assert not np.isin(f.tenure[waiting], TENANT_CODES + OWNER_CODES).any(), (
         f"{where}: a tenant or owner on the waiting list")
-    assert m.eligible_municipal(waiting).all(), f"{where}: an ineligible family waits"
+    assert municipal.eligible(m, waiting).all(), f"{where}: an ineligible family waits"
     assert (f.waiting_since[waiting] <= month).all(), where
     if p["policy.allocation.eligibility"] == "extensive_needs":
         assert (f.need[waiting] == NEED_EXTENSIVE).all(), where

@@ -23,6 +23,7 @@ from sim.engine.families import (
     PRIVATE,
 )
 from sim.engine.population import add_families, draw_numbers, join_numbers
+from sim.engine.processes import economy, municipal
 from sim.inputs.derived import monthly
 
 if TYPE_CHECKING:
@@ -31,19 +32,32 @@ if TYPE_CHECKING:
 
 def step(m: HousingModel) -> None:
     """One month of demography for all active families, then the month's arrivals."""
-    p, f, n = m.p, m.f, m.f.n
+    n = m.f.n
     u = m.streams.uniform("demography", n, 5)
-    act = f.active[:n]
+    _age(m)
+    _births(m, u[0])
+    _households(m, u[1], u[2])
+    _moves_away(m, u[3])
+    arrivals(m)
+
+
+def _age(m: HousingModel) -> None:
+    """Everyone is a month older; children who come of age leave the family."""
+    p, f, n = m.p, m.f, m.f.n
     ages = f.child_age[:n]
-    # ageing; children who come of age leave the family
     f.head_age[:n] += 1 / 12
     ages += 1 / 12  # empty slots hold minus infinity and stay empty
     grown = np.flatnonzero(ages >= p["demography.adult_age"])  # few a month: flat positions
     ages.reshape(-1)[grown] = EMPTY_SLOT
     np.subtract.at(f.kids, grown // MAX_CHILDREN, 1)
     f.costs_due[grown // MAX_CHILDREN] = -1  # households that change: living costs anew
-    # births to families whose head is under 45
-    birth = act & (f.head_age[:n] < 45) & (u[0] < monthly(p["demography.birth_rate"]))
+
+
+def _births(m: HousingModel, u: np.ndarray) -> None:
+    """Births to families whose head is under 45 and who have room for another child."""
+    p, f, n = m.p, m.f, m.f.n
+    ages = f.child_age[:n]
+    birth = f.active[:n] & (f.head_age[:n] < 45) & (u < monthly(p["demography.birth_rate"]))
     born = birth.nonzero()[0]
     free = ages[born] < 0
     has_slot = free.any(axis=1)
@@ -51,20 +65,28 @@ def step(m: HousingModel) -> None:
     ages[born, np.argmax(free[has_slot], axis=1)] = 0.0
     f.kids[born] += 1
     f.costs_due[born] = -1
-    # separation and re-partnering (the leaving adult is not followed: assumption)
+
+
+def _households(m: HousingModel, u_split: np.ndarray, u_join: np.ndarray) -> None:
+    """Separation and re-partnering (the leaving adult is not followed: assumption)."""
+    p, f, n = m.p, m.f, m.f.n
+    act = f.active[:n]
     couple = f.adults[:n] == 2
-    split = act & couple & (u[1] < monthly(p["demography.separation_rate"]))
-    join = act & ~couple & (u[2] < monthly(p["demography.repartner_rate"]))
+    split = act & couple & (u_split < monthly(p["demography.separation_rate"]))
+    join = act & ~couple & (u_join < monthly(p["demography.repartner_rate"]))
     f.adults[:n][split] = 1
     f.adults[:n][join] = 2
     f.costs_due[:n][split | join] = -1
-    # moving out of the municipality
+
+
+def _moves_away(m: HousingModel, u: np.ndarray) -> None:
+    """Families move out of the municipality, refugees more in their first five years."""
+    p, f, n = m.p, m.f, m.f.n
     years_here = (m.month - f.arrived[:n]) / 12
     base, extra = p["demography.outmigration_rate"], p["demography.refugee_outmigration_extra"]
     recent = f.refugee[:n] & (years_here < 5)
-    leave = act & (u[3] < np.where(recent, monthly(base + extra), monthly(base)))
+    leave = f.active[:n] & (u < np.where(recent, monthly(base + extra), monthly(base)))
     depart(m, leave.nonzero()[0])
-    arrivals(m)
 
 
 def depart(m: HousingModel, idx: np.ndarray) -> None:
@@ -72,14 +94,14 @@ def depart(m: HousingModel, idx: np.ndarray) -> None:
     if len(idx) == 0:
         return
     f = m.f
-    m.vacate(idx)
+    municipal.vacate(m, idx)
     # owners sell at market value and repay their loans; no loss falls on anyone
     f.loan_principal[idx] = 0.0
     f.waiting_since[idx] = -1
     f.followed[idx] = False
     f.measure_left[idx] = 0
     f.active[idx] = False
-    m.flows["departures"] += m.count(idx)
+    m.flows["departures"] += m.towns.count(idx)
 
 
 def arrivals(m: HousingModel) -> None:
@@ -101,7 +123,7 @@ def arrivals(m: HousingModel) -> None:
     first_new = f.n
     scale = p["municipality.inhabitants"] / 10_000 / 12
     groups: dict[str, list] = {"refugee": [], "local": [], "single": []}
-    for town in range(m.towns):
+    for town in range(m.towns.n):
         rng = m.streams.town(town)["inflow"]
         n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
         n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
@@ -134,13 +156,13 @@ def arrivals(m: HousingModel) -> None:
         f.savings[s] = 0.0
         idx = np.arange(s.start, s.stop)
         f.tenure[idx] = PRIVATE  # unless a municipal dwelling is free for them:
-        m.place_in_municipal(idx[m.eligible_municipal(idx)])
+        municipal.place(m, idx[municipal.eligible(m, idx)])
     s = slice(s.stop, s.stop + n_loc)
     if n_loc:
         homeless = np.concatenate([g[2] for g in groups["local"]])
         f.tenure[s] = np.where(homeless, HOMELESS, PRIVATE)
         idx = np.arange(s.start, s.stop)
-        rent = m.housing_payment(idx)
+        rent = economy.housing_payment(m, idx)
         f.rent_arrears[idx] = np.where(homeless, 0.0, 2 * rent)
     s = slice(s.stop, made.stop)
     if s.stop > s.start:
@@ -150,7 +172,7 @@ def arrivals(m: HousingModel) -> None:
         f.employed[s] = False
         f.permanent[s] = False
         f.tenure[s] = HOMELESS
-    m.flows["arrivals"] += m.count(np.arange(first_new, f.n))
+    m.flows["arrivals"] += m.towns.count(np.arange(first_new, f.n))
 
 
 def _add(m: HousingModel, group: list, *, single: int) -> slice | None:

@@ -38,13 +38,20 @@ Each month, for every active family (amounts NOK/month):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.engine.families import HOMELESS, NEED_LOW, is_owner, is_tenant
+from sim.engine.families import HOMELESS, MUNICIPAL, NEED_LOW, PRIVATE, SUBLET, is_owner, is_tenant
 from sim.engine.finance import housing_allowance, sa_guideline, sifo_budget
-from sim.engine.processes.market import OWNED, SUBLET_KIND, size_factor
+from sim.engine.processes.market import (
+    market_rent,
+    market_rent_level,
+    municipal_rent_level,
+    size_factor,
+)
+from sim.engine.processes.stock import OWNED, SUBLET_KIND
 
 if TYPE_CHECKING:
     from sim.engine.model import HousingModel
@@ -75,26 +82,40 @@ _LIVING_PARAMETERS = ("economy.sa_single", "economy.sa_couple", "economy.sa_chil
 _BAND_AGES = np.array([6.0, 11.0, 18.0, np.inf])
 
 
+class LivingCosts:
+    """What :func:`living_costs` keeps between calls: the parameters the families' kept
+    guideline and SIFO budget were computed with, and this month's result (the economy and
+    the start-loan desk ask for it several times a month)."""
+
+    def __init__(self) -> None:
+        self.parameters: tuple[Any, ...] | None = None
+        self.month: int = -1
+        self.values: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def forget(self) -> None:
+        """Compute afresh when next asked (the households may have changed)."""
+        self.values = None
+
+
 def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(NAV guideline, SIFO budget, actual spending) per family, NOK/month, excl. housing.
 
-    Computed once a month (households and plans do not change between the economy and the
-    start-loan desk) and kept on the model for the month. The guideline and the SIFO budget
-    depend only on the household and the parameters, so each family's are kept in the
-    ``guide`` and ``sifo`` columns and computed again only from its ``costs_due`` month: when
-    a child may have aged into another band (a month early, as ages grow by repeated
-    additions), or at once when the household changes (``costs_due`` = -1: births, children
-    leaving, separation, re-partnering, arrival) or the parameters do. The values are exactly
-    those computed afresh every month (``tests/test_processes.py``).
+    Computed once a month (households and plans do not change between the economy and the start-loan
+    desk) and kept for the month (``m.living``, a :class:`LivingCosts`). The guideline and the SIFO
+    budget depend only on the household and the parameters, so each family's are kept in the
+    ``guide`` and ``sifo`` columns and computed again only from its ``costs_due`` month: when a
+    child may have aged into another band (a month early, as ages grow by repeated additions), or at
+    once when the household changes (``costs_due`` = -1: births, children leaving, separation,
+    re-partnering, arrival) or the parameters do. The values are exactly those computed afresh every
+    month (``tests/engine/processes/test_processes.py``).
     """
-    p, f, n = m.p, m.f, m.f.n
-    cached = m.month_cache.get("living_costs")
-    if cached is not None and len(cached[0]) == n:
-        return cached
+    p, f, n, kept = m.p, m.f, m.f.n, m.living
+    if kept.values is not None and kept.month == m.month and len(kept.values[0]) == n:
+        return kept.values
     params = tuple(np.asarray(p[k]).tolist() for k in _LIVING_PARAMETERS)
-    if params != m.living_parameters:  # the run's start, or a phase changed them
+    if params != kept.parameters:  # the run's start, or a phase changed them
         f.costs_due[:n] = -1
-        m.living_parameters = params
+        kept.parameters = params
     due: np.ndarray | slice = (f.costs_due[:n] <= m.month).nonzero()[0]
     if len(due) == n:  # the first month: every family, faster by a slice
         due = slice(0, n)
@@ -112,9 +133,8 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     guide.flags.writeable = sifo.flags.writeable = False  # views of the kept columns
     pos = f.spending_pos[:n] * np.where(f.plan[:n], p["policy.followup.effect_plan"], 1.0)
     actual = guide + pos * np.maximum(sifo - guide, 0.0)
-    out = guide, sifo, actual
-    m.month_cache["living_costs"] = out
-    return out
+    kept.values, kept.month = (guide, sifo, actual), m.month
+    return kept.values
 
 
 #: Husbanken's caps on approved housing cost for 1, 2, 3, 4 and 5+ persons.
@@ -138,54 +158,140 @@ def sa_housing_norm(m: HousingModel, persons: np.ndarray, rows: np.ndarray | sli
     for the household's size (``economy.sa_housing_norm_share``), for households of
     ``persons`` in the families ``rows``."""
     p = m.p
-    level = p["economy.sa_housing_norm_share"] * p["market.rent"] * m.rent_index
-    return m.at(level, rows) * size_factor(persons, p["market.price_per_person"])
+    level = p["economy.sa_housing_norm_share"] * p["market.rent"] * m.market.rent_index
+    return m.towns.at(level, rows) * size_factor(persons, p["market.price_per_person"])
+
+
+def housing_payment(m: HousingModel, idx: np.ndarray | slice) -> np.ndarray:
+    """Monthly housing payment due from families ``idx`` (indices or a slice) in their
+    tenure, NOK/month: the rent of the tenure's dwelling for three persons scaled to the
+    household's size (a private lease at its own rent factor), or an owner's loan payment
+    plus owner costs."""
+    p, f, towns = m.p, m.f, m.towns.n
+    t = f.tenure[idx]
+    level = np.zeros((6, towns))  # by tenure (and town)
+    level[[MUNICIPAL, SUBLET]] = municipal_rent_level(m)
+    level[PRIVATE] = market_rent_level(m)
+    if towns == 1:
+        by_tenure = level[:, 0].take(t)
+    else:  # a flat take: 4x faster than indexing by (tenure, town)
+        by_tenure = level.T.ravel().take(f.town[idx] * len(level) + t)
+    rent = by_tenure * size_factor(f.persons[idx], p["market.price_per_person"])
+    rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
+    return np.where(is_owner(t), f.loan_payment[idx] + p["economy.owner_costs"], rent)
+
+
+def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
+                    factor: np.ndarray | float = 1.0) -> np.ndarray:
+    """Whether families ``idx`` can afford a suitable private rental at ``factor`` times the
+    market rent for their size.
+
+    On their own income: rent after housing allowance at most ``market.max_rent_share`` of net
+    income. With ``with_sa``, also when the rent is within the housing norm social assistance
+    covers (a landlord gets paid; a municipal review does not count on it).
+    """
+    p, f = m.p, m.f
+    persons = f.persons[idx]
+    rent = market_rent(m, persons, idx) * factor
+    net_rent = rent - allowance(m, rent, persons, f.gross_income[idx])
+    own = net_rent <= p["market.max_rent_share"] * f.net_income[idx]
+    return own | (rent <= sa_housing_norm(m, persons, idx)) if with_sa else own
+
+
+@dataclass
+class _Month:
+    """The month's money of every row in use, NOK/month, as the steps of :func:`step` fill it."""
+
+    gross: np.ndarray  # gross income
+    net: np.ndarray  # net income
+    housing: np.ndarray  # housing payment due
+    allow: np.ndarray  # housing allowance
+    guide: np.ndarray  # NAV's guideline (the floor of spending)
+    actual: np.ndarray  # the family's usual spending
+    sa: np.ndarray | None = None  # social assistance
+    nav_arrears: np.ndarray | None = None  # rent arrears NAV settled
+    unpaid_housing: np.ndarray | None = None
+    unpaid_debt: np.ndarray | None = None
+    pay_rent: np.ndarray | None = None  # rent arrears paid back
+    loan_unpaid: np.ndarray | None = None  # loan payment left unpaid
 
 
 def step(m: HousingModel) -> None:
     """One month of the household economy (see the module docstring for the order)."""
-    p, f, n = m.p, m.f, m.f.n
-    u = m.streams.uniform("economy", n, 3)
-    act = f.active[:n]
-    tenure = f.tenure[:n]
-    persons = f.persons
-    owner = is_owner(tenure)
-    housed = act & (tenure != HOMELESS)
+    u = m.streams.uniform("economy", m.f.n, 3)
+    money = _income_and_costs(m)
+    _social_assistance(m, money)
+    _pay(m, money, u[1])
+    _amortise(m, money.loan_unpaid)
+    _remarks(m, money)
+    _counselling(m, u[2])
+    _record(m, money)
 
+
+def _income_and_costs(m: HousingModel) -> _Month:
+    """Income, the housing payment due, housing allowance and living costs (steps 1-4)."""
+    f, n = m.f, m.f.n
+    act = f.active[:n]
+    housed = act & (f.tenure[:n] != HOMELESS)
     gross = np.where(act, gross_income(m), 0.0)
     net = np.where(act, net_income(m, gross), 0.0)
-    housing = np.where(housed, m.housing_payment(slice(0, n)), 0.0)
-    allow = np.where(housed, allowance(m, housing, persons, gross), 0.0)
-    m.month_cache.pop("living_costs", None)  # households may have changed since last month
+    housing = np.where(housed, housing_payment(m, slice(0, n)), 0.0)
+    allow = np.where(housed, allowance(m, housing, f.persons, gross), 0.0)
+    m.living.forget()  # households may have changed since last month
     guide, _, actual = living_costs(m)
+    return _Month(gross, net, housing, allow, guide, actual)
 
-    # social assistance: guideline + accepted housing cost, when own means are spent
-    need = guide + np.minimum(housing, sa_housing_norm(m, persons, slice(0, n)))
-    shortfall = need - net - allow
-    sa = np.where(act & (shortfall > 0) & (f.savings[:n] < p["economy.savings_buffer"])
-                  & f.sa_claimant[:n], shortfall, 0.0)
+
+def _social_assistance(m: HousingModel, money: _Month) -> None:
+    """Social assistance tops up to the guideline plus accepted housing cost when own means
+    are spent, and NAV settles the rent arrears of the families it supports (step 5)."""
+    p, f, n = m.p, m.f, m.f.n
+    need = money.guide + np.minimum(money.housing, sa_housing_norm(m, f.persons, slice(0, n)))
+    shortfall = need - money.net - money.allow
+    money.sa = np.where(f.active[:n] & (shortfall > 0)
+                        & (f.savings[:n] < p["economy.savings_buffer"]) & f.sa_claimant[:n],
+                        shortfall, 0.0)
     # NAV covers the rent arrears of the families it supports (one-off assistance)
-    nav_arrears = np.where((sa > 0) & p["economy.sa_covers_arrears"], f.rent_arrears[:n], 0.0)
-    f.rent_arrears[:n] -= nav_arrears
-    # consumer debt
+    money.nav_arrears = np.where((money.sa > 0) & p["economy.sa_covers_arrears"],
+                                 f.rent_arrears[:n], 0.0)
+    f.rent_arrears[:n] -= money.nav_arrears
+
+
+def _budgeting_failures(m: HousingModel, money: _Month, u: np.ndarray) -> np.ndarray:
+    """Families who spend the housing payment though they could pay it: with budgeting
+    problems (need or payment remarks), not on social assistance, at
+    ``economy.payment_failure_rate`` — less when followed up, with a family plan, or placed by
+    an office that also follows up (Røe (2018) §3.1.3)."""
+    p, f, n = m.p, m.f, m.f.n
+    fail_rate = m.towns.at(p["economy.payment_failure_rate"], slice(0, n)) * np.where(
+        f.followed[:n], p["policy.followup.effect_arrears"], 1.0) * np.where(
+        f.plan[:n], p["policy.followup.effect_plan"], 1.0)
+    if p["policy.allocation.with_followup"]:
+        fail_rate = fail_rate * np.where(is_tenant(f.tenure[:n]),
+                                         p["policy.allocation.colocated_factor"], 1.0)
+    housed = f.active[:n] & (f.tenure[:n] != HOMELESS)
+    troubled = (f.need[:n] > NEED_LOW) | f.remark[:n]
+    return housed & troubled & (money.sa == 0) & (u < fail_rate) & (money.housing > 0)
+
+
+def _pay(m: HousingModel, money: _Month, u: np.ndarray) -> None:
+    """Consumer debt, and the month's balance with spending at the guideline (steps 6-7).
+
+    A deficit draws savings, then leaves the debt payment unpaid, then the housing payment,
+    and what is still missing becomes new debt; a surplus pays arrears, then lifts spending
+    to the family's usual level, and a share of the rest is saved.
+    """
+    p, f, n = m.p, m.f, m.f.n
+    act = f.active[:n]
+    owner = is_owner(f.tenure[:n])
     debt = f.debt[:n]
     debt += debt * p["economy.debt_rate"] / 12
     debt_due = debt * p["economy.debt_min_payment"]
+    housing = money.housing
+    floor_cash = np.where(act, money.net + money.allow + money.sa - money.guide - housing
+                          - debt_due, 0.0)
+    failure = _budgeting_failures(m, money, u)
 
-    # the balance with spending at the guideline (its floor)
-    floor_cash = np.where(act, net + allow + sa - guide - housing - debt_due, 0.0)
-    # budgeting failures: the housing payment is spent though it could be paid
-    fail_rate = m.at(p["economy.payment_failure_rate"], slice(0, n)) * np.where(
-        f.followed[:n], p["policy.followup.effect_arrears"], 1.0) * np.where(
-        f.plan[:n], p["policy.followup.effect_plan"], 1.0)
-    tenant = is_tenant(tenure)
-    if p["policy.allocation.with_followup"]:
-        fail_rate = fail_rate * np.where(tenant, p["policy.allocation.colocated_factor"], 1.0)
-    troubled = (f.need[:n] > NEED_LOW) | f.remark[:n]
-    failure = housed & troubled & (sa == 0) & (u[1] < fail_rate) & (housing > 0)
-
-    # deficits: savings first, then the debt payment waits, then the housing payment, then
-    # what is still missing becomes new debt
     deficit = np.maximum(-floor_cash, 0.0)
     from_savings = np.minimum(deficit, f.savings[:n])
     f.savings[:n] -= from_savings
@@ -197,23 +303,28 @@ def step(m: HousingModel) -> None:
     debt += new_debt - (debt_due - unpaid_debt)
     np.maximum(debt, 0.0, out=debt)
 
-    # surpluses: arrears first, then spending up to the family's usual level, then a share is
-    # saved (a failed housing payment was spent, so nothing is left)
+    # a failed housing payment was spent, so nothing is left
     surplus = np.where(failure, 0.0, np.maximum(floor_cash, 0.0))
     pay_rent = np.minimum(surplus, f.rent_arrears[:n])
     surplus -= pay_rent
     pay_loan = np.minimum(surplus, f.loan_arrears[:n])
     surplus -= pay_loan
-    surplus -= np.where(sa > 0, 0.0, np.minimum(surplus, actual - guide))
+    surplus -= np.where(money.sa > 0, 0.0, np.minimum(surplus, money.actual - money.guide))
     f.savings[:n] += surplus * p["economy.saving_share"]
     f.rent_arrears[:n] += np.where(owner, 0.0, unpaid_housing) - pay_rent
     loan_unpaid = np.where(owner, np.minimum(unpaid_housing, f.loan_payment[:n]), 0.0)
     f.loan_arrears[:n] += loan_unpaid - pay_loan
     # owners' unpaid costs besides the loan become consumer debt
     debt += np.where(owner, unpaid_housing - loan_unpaid, 0.0)
+    money.unpaid_housing, money.unpaid_debt = unpaid_housing, unpaid_debt
+    money.pay_rent, money.loan_unpaid = pay_rent, loan_unpaid
 
-    # amortisation of loans whose payment was made this month
-    paying = act & owner & (loan_unpaid == 0) & (f.loan_principal[:n] > 0)
+
+def _amortise(m: HousingModel, loan_unpaid: np.ndarray) -> None:
+    """Loans whose payment was made this month are paid down by its part above interest."""
+    f, n = m.f, m.f.n
+    paying = f.active[:n] & is_owner(f.tenure[:n]) & (loan_unpaid == 0) & (
+        f.loan_principal[:n] > 0)
     interest = f.loan_principal[:n] * f.loan_rate[:n] / 12
     repaid = np.minimum(np.maximum(f.loan_payment[:n] - interest, 0.0), f.loan_principal[:n])
     f.loan_principal[:n] -= np.where(paying, repaid, 0.0)
@@ -222,42 +333,57 @@ def step(m: HousingModel) -> None:
     f.loan_principal[:n][paid_off] = 0.0
     f.loan_payment[:n][paid_off] = 0.0
 
-    # payment remarks
-    missed = (unpaid_housing > 0) | (unpaid_debt > 0)
+
+def _remarks(m: HousingModel, money: _Month) -> None:
+    """Payment remarks after months of missed payments; they lapse a while after all debts
+    are settled (step 8)."""
+    p, f, n = m.p, m.f, m.f.n
+    act = f.active[:n]
+    missed = (money.unpaid_housing > 0) | (money.unpaid_debt > 0)
     f.missed[:n] = np.where(act & missed, f.missed[:n] + 1, 0)
     new_remark = act & (f.missed[:n] >= p["economy.remark_after_missed"])
     f.remark[:n] |= new_remark
     f.remark_clear_at[:n][new_remark] = -1
-    settled = f.remark[:n] & (debt <= 0) & (f.rent_arrears[:n] <= 0) & (f.loan_arrears[:n] <= 0)
+    settled = f.remark[:n] & (f.debt[:n] <= 0) & (f.rent_arrears[:n] <= 0) & (
+        f.loan_arrears[:n] <= 0)
     start_clock = settled & (f.remark_clear_at[:n] < 0)
     f.remark_clear_at[:n][start_clock] = m.month + p["economy.remark_clear_months"]
     f.remark_clear_at[:n][~settled] = -1
     lapse = settled & (f.remark_clear_at[:n] >= 0) & (f.remark_clear_at[:n] <= m.month)
     f.remark[:n][lapse] = False
 
-    # debt counselling outcomes
-    counsel = act & (f.counselling_left[:n] > 0)
+
+def _counselling(m: HousingModel, u: np.ndarray) -> None:
+    """Debt counselling ends, and clears the debt of some (step 9)."""
+    p, f, n = m.p, m.f, m.f.n
+    counsel = f.active[:n] & (f.counselling_left[:n] > 0)
     f.counselling_left[:n] -= counsel  # one month less for those in it
     done = counsel & (f.counselling_left[:n] == 0)
-    success = done & (u[2] < p["economy.counselling_success"])
-    debt[success] = 0.0
+    success = done & (u < p["economy.counselling_success"])
+    f.debt[:n][success] = 0.0
     f.cleared[:n] |= success
     f.missed[:n][success] = 0
 
-    # record the month's money
-    f.gross_income[:n] = gross
-    f.net_income[:n] = net
-    f.housing_cost[:n] = housing
-    f.allowance[:n] = allow
-    f.social_assistance[:n] = sa
-    settled = m.total(nav_arrears)
-    m.flows["social_assistance_nok"] += m.total(sa) + settled
+
+def _record(m: HousingModel, money: _Month) -> None:
+    """Keep the month's money on the families, and add it to the month's accounts: social
+    assistance, housing allowance, and the rent collected in municipal dwellings (due less
+    unpaid, plus arrears paid back)."""
+    f, n = m.f, m.f.n
+    f.gross_income[:n] = money.gross
+    f.net_income[:n] = money.net
+    f.housing_cost[:n] = money.housing
+    f.allowance[:n] = money.allow
+    f.social_assistance[:n] = money.sa
+    settled = m.towns.total(money.nav_arrears)
+    m.flows["social_assistance_nok"] += m.towns.total(money.sa) + settled
     m.flows["arrears_settled_nok"] += settled
-    m.flows["housing_allowance_nok"] += m.total(allow)
-    # rent collected in municipal dwellings (due less unpaid, plus arrears paid back)
-    paid = np.where(tenant & act, housing - unpaid_housing + pay_rent + nav_arrears, 0.0)
+    m.flows["housing_allowance_nok"] += m.towns.total(money.allow)
+    paid = np.where(is_tenant(f.tenure[:n]) & f.active[:n],
+                    money.housing - money.unpaid_housing + money.pay_rent + money.nav_arrears,
+                    0.0)
     kind = np.full(n, -1)
     has = f.dwelling[:n] >= 0
     kind[has] = m.stock.kind[f.dwelling[:n][has]]
     for k in (OWNED, SUBLET_KIND):
-        m.rent_collected[k] += m.total(paid[kind == k], kind == k)
+        m.rent_collected[k] += m.towns.total(paid[kind == k], kind == k)

@@ -5,18 +5,17 @@ Verdal three follow-up workers, Stjørdal five staff, Røe (2018) §3.1.2, §3.2
 is the municipality's mode: only families in arrears or conflict (the traditional practice),
 all municipal and sublet tenants, or all families. Families in arrears come first (preventing
 evictions), then families already followed (continuity), then families with children, then by
-need, ties at random. What follow-up does is applied where it acts — job
-finding (:mod:`sim.engine.processes.work`), payment failures and evictions
-(:mod:`sim.engine.processes.economy`,
-:mod:`sim.engine.processes.tenancy`), debt counselling (here), private search
-(:mod:`sim.engine.processes.search`) and readiness
-to buy (:mod:`sim.engine.processes.ownership`) — each through a named ``policy.followup.effect_*``
+need, ties at random. What follow-up does is applied where it acts — job finding
+(:mod:`~sim.engine.processes.work`), payment failures and evictions
+(:mod:`~sim.engine.processes.economy`, :mod:`~sim.engine.processes.tenancy`), debt counselling
+(here), private search (:mod:`~sim.engine.processes.search`) and readiness to buy
+(:mod:`~sim.engine.processes.ownership`) — each through a named ``policy.followup.effect_*``
 parameter.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +23,23 @@ from sim.engine.families import is_tenant
 
 if TYPE_CHECKING:
     from sim.engine.model import HousingModel
+
+
+class Network:
+    """The cross-agency network's calendar: it meets every ``policy.followup.network_weeks``
+    weeks and takes up ``policy.followup.network_families`` families a meeting, so a month
+    holds a fraction of a meeting's families; the fractions carry over to the next month."""
+
+    def __init__(self) -> None:
+        self.carry = 0.0
+
+    def families_this_month(self, p: dict[str, Any]) -> int:
+        """Families the network takes up this month."""
+        self.carry += (52 / 12) / p["policy.followup.network_weeks"] * p[
+            "policy.followup.network_families"]
+        k = int(self.carry)
+        self.carry -= k
+        return k
 
 
 def step(m: HousingModel) -> None:
@@ -43,7 +59,7 @@ def step(m: HousingModel) -> None:
     cand = eligible.nonzero()[0]
     if len(cand) and np.any(capacity > 0):
         kids = f.n_children[cand] > 0
-        first = m.first_in_towns((u[0][cand], -f.need[:n][cand], ~kids, ~keep[cand],
+        first = m.towns.first((u[0][cand], -f.need[:n][cand], ~kids, ~keep[cand],
                                   ~conflict[cand]), cand, capacity)
         f.followed[cand[first]] = True
     followed = f.followed[:n]
@@ -55,16 +71,12 @@ def step(m: HousingModel) -> None:
     f.plan[:n] = followed & p["policy.followup.family_plan"]
     # the cross-agency network takes up a number of families a month (Røe §3.1.1)
     if p["policy.followup.network"]:
-        per_month = (52 / 12) / p["policy.followup.network_weeks"] * p[
-            "policy.followup.network_families"]
-        m.network_carry += per_month
-        k = int(m.network_carry)
-        m.network_carry -= k
+        k = m.network.families_this_month(p)
         cand = (followed & (f.network_until[:n] < m.month)).nonzero()[0]
         if k and len(cand):
             problems = (conflict[cand].astype(int) + ~f.employed[:n][cand]
                         + (f.debt[:n][cand] > 0))
-            first = m.first_in_towns((u[1][cand], -problems), cand, k)
+            first = m.towns.first((u[1][cand], -problems), cand, k)
             f.network_until[cand[first]] = m.month + 6
     # referral to debt counselling
     indebted = (act & ((f.debt[:n] > 0) | f.remark[:n]) & (f.counselling_left[:n] == 0)

@@ -40,13 +40,13 @@ def step(m: HousingModel) -> None:
     places = p["policy.work.measure_places"] * p["municipality.inhabitants"] / 10_000
     places = places.astype(np.int64) if type(places) is np.ndarray else int(places)
     seeking = act & ~employed & ~f.disability[:n] & (f.intro_left[:n] == 0)
-    free = places - m.count(f.measure_left[:n] > 0)  # per town in a batch
+    free = places - m.towns.count(f.measure_left[:n] > 0)  # per town in a batch
     if np.any(free > 0):
         cand = (seeking & (f.measure_left[:n] == 0)).nonzero()[0]
-        first = m.first_in_towns((u[1][cand], ~f.followed[:n][cand]), cand, free)
+        first = m.towns.first((u[1][cand], ~f.followed[:n][cand]), cand, free)
         f.measure_left[cand[first]] = p["policy.work.measure_months"]
     # job finding
-    rate = m.per_row(p["work.job_finding_rate"])
+    rate = m.towns.per_row(p["work.job_finding_rate"])
     rate *= np.where(f.refugee[:n], p["work.refugee_factor"], 1.0)
     need = f.need[:n]
     rate *= np.where(need == NEED_EXTENSIVE, p["work.need_factor_extensive"],
@@ -68,4 +68,4 @@ def step(m: HousingModel) -> None:
     f.permanent[:n][found] = u[4][found] < p["work.permanent_share"]
     f.measure_left[:n][found] = 0
     f.ub_left[:n][found] = 0
-    m.flows["entered_work"] += m.count(found)
+    m.flows["entered_work"] += m.towns.count(found)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.engine import ranking
+from sim.engine import accounts, ranking
 from sim.engine.families import (
     EMPTY_SLOT,
     HOMELESS,
@@ -28,8 +28,17 @@ from sim.engine.families import (
 )
 from sim.engine.finance import annuity_payment
 from sim.engine.model import HousingModel
-from sim.engine.processes import demography, economy, ownership, search, tenancy, work
-from sim.engine.processes.market import OWNED, SUBLET_KIND
+from sim.engine.processes import (
+    demography,
+    economy,
+    municipal,
+    ownership,
+    search,
+    startloan,
+    tenancy,
+    work,
+)
+from sim.engine.processes.stock import OWNED, SUBLET_KIND
 from sim.inputs.indicators import INDEX
 from sim.inputs.parameters import REGISTRY
 from sim.inputs.scenario import load_scenario
@@ -450,7 +459,7 @@ def test_startloan_for_family_the_bank_refuses() -> None:
     ownership.purchase(m, np.zeros(m.f.n))
     assert f.tenure[i] == OWNER_STARTLOAN
     assert f.loan_principal[i] == pytest.approx(price) and f.loan_principal[i] > 0
-    rate = ownership.startloan_rate(p)
+    rate = startloan.rate(p)
     assert f.loan_payment[i] == pytest.approx(annuity_payment(price, rate, 30 * 12))
     assert f.dwelling[i] == -1 and m.stock.occupant[0] == -1
     assert m.flows["purchases"] == 1 and m.flows["moves_out_of_municipal"] == 1
@@ -521,7 +530,7 @@ def test_children_share_of_start_loans(children_share: float, winner: str) -> No
             "kids": _buyer(m, dwelling=None, tenure=PRIVATE, children=(5.0,))}
     set_incomes(m)
     idx = np.concatenate(list(fams.values()))
-    assert ownership.startloan_assessment(m, idx)[0].all()  # both pass on their own
+    assert startloan.assess(m, idx)[0].all()  # both pass on their own
     ownership.apply_for_loans(m, idx, np.array([0.1, 0.9]))  # no_kids comes first
     granted = {k: bool(m.f.approved_until[i][0] >= 0) for k, i in fams.items()}
     assert granted == {k: k == winner for k in fams}
@@ -659,12 +668,12 @@ def test_a_long_waiting_list_cut_to_the_contenders_keeps_the_order(rule: str) ->
               need=rng.integers(0, 3, k), waiting_since=rng.integers(60, 100, k))
     m.f.kids[idx] = rng.integers(0, 2, k)  # children matter as a yes/no key only
     u = rng.random(k)
-    full = search.priority_order(m, idx, u)
+    full = municipal.priority_order(m, idx, u)
     for top in (1, 5, 40, 2 * k):
-        cut = search.priority_order(m, idx, u, top=top)
+        cut = municipal.priority_order(m, idx, u, top=top)
         assert len(cut) >= min(top, k)
         np.testing.assert_array_equal(cut[:top], full[:top])
-    assert len(search.priority_order(m, idx, u, top=5)) < k  # the list was cut
+    assert len(municipal.priority_order(m, idx, u, top=5)) < k  # the list was cut
 
 
 @pytest.mark.parametrize(("eligibility", "placed"), [
@@ -866,15 +875,15 @@ def test_outmigration_removes_families_and_vacates_dwellings() -> None:
 def test_long_vacant_dwellings_leave_the_stock_only_when_asked() -> None:
     """With stock.release_vacant_months = 12, a dwelling vacant for a year is sold (the stock,
     its cost and its vacancies shrink); one vacant for eleven months stays; with 0 none goes."""
-    from sim.engine.processes import market
+    from sim.engine.processes import stock
 
     for months, expected in ((12, 1), (0, 2)):
         m = make(f"stock.release_vacant_months={months}", dwellings=2)
         m.stock.vacant_since[:] = [-12, -11]
-        market.step(m)
+        stock.step(m)
         assert m.stock.n == expected
         assert len(m.stock.vacant()) == expected
-        m._costs()
+        accounts.costs(m)
         assert m.flows["municipal_housing_net_nok"] == pytest.approx(
             expected * m.p["stock.owned_cost"])
 

@@ -1,0 +1,128 @@
+"""The month's accounts and record: what the municipality paid, and every indicator.
+
+The processes add the month's flows (``m.flows[name] += ...``) and the rent collected in
+municipal dwellings (``m.rent_collected``); at the end of the month :func:`costs` adds the
+municipality's costs and :func:`indicators` counts the stocks, in the order of
+:data:`sim.inputs.indicators.NAMES`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.engine.families import (
+    HOMELESS,
+    MAX_CHILDREN,
+    MUNICIPAL,
+    OWNER_BANK,
+    OWNER_STARTLOAN,
+    SUBLET,
+    TENURES,
+    is_owner,
+    is_tenant,
+)
+from sim.engine.processes.market import market_rent_level, market_value
+from sim.engine.processes.stock import OWNED, SUBLET_KIND
+from sim.inputs.indicators import INDEX, INDICATORS, NAMES, NET_COST_ITEMS
+
+if TYPE_CHECKING:
+    from sim.engine.model import HousingModel
+    from sim.engine.towns import Towns
+
+#: The flow and money indicators, reset at the start of every month.
+FLOW_NAMES = tuple(i.name for i in INDICATORS if i.kind != "stock")
+
+
+def new_month(towns: Towns) -> tuple[dict[str, Any], list[Any]]:
+    """The month's flows and rent collected (owned, sublet), all zero (one array per flow in
+    a batch: they are added to in place)."""
+    flows = {k: towns.zero() for k in (*FLOW_NAMES, "arrears_settled_nok")}
+    return flows, [towns.zero(), towns.zero()]
+
+
+def costs(m: HousingModel) -> None:
+    """The municipality's costs this month (NOK); their sum is the net cost."""
+    p, f, n, fl = m.p, m.f, m.f.n, m.flows
+    homeless = m.towns.count(f.active[:n] & (f.tenure[:n] == HOMELESS))
+    fl["temporary_accommodation_nok"] = (homeless * p["economy.temporary_share"]
+                                         * p["economy.temporary_cost"])
+    n_owned = m.stock.count(OWNED)
+    n_sublet = m.stock.count(SUBLET_KIND)
+    lease = market_rent_level(m) + p["stock.sublet_admin_cost"]  # a 3-person dwelling
+    fl["municipal_housing_net_nok"] = (n_owned * p["stock.owned_cost"]
+                                       - m.rent_collected[OWNED]
+                                       + n_sublet * lease - m.rent_collected[SUBLET_KIND])
+    fl["followup_cost_nok"] = (p["policy.followup.workers"]
+                               * p["policy.followup.cost_per_worker"] / 12)
+    fl["municipal_net_cost_nok"] = sum(fl[k] for k in NET_COST_ITEMS)
+
+
+def indicators(m: HousingModel) -> np.ndarray:
+    """The month's indicator vector, in the order of :data:`sim.inputs.indicators.NAMES` (one
+    per town in a batch: towns x indicators)."""
+    f, n, towns = m.f, m.f.n, m.towns.n
+    act = f.active[:n]
+    out = np.zeros((towns, len(NAMES)))
+    row = out[0] if towns == 1 else out  # row[..., i]: indicator i (of every town)
+    counts = _by_tenure(m, row)
+    # counts over all rows masked by ``act``: cheaper than gathering the active rows
+    count = m.towns.count
+    row[..., INDEX["waiting_list"]] = count(act & (f.waiting_since[:n] >= 0))
+    row[..., INDEX["vacant_municipal"]] = m.stock.count_vacant()
+    row[..., INDEX["municipal_stock"]] = m.stock.n
+    row[..., INDEX["families_in_work"]] = count(act & f.employed[:n])
+    row[..., INDEX["social_assistance_recipients"]] = count(
+        act & (f.social_assistance[:n] > 0))
+    row[..., INDEX["in_arrears"]] = count(
+        act & ((f.rent_arrears[:n] > 0) | (f.loan_arrears[:n] > 0)))
+    row[..., INDEX["followed_up"]] = count(act & f.followed[:n])
+    _means(m, row, counts)
+    row[..., INDEX["with_payment_remarks"]] = count(act & f.remark[:n])
+    row[..., INDEX["new_homeless"]] = count(
+        act & (f.tenure[:n] == HOMELESS) & (f.tenure_months[:n] == 0))
+    for name in FLOW_NAMES:
+        if name != "new_homeless":
+            row[..., INDEX[name]] = m.flows[name]
+    return row
+
+
+def _by_tenure(m: HousingModel, row: np.ndarray) -> np.ndarray:
+    """Families and children by tenure into ``row``; returns the families by (town and)
+    tenure."""
+    f, n, towns = m.f, m.f.n, m.towns.n
+    here = f.active[:n].nonzero()[0]  # the active families' rows
+    code = f.tenure[:n][here]
+    if towns > 1:
+        code = code + 6 * f.town[here]
+    # families by town, tenure and number of children, in one count of whole numbers
+    slots = MAX_CHILDREN + 1
+    by_kids = np.bincount(code * slots + f.n_children[here], minlength=towns * 6 * slots)
+    by_kids = by_kids.reshape(6, slots) if towns == 1 else by_kids.reshape(towns, 6, slots)
+    counts = by_kids.sum(axis=-1)  # by (town and) tenure
+    children = by_kids @ np.arange(slots)
+    row[..., INDEX["families"]] = counts.sum(axis=-1)
+    for code, name in enumerate(TENURES):
+        row[..., INDEX[name]] = counts[..., code]
+    row[..., INDEX["children_municipal"]] = children[..., MUNICIPAL] + children[..., SUBLET]
+    row[..., INDEX["children_homeless"]] = children[..., HOMELESS]
+    row[..., INDEX["children"]] = children.sum(axis=-1)
+    return counts
+
+
+def _means(m: HousingModel, row: np.ndarray, counts: np.ndarray) -> None:
+    """Tenants' mean months in their dwelling and owners' mean equity into ``row``."""
+    f, n = m.f, m.f.n
+    act = f.active[:n]
+    tenure = f.tenure[:n]
+    tenants = counts[..., MUNICIPAL] + counts[..., SUBLET]
+    if tenants.any():
+        tenant = act & is_tenant(tenure)
+        row[..., INDEX["mean_months_in_municipal"]] = m.towns.mean(
+            f.tenure_months[:n][tenant], tenant, tenants)
+    owners = counts[..., OWNER_STARTLOAN] + counts[..., OWNER_BANK]
+    if owners.any():
+        idx = (act & is_owner(tenure)).nonzero()[0]
+        equity = market_value(m, idx) - f.loan_principal[idx]
+        row[..., INDEX["mean_owner_equity_nok"]] = m.towns.mean(equity, idx, owners)

@@ -1,0 +1,171 @@
+"""The towns of a batch: several small municipalities simulated in one set of arrays.
+
+A batch runs many small towns at once, since a small run is mostly numpy's fixed cost per
+call. Every family and dwelling has a ``town``; a parameter may differ between the towns
+(:data:`TOWN_PARAMETERS`: then it is an array of one value per town) and every count, sum,
+ranking and pairing is taken town by town, so that town ``k`` gets exactly the history of
+its own single run. A single run is a model of one town.
+
+:class:`Towns` holds that arithmetic for the processes: ``m.towns.count(rows)`` is a number in
+a single run and one per town in a batch, and so on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from sim.engine.families import Families
+from sim.engine.ranking import first_in_groups, first_in_order
+
+#: The parameters whose value may differ between the towns of a batch: every place that
+#: reads them takes the town of the family or the count into account (the rest must be the
+#: same in every town; a batch refuses otherwise and its caller runs the towns one by one).
+TOWN_PARAMETERS = frozenset({
+    "policy.rotation.contract_years", "policy.followup.workers",
+    "policy.rotation.rent_to_market", "policy.startloan.budget_per_1000",
+    "policy.work.measure_places", "work.job_finding_rate", "economy.payment_failure_rate",
+    "market.search_success", "ownership.purchase_success", "market.rent",
+})
+
+
+class BatchError(ValueError):
+    """Scenarios that cannot run as one batch of towns (they differ in structure, or in a
+    parameter outside :data:`TOWN_PARAMETERS`)."""
+
+
+def town_params(params: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One parameter dict for a batch of towns: a value the towns share, or an array of one
+    value per town for a parameter of :data:`TOWN_PARAMETERS` that differs.
+
+    Raises:
+        BatchError: if another parameter differs between the towns.
+    """
+    if len(params) == 1:
+        return params[0]
+    out = {}
+    for key, first in params[0].items():
+        values = [q[key] for q in params]
+        if all(v == first for v in values):
+            out[key] = first
+        elif key in TOWN_PARAMETERS:
+            out[key] = np.array(values, dtype=float)
+        else:
+            raise BatchError(f"{key} differs between the towns of a batch; only "
+                             f"{', '.join(sorted(TOWN_PARAMETERS))} may")
+    return out
+
+
+class Towns:
+    """Counts, sums, rankings and pairings over the families, town by town.
+
+    Args:
+        n: the number of towns (1 in a single run).
+        batch: whether the model was given sequences (a batch, possibly of one town): a batch
+            adds money town by town in row order even for one town, a single run pairwise,
+            so the two agree to the last bits only.
+        families: the population whose ``town`` column tells the towns apart.
+
+    Attributes:
+        n: the number of towns.
+        batch: as above.
+    """
+
+    def __init__(self, n: int, batch: bool, families: Families):
+        self.n = n
+        self.batch = batch
+        self._f = families
+        self._layout = (-1, -1)  # (rows, compactions) when the rows were last grouped
+        self._grouped: tuple[np.ndarray, list[int]] = (np.zeros(0, dtype=np.intp), [])
+
+    def zero(self) -> Any:
+        """A number that is zero in every town: a float, or an array of one per town (to add
+        to in place)."""
+        return 0.0 if self.n == 1 else np.zeros(self.n)
+
+    def one(self) -> Any:
+        """One in every town: a float, or an array of one per town."""
+        return 1.0 if self.n == 1 else np.ones(self.n)
+
+    def rows(self) -> tuple[np.ndarray, list[int]]:
+        """Every row's place when the rows in use are grouped by town (each town's in
+        order), and each town's number of rows (the streams draw for each town's rows)."""
+        f = self._f
+        key = (f.n, f.compactions)
+        if key != self._layout:
+            town = f.town[: f.n]
+            place = np.empty(len(town), dtype=np.intp)  # the inverse of the grouping order
+            place[np.argsort(town, kind="stable")] = np.arange(len(town))
+            self._grouped = (place, np.bincount(town, minlength=self.n).tolist())
+            self._layout = key
+        return self._grouped
+
+    def at(self, value: Any, rows: Any) -> Any:
+        """A town-level ``value`` (one number, or one per town) for the families ``rows``
+        (indices, a mask over the rows in use, or a slice)."""
+        if type(value) is not np.ndarray:  # the same in every town (a cheap test: it is
+            return value                    # asked a dozen times a month)
+        return value[self._f.town[: self._f.n][rows]]
+
+    def per_row(self, value: Any, rows: np.ndarray | None = None) -> np.ndarray:
+        """A parameter (one number, or one per town) as a new array over the rows in use, or
+        over the families ``rows`` (indices)."""
+        f = self._f
+        if type(value) is not np.ndarray:
+            return np.full(f.n if rows is None else len(rows), value)
+        town = f.town[: f.n]
+        return value[town if rows is None else town[rows]]
+
+    def first(self, keys: Sequence[np.ndarray], rows: np.ndarray, tops: Any) -> np.ndarray:
+        """Positions in ``rows`` of the first ``tops`` families of each town by ``keys``
+        (:func:`sim.engine.ranking.first_in_order`; ``tops`` one number, or one per town)."""
+        if self.n == 1:
+            return first_in_order(keys, int(tops))
+        return first_in_groups(keys, self._f.town[rows], np.broadcast_to(tops, self.n))
+
+    def count(self, rows: np.ndarray) -> Any:
+        """How many of the families ``rows`` (indices, or a mask over the rows in use): a
+        number, or one per town in a batch."""
+        if self.n == 1:
+            return np.count_nonzero(rows) if rows.dtype == bool else len(rows)
+        town = self._f.town[: self._f.n]
+        # compress and take: 2x and 1.1x faster than indexing by a mask or by positions
+        mine = town.compress(rows) if rows.dtype == bool else town.take(rows)
+        return np.bincount(mine, minlength=self.n)
+
+    def total(self, values: np.ndarray, rows: Any = None) -> Any:
+        """The sum of ``values`` belonging to the families ``rows`` (indices or a mask; None:
+        one value per row in use): a float, or one per town in a batch."""
+        if not self.batch:
+            return float(values.sum())
+        # in row order, town by town: a town's sum is the same whatever towns run beside it
+        town = self._f.town[: self._f.n]
+        if rows is not None:
+            town = town.compress(rows) if rows.dtype == bool else town.take(rows)
+        sums = np.bincount(town, weights=values, minlength=self.n)
+        return float(sums[0]) if self.n == 1 else sums
+
+    def mean(self, values: np.ndarray, rows: np.ndarray, counts: Any) -> Any:
+        """Mean of ``values`` of the families ``rows`` per town (0 where a town has none;
+        ``counts``: how many each town has)."""
+        if not self.batch:
+            return values.mean()
+        return self.total(values, rows) / np.maximum(counts, 1)
+
+    def pair(self, ranked: np.ndarray, vacant: np.ndarray, vacant_town: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+        """Pair the families ``ranked`` (best first) with the dwellings ``vacant`` (in stock
+        order, of towns ``vacant_town``), each town's families with its own dwellings, as
+        many as the fewer of the two; returns (families, dwellings)."""
+        if self.n == 1:
+            k = min(len(vacant), len(ranked))
+            return ranked[:k], vacant[:k]
+        fam_town = self._f.town[ranked]
+        pairs = np.minimum(np.bincount(fam_town, minlength=self.n),
+                           np.bincount(vacant_town, minlength=self.n))
+        # the first ``pairs`` of each town in the order given, town by town on both sides
+        fam = first_in_groups((np.arange(len(ranked)),), fam_town, pairs)
+        dw = first_in_groups((np.arange(len(vacant)),), vacant_town, pairs)
+        return ranked[fam], vacant[dw]
