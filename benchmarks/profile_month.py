@@ -5,15 +5,15 @@ Usage::
     python benchmarks/profile_month.py --families 500 122000 --years 10 20 [--repeat 3]
                                  [--cprofile 15]
 
-For each size (paired with the years in the same position; one value of ``--years`` applies
-to all), the model is built with :func:`sim.run.bench.bench_scenario` and run ``repeat`` times
-with every process function of the schedule wrapped in a timer: the ``step`` of each module
-of :mod:`sim.engine.processes` the schedule calls (market, stock, demography, work,
-follow-up, economy, tenancy, ownership, search), the model's own month bookkeeping
-(``_begin_month``), and the accounts and record (:func:`sim.engine.accounts.costs`,
-:func:`sim.engine.accounts.indicators`). The wrappers cost about a microsecond per call, a dozen calls a month.
-``--cprofile N`` also runs the size once under :mod:`cProfile` and prints the ``N``
-functions with the most own time (cProfile's per-call overhead inflates Python-heavy
+For each size (paired with the years in the same position; one value of ``--years`` applies to
+all), the model is built with :func:`sim.run.bench.bench_scenario` and run ``repeat`` times with
+every process function of the schedule wrapped in a timer: the ``step`` of each module of
+:mod:`sim.engine.processes` the schedule calls (market, stock, demography, work, follow-up,
+economy, tenancy, ownership, search), the model's own month bookkeeping (``_begin_month``), and
+the accounts and record (:func:`sim.engine.accounts.costs`,
+:func:`sim.engine.accounts.indicators`). The wrappers cost about a microsecond per call, a dozen
+calls a month. ``--cprofile N`` also runs the size once under :mod:`cProfile` and prints the
+``N`` functions with the most own time (cProfile's per-call overhead inflates Python-heavy
 functions; use it to find *which* function, the timers for *how much*).
 """
 

@@ -300,19 +300,7 @@ class Family(mesa.Agent):
         housed = self.tenure != HOMELESS
         housing = self.housing_payment() if housed else 0.0
         allow = self.allowance(housing, gross) if housed else 0.0
-        # living costs: NAV's guideline, the SIFO budget and the family's usual spending
-        if m.scalar_finance:
-            guide = guideline(self.adults, self.children, p)
-            budget = sifo(self.adults, len(self.children), p)
-        else:
-            guide = float(sa_guideline(self.adults, np.asarray(self.children, dtype=float),
-                                       p["economy.sa_single"], p["economy.sa_couple"],
-                                       p["economy.sa_child_0_5"], p["economy.sa_child_6_10"],
-                                       p["economy.sa_child_11_17"]))
-            w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
-            budget = float(sifo_budget(self.adults, len(self.children),
-                                       p["economy.sifo_reference"], 1 + w2 + 2 * wc, w2, wc))
-        usual = guide + self.spending_pos * max(budget - guide, 0.0)
+        guide, usual = self.living_costs()
         # social assistance
         shortfall = guide + min(housing, m.housing_norm(self.persons)) - net - allow
         sa = 0.0
@@ -328,6 +316,36 @@ class Family(mesa.Agent):
         troubled = self.need > NEED_LOW or self.remark
         failure = (housed and troubled and sa == 0 and housing > 0
                    and self.random.random() < p["economy.payment_failure_rate"])
+        unpaid_housing, unpaid_debt = self.balance(cash, failure, housing, debt_due,
+                                                   0.0 if sa > 0 else usual - guide)
+        self.payment_remarks(unpaid_housing > 0 or unpaid_debt > 0)
+        self.gross_income, self.net_income = gross, net
+        self.housing_cost, self.social_assistance = housing, sa
+
+    def living_costs(self) -> tuple[float, float]:
+        """NAV's guideline and the family's usual spending (between it and the SIFO budget)."""
+        m = self.model
+        p = m.p
+        if m.scalar_finance:
+            guide = guideline(self.adults, self.children, p)
+            budget = sifo(self.adults, len(self.children), p)
+        else:
+            guide = float(sa_guideline(self.adults, np.asarray(self.children, dtype=float),
+                                       p["economy.sa_single"], p["economy.sa_couple"],
+                                       p["economy.sa_child_0_5"], p["economy.sa_child_6_10"],
+                                       p["economy.sa_child_11_17"]))
+            w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
+            budget = float(sifo_budget(self.adults, len(self.children),
+                                       p["economy.sifo_reference"], 1 + w2 + 2 * wc, w2, wc))
+        return guide, guide + self.spending_pos * max(budget - guide, 0.0)
+
+    def balance(self, cash: float, failure: bool, housing: float, debt_due: float,
+                usual_extra: float) -> tuple[float, float]:
+        """Settle the month's balance ``cash`` (at the guideline): a deficit draws savings,
+        then leaves the debt payment, then the housing payment unpaid, then becomes new debt;
+        a surplus pays arrears, then ``usual_extra`` of usual spending, then a share is saved.
+        Returns the housing and debt payments left unpaid."""
+        p = self.model.p
         # a deficit: savings, then the debt payment, then the housing payment, then new debt
         deficit = max(-cash, 0.0)
         from_savings = min(deficit, self.savings)
@@ -344,8 +362,7 @@ class Family(mesa.Agent):
         surplus -= pay_rent
         pay_loan = min(surplus, self.loan_arrears)
         surplus -= pay_loan
-        if sa == 0:
-            surplus -= min(surplus, usual - guide)
+        surplus -= min(surplus, usual_extra)
         self.savings += surplus * p["economy.saving_share"]
         owner = self.owner
         self.rent_arrears += (0.0 if owner else unpaid_housing) - pay_rent
@@ -355,9 +372,7 @@ class Family(mesa.Agent):
             self.debt += unpaid_housing - loan_unpaid
         if owner and loan_unpaid == 0 and self.loan_principal > 0:
             self.amortise()
-        self.payment_remarks(unpaid_housing > 0 or unpaid_debt > 0)
-        self.gross_income, self.net_income = gross, net
-        self.housing_cost, self.social_assistance = housing, sa
+        return unpaid_housing, unpaid_debt
 
     def amortise(self) -> None:
         """The month's loan payment was made: interest first, the rest repays the loan."""

@@ -103,8 +103,8 @@ def _by_tenure(m: HousingModel, row: np.ndarray) -> np.ndarray:
     counts = by_kids.sum(axis=-1)  # by (town and) tenure
     children = by_kids @ np.arange(slots)
     row[..., INDEX["families"]] = counts.sum(axis=-1)
-    for code, name in enumerate(TENURES):
-        row[..., INDEX[name]] = counts[..., code]
+    for k, name in enumerate(TENURES):
+        row[..., INDEX[name]] = counts[..., k]
     row[..., INDEX["children_municipal"]] = children[..., MUNICIPAL] + children[..., SUBLET]
     row[..., INDEX["children_homeless"]] = children[..., HOMELESS]
     row[..., INDEX["children"]] = children.sum(axis=-1)

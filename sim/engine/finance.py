@@ -12,7 +12,7 @@ Conventions:
       monthly compounding at ``rate / 12``.
     * Income is monthly net (after tax) unless the argument name says ``gross_annual``.
 
-Sources (as cited in parameters.md):
+Sources (docs/sources.md):
     * Boliglånsforskriften (the mortgage regulation), regjeringen.no / Finanstilsynet:
       loan-to-value 85 % (from 2015), debt-to-income 5x gross annual income (from 2017),
       stress test +5 percentage points (until 2022), +3 pp with a 7 % floor (from 2023).
@@ -29,6 +29,7 @@ Sources (as cited in parameters.md):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -43,8 +44,9 @@ FloatOut = np.floating | NDArray[np.floating]
 BoolOut = np.bool_ | NDArray[np.bool_]
 
 
-def _out(x: np.ndarray) -> FloatOut | BoolOut:
-    """Return a numpy scalar for 0-d results and the array otherwise."""
+def _out(x: np.ndarray) -> Any:
+    """Return a numpy scalar for 0-d results and the array otherwise (typed by the caller:
+    :data:`FloatOut` or :data:`BoolOut`)."""
     return x[()] if x.ndim == 0 else x
 
 
@@ -332,7 +334,7 @@ _BYTE_SUM = np.uint64(0x0101_0101_0101_0101)
 _TOP_BYTE = np.uint64(56)
 
 
-def _slots_at_least(ages: np.ndarray, age: float) -> np.ndarray | int:
+def _slots_at_least(ages: np.ndarray, age: float) -> np.ndarray | np.integer:
     """How many slots of each family (the last axis) hold an age of at least ``age``.
 
     With eight slots, a family's eight one-byte flags are read as one 64-bit word and added
@@ -353,9 +355,9 @@ def sa_guideline(
     child_ages: ArrayLike,
     single: ArrayLike,
     couple: ArrayLike,
-    child_0_5: ArrayLike,
-    child_6_10: ArrayLike,
-    child_11_17: ArrayLike,
+    child_0_5: float,
+    child_6_10: float,
+    child_11_17: float,
 ) -> FloatOut:
     """NAV's guideline rate for social assistance (økonomisk stønad), excluding housing.
 
@@ -363,7 +365,7 @@ def sa_guideline(
     adds the rate for its age band (0-5, 6-10, 11-17 completed years). Ages at or above 18
     and negative ages (empty slots) add nothing.
 
-    Source: NAV rundskriv / statsforvalteren.no (parameters.md). Guideline 2018: single
+    Source: NAV rundskriv / statsforvalteren.no (docs/sources.md). Guideline 2018: single
     6,050; couple 10,100; child 0-5 2,350; child 6-10 3,050; child 11-17 3,950 NOK/month.
 
     Args:

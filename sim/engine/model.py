@@ -236,8 +236,7 @@ class HousingModel(mesa.Model):
             return
         active = f.active[: f.n]
         if towns == 1:
-            departed = f.n - np.count_nonzero(active)
-            if departed < max(COMPACT_MIN_ROWS, COMPACT_SHARE * f.n):
+            if f.n - np.count_nonzero(active) < max(COMPACT_MIN_ROWS, COMPACT_SHARE * f.n):
                 return
             keep = None
         else:

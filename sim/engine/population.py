@@ -45,7 +45,7 @@ def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator,
     # the number of children depends on background: the mean is known before the draws
     mean_extra = (p["population.mean_children"] - 1
                   + refugee * p["population.refugee_extra_children"])
-    out = {"u": rng.random((8, k))}
+    out: dict[str, np.ndarray] = {"u": rng.random((8, k))}
     # one rate for all (a scalar) draws the same numbers as an array of it, several times faster
     out["extra"] = rng.poisson(mean_extra, k) if np.ndim(mean_extra) == 0 else rng.poisson(
         mean_extra)
@@ -56,7 +56,7 @@ def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator,
     out["debt"] = rng.exponential(p["population.mean_debt"], k)
     out["savings"] = rng.exponential(max(p["population.mean_savings"], 1e-9), k)
     out["spending"] = rng.normal(0, 0.15, k)
-    out["refugee"] = np.full(k, refugee) if np.ndim(refugee) == 0 else refugee
+    out["refugee"] = np.full(k, refugee) if np.ndim(refugee) == 0 else np.asarray(refugee)
     return out
 
 

@@ -132,26 +132,25 @@ def number(value: object, file: str, key: str | None, *, integer: bool = False,
     else:
         span, kind = "", "an integer" if integer else "a finite number"
     span += f" ({unit})" if unit else ""
-    ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
-    ok = ok_type and not isinstance(value, bool) and math.isfinite(value)  # type: ignore[arg-type]
-    if ok:
-        v = float(value)  # type: ignore[arg-type]
-        ok = ((low is None or (v > low if low_open else v >= low))
-              and (high is None or v <= high))
-    if not ok:
-        raise InputError(f"expected {kind}{span}, got {value!r}", file=file, key=key)
-    return int(value) if integer else float(value)  # type: ignore[arg-type]
+    wrong = InputError(f"expected {kind}{span}, got {value!r}", file=file, key=key)
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or (integer and not isinstance(value, int)) or not math.isfinite(value)):
+        raise wrong
+    v = float(value)
+    if (low is not None and (v <= low if low_open else v < low)) or (
+            high is not None and v > high):
+        raise wrong
+    return int(value) if integer else v
 
 
 def bounds(value: object, file: str, key: str) -> tuple[float, float]:
     """``[low, high]``: two finite numbers, low below high."""
-    ok = (isinstance(value, list) and len(value) == 2
-          and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-          and all(math.isfinite(v) for v in value))
-    if not ok:
+    if not isinstance(value, list) or len(value) != 2 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in value):
         raise InputError(f"expected [low, high] with two finite numbers, got {value!r}",
                          file=file, key=key)
-    low, high = float(value[0]), float(value[1])  # type: ignore[index]
+    low, high = float(value[0]), float(value[1])
     if not low < high:
         raise InputError(f"low must be below high, got {value!r}", file=file, key=key)
     return low, high

@@ -61,13 +61,20 @@ class Param:
         """The Python type of the value: bool, int, float or str."""
         return type(self.default)
 
+    @property
+    def limits(self) -> tuple[float, float]:
+        """The inclusive ``(low, high)`` of a number parameter."""
+        if self.bounds is None:
+            raise TypeError(f"{self.path} is not a number parameter")
+        return self.bounds
+
     def allowed(self) -> str:
         """Human-readable description of the allowed values."""
         if self.type is bool:
             return "true or false"
         if self.type is str:
             return "one of " + ", ".join(repr(c) for c in self.choices)
-        lo, hi = self.bounds  # type: ignore[misc]
+        lo, hi = self.limits
         kind = "an integer" if self.type is int else "a number"
         return f"{kind} from {_fmt(lo)} to {_fmt(hi)} ({self.unit})"
 
@@ -77,30 +84,22 @@ class Param:
         Integers are accepted for float parameters; nothing else is converted.
         """
         t = self.type
-        ok_type = (
-            isinstance(value, bool) if t is bool
-            else isinstance(value, str) if t is str
-            else isinstance(value, int) and not isinstance(value, bool) if t is int
-            else isinstance(value, (int, float)) and not isinstance(value, bool)
-        )
-        if not ok_type:
-            raise InputError(
-                f"expected {self.allowed()}, got {value!r}", file=where, key=self.path
-            )
-        if t is str and value not in self.choices:
-            raise InputError(
-                f"{value!r} is not allowed; expected {self.allowed()}", file=where, key=self.path
-            )
-        if t in (int, float):
-            lo, hi = self.bounds  # type: ignore[misc]
-            v = float(value)  # type: ignore[arg-type]
+        if t is bool and isinstance(value, bool):
+            return value
+        if t is str and isinstance(value, str):
+            if value not in self.choices:
+                raise InputError(f"{value!r} is not allowed; expected {self.allowed()}",
+                                 file=where, key=self.path)
+            return value
+        if (t in (int, float) and isinstance(value, (int, float))
+                and not isinstance(value, bool) and (t is float or isinstance(value, int))):
+            lo, hi = self.limits
+            v = float(value)
             if not (lo <= v <= hi) or v != v:
-                raise InputError(
-                    f"{value!r} is out of range; expected {self.allowed()}",
-                    file=where, key=self.path,
-                )
-            return float(value) if t is float else int(value)  # type: ignore[arg-type]
-        return value  # type: ignore[return-value]
+                raise InputError(f"{value!r} is out of range; expected {self.allowed()}",
+                                 file=where, key=self.path)
+            return v if t is float else int(value)
+        raise InputError(f"expected {self.allowed()}, got {value!r}", file=where, key=self.path)
 
 
 def _fmt(x: float) -> str:

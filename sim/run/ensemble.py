@@ -224,6 +224,7 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
     keys = [t.key for t in tasks]
     if len(set(keys)) != len(keys):
         raise ValueError("task keys must be unique")
+    done = progress or _no_progress
     results: list[Any] = [None] * len(tasks)
     pending: dict[cf.Future, list[int]] = {}
 
@@ -235,24 +236,12 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
             results[i] = value
             if store is not None:
                 store.put(tasks[i].key, value)
-            if progress is not None:
-                progress(1)
+            done(1)
 
     try:
-        todo = []
-        for i, task in enumerate(tasks):
-            if store is not None and task.key in store:
-                results[i] = store.get(task.key)
-                if progress is not None:
-                    progress(1)
-                continue
-            todo.append(i)
+        todo = _read_stored(tasks, store, results, done)
         for chunk in _groups(tasks, todo, group):
-            first = tasks[chunk[0]]
-            if first.batch is None:
-                future = executor.submit(first.fn, *first.args)
-            else:
-                future = executor.submit(first.batch, [tasks[i].args for i in chunk])
+            future = _submit(executor, tasks, chunk)
             pending[future] = chunk
             if future.done():  # the serial executor runs at submission: store it now
                 collect(future)
@@ -263,6 +252,31 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
             future.cancel()
         raise
     return results
+
+
+def _no_progress(n: int) -> None:
+    """Progress reported to no one."""
+
+
+def _read_stored(tasks: Sequence[Task], store: PartStore | None, results: list[Any],
+                 done: Callable[[int], Any]) -> list[int]:
+    """Read the results ``store`` holds into ``results``; return the tasks still to run."""
+    todo = []
+    for i, task in enumerate(tasks):
+        if store is not None and task.key in store:
+            results[i] = store.get(task.key)
+            done(1)
+        else:
+            todo.append(i)
+    return todo
+
+
+def _submit(executor: cf.Executor, tasks: Sequence[Task], chunk: list[int]) -> cf.Future:
+    """Submit one task, or several sharing a batch function as one call."""
+    first = tasks[chunk[0]]
+    if first.batch is None:
+        return executor.submit(first.fn, *first.args)
+    return executor.submit(first.batch, [tasks[i].args for i in chunk])
 
 
 def _groups(tasks: Sequence[Task], todo: list[int], size: int) -> Iterator[list[int]]:

@@ -11,6 +11,7 @@ run with the same seed share their demography (common random numbers).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -118,35 +119,61 @@ def model(overrides: list[str], *, years: int = YEARS, seed: int = 1) -> Housing
     return HousingModel(load_scenario(BASELINE, overrides=overrides, years=years), rng=seed)
 
 
+@dataclass
+class Month:
+    """The state after one month, as the checks read it."""
+
+    m: HousingModel
+    month: int
+    row: np.ndarray  # the month's record
+    ind: dict[str, float]  # the same by indicator name
+    where: str  # names the month in messages
+    act: np.ndarray  # active rows
+    idx: np.ndarray  # the active families' rows
+    tenure: np.ndarray  # their tenures
+    tenant: np.ndarray  # whether each of them rents a municipal or sublet dwelling
+
+
 def check_month(m: HousingModel) -> None:
     """Assert every invariant of the state after month ``m.month - 1`` and its record."""
-    f, n, p = m.f, m.f.n, m.p
+    f, n = m.f, m.f.n
     month = m.month - 1
     row = m.history[month]
-    ind = {name: row[INDEX[name]] for name in NAMES}
-    where = f"month {month}"
-    act = f.active[:n]
-    idx = np.flatnonzero(act)
+    idx = np.flatnonzero(f.active[:n])
     tenure = f.tenure[idx]
+    s = Month(m, month, row, {name: row[INDEX[name]] for name in NAMES}, f"month {month}",
+              f.active[:n], idx, tenure, np.isin(tenure, TENANT_CODES))
+    for check in (_record, _tenures, _stock, _amounts, _owners, _money, _counts, _households,
+                  _waiting_list):
+        check(s)
 
-    # the history row is finite; counts are whole and non-negative
+
+def _record(s: Month) -> None:
+    """The history row is finite; counts are whole and non-negative."""
+    row, ind, where = s.row, s.ind, s.where
     assert np.isfinite(row).all(), f"{where}: non-finite indicator(s) " + str(
         [NAMES[k] for k in np.flatnonzero(~np.isfinite(row))])
     for name in COUNTS:
         assert ind[name] >= 0 and ind[name] == int(ind[name]), f"{where}: {name}={ind[name]}"
 
-    # every active family is in exactly one valid tenure; the six tenures add up to families
+
+def _tenures(s: Month) -> None:
+    """Every active family is in exactly one valid tenure; the six tenures add up to
+    families."""
+    ind, where, idx, tenure = s.ind, s.where, s.idx, s.tenure
     assert np.isin(tenure, range(6)).all(), where
     assert ind["families"] == len(idx), where
     assert sum(ind[k] for k in TENURE_INDICATORS) == ind["families"], where
     for code, name in enumerate(TENURE_INDICATORS):
         assert ind[name] == (tenure == code).sum(), f"{where}: {name}"
 
-    # municipal stock: tenants <-> occupied dwellings, both ways
-    stock = m.stock
+
+def _stock(s: Month) -> None:
+    """Municipal stock: tenants <-> occupied dwellings, both ways."""
+    f, n, ind, where, idx, tenant, act = s.m.f, s.m.f.n, s.ind, s.where, s.idx, s.tenant, s.act
+    stock = s.m.stock
     occupied = np.flatnonzero(stock.occupant >= 0)
     occupants = stock.occupant[occupied]
-    tenant = np.isin(tenure, TENANT_CODES)
     assert len(occupied) <= stock.n
     assert ind["municipal"] + ind["sublet"] == len(occupied), where
     assert ind["vacant_municipal"] == stock.n - len(occupied), where
@@ -162,7 +189,10 @@ def check_month(m: HousingModel) -> None:
     assert (dw[~tenant] == -1).all(), f"{where}: a non-tenant holds a dwelling"
     assert (f.dwelling[:n][~act] == -1).all(), f"{where}: a departed family holds a dwelling"
 
-    # money and amounts that cannot be negative; no NaN/inf anywhere
+
+def _amounts(s: Month) -> None:
+    """Money and amounts that cannot be negative; no NaN or infinity anywhere."""
+    f, where, idx = s.m.f, s.where, s.idx
     for name in NON_NEGATIVE:
         col = getattr(f, name)[idx]
         assert (col >= 0).all(), f"{where}: negative {name}: {col[col < 0][:5]}"
@@ -171,15 +201,21 @@ def check_month(m: HousingModel) -> None:
     ages = f.child_age[idx]
     assert np.isfinite(ages[ages != EMPTY_SLOT]).all()
 
-    # owners and non-owners
-    owner = np.isin(tenure, OWNER_CODES)
+
+def _owners(s: Month) -> None:
+    """Owners owe no rent; only owners have loans."""
+    f, where, idx = s.m.f, s.where, s.idx
+    owner = np.isin(s.tenure, OWNER_CODES)
     assert (f.rent_arrears[idx][owner] == 0).all(), f"{where}: an owner owes rent"
     assert (f.loan_arrears[idx][~owner] == 0).all(), f"{where}: a non-owner has loan arrears"
     assert (f.loan_principal[idx][~owner] == 0).all(), f"{where}: a non-owner has a loan"
     assert (f.loan_payment[idx][~owner] == 0).all(), f"{where}: a non-owner pays a loan"
     assert (f.price_paid[idx][owner] > 0).all(), f"{where}: an owner without a price paid"
 
-    # the money identity and signs of money that cannot be negative
+
+def _money(s: Month) -> None:
+    """The money identity and signs of money that cannot be negative."""
+    f, p, ind, where, idx = s.m.f, s.m.p, s.ind, s.where, s.idx
     items = sum(ind[k] for k in NET_COST_ITEMS)
     assert ind["municipal_net_cost_nok"] == pytest.approx(items, rel=1e-6, abs=1e-6), where
     for name in ("social_assistance_nok", "housing_allowance_nok", "temporary_accommodation_nok",
@@ -194,7 +230,11 @@ def check_month(m: HousingModel) -> None:
                      * p["economy.temporary_cost"])
     assert ind["temporary_accommodation_nok"] == pytest.approx(expected_temp), where
 
-    # children and sub-counts never exceed their totals
+
+def _counts(s: Month) -> None:
+    """Children and sub-counts never exceed their totals."""
+    f, n, p, ind, where = s.m.f, s.m.f.n, s.m.p, s.ind, s.where
+    idx, tenure, tenant, act = s.idx, s.tenure, s.tenant, s.act
     kids = f.n_children[idx]
     assert ind["children"] == kids.sum(), where
     assert ind["children_municipal"] == kids[tenant].sum(), where
@@ -210,14 +250,22 @@ def check_month(m: HousingModel) -> None:
     assert ind["followed_up"] <= capacity, f"{where}: more followed than caseworkers can take"
     assert not f.followed[:n][~act].any(), f"{where}: a departed family is followed up"
 
-    # household composition
+
+def _households(s: Month) -> None:
+    """One or two adults; children under the age of majority, counted right."""
+    f, p, where, idx = s.m.f, s.m.p, s.where, s.idx
     assert np.isin(f.adults[idx], (1, 2)).all(), where
     ages = f.child_age[idx]
     assert ((ages == EMPTY_SLOT) | ((ages >= 0) & (ages < p["demography.adult_age"]))).all(), where
     assert np.array_equal(f.kids[idx], (ages >= 0).sum(axis=1)), (
         f"{where}: the children count drifted from the children's ages")
 
-    # the waiting list holds active, eligible families not already in municipal housing
+
+def _waiting_list(s: Month) -> None:
+    """The waiting list holds active, eligible families not already in municipal housing;
+    a vacancy and an eligible applicant do not both remain at the end of a month (unless an
+    enforced exit emptied a dwelling after the month's allocation)."""
+    f, p, ind, where, idx, m, month = s.m.f, s.m.p, s.ind, s.where, s.idx, s.m, s.month
     waiting = idx[f.waiting_since[idx] >= 0]
     assert ind["waiting_list"] == len(waiting), where
     assert not np.isin(f.tenure[waiting], TENANT_CODES + OWNER_CODES).any(), (
@@ -227,8 +275,6 @@ def check_month(m: HousingModel) -> None:
     if p["policy.allocation.eligibility"] == "extensive_needs":
         assert (f.need[waiting] == NEED_EXTENSIVE).all(), where
 
-    # a vacancy and an eligible applicant do not both remain at the end of a month (unless an
-    # enforced exit emptied a dwelling after the month's allocation)
     if ind["waiting_list"] > 0 and not p["policy.rotation.enforce_exit"]:
         assert ind["vacant_municipal"] == 0, f"{where}: a dwelling stands empty while families wait"
 

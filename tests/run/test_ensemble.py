@@ -236,6 +236,21 @@ def test_cli_timeseries_is_byte_identical_whatever_the_executor(
 
 
 # ---------------------------------------------------------------------------------- 2. resume
+def _workers(pid: int) -> list[int]:
+    """The worker processes of the run with main process ``pid``: its children (fork) or the
+    fork server's (forkserver), without the fork server and the resource tracker."""
+    import psutil
+
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            cmd = " ".join(child.cmdline())
+            server = "forkserver" in cmd and child.ppid() == pid
+            if "resource_tracker" not in cmd and not server:
+                found.append(child.pid)
+    return found
+
+
 def _interrupt(out: Path, kill_worker: bool) -> subprocess.Popen[str]:
     """Start the kill-test ensemble, wait for ``KILL_AFTER`` parts, then SIGKILL the main
     process (``kill_worker=False``) or one worker process.
@@ -264,19 +279,10 @@ def _interrupt(out: Path, kill_worker: bool) -> subprocess.Popen[str]:
             assert proc.returncode == 0, err
             pytest.skip("the run finished before it could be interrupted")
         if kill_worker:
-            import psutil
-
-            # workers are the main process's children (fork) or the fork server's (forkserver)
-            children = []
-            for child in psutil.Process(proc.pid).children(recursive=True):
-                with contextlib.suppress(psutil.Error):
-                    cmd = " ".join(child.cmdline())
-                    server = "forkserver" in cmd and child.ppid() == proc.pid
-                    if "resource_tracker" not in cmd and not server:
-                        children.append(child)
+            children = _workers(proc.pid)
             if not children:
                 pytest.skip("no worker process found to kill")
-            os.kill(children[0].pid, signal.SIGKILL)
+            os.kill(children[0], signal.SIGKILL)
         else:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=TIMEOUT)

@@ -10,7 +10,7 @@ twice as often) and refugees more in their first years (secondary migration).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -119,27 +119,9 @@ def arrivals(m: HousingModel) -> None:
     run; the families of all towns are then made together, refugees first, so that each
     town's new rows come in the order of its single run.
     """
-    p, f = m.p, m.f
+    f = m.f
     first_new = f.n
-    scale = p["municipality.inhabitants"] / 10_000 / 12
-    groups: dict[str, list] = {"refugee": [], "local": [], "single": []}
-    for town in range(m.towns.n):
-        rng = m.streams.town(town)["inflow"]
-        n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
-        n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
-        n_single = int(rng.poisson(p["demography.single_inflow_per_10k"] * scale))
-        if n_ref:
-            groups["refugee"].append((town, draw_numbers(p, n_ref, rng, True),
-                                      None))
-        if n_loc:
-            refugee = rng.random(n_loc) < p["population.share_refugee"]
-            numbers = draw_numbers(p, n_loc, rng, refugee)
-            homeless = rng.random(n_loc) < p["demography.inflow_homeless_share"]
-            groups["local"].append((town, numbers, homeless))
-        if n_single:
-            numbers = draw_numbers(p, n_single, rng, False)
-            extensive = rng.random(n_single) < 0.5
-            groups["single"].append((town, numbers, extensive))
+    groups = _draw_arrivals(m)
     made = _add(m, [g for kind in groups.values() for g in kind],
                 single=len(groups["refugee"]) + len(groups["local"]))
     if made is None:
@@ -147,16 +129,7 @@ def arrivals(m: HousingModel) -> None:
     n_ref, n_loc = (sum(len(g[1]["refugee"]) for g in groups[k]) for k in ("refugee", "local"))
     s = slice(made.start, made.start + n_ref)
     if n_ref:
-        f.intro_left[s] = p["work.intro_months"]
-        f.employed[s] = False
-        f.permanent[s] = False
-        f.disability[s] = False
-        f.debt[s] = 0.0
-        f.remark[s] = False
-        f.savings[s] = 0.0
-        idx = np.arange(s.start, s.stop)
-        f.tenure[idx] = PRIVATE  # unless a municipal dwelling is free for them:
-        municipal.place(m, idx[municipal.eligible(m, idx)])
+        _settle_refugees(m, s)
     s = slice(s.stop, s.stop + n_loc)
     if n_loc:
         homeless = np.concatenate([g[2] for g in groups["local"]])
@@ -173,6 +146,48 @@ def arrivals(m: HousingModel) -> None:
         f.permanent[s] = False
         f.tenure[s] = HOMELESS
     m.flows["arrivals"] += m.towns.count(np.arange(first_new, f.n))
+
+
+def _draw_arrivals(m: HousingModel) -> dict[str, list[tuple[int, dict, Any]]]:
+    """Each town's arrivals this month, drawn from its own ``inflow`` stream: by kind
+    (``refugee``, ``local``, ``single``), entries (town, the families' random numbers, and
+    per family whether it arrives homeless (local) or has extensive needs (single))."""
+    p = m.p
+    scale = p["municipality.inhabitants"] / 10_000 / 12
+    groups: dict[str, list[tuple[int, dict, Any]]] = {"refugee": [], "local": [], "single": []}
+    for town in range(m.towns.n):
+        rng = m.streams.town(town)["inflow"]
+        n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
+        n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))
+        n_single = int(rng.poisson(p["demography.single_inflow_per_10k"] * scale))
+        if n_ref:
+            groups["refugee"].append((town, draw_numbers(p, n_ref, rng, True), None))
+        if n_loc:
+            refugee = rng.random(n_loc) < p["population.share_refugee"]
+            numbers = draw_numbers(p, n_loc, rng, refugee)
+            homeless = rng.random(n_loc) < p["demography.inflow_homeless_share"]
+            groups["local"].append((town, numbers, homeless))
+        if n_single:
+            numbers = draw_numbers(p, n_single, rng, False)
+            extensive = rng.random(n_single) < 0.5
+            groups["single"].append((town, numbers, extensive))
+    return groups
+
+
+def _settle_refugees(m: HousingModel, s: slice) -> None:
+    """Refugee families ``s`` start the introduction programme without work, debt or savings,
+    in a municipal dwelling if one is free for them under the rules, else privately."""
+    p, f = m.p, m.f
+    f.intro_left[s] = p["work.intro_months"]
+    f.employed[s] = False
+    f.permanent[s] = False
+    f.disability[s] = False
+    f.debt[s] = 0.0
+    f.remark[s] = False
+    f.savings[s] = 0.0
+    idx = np.arange(s.start, s.stop)
+    f.tenure[idx] = PRIVATE  # unless a municipal dwelling is free for them:
+    municipal.place(m, idx[municipal.eligible(m, idx)])
 
 
 def _add(m: HousingModel, group: list, *, single: int) -> slice | None:

@@ -116,10 +116,10 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if params != kept.parameters:  # the run's start, or a phase changed them
         f.costs_due[:n] = -1
         kept.parameters = params
-    due: np.ndarray | slice = (f.costs_due[:n] <= m.month).nonzero()[0]
-    if len(due) == n:  # the first month: every family, faster by a slice
-        due = slice(0, n)
-    if n and (type(due) is slice or len(due)):
+    rows = (f.costs_due[:n] <= m.month).nonzero()[0]
+    # the first month: every family, faster by a slice
+    due: np.ndarray | slice = slice(0, n) if len(rows) == n else rows
+    if n and len(rows):
         adults, ages = f.adults[due], f.child_age[due]
         f.guide[due] = sa_guideline(adults, ages, *(p[k] for k in _LIVING_PARAMETERS[:5]))
         w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
@@ -199,8 +199,8 @@ def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
 
 
 @dataclass
-class _Month:
-    """The month's money of every row in use, NOK/month, as the steps of :func:`step` fill it."""
+class _Means:
+    """What every row in use has and owes this month before social assistance, NOK/month."""
 
     gross: np.ndarray  # gross income
     net: np.ndarray  # net income
@@ -208,27 +208,39 @@ class _Month:
     allow: np.ndarray  # housing allowance
     guide: np.ndarray  # NAV's guideline (the floor of spending)
     actual: np.ndarray  # the family's usual spending
-    sa: np.ndarray | None = None  # social assistance
-    nav_arrears: np.ndarray | None = None  # rent arrears NAV settled
-    unpaid_housing: np.ndarray | None = None
-    unpaid_debt: np.ndarray | None = None
-    pay_rent: np.ndarray | None = None  # rent arrears paid back
-    loan_unpaid: np.ndarray | None = None  # loan payment left unpaid
+
+
+@dataclass
+class _Help:
+    """What NAV pays this month, NOK/month."""
+
+    sa: np.ndarray  # social assistance
+    nav_arrears: np.ndarray  # rent arrears NAV settled
+
+
+@dataclass
+class _Paid:
+    """How the month's payments went, NOK/month."""
+
+    unpaid_housing: np.ndarray
+    unpaid_debt: np.ndarray
+    pay_rent: np.ndarray  # rent arrears paid back
+    loan_unpaid: np.ndarray  # loan payment left unpaid
 
 
 def step(m: HousingModel) -> None:
     """One month of the household economy (see the module docstring for the order)."""
     u = m.streams.uniform("economy", m.f.n, 3)
-    money = _income_and_costs(m)
-    _social_assistance(m, money)
-    _pay(m, money, u[1])
-    _amortise(m, money.loan_unpaid)
-    _remarks(m, money)
+    means = _income_and_costs(m)
+    help_ = _social_assistance(m, means)
+    paid = _pay(m, means, help_.sa, u[1])
+    _amortise(m, paid.loan_unpaid)
+    _remarks(m, paid)
     _counselling(m, u[2])
-    _record(m, money)
+    _record(m, means, help_, paid)
 
 
-def _income_and_costs(m: HousingModel) -> _Month:
+def _income_and_costs(m: HousingModel) -> _Means:
     """Income, the housing payment due, housing allowance and living costs (steps 1-4)."""
     f, n = m.f, m.f.n
     act = f.active[:n]
@@ -239,25 +251,25 @@ def _income_and_costs(m: HousingModel) -> _Month:
     allow = np.where(housed, allowance(m, housing, f.persons, gross), 0.0)
     m.living.forget()  # households may have changed since last month
     guide, _, actual = living_costs(m)
-    return _Month(gross, net, housing, allow, guide, actual)
+    return _Means(gross, net, housing, allow, guide, actual)
 
 
-def _social_assistance(m: HousingModel, money: _Month) -> None:
+def _social_assistance(m: HousingModel, means: _Means) -> _Help:
     """Social assistance tops up to the guideline plus accepted housing cost when own means
     are spent, and NAV settles the rent arrears of the families it supports (step 5)."""
     p, f, n = m.p, m.f, m.f.n
-    need = money.guide + np.minimum(money.housing, sa_housing_norm(m, f.persons, slice(0, n)))
-    shortfall = need - money.net - money.allow
-    money.sa = np.where(f.active[:n] & (shortfall > 0)
-                        & (f.savings[:n] < p["economy.savings_buffer"]) & f.sa_claimant[:n],
-                        shortfall, 0.0)
+    need = means.guide + np.minimum(means.housing, sa_housing_norm(m, f.persons, slice(0, n)))
+    shortfall = need - means.net - means.allow
+    sa = np.where(f.active[:n] & (shortfall > 0) & (f.savings[:n] < p["economy.savings_buffer"])
+                  & f.sa_claimant[:n], shortfall, 0.0)
     # NAV covers the rent arrears of the families it supports (one-off assistance)
-    money.nav_arrears = np.where((money.sa > 0) & p["economy.sa_covers_arrears"],
-                                 f.rent_arrears[:n], 0.0)
-    f.rent_arrears[:n] -= money.nav_arrears
+    nav_arrears = np.where((sa > 0) & p["economy.sa_covers_arrears"], f.rent_arrears[:n], 0.0)
+    f.rent_arrears[:n] -= nav_arrears
+    return _Help(sa, nav_arrears)
 
 
-def _budgeting_failures(m: HousingModel, money: _Month, u: np.ndarray) -> np.ndarray:
+def _budgeting_failures(m: HousingModel, housing: np.ndarray, sa: np.ndarray, u: np.ndarray
+                        ) -> np.ndarray:
     """Families who spend the housing payment though they could pay it: with budgeting
     problems (need or payment remarks), not on social assistance, at
     ``economy.payment_failure_rate`` — less when followed up, with a family plan, or placed by
@@ -271,10 +283,10 @@ def _budgeting_failures(m: HousingModel, money: _Month, u: np.ndarray) -> np.nda
                                          p["policy.allocation.colocated_factor"], 1.0)
     housed = f.active[:n] & (f.tenure[:n] != HOMELESS)
     troubled = (f.need[:n] > NEED_LOW) | f.remark[:n]
-    return housed & troubled & (money.sa == 0) & (u < fail_rate) & (money.housing > 0)
+    return housed & troubled & (sa == 0) & (u < fail_rate) & (housing > 0)
 
 
-def _pay(m: HousingModel, money: _Month, u: np.ndarray) -> None:
+def _pay(m: HousingModel, means: _Means, sa: np.ndarray, u: np.ndarray) -> _Paid:
     """Consumer debt, and the month's balance with spending at the guideline (steps 6-7).
 
     A deficit draws savings, then leaves the debt payment unpaid, then the housing payment,
@@ -287,10 +299,10 @@ def _pay(m: HousingModel, money: _Month, u: np.ndarray) -> None:
     debt = f.debt[:n]
     debt += debt * p["economy.debt_rate"] / 12
     debt_due = debt * p["economy.debt_min_payment"]
-    housing = money.housing
-    floor_cash = np.where(act, money.net + money.allow + money.sa - money.guide - housing
-                          - debt_due, 0.0)
-    failure = _budgeting_failures(m, money, u)
+    housing = means.housing
+    floor_cash = np.where(act, means.net + means.allow + sa - means.guide - housing - debt_due,
+                          0.0)
+    failure = _budgeting_failures(m, housing, sa, u)
 
     deficit = np.maximum(-floor_cash, 0.0)
     from_savings = np.minimum(deficit, f.savings[:n])
@@ -309,15 +321,14 @@ def _pay(m: HousingModel, money: _Month, u: np.ndarray) -> None:
     surplus -= pay_rent
     pay_loan = np.minimum(surplus, f.loan_arrears[:n])
     surplus -= pay_loan
-    surplus -= np.where(money.sa > 0, 0.0, np.minimum(surplus, money.actual - money.guide))
+    surplus -= np.where(sa > 0, 0.0, np.minimum(surplus, means.actual - means.guide))
     f.savings[:n] += surplus * p["economy.saving_share"]
     f.rent_arrears[:n] += np.where(owner, 0.0, unpaid_housing) - pay_rent
     loan_unpaid = np.where(owner, np.minimum(unpaid_housing, f.loan_payment[:n]), 0.0)
     f.loan_arrears[:n] += loan_unpaid - pay_loan
     # owners' unpaid costs besides the loan become consumer debt
     debt += np.where(owner, unpaid_housing - loan_unpaid, 0.0)
-    money.unpaid_housing, money.unpaid_debt = unpaid_housing, unpaid_debt
-    money.pay_rent, money.loan_unpaid = pay_rent, loan_unpaid
+    return _Paid(unpaid_housing, unpaid_debt, pay_rent, loan_unpaid)
 
 
 def _amortise(m: HousingModel, loan_unpaid: np.ndarray) -> None:
@@ -334,12 +345,12 @@ def _amortise(m: HousingModel, loan_unpaid: np.ndarray) -> None:
     f.loan_payment[:n][paid_off] = 0.0
 
 
-def _remarks(m: HousingModel, money: _Month) -> None:
+def _remarks(m: HousingModel, paid: _Paid) -> None:
     """Payment remarks after months of missed payments; they lapse a while after all debts
     are settled (step 8)."""
     p, f, n = m.p, m.f, m.f.n
     act = f.active[:n]
-    missed = (money.unpaid_housing > 0) | (money.unpaid_debt > 0)
+    missed = (paid.unpaid_housing > 0) | (paid.unpaid_debt > 0)
     f.missed[:n] = np.where(act & missed, f.missed[:n] + 1, 0)
     new_remark = act & (f.missed[:n] >= p["economy.remark_after_missed"])
     f.remark[:n] |= new_remark
@@ -365,25 +376,24 @@ def _counselling(m: HousingModel, u: np.ndarray) -> None:
     f.missed[:n][success] = 0
 
 
-def _record(m: HousingModel, money: _Month) -> None:
+def _record(m: HousingModel, means: _Means, help_: _Help, paid: _Paid) -> None:
     """Keep the month's money on the families, and add it to the month's accounts: social
     assistance, housing allowance, and the rent collected in municipal dwellings (due less
     unpaid, plus arrears paid back)."""
     f, n = m.f, m.f.n
-    f.gross_income[:n] = money.gross
-    f.net_income[:n] = money.net
-    f.housing_cost[:n] = money.housing
-    f.allowance[:n] = money.allow
-    f.social_assistance[:n] = money.sa
-    settled = m.towns.total(money.nav_arrears)
-    m.flows["social_assistance_nok"] += m.towns.total(money.sa) + settled
+    f.gross_income[:n] = means.gross
+    f.net_income[:n] = means.net
+    f.housing_cost[:n] = means.housing
+    f.allowance[:n] = means.allow
+    f.social_assistance[:n] = help_.sa
+    settled = m.towns.total(help_.nav_arrears)
+    m.flows["social_assistance_nok"] += m.towns.total(help_.sa) + settled
     m.flows["arrears_settled_nok"] += settled
-    m.flows["housing_allowance_nok"] += m.towns.total(money.allow)
-    paid = np.where(is_tenant(f.tenure[:n]) & f.active[:n],
-                    money.housing - money.unpaid_housing + money.pay_rent + money.nav_arrears,
-                    0.0)
+    m.flows["housing_allowance_nok"] += m.towns.total(means.allow)
+    rent = np.where(is_tenant(f.tenure[:n]) & f.active[:n],
+                    means.housing - paid.unpaid_housing + paid.pay_rent + help_.nav_arrears, 0.0)
     kind = np.full(n, -1)
     has = f.dwelling[:n] >= 0
     kind[has] = m.stock.kind[f.dwelling[:n][has]]
     for k in (OWNED, SUBLET_KIND):
-        m.rent_collected[k] += m.towns.total(paid[kind == k], kind == k)
+        m.rent_collected[k] += m.towns.total(rent[kind == k], kind == k)

@@ -89,8 +89,8 @@ def step(m: HousingModel) -> None:
     draws.
     """
     p, market = m.p, m.market
-    z = [g.standard_normal(2) for g in m.streams.each_town("market")]
-    z = z[0] if m.towns.n == 1 else np.stack(z, axis=1)  # (2,) or (2, towns)
+    draws = [g.standard_normal(2) for g in m.streams.each_town("market")]
+    z = draws[0] if m.towns.n == 1 else np.stack(draws, axis=1)  # (2,) or (2, towns)
     for attr, g, s, k in (("price_index", p["market.price_growth"],
                            p["market.price_volatility"], 0),
                           ("rent_index", p["market.rent_growth"], p["market.rent_volatility"], 1)):

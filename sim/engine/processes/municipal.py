@@ -208,7 +208,7 @@ def allocate(m: HousingModel) -> None:
 
 
 def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray,
-                   top: int | np.ndarray | None = None) -> np.ndarray:
+                   top: int | np.integer | np.ndarray | None = None) -> np.ndarray:
     """``idx`` sorted by the municipality's priority rule, best first; ``u`` breaks ties.
 
     Rules: ``need`` (extensive needs, then homeless, then children, then waiting time);

@@ -46,22 +46,22 @@ class Dwellings:
         self.town = np.repeat(np.arange(towns, dtype=np.int32), len(kind))
         self.planned = [0.0, 0.0]
 
-    def _per_town(self, mask: np.ndarray) -> int | np.ndarray:
+    def _per_town(self, mask: np.ndarray) -> np.integer | np.ndarray:
         """How many entries of ``mask``: a number, or one per town in a batch."""
         if self.towns == 1:
             return np.count_nonzero(mask)
         return np.bincount(self.town[mask], minlength=self.towns)
 
     @property
-    def n(self) -> int | np.ndarray:
+    def n(self) -> np.integer | np.ndarray:
         """Dwellings in the stock now (per town in a batch)."""
         return self._per_town(self.active)
 
-    def count(self, kind: int) -> int | np.ndarray:
+    def count(self, kind: int) -> np.integer | np.ndarray:
         """Dwellings of ``kind`` in the stock now (per town in a batch)."""
         return self._per_town(self.active & (self.kind == kind))
 
-    def count_vacant(self) -> int | np.ndarray:
+    def count_vacant(self) -> np.integer | np.ndarray:
         """Vacant dwellings in the stock now (per town in a batch)."""
         return self._per_town(self.active & (self.occupant < 0))
 
