@@ -1,4 +1,4 @@
-"""The ``boligsim`` command line (design.md, "Public contract").
+"""The ``boligsim`` command line (its commands and output files: docs/outputs.md).
 
 Each subcommand is a ``_cmd_<name>(args) -> int`` function registered by a ``_add_<name>``
 function in :func:`build_parser`; add later commands (compare, sensitivity, calibrate, report,

@@ -12,16 +12,16 @@ Conventions:
       monthly compounding at ``rate / 12``.
     * Income is monthly net (after tax) unless the argument name says ``gross_annual``.
 
-Sources (docs/sources.md):
-    * Boliglånsforskriften (the mortgage regulation), regjeringen.no / Finanstilsynet:
-      loan-to-value 85 % (from 2015), debt-to-income 5x gross annual income (from 2017),
-      stress test +5 percentage points (until 2022), +3 pp with a 7 % floor (from 2023).
-    * SIFO reference budget, couple with children aged 5 and 11, excluding housing and
-      electricity: 33,390 NOK/month (2022), 36,070 NOK/month (2023); dagsavisen.no 22.5.2023.
-    * NAV guideline rates for social assistance (veiledende satser), NAV rundskriv /
-      statsforvalteren.no.
-    * Husbanken, "beregning av bostøtte" (husbanken.no) and Husbanken's veileder (caps).
-    * Husbanken, "risiko for tap": start-loan losses are shared 25 % municipality / 75 % state.
+Sources (entries of docs/sources.md):
+    * Boliglånsforskriften (2015), the mortgage regulation: loan-to-value 85 % (from 2015),
+      debt-to-income 5x gross annual income (from 2017), stress test +5 percentage points
+      (until 2022), +3 pp with a 7 % floor (from 2023).
+    * SIFO (2023), the reference budget of a couple with children aged 5 and 11, excluding
+      housing and electricity: 33,390 NOK/month (2022), 36,070 NOK/month (2023).
+    * NAV (2022), the guideline rates for social assistance (veiledende satser).
+    * Husbanken (n.d.-e) and Husbanken (n.d.-f), the housing allowance's formula and caps.
+    * Husbanken (n.d.-c), risk of loss: start-loan losses are shared 25 % municipality / 75 %
+      state.
     * Røe (2018) §3.1.1: Verdal municipality assesses affordability against the family's
       documented actual spending rather than the SIFO budget.
 """
@@ -271,7 +271,7 @@ def equivalence_scale(
     ``1 + second_adult_weight * (adults - 1) + child_weight * n_children``; with the default
     OECD-modified weights a couple with two children scores 2.1.
 
-    ASSUMPTION: parameters.md records that a SIFO budget for household types other than the
+    ASSUMPTION: docs/sources.md records that a SIFO budget for household types other than the
     reference family was "not found" in public sources, so the model scales the reference
     budget to other households by this explicit equivalence assumption (weights are registry
     parameters of kind ``assumption``).
@@ -306,10 +306,10 @@ def sifo_budget(
     ``reference_budget * equivalence_scale(adults, n_children) / reference_scale``. The
     reference is SIFO's reference budget for a couple with children aged 5 and 11, excluding
     housing and electricity: 33,390 NOK/month (2022) and 36,070 NOK/month (2023), source
-    dagsavisen.no 22.5.2023 (parameters.md). Its OECD-modified scale is 2.1.
+    SIFO (2023), reported by Dagsavisen 22.5.2023. Its OECD-modified scale is 2.1.
 
     ASSUMPTION: scaling to other household types uses :func:`equivalence_scale`, because SIFO
-    budgets for other household types were not found (parameters.md).
+    budgets for other household types were not found (docs/sources.md).
 
     Args:
         adults: number of adults.
@@ -365,7 +365,7 @@ def sa_guideline(
     adds the rate for its age band (0-5, 6-10, 11-17 completed years). Ages at or above 18
     and negative ages (empty slots) add nothing.
 
-    Source: NAV rundskriv / statsforvalteren.no (docs/sources.md). Guideline 2018: single
+    Source: NAV (2022), the guideline rates. Guideline 2018: single
     6,050; couple 10,100; child 0-5 2,350; child 6-10 3,050; child 11-17 3,950 NOK/month.
 
     Args:
@@ -416,7 +416,7 @@ def housing_allowance(
     129,983 NOK/year for 1, 2, 3, 4 and 5+ persons.
 
     ASSUMPTION: the income-dependent own-contribution schedule was "not found" in public
-    sources (parameters.md), so the own contribution is modelled as this linear form with a
+    sources (docs/sources.md), so the own contribution is modelled as this linear form with a
     floor; ``min_own_contribution`` and ``own_contribution_rate`` are to be calibrated to the
     observed average allowance (about 2,400 NOK/month in 2014 and 2,840 NOK/month in 2022).
 

@@ -1,8 +1,8 @@
 """Synthetic families: the initial population and new arrivals.
 
 Families are drawn from the municipality's size and the shares in the registry
-(``population.*``; their sources are in the registry and docs/sources.md, mostly Røe (2018)
-§1.2, §2.1). Municipal and sublet dwellings start occupied as the scenario states
+(``population.*``; their sources are in the registry: mostly SSB (2014), NIBR (2016) and Røe
+(2018) §1.2, §2.1). Municipal and sublet dwellings start occupied as the scenario states
 (``stock.initial_occupancy``), with a calibrated share of families with children among the
 tenants (Verdal 2013: about 120 dwellings and more than 53 children, Røe §3.1.1). The rest of
 the disadvantaged households (``population.disadvantaged_share`` of inhabitants) rent privately,

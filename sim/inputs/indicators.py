@@ -1,6 +1,6 @@
 """The indicators a run reports each month: name, unit, kind and meaning.
 
-This list is the public contract of ``timeseries.csv`` and ``summary.json`` (design.md):
+This list is the public contract of ``timeseries.csv`` and ``summary.json`` (docs/outputs.md):
 column order follows it. *Stock* indicators are states at the end of a month, and a run's value
 is the value in its last month; *flow* and *money* indicators happen during a month, and a run's
 value is the total over the run.

@@ -1,22 +1,26 @@
 """Every parameter of boligsim, with unit, range, kind and source.
 
 Kinds (see :mod:`sim.inputs.registry`): ``policy`` levers a municipality chooses; ``context`` inputs
-observed in public sources (cited by the row of ``shared/parameters.md`` or the section of Røe
-(2018) they come from); ``calibrated`` behavioural rates not observed anywhere, to be fitted to
+observed in public sources; ``calibrated`` behavioural rates not observed anywhere, to be fitted to
 the facts in ``calibration/targets.toml``; ``assumption`` values we chose and say so.
+
+A ``source`` cites the entries of ``docs/sources.md`` by their key, author and year as in
+``SSB (2014)`` or ``Røe (2018) §3.1.1`` (the report's own section), followed by the fact taken
+from it; an assumption gives its reasoning and may cite an entry too. Every ``context`` parameter
+cites at least one entry (``tests/inputs/test_sources.py``).
 
 Money is in NOK at roughly 2020–2022 prices and held constant in real terms (the model has no
 general inflation); rates called "annual" are converted to monthly probabilities in
 :mod:`sim.inputs.derived`, in one place.
 
-Røe (2018) = Melina Røe, *Å bygge stein på stein*, NTNU Samfunnsforskning.
+Røe (2018) is Melina Røe's report *Å bygge stein på stein* (NTNU Samfunnsforskning), the
+project's source for the municipalities' practice.
 """
 
 from __future__ import annotations
 
 from sim.inputs.registry import Param, Registry
 
-PM = "shared/parameters.md"
 ROE = "Røe (2018)"
 
 
@@ -27,23 +31,29 @@ def _p(path, default, unit, kind, source, description, bounds=None, choices=()):
 
 PARAMS: list[Param] = [
     # ------------------------------------------------------------------ municipality and stock
-    _p("municipality.inhabitants", 15000, "persons", "context", f"{ROE} §4 (Verdal 15,000)",
+    _p("municipality.inhabitants", 15000, "persons", "context", f"{ROE} §3.1: Verdal has "
+       "about 15,000 inhabitants",
        "Inhabitants of the municipality; scales the initial population, inflows and the "
        "start-loan budget.", (500, 10_000_000_000)),
-    _p("stock.municipal_dwellings", 120, "dwellings", "context", f"{ROE} §4 (Verdal about 120)",
+    _p("stock.municipal_dwellings", 120, "dwellings", "context", f"{ROE} §3.1.1: Verdal had "
+       "about 120 municipal dwellings in 2013",
        "Municipal rental dwellings owned by the municipality at the start.", (0, 300_000)),
-    _p("stock.sublet_dwellings", 0, "dwellings", "context", f"{ROE} §4",
+    _p("stock.sublet_dwellings", 0, "dwellings", "context", f"{ROE} §3.1: no sublet "
+       "dwellings reported for Verdal (Stjørdal 80, §3.2; Malvik 13, §3.3.1)",
        "Dwellings the municipality rents from private owners and sublets, at the start.",
        (0, 100_000)),
     _p("stock.initial_occupancy", 0.97, "share", "assumption",
        f"{ROE} §3.2: no vacant dwellings at Stjørdal's allocation meetings",
        "Share of municipal and sublet dwellings occupied at the start.", (0.0, 1.0)),
-    _p("stock.acquire_per_year", 0.0, "dwellings/year", "policy", f"{ROE} §3.4",
+    _p("stock.acquire_per_year", 0.0, "dwellings/year", "policy", f"{ROE} §3.2.2: Stjørdal "
+       "bought used houses in 2016 and planned 18 new units",
        "Municipal dwellings bought or built per year (negative stock changes are sales, not "
        "modelled).", (0.0, 5000.0)),
-    _p("stock.sublet_add_per_year", 0.0, "dwellings/year", "policy", f"{ROE} §3.4",
+    _p("stock.sublet_add_per_year", 0.0, "dwellings/year", "policy", f"{ROE} §3.2: Stjørdal "
+       "sublets 80 dwellings rented from private owners",
        "Sublet dwellings added per year.", (0.0, 5000.0)),
-    _p("stock.release_vacant_months", 0, "months", "policy", f"{ROE} §3.4",
+    _p("stock.release_vacant_months", 0, "months", "policy", f"{ROE} §3.2.2 describes buying "
+       "and building; selling is not reported",
        "A municipal or sublet dwelling vacant this long is sold or its sublet lease ended "
        "(0 = never).", (0, 240)),
     _p("stock.owned_cost", 7000.0, "NOK/month", "assumption",
@@ -51,7 +61,7 @@ PARAMS: list[Param] = [
        "Municipality's monthly cost of owning one municipal dwelling, occupied or not.",
        (0.0, 30000.0)),
     _p("stock.sublet_admin_cost", 1000.0, "NOK/month", "assumption",
-       f"{ROE} §2 item 3: subletting costs the municipality more than owning",
+       f"{ROE} §3.2.2: subletting costs the municipality more than owning",
        "Administration cost per sublet dwelling on top of the market rent paid to the owner.",
        (0.0, 10000.0)),
 
@@ -63,13 +73,15 @@ PARAMS: list[Param] = [
        "(No upper limit but memory, which is checked before a run.)",
        (0, 10_000_000_000)),
     _p("population.disadvantaged_share", 0.025, "share of inhabitants", "context",
-       f"{PM}: 122,077 disadvantaged persons, 2.5 % of the population (SSB, 2011 data)",
+       "SSB (2014): 122,077 disadvantaged persons, 2.5 % of the population (2011 data)",
        "Share of inhabitants disadvantaged in the housing market.", (0.0, 0.2)),
     _p("population.share_single_parent", 0.32, "share", "assumption",
-       f"{ROE} §1.2: single parents among the most exposed; 90,000 of 122,000 live with "
-       "children", "Share of families that are a single adult with children.", (0.0, 1.0)),
+       f"{ROE} §1.2: single parents among the most exposed; SSB (2014): about 90,000 of "
+       "122,000 live with children",
+       "Share of families that are a single adult with children.", (0.0, 1.0)),
     _p("population.share_couple_children", 0.33, "share", "assumption",
-       f"{ROE} §1.2: 90,000 of 122,000 disadvantaged live in households with children",
+       "SSB (2014), quoted in Røe (2018) §1.2: about 90,000 of 122,000 disadvantaged live in "
+       "households with children",
        "Share of families that are a couple with children.", (0.0, 1.0)),
     _p("population.share_couple_no_children", 0.08, "share", "assumption",
        "remainder after the other compositions are single adults without children",
@@ -105,24 +117,25 @@ PARAMS: list[Param] = [
     _p("population.mean_savings", 3000.0, "NOK", "assumption", "no public figure found",
        "Mean savings at the start (exponential).", (0.0, 1_000_000.0)),
     _p("population.share_homeless", 0.08, "share", "assumption",
-       f"{PM}: 0.75 homeless per 1,000 inhabitants (2016)",
+       "NIBR (2016): 0.75 homeless persons per 1,000 inhabitants",
        "Share of families outside municipal housing that are homeless at the start.",
        (0.0, 1.0)),
     _p("population.share_owner", 0.10, "share", "assumption",
-       f"{PM}: ~70 % of low-income families with children own", "Share of families outside "
+       "SSB (2020): ~70 % of low-income families with children own", "Share of families outside "
        "municipal housing that own with a bank mortgage at the start (they can default).",
        (0.0, 1.0)),
     _p("population.municipal_children_share", 0.25, "share", "calibrated",
-       f"{ROE} §3.1.1: Verdal 2013, 120 dwellings and more than 53 children",
+       f"{ROE} §3.1.1: Verdal 2013, about 120 dwellings and more than 53 children",
        "Share of municipal tenants at the start that are families with children.", (0.0, 1.0)),
     _p("population.mean_months_municipal", 60.0, "months", "assumption",
-       f"{ROE} §3.2: large families stayed 10-15 years",
+       f"{ROE} §3.2: large families stayed 10-15 years in Stjørdal",
        "Mean time already spent in municipal housing by tenants at the start.", (0.0, 240.0)),
 
     # ------------------------------------------------------------------ demography
     _p("demography.birth_rate", 0.05, "1/year", "assumption", "no public figure for the group",
        "Annual probability of a birth in a family whose head is under 45.", (0.0, 0.5)),
-    _p("demography.adult_age", 18.0, "years", "context", "age of majority (vergemålsloven)",
+    _p("demography.adult_age", 18.0, "years", "context", "Vergemålsloven (2010): the age of "
+       "majority is 18",
        "Age at which a child leaves the family.", (16.0, 25.0)),
     _p("demography.separation_rate", 0.03, "1/year", "assumption", "no public figure found",
        "Annual probability that a couple separates; the leaving adult is not followed.",
@@ -130,29 +143,31 @@ PARAMS: list[Param] = [
     _p("demography.repartner_rate", 0.03, "1/year", "assumption", "no public figure found",
        "Annual probability that a single adult gets a partner in the household.", (0.0, 0.5)),
     _p("demography.outmigration_rate", 0.06, "1/year", "assumption",
-       f"{ROE} §1.2: low-income families move about twice as often",
+       f"{ROE} §1.2, quoting Grødem & Sandbæk (2013): low-income families move about twice "
+       "as often",
        "Annual probability that a family moves out of the municipality.", (0.0, 0.5)),
     _p("demography.refugee_outmigration_extra", 0.04, "1/year", "assumption",
        "secondary migration in the first years after settlement",
        "Extra annual out-migration of refugee families in their first five years.", (0.0, 0.5)),
     _p("demography.refugee_families_per_10k", 3.0, "families/year per 10,000 inhabitants",
-       "policy", "IMDi settlement requests; the council decides how many to settle",
+       "policy", "IMDi asks municipalities to settle refugees; the council decides how many",
        "Refugee families settled per year per 10,000 inhabitants.", (0.0, 50.0)),
     _p("demography.local_inflow_per_10k", 3.0, "families/year per 10,000 inhabitants",
-       "calibrated", f"{PM}: 2.5 % disadvantaged; keeps the group about stable",
+       "calibrated", "SSB (2014): 2.5 % disadvantaged; keeps the group about stable",
        "Local families falling into difficulty per year per 10,000 inhabitants.", (0.0, 100.0)),
     _p("demography.single_inflow_per_10k", 6.0, "persons/year per 10,000 inhabitants",
-       "assumption", f"{PM}: 0.75 homeless per 1,000 inhabitants (2016), mostly single",
+       "assumption", "NIBR (2016): 0.75 homeless per 1,000 inhabitants, mostly single",
        "Single adults with service needs seeking housing (leaving institutions, treatment or "
        "prison) per year per 10,000 inhabitants; they arrive homeless.", (0.0, 100.0)),
     _p("demography.inflow_homeless_share", 0.25, "share", "assumption",
-       f"{PM}: ~9,200 eviction requests a year, ~25 % end in eviction",
+       "Finansavisen (2019): ~9,200 eviction requests a year, ~25 % end in eviction",
        "Share of new local families that arrive homeless (the rest rent privately with "
        "arrears).", (0.0, 1.0)),
 
     # ------------------------------------------------------------------ work and income
     _p("work.job_finding_rate", 0.025, "1/month", "calibrated",
-       f"{PM}: monthly job-finding rate of social assistance recipients not found",
+       "no public figure for social assistance recipients (docs/sources.md: looked for, not "
+       "found)",
        "Monthly probability that a family without work gets a job (before modifiers).",
        (0.0, 0.5)),
     _p("work.job_loss_rate", 0.012, "1/month", "assumption", "no public figure for the group",
@@ -170,10 +185,11 @@ PARAMS: list[Param] = [
        "Job-finding multiplier for families with moderate needs.", (0.0, 2.0)),
     _p("work.need_factor_extensive", 0.2, "multiplier", "assumption", "no public figure found",
        "Job-finding multiplier for families with extensive needs.", (0.0, 2.0)),
-    _p("work.intro_months", 24, "months", "context", "introduksjonsloven: programme up to 2 "
-       "years", "Length of the introduction programme for newly settled refugees.", (0, 60)),
+    _p("work.intro_months", 24, "months", "context", "Introduksjonsloven (2003): programme of up "
+       "to 2 years", "Length of the introduction programme for newly settled refugees.", (0, 60)),
     _p("work.intro_exit_job_share", 0.45, "share", "context",
-       f"{PM}: 61-65 % in work or education one year after the introduction programme",
+       "IMDi (2023): 61-65 % of leavers in work or education one year later (2015-2023); the "
+       "default is below this and its derivation is not recorded",
        "Share of families in work at the end of the introduction programme.", (0.0, 1.0)),
     _p("work.wage", 32000.0, "NOK/month", "assumption", "low-paid full-time work, gross",
        "Median gross monthly labour income of an employed adult (lognormal).",
@@ -183,41 +199,52 @@ PARAMS: list[Param] = [
     _p("work.tax_rate", 0.25, "share", "assumption", "average tax on low incomes",
        "Average tax on labour income and pensions.", (0.0, 0.6)),
     _p("work.unemployment_benefit_rate", 0.624, "share of wage", "context",
-       "NAV dagpenger: 62.4 % of the income basis (folketrygdloven kap. 4)",
+       "Folketrygdloven (1997) ch. 4: dagpenger 62.4 % of the income basis",
        "Unemployment benefit as a share of the lost wage.", (0.0, 1.0)),
     _p("work.unemployment_benefit_months", 24, "months", "context",
-       "NAV dagpenger: 104 weeks with an income basis above 2 G, 52 weeks below",
+       "Folketrygdloven (1997) ch. 4: dagpenger for 104 weeks with an income basis above 2 G, 52 "
+       "weeks below",
        "Months of unemployment benefit after a job loss.", (0, 60)),
     _p("work.disability_pension", 22000.0, "NOK/month", "assumption",
        "about 2.66 G a year for a single (minimum level), gross",
        "Gross disability pension per disabled adult.", (0.0, 60000.0)),
     _p("work.intro_benefit", 16000.0, "NOK/month", "context",
-       "introduksjonsloven: benefit 2 G a year per participant (G = 96,883 NOK in 2018)",
+       "Introduksjonsloven (2003): benefit 2 G a year per participant; G = 96,883 NOK from May "
+       "2018",
        "Gross introduction benefit per adult participant.", (0.0, 40000.0)),
     _p("work.child_benefit", 1054.0, "NOK/month per child", "context",
-       "barnetrygd 2019 (NAV)", "Child benefit per child under 18.", (0.0, 5000.0)),
+       "NAV (2019): barnetrygd 1,054 NOK a month per child",
+       "Child benefit per child under 18.", (0.0, 5000.0)),
 
     # ------------------------------------------------------------------ household economy
     _p("economy.sifo_reference", 33390.0, "NOK/month", "context",
-       f"{PM}: SIFO reference budget, couple + children 5 and 11, 2022",
+       "SIFO (2023): reference budget of a couple with children aged 5 and 11, 33,390 NOK/month "
+       "in 2022",
        "SIFO budget (excl. housing) of the reference family; scaled to others by the "
        "equivalence scale.", (5000.0, 100000.0)),
-    _p("economy.sa_single", 6650.0, "NOK/month", "context", f"{PM}: NAV guideline July 2022",
+    _p("economy.sa_single", 6650.0, "NOK/month", "context", "NAV (2022): guideline rate for a "
+       "single adult from July 2022",
        "Social-assistance guideline rate, single adult, excl. housing.", (0.0, 30000.0)),
-    _p("economy.sa_couple", 11150.0, "NOK/month", "context", f"{PM}: NAV guideline July 2022",
+    _p("economy.sa_couple", 11150.0, "NOK/month", "context", "NAV (2022): guideline rate for a "
+       "couple from July 2022",
        "Social-assistance guideline rate, couple, excl. housing.", (0.0, 40000.0)),
-    _p("economy.sa_child_0_5", 3250.0, "NOK/month", "context", f"{PM}: NAV guideline 2022",
+    _p("economy.sa_child_0_5", 3250.0, "NOK/month", "context", "NAV (2022): guideline rate for a "
+       "child aged 0-5 from July 2022",
        "Guideline rate per child aged 0-5.", (0.0, 10000.0)),
-    _p("economy.sa_child_6_10", 3350.0, "NOK/month", "context", f"{PM}: NAV guideline 2022",
+    _p("economy.sa_child_6_10", 3350.0, "NOK/month", "context", "NAV (2022): guideline rate for a "
+       "child aged 6-10 from July 2022",
        "Guideline rate per child aged 6-10.", (0.0, 10000.0)),
-    _p("economy.sa_child_11_17", 4400.0, "NOK/month", "context", f"{PM}: NAV guideline 2022",
+    _p("economy.sa_child_11_17", 4400.0, "NOK/month", "context", "NAV (2022): guideline rate for "
+       "a child aged 11-17 from July 2022",
        "Guideline rate per child aged 11-17.", (0.0, 10000.0)),
     _p("economy.equivalence_second_adult", 0.5, "weight", "assumption",
-       f"{PM}: SIFO budgets for other household types not found; OECD-modified scale",
+       "SIFO (2023) gives only the reference family; budgets for other households not found; "
+       "OECD-modified scale",
        "Equivalence weight of a second adult when scaling the SIFO reference budget.",
        (0.0, 1.0)),
     _p("economy.equivalence_child", 0.3, "weight", "assumption",
-       f"{PM}: SIFO budgets for other household types not found; OECD-modified scale",
+       "SIFO (2023) gives only the reference family; budgets for other households not found; "
+       "OECD-modified scale",
        "Equivalence weight of a child when scaling the SIFO reference budget.", (0.0, 1.0)),
     _p("economy.spending_position", 0.5, "share", "assumption",
        f"{ROE} §3.1.1: actual spending differs from SIFO",
@@ -230,19 +257,22 @@ PARAMS: list[Param] = [
        "Share of families that claim social assistance when eligible (drawn once per family; "
        "the others never claim).", (0.0, 1.0)),
     _p("economy.sa_covers_arrears", True, "", "assumption",
-       "sosialtjenesteloven §19: one-off help, e.g. to prevent eviction",
+       "Sosialtjenesteloven (2009) §19: one-off help, e.g. to prevent eviction",
        "NAV pays the rent arrears of families it supports with social assistance."),
     _p("economy.sa_housing_norm_share", 1.0, "share of market rent", "assumption",
-       "NAV covers reasonable housing costs; local norms follow local rents",
+       "Sosialtjenesteloven (2009): NAV covers reasonable housing costs; local norms follow local "
+       "rents",
        "Highest housing cost social assistance covers, as a share of the local market rent "
        "for the household's size.", (0.0, 3.0)),
     _p("economy.savings_buffer", 5000.0, "NOK", "assumption",
-       "NAV requires own means to be used first", "Savings above which no social assistance "
+       "Sosialtjenesteloven (2009): own means are used first",
+       "Savings above which no social assistance "
        "is paid.", (0.0, 100000.0)),
     _p("economy.saving_share", 0.3, "share", "assumption", "no public figure found",
        "Share of a month's surplus that is saved (the rest is spent).", (0.0, 1.0)),
     _p("economy.payment_failure_rate", 0.02, "1/month", "calibrated",
-       f"{ROE} §2.1: budgeting problems; {PM}: ~92 % of eviction requests for unpaid rent",
+       f"{ROE} §2.1: budgeting problems; Finansavisen (2019): ~92 % of eviction requests are "
+       "for unpaid rent",
        "Monthly probability that a family with budgeting problems (needs or payment remarks) "
        "misses its housing payment although it could pay.", (0.0, 0.5)),
     _p("economy.debt_rate", 0.15, "1/year", "assumption", "consumer credit interest",
@@ -255,9 +285,11 @@ PARAMS: list[Param] = [
     _p("economy.remark_clear_months", 36, "months", "assumption",
        "remarks are deleted some time after the claims are settled",
        "Months after debts and arrears are settled before payment remarks lapse.", (0, 120)),
-    _p("economy.counselling_months", 12, "months", "assumption", f"{ROE} §3.3",
+    _p("economy.counselling_months", 12, "months", "assumption", f"{ROE} §3.3: debt "
+       "counselling clears debt problems over time",
        "Duration of debt counselling before its outcome.", (1, 60)),
-    _p("economy.counselling_success", 0.6, "share", "assumption", f"{ROE} §3.3.1",
+    _p("economy.counselling_success", 0.6, "share", "assumption", f"{ROE} §3.3.1: Malvik's "
+       "counselling 'resets' payment remarks",
        "Share of counselling cases that settle the consumer debt ('reset'); the payment "
        "remarks then lapse after economy.remark_clear_months.",
        (0.0, 1.0)),
@@ -269,23 +301,31 @@ PARAMS: list[Param] = [
        "common costs, municipal fees and upkeep of a cooperative flat",
        "Owner's housing costs besides the loan.", (0.0, 20000.0)),
     _p("economy.bostotte_coverage", 0.737, "share", "context",
-       f"{PM}: (capped cost - own contribution) x 73.7 %", "Share of the gap the allowance "
+       "Husbanken (n.d.-e): (capped cost - own contribution) x 73.7 %",
+       "Share of the gap the allowance "
        "covers.", (0.0, 1.0)),
-    _p("economy.bostotte_cap_1", 78237.0, "NOK/year", "context", f"{PM}: Husbanken veileder",
+    _p("economy.bostotte_cap_1", 78237.0, "NOK/year", "context", "Husbanken (n.d.-f): "
+       "housing-cost cap, one person",
        "Housing-cost cap, one person.", (0.0, 300000.0)),
-    _p("economy.bostotte_cap_2", 97404.0, "NOK/year", "context", f"{PM}: Husbanken veileder",
+    _p("economy.bostotte_cap_2", 97404.0, "NOK/year", "context", "Husbanken (n.d.-f): "
+       "housing-cost cap, two persons",
        "Housing-cost cap, two persons.", (0.0, 300000.0)),
-    _p("economy.bostotte_cap_3", 108263.0, "NOK/year", "context", f"{PM}: Husbanken veileder",
+    _p("economy.bostotte_cap_3", 108263.0, "NOK/year", "context", "Husbanken (n.d.-f): "
+       "housing-cost cap, three persons",
        "Housing-cost cap, three persons.", (0.0, 300000.0)),
-    _p("economy.bostotte_cap_4", 119124.0, "NOK/year", "context", f"{PM}: Husbanken veileder",
+    _p("economy.bostotte_cap_4", 119124.0, "NOK/year", "context", "Husbanken (n.d.-f): "
+       "housing-cost cap, four persons",
        "Housing-cost cap, four persons.", (0.0, 300000.0)),
-    _p("economy.bostotte_cap_5", 129983.0, "NOK/year", "context", f"{PM}: Husbanken veileder",
+    _p("economy.bostotte_cap_5", 129983.0, "NOK/year", "context", "Husbanken (n.d.-f): "
+       "housing-cost cap, five persons or more",
        "Housing-cost cap, five persons or more.", (0.0, 300000.0)),
     _p("economy.bostotte_min_own", 23949.0, "NOK/year", "context",
-       f"{PM}: minimum own contribution (confidence L)", "Minimum own contribution.",
+       "Husbanken (n.d.-f): minimum own contribution, from a secondary source, year unclear (low "
+       "confidence)", "Minimum own contribution.",
        (0.0, 100000.0)),
     _p("economy.bostotte_own_rate", 0.18, "share of gross income", "calibrated",
-       f"{PM}: schedule not found - fit to the average allowance (~2,400-2,840 NOK/month)",
+       "schedule not found; fit to the average allowance, NTB (2014): ~2,400 and E24 (2022): "
+       "~2,840 NOK/month",
        "Own contribution as a share of gross annual income (linear assumption).", (0.0, 1.0)),
     _p("economy.temporary_cost", 15000.0, "NOK/month", "assumption",
        f"{ROE} §3.2.2: camping cabins and hostels", "Municipal cost of temporary "
@@ -296,19 +336,19 @@ PARAMS: list[Param] = [
 
     # ------------------------------------------------------------------ markets
     _p("market.price", 2_200_000.0, "NOK", "context",
-       f"{PM}: average purchase price with a start loan 2.2 million (2020)",
+       "Romerikes Blad (2020): average purchase price with a start loan 2.2 million NOK in 2020",
        "Price of a three-person family flat at the start.", (200_000.0, 20_000_000.0)),
     _p("market.price_per_person", 0.08, "share per person", "assumption",
        "larger families need larger flats", "Price and rent rise by this share per person "
        "above three (and fall per person below).", (0.0, 0.5)),
     _p("market.price_growth", 0.02, "1/year", "assumption",
-       f"{PM}: Trondheim +9.1 % (2016), -0.4 % (2019), -1.6 % (2023); real trend assumed",
+       "SSB (2023): Trondheim +9.1 % (2016), -0.4 % (2019), -1.6 % (2023); real trend assumed",
        "Mean annual real growth of house prices.", (-0.2, 0.3)),
     _p("market.price_volatility", 0.04, "1/sqrt(year)", "assumption",
-       f"{PM}: annual growth varied from -1.6 % to +9.1 %",
+       "SSB (2023): annual growth in Trondheim varied from -1.6 % to +9.1 %",
        "Volatility of the house-price index.", (0.0, 0.5)),
     _p("market.rent", 8000.0, "NOK/month", "context",
-       f"{PM}: 3 rooms 7,090 in towns (2015), 10,600 in Trondheim (2017)",
+       "SSB (2017b): 3 rooms 7,090 NOK in towns in 2015, 10,600 in Trondheim in 2017",
        "Private market rent of a three-person family flat at the start.", (1000.0, 50000.0)),
     _p("market.rent_growth", 0.01, "1/year", "assumption", "real rent growth",
        "Mean annual real growth of market rents.", (-0.2, 0.3)),
@@ -335,7 +375,8 @@ PARAMS: list[Param] = [
        "Monthly probability that a private renter without work applies for municipal "
        "housing.", (0.0, 1.0)),
     _p("market.lease_end_rate", 0.12, "1/year", "assumption",
-       f"{ROE} §1.2: low-income families move about twice as often",
+       f"{ROE} §1.2, quoting Grødem & Sandbæk (2013): low-income families move about twice "
+       "as often",
        "Annual probability that a private landlord ends a family's lease.", (0.0, 1.0)),
     _p("market.forced_sale_discount", 0.15, "share", "assumption", "no public figure found",
        "Discount on market value in a forced sale.", (0.0, 0.6)),
@@ -344,22 +385,26 @@ PARAMS: list[Param] = [
     _p("market.bank_rate", 0.03, "1/year", "assumption", "mortgage rates 2014-2020",
        "Ordinary bank mortgage rate.", (0.0, 0.2)),
     _p("market.husbanken_rate", 0.02, "1/year", "context",
-       f"{PM}: Husbanken floating rate 1.5-2.5 %/yr (2014-2020)",
+       "Husbanken (n.d.-b): floating rate 1.5-2.5 %/yr (2014-2020)",
        "Husbanken's floating rate, the base of start-loan rates.", (0.0, 0.2)),
 
     # ------------------------------------------------------------------ bank
-    _p("bank.max_ltv", 0.85, "share", "context", f"{PM}: boliglånsforskriften, 85 % from 2015",
+    _p("bank.max_ltv", 0.85, "share", "context", "Boliglånsforskriften (2015): loan-to-value at "
+       "most 85 % from July 2015",
        "Maximum loan-to-value of a bank mortgage.", (0.0, 1.0)),
-    _p("bank.max_dti", 5.0, "x gross income", "context", f"{PM}: 5 x income from 2017",
+    _p("bank.max_dti", 5.0, "x gross income", "context", "Boliglånsforskriften (2015): debt at "
+       "most 5 x gross income from 2017",
        "Maximum debt-to-income.", (0.0, 10.0)),
-    _p("bank.stress_add", 0.05, "1/year", "context", f"{PM}: +5 pp until 2022",
+    _p("bank.stress_add", 0.05, "1/year", "context", "Boliglånsforskriften (2015): +5 pp on the "
+       "current rate until 2022",
        "Rate add-on in the bank's stress test.", (0.0, 0.1)),
-    _p("bank.stress_floor", 0.0, "1/year", "context", f"{PM}: 7 % floor from 2023",
+    _p("bank.stress_floor", 0.0, "1/year", "context", "Boliglånsforskriften (2015): 7 % minimum "
+       "from 2023 (none before, as the default)",
        "Minimum stressed rate.", (0.0, 0.2)),
     _p("bank.term_years", 25, "years", "assumption", "common mortgage term",
        "Term of a bank mortgage.", (5, 40)),
     _p("bank.requires_permanent_job", True, "", "context",
-       f"{PM}: ordinary banks' practical demand, {ROE} §3.1.1",
+       f"{ROE} §3.1.1: ordinary banks demand a permanent job in practice",
        "The bank lends only to families with a permanent job."),
 
     # ------------------------------------------------------------------ ownership behaviour
@@ -367,23 +412,23 @@ PARAMS: list[Param] = [
        "Monthly probability that a renting family with income tries to buy on its own.",
        (0.0, 1.0)),
     _p("ownership.purchase_success", 0.15, "1/month", "calibrated",
-       f"{PM}: 19-26 % with a financing certificate had not bought after ~2 years",
+       "Husbanken (2025): 19-26 % with a financing certificate had not bought after ~2 years",
        "Monthly probability that an approved family finds and buys a dwelling.", (0.0, 1.0)),
     _p("ownership.approval_months", 12, "months", "assumption", "financing certificates run "
        "for months", "Months an approval lasts before it lapses.", (1, 36)),
     _p("ownership.interest_only_months", 24, "months", "assumption",
-       f"{PM}: interest-only period up to 8 years (Husbanken)",
+       "Husbanken (n.d.-a): interest-only period up to 8 years",
        "Length of the interest-only period a start-loan owner in arrears gets.", (1, 96)),
     _p("ownership.default_after", 6, "months", "assumption", "collection and forced sale",
        "Months of loan arrears before the lender forces a sale.", (1, 36)),
 
     # ------------------------------------------------------------------ tenancy
     _p("tenancy.eviction_arrears", 3.0, "months of rent", "context",
-       "husleieloven/tvangsfullbyrdelsesloven: eviction request after unpaid rent",
+       "Husleieloven (1999), Tvangsfullbyrdelsesloven (1992): eviction request after unpaid rent",
        "Rent arrears, in months of rent, at which the landlord requests eviction.",
        (1.0, 12.0)),
     _p("tenancy.eviction_share", 0.25, "share", "context",
-       f"{PM}: ~25 % of eviction requests end in eviction (2019)",
+       "Finansavisen (2019): ~25 % of eviction requests end in eviction",
        "Share of eviction requests that end in eviction; in the rest NAV or the family "
        "settles the arrears.", (0.0, 1.0)),
     _p("tenancy.private_rent_premium", 0.0, "share", "assumption",
@@ -400,7 +445,8 @@ PARAMS: list[Param] = [
     _p("policy.startloan.remarks_after_counselling", False, "", "policy", f"{ROE} §3.3.1",
        "Grant start loans to families whose payment remarks were cleared by debt counselling "
        "(Malvik); otherwise any past remark in the last years blocks."),
-    _p("policy.startloan.term_years", 30, "years", "policy", f"{PM}: 30 ordinary, 50 special",
+    _p("policy.startloan.term_years", 30, "years", "policy", "Husbanken (n.d.-a): 30 years "
+       "ordinarily, up to 50 in special cases",
        "Term of a start loan.", (10, 50)),
     _p("policy.startloan.fixed_rate", False, "", "policy", f"{ROE} §3.1.1",
        "Offer a fixed rate: no stress add-on in the assessment."),
@@ -408,36 +454,39 @@ PARAMS: list[Param] = [
        "fixed rates usually above floating", "Premium of the fixed over the floating rate.",
        (0.0, 0.05)),
     _p("policy.startloan.margin", 0.0025, "1/year", "context",
-       f"{PM}: municipal margin up to 0.25 pp", "Municipal margin over Husbanken's rate.",
+       "Husbanken (n.d.-a): municipal margin up to 0.25 pp",
+       "Municipal margin over Husbanken's rate.",
        (0.0, 0.02)),
     _p("policy.startloan.stress_add", 0.02, "1/year", "assumption",
        "municipalities test start loans against higher rates", "Rate add-on in the start-loan "
        "assessment for floating-rate loans.", (0.0, 0.1)),
     _p("policy.startloan.grant_max", 0.0, "NOK", "policy",
-       f"{PM}: tilskudd til etablering, amounts not found",
+       "Husbanken (n.d.-d): tilskudd til etablering, amounts not found",
        "Largest establishment grant per family (0 = no grants).", (0.0, 1_000_000.0)),
     _p("policy.startloan.grant_writeoff_years", 20, "years", "context",
-       f"{PM}: grant written off over ~20 years (5 %/yr)",
+       "Husbanken (n.d.-d): grant written off over ~20 years (5 %/yr)",
        "Years over which a grant is written off; the unwritten part is repaid on a sale.",
        (1, 40)),
     _p("policy.startloan.children_share", 0.0, "share", "policy",
-       f"{PM}: Husbanken's guideline, at least 50 % to families with children; {ROE} §3.3.3",
+       f"{ROE} §3.1.1, §3.3.3: Husbanken's aim of at least 50 % to families with children; "
+       "NTB (2021): 57-58 % nationally",
        "Minimum share of the year's start loans (by number) that go to families with children: "
        "they are assessed first, and a loan to a family without children is granted only if "
        "the share stays at or above this (0 = no quota).", (0.0, 1.0)),
     _p("policy.startloan.budget_per_1000", 1_800_000.0, "NOK/year per 1,000 inhabitants",
-       "policy", f"{PM}: Trøndelag 810 m NOK (2018) for ~460,000 inhabitants",
+       "policy", "E24 (2018): Trøndelag 810 m NOK in 2018 for ~460,000 inhabitants",
        "Annual start-loan lending budget per 1,000 inhabitants.", (0.0, 20_000_000.0)),
-    _p("policy.startloan.outreach", False, "", "policy", f"{ROE} §3.1: Verdal's review, "
-       "Stjørdal's letter", "Actively offer start loans to municipal tenants with income."),
+    _p("policy.startloan.outreach", False, "", "policy", f"{ROE} §3.1.2: Verdal's review; "
+       "§3.2: Stjørdal's letter to all tenants",
+       "Actively offer start loans to municipal tenants with income."),
     _p("policy.startloan.outreach_factor", 6.0, "multiplier", "assumption",
        "no public figure found", "How much outreach raises tenants' monthly rate of trying "
        "to buy.", (1.0, 50.0)),
     _p("policy.startloan.municipal_loss_share", 0.25, "share", "context",
-       f"{PM}: loss sharing 25 % municipality, 75 % state (Husbanken, risiko for tap)",
+       "Husbanken (n.d.-c): losses shared 25 % municipality, 75 % state",
        "The municipality's share of a start-loan loss after a forced sale.", (0.0, 1.0)),
     _p("policy.startloan.payment_relief", True, "", "policy",
-       f"{PM}: Husbanken allows interest-only periods up to 8 years",
+       "Husbanken (n.d.-a): interest-only periods up to 8 years",
        "A start-loan owner who falls behind gets an interest-only period before any forced "
        "sale."),
     _p("policy.startloan.children_priority", False, "", "policy", f"{ROE} §3.1.1 (Verdal)",
@@ -446,7 +495,8 @@ PARAMS: list[Param] = [
 
     # ------------------------------------------------------------------ policy: rotation
     _p("policy.rotation.contract_years", 0.0, "years", "policy",
-       f"{ROE} §3.2.1; {PM}: husleieloven minimum 3 years, special rules",
+       f"{ROE} §3.2.1; Husleieloven (1999): time-limited leases at least 3 years, special "
+       "rules",
        "Length of municipal leases; 0 = indefinite.", (0.0, 10.0)),
     _p("policy.rotation.review", False, "", "policy", f"{ROE} §2.2 (Verdal)",
        "Review tenancies after review_months and then yearly: can the tenant rent privately "
@@ -471,7 +521,8 @@ PARAMS: list[Param] = [
        "extensive service needs (Malvik).", choices=("disadvantaged", "extensive_needs")),
     _p("policy.allocation.children_allowed", True, "", "policy", f"{ROE} §3.1.3 (Verdal)",
        "Whether families with children are placed in municipal dwellings."),
-    _p("policy.allocation.priority", "need", "", "policy", f"{ROE} §3.3",
+    _p("policy.allocation.priority", "need", "", "policy", f"{ROE} §3.2.2: homeless people "
+       "first in Stjørdal; §3.1.2: the most disadvantaged in Verdal",
        "Priority rule when a dwelling falls vacant.",
        choices=("need", "homeless_first", "waiting_time", "children_first")),
     _p("policy.allocation.with_followup", False, "", "policy", f"{ROE} §3.1.2, §3.1.3",
@@ -487,7 +538,8 @@ PARAMS: list[Param] = [
        "Arrears multiplier for tenants placed by an office that also follows up.", (0.0, 1.0)),
 
     # ------------------------------------------------------------------ policy: follow-up
-    _p("policy.followup.mode", "conflict", "", "policy", f"{ROE} §3.2",
+    _p("policy.followup.mode", "conflict", "", "policy", f"{ROE} §3.1.2: Verdal follows its "
+       "tenants; §3.3.1: Malvik follows families wherever they live",
        "Whom caseworkers follow: only families in arrears or conflict, all municipal and "
        "sublet tenants, or all families.", choices=("conflict", "tenants", "all")),
     _p("policy.followup.workers", 1.0, "full-time staff", "policy",

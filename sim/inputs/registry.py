@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sim.inputs.errors import InputError
 
-#: The four kinds of parameter (design.md, "One strict parameter registry").
+#: The four kinds of parameter (docs/parameters.md explains them).
 KINDS = ("policy", "context", "calibrated", "assumption")
 
 Value = bool | int | float | str
@@ -31,8 +31,9 @@ class Param:
         description: what it means and how the model uses it.
         kind: ``policy`` (a municipal lever), ``context`` (an observed input with a source),
             ``calibrated`` (fitted to a target) or ``assumption`` (said so plainly).
-        source: where the value comes from (``parameters.md`` row, ``Røe (2018) §x``) or,
-            for an assumption, the reasoning behind it.
+        source: where the value comes from: the key of an entry in ``docs/sources.md``
+            (``SSB (2014)``, ``Røe (2018) §3.1.1``) and the fact taken from it or, for an
+            assumption, the reasoning behind it.
         bounds: inclusive ``(low, high)`` for numbers; ``None`` for bool and str.
         choices: the allowed values of a str parameter.
     """

@@ -55,6 +55,9 @@ def parameters_markdown() -> str:
         "choice, said plainly. Money in NOK at about 2020–2022 prices; rates per year unless "
         "the unit says otherwise.",
         "",
+        "Sources cite the entries of [sources.md](sources.md) by their key, such as `SSB (2014)` "
+        "or `Røe (2018) §3.1.1`, followed by the fact taken from them.",
+        "",
     ]
     group = None
     for p in REGISTRY.values():

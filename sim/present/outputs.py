@@ -55,7 +55,7 @@ def write_timeseries(path: str | os.PathLike[str], result: RunResult) -> None:
 
 
 def summary_dict(result: RunResult, provenance: dict[str, Any]) -> dict[str, Any]:
-    """The content of ``summary.json`` in contract order (design.md)."""
+    """The content of ``summary.json`` in contract order (docs/outputs.md)."""
     return {
         "scenario": result.scenario.name,
         "seed": result.seed,

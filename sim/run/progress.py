@@ -1,8 +1,8 @@
 """A progress bar on stderr for commands that run simulations.
 
-design.md: every such command shows a progress bar on stderr when stderr is a terminal, unless
-``--quiet``. When redirected to a file or a pipe (CI logs, scripts) nothing is printed, so logs
-stay clean. The bar shows completed/total, elapsed time and time remaining. tqdm is imported
+docs/outputs.md: every such command shows a progress bar on stderr when stderr is a terminal,
+unless ``--quiet``. When redirected to a file or a pipe (CI logs, scripts) nothing is printed, so
+logs stay clean. The bar shows completed/total, elapsed time and time remaining. tqdm is imported
 only when a bar is actually shown, keeping start-up fast.
 """
 

@@ -75,7 +75,7 @@ class RunResult:
         """Each replication's value of each indicator, shape ``(R, indicators)``.
 
         A stock's run value is its value in the last month; a flow's or money indicator's is
-        its total over the run (design.md, ``summary.json``).
+        its total over the run (docs/outputs.md, ``summary.json``).
         """
         stock = np.array([BY_NAME[n].kind == "stock" for n in self.names], dtype=bool)
         return np.where(stock, self.data[:, -1, :], self.data.sum(axis=1))

@@ -1,10 +1,10 @@
 """Run a scenario for several replications, serially or in parallel.
 
-Random-number discipline (design.md): replication ``k`` of *every* scenario is seeded with
-``SeedSequence([seed, k])``, so two scenarios run with the same ``seed`` see the same life
-events replication by replication (common random numbers) and their difference is the policy,
-not noise. Results are placed by replication index, never by completion order, so the output is
-bit-for-bit the same whatever the number of workers.
+Random-number discipline (docs/ODD.md, 4.9 Stochasticity): replication ``k`` of *every* scenario
+is seeded with ``SeedSequence([seed, k])``, so two scenarios run with the same ``seed`` see the
+same life events replication by replication (common random numbers) and their difference is the
+policy, not noise. Results are placed by replication index, never by completion order, so the
+output is bit-for-bit the same whatever the number of workers.
 
 :func:`run_replication` is a plain module-level function of picklable arguments; the
 replications run as tasks of :mod:`sim.run.ensemble`, serially, in local processes or on Dask, and

@@ -4,8 +4,8 @@ House prices and market rents follow indices with a real trend and log-normal no
 geometric random walk, assumption: ``market.price_growth``, ``market.price_volatility``,
 ``market.rent_growth``, ``market.rent_volatility``). A family needs a dwelling sized to its
 household, priced by a per-person factor around the three-person flat of ``market.price`` and
-``market.rent`` (Husbanken's average start-loan purchase, 2.2 million NOK in 2020; SSB's
-rental market survey, 7,090–10,600 NOK/month for three rooms: docs/sources.md). Municipal
+``market.rent`` (the average start-loan purchase, 2.2 million NOK in 2020, Romerikes Blad
+(2020); three rooms 7,090–10,600 NOK/month in SSB's rental market survey, SSB (2017b)). Municipal
 rent is a policy share of market rent (``policy.rotation.rent_to_market``, Røe (2018) §3.1.2).
 """
 

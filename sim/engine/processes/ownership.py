@@ -5,7 +5,7 @@ defaults and forced sales.
   a month, more often with outreach to municipal tenants (``policy.startloan.outreach``, Verdal's
   review and Stjørdal's letter, Røe (2018) §3.1) or a housing-career plan
   (``policy.followup.effect_readiness``); tenants offered a start loan at a review always try.
-- *The bank* (boliglånsforskriften, docs/sources.md): a permanent job
+- *The bank* (Boliglånsforskriften (2015)): a permanent job
   (``bank.requires_permanent_job``, Røe §3.1.1), no payment remarks, loan-to-value,
   debt-to-income and the stress test (:func:`sim.engine.finance.bank_mortgage_ok`), living
   costs by the SIFO budget.
@@ -142,7 +142,7 @@ def relief(m: HousingModel) -> None:
     """Interest-only periods for start-loan owners who fall behind, and their end.
 
     Husbanken lets the municipality give a start-loan borrower in difficulty an interest-only period
-    (up to 8 years, Husbanken's loan terms, docs/sources.md) instead of forcing a sale. A start-loan
+    (up to 8 years, Husbanken (n.d.-a)) instead of forcing a sale. A start-loan
     owner with loan arrears who has not had relief pays only interest for
     ``ownership.interest_only_months`` (if ``policy.startloan.payment_relief``); afterwards the loan
     is paid down over the months of its term still left.

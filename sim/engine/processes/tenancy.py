@@ -2,7 +2,7 @@
 
 - *Eviction*: a tenant whose rent arrears reach ``tenancy.eviction_arrears`` months of rent gets
   an eviction request; ``tenancy.eviction_share`` of requests end in eviction (about 25 % of
-  requests nationally, docs/sources.md), fewer for followed families
+  requests nationally, Finansavisen (2019)), fewer for followed families
   (``policy.followup.effect_eviction``, Røe (2018) §3.2.2); in the rest NAV settles the
   arrears as one-off social assistance. The evicted become homeless, the arrears turn into
   debt and a payment remark.

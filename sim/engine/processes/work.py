@@ -1,7 +1,7 @@
 """Work: the introduction programme, employment measures, job finding and job loss.
 
 Job finding is a monthly hazard (``work.job_finding_rate``, calibrated: no public figure for
-social-assistance recipients, shared/parameters.md) multiplied by the family's situation —
+social-assistance recipients, docs/sources.md) multiplied by the family's situation —
 refugee background after the programme, need level — and by what the municipality does:
 follow-up (``policy.followup.effect_job``), a cross-agency network meeting
 (``policy.followup.network_effect``) and a place in an employment measure
