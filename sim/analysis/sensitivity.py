@@ -60,7 +60,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.inputs.checks import bounds, flatten_tables, read_toml, reject_unknown_keys
+from sim.inputs.checks import (
+    boolean,
+    bounds,
+    choice,
+    flatten_tables,
+    number,
+    read_toml,
+    reject_unknown_keys,
+    reject_unknown_tables,
+    table,
+    text,
+)
 from sim.inputs.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -277,37 +288,27 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     """
     file = os.path.normpath(os.fspath(path))
     data = read_toml(file, "experiment file")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise InputError(f"unknown key; allowed are the tables {_list(TOP_KEYS)}",
-                             file=file, key=key)
-    table = _table(data, "experiment", file, required=True)
-    model = _table(data, "model", file, required=True)
+    reject_unknown_tables(data, TOP_KEYS, file)
+    head = table(data, "experiment", file, required=True)
+    model = table(data, "model", file, required=True)
 
-    method = table.get("method")
-    if method not in METHODS:
-        raise InputError(f"expected one of {_list(METHODS)}, got {method!r}", file=file,
-                         key="experiment.method")
+    method = choice(head.get("method"), METHODS, file, "experiment.method")
     allowed = COMMON_KEYS + METHOD_KEYS[method]
-    for key in table:
+    for key in head:
         if key not in allowed:
             owner = [m for m, keys in METHOD_KEYS.items() if key in keys]
             hint = (f"; it is an option of method {owner[0]!r}" if owner
-                    else f"; allowed keys are {_list(allowed)}")
+                    else f"; allowed keys are {', '.join(allowed)}")
             raise InputError(f"unknown key{hint}", file=file, key=f"experiment.{key}")
 
     def num(key: str, default: Any, kind: type, low: float, high: float | None = None) -> Any:
-        return _number(table.get(key, default), kind, low, high, file, f"experiment.{key}")
+        return number(head.get(key, default), file, f"experiment.{key}", integer=kind is int,
+                      low=low, high=high)
 
-    name = table.get("name", Path(file).stem)
-    if not isinstance(name, str) or not name.strip():
-        raise InputError(f"expected a non-empty string, got {name!r}", file=file,
-                         key="experiment.name")
-    description = table.get("description", "")
-    if not isinstance(description, str):
-        raise InputError(f"expected a string, got {description!r}", file=file,
-                         key="experiment.description")
-    if "N" not in table:
+    name = text(head.get("name", Path(file).stem), file, "experiment.name")
+    description = text(head.get("description"), file, "experiment.description",
+                       required=False)
+    if "N" not in head:
         raise InputError("missing; give the base sample size, e.g. N = 1024", file=file,
                          key="experiment.N")
     n = num("N", None, int, 1, 2**22)
@@ -315,8 +316,8 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     seed = num("seed", 1, int, 0, 2**63 - 1)
     options: dict[str, Any] = {}
     if method == "sobol":
-        options["second_order"] = _boolean(table.get("second_order", False), file,
-                                           "experiment.second_order")
+        options["second_order"] = boolean(head.get("second_order", False), file,
+                                          "experiment.second_order")
         if n < 8 or n & (n - 1):
             raise InputError(
                 f"expected a power of 2 of at least 8, got {n}: SALib's Sobol' sample keeps "
@@ -352,7 +353,7 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     chunk_size = num("chunk_size", default_chunk, int, 1, 10**7)
 
     factors = _factors(data.get("parameters"), file, function is None, method)
-    outputs = _outputs(table.get("outputs"), file, scenario)
+    outputs = _outputs(head.get("outputs"), file, scenario)
 
     notes: tuple[str, ...] = ()
     if scenario is not None:
@@ -364,37 +365,6 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
         num_resamples=num_resamples, chunk_size=chunk_size, noise_points=noise_points,
         noise_replications=noise_replications, noise_threshold=noise_threshold, notes=notes,
     )
-
-
-def _list(items: Sequence[str]) -> str:
-    return ", ".join(items)
-
-
-def _table(data: Mapping[str, Any], key: str, file: str, *, required: bool) -> dict[str, Any]:
-    value = data.get(key)
-    if value is None and required:
-        raise InputError(f"missing; add a [{key}] table", file=file, key=key)
-    if value is not None and not isinstance(value, dict):
-        raise InputError(f"expected a table [{key}]", file=file, key=key)
-    return value or {}
-
-
-def _number(value: Any, kind: type, low: float, high: float | None, file: str, key: str
-            ) -> Any:
-    """``value`` checked to be an int (or, for float, any number) in ``[low, high]``."""
-    ok = (isinstance(value, int) if kind is int else isinstance(value, (int, float)))
-    what = "an integer" if kind is int else "a number"
-    span = f"from {low:g} to {high:g}" if high is not None else f">= {low:g}"
-    top = math.inf if high is None else high
-    if not ok or isinstance(value, bool) or not (low <= value <= top):
-        raise InputError(f"expected {what} {span}, got {value!r}", file=file, key=key)
-    return kind(value)
-
-
-def _boolean(value: Any, file: str, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise InputError(f"expected true or false, got {value!r}", file=file, key=key)
-    return value
 
 
 def _model(model: Mapping[str, Any], file: str) -> tuple[Scenario | None, str | None]:
@@ -413,17 +383,15 @@ def _model(model: Mapping[str, Any], file: str) -> tuple[Scenario | None, str | 
 
     from sim.inputs.scenario import MAX_YEARS, load_scenario
 
-    target = model["scenario"]
-    if not isinstance(target, str) or not target.strip():
-        raise InputError(f"expected a scenario file (relative to this file), got {target!r}",
-                         file=file, key="model.scenario")
+    target = text(model["scenario"], file, "model.scenario")
     scenario_file = os.path.normpath(os.path.join(os.path.dirname(file), target))
     if not os.path.isfile(scenario_file):
         raise InputError(f"{scenario_file} not found (the path is relative to this file)",
                          file=file, key="model.scenario")
     years = None
     if "years" in model:
-        years = _number(model["years"], int, 1, MAX_YEARS, file, "model.years")
+        years = number(model["years"], file, "model.years", integer=True, low=1,
+                       high=MAX_YEARS)
     scenario = load_scenario(scenario_file, years=years)
     fixed = model.get("set", {})
     if not isinstance(fixed, dict):
@@ -492,9 +460,7 @@ def _factors(raw: Any, file: str, model: bool, method: str) -> tuple[Factor, ...
             raise InputError(f"{factor.name!r} is listed twice", file=file, key=where)
         group = entry.get("group")
         if group is not None:
-            if not isinstance(group, str) or not group.strip():
-                raise InputError(f"expected a non-empty group name, got {group!r}", file=file,
-                                 key=f"{where}.group")
+            group = text(group, file, f"{where}.group")
             if method == "fast":
                 raise InputError("SALib's eFAST has no groups; use sobol or morris, or drop "
                                  "the group", file=file, key=f"{where}.group")
@@ -515,10 +481,7 @@ def _model_factor(entry: Mapping[str, Any], file: str, where: str) -> Factor:
     if "name" in entry or "path" not in entry:
         raise InputError("give the registry path of the parameter as path = '...'", file=file,
                          key=where)
-    path = entry["path"]
-    if not isinstance(path, str):
-        raise InputError(f"expected a registry path, got {path!r}", file=file,
-                         key=f"{where}.path")
+    path = text(entry["path"], file, f"{where}.path")
     param = REGISTRY.lookup(path, where=file)
     if param.type is str:
         raise InputError(f"is a choice parameter ({param.allowed()}); only numbers and "
@@ -551,10 +514,7 @@ def _function_factor(entry: Mapping[str, Any], file: str, where: str) -> Factor:
     if "path" in entry or "name" not in entry:
         raise InputError("a function's inputs have name = '...' and range = [low, high] "
                          "(registry paths are for scenario models)", file=file, key=where)
-    name = entry["name"]
-    if not isinstance(name, str) or not name.strip():
-        raise InputError(f"expected a non-empty name, got {name!r}", file=file,
-                         key=f"{where}.name")
+    name = text(entry["name"], file, f"{where}.name")
     if "range" not in entry:
         raise InputError("missing; a function's inputs need range = [low, high]", file=file,
                          key=f"{where}.range")
@@ -573,7 +533,7 @@ def _outputs(raw: Any, file: str, scenario: Scenario | None) -> tuple[str, ...]:
                          key=key)
     if len(set(raw)) != len(raw):
         twice = sorted({o for o in raw if raw.count(o) > 1})
-        raise InputError(f"listed twice: {_list(twice)}", file=file, key=key)
+        raise InputError(f"listed twice: {', '.join(twice)}", file=file, key=key)
     if scenario is None:
         for o in raw:
             if not _OUTPUT_NAME.fullmatch(o):
@@ -706,10 +666,10 @@ def evaluate_function_points(target: str, points: Sequence[Mapping[str, Any]],
                                  f"(replication {k}); call it with these values to debug",
                                  file=target) from None
             if not isinstance(result, Mapping) or any(o not in result for o in outputs):
-                got = _list(list(result)) if isinstance(result, Mapping) else repr(result)
+                got = ', '.join(result) if isinstance(result, Mapping) else repr(result)
                 missing = [o for o in outputs if not isinstance(result, Mapping)
                            or o not in result]
-                raise InputError(f"the function's result has no output {_list(missing)} "
+                raise InputError(f"the function's result has no output {', '.join(missing)} "
                                  f"(it returned {got})", file=target,
                                  key="experiment.outputs")
             out[i, k] = [float(result[o]) for o in outputs]
@@ -973,7 +933,7 @@ def analyse_all(exp: Experiment, design: Design, runs: np.ndarray, half_runs: np
                     "value_half": at_half, "value": at_n, "conf": c, "difference": diff,
                     "converged": converged})
         for measure, which in moved.items():
-            notes.append(f"{output}: {measure} of {_list(which)} changed by more than its "
+            notes.append(f"{output}: {measure} of {', '.join(which)} changed by more than its "
                          f"{exp.conf_level:.0%} interval between N={exp.n // 2} and N={exp.n}; "
                          "not converged; increase N")
     noise = noise_report(exp, runs, probe)

@@ -396,7 +396,8 @@ BAD_INPUTS = {
     "function and scenario": (
         ("[model]", '[model]\nfunction = "sim.analysis.testfunctions:ishigami"'),
         ["model", "either scenario"]),
-    "unknown key": (("[model]", "[modle]\n[model]"), ["modle", "allowed are the tables"]),
+    "unknown table": (("[model]", "[modle]\n[model]"),
+                      ["modle", "unknown table", "allowed tables are experiment, model"]),
     "duplicate parameter": (("range = [0.0, 5.0]",
                              'range = [0.0, 5.0]\n[[parameters]]\npath = '
                              '"policy.followup.workers"'),
