@@ -46,6 +46,7 @@ import dataclasses
 import hashlib
 import importlib
 import inspect
+import itertools
 import json
 import math
 import os
@@ -78,6 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import concurrent.futures as cf
 
     from sim.inputs.expressions import Expression
+    from sim.inputs.registry import Param
     from sim.inputs.scenario import Scenario
     from sim.run.ensemble import PartStore, Task
 
@@ -106,6 +108,20 @@ COMMON_KEYS = ("name", "description", "method", "N", "replications", "seed", "ou
                "noise_replications", "noise_threshold")
 METHOD_KEYS: dict[str, tuple[str, ...]] = {
     "sobol": ("second_order",), "morris": ("levels",), "fast": ("M",),
+}
+#: Defaults of the ``[experiment]`` settings of how to run and analyse, for every method
+#: (``chunk_size`` defaults by the kind of model: :data:`CHUNK_MODEL`, :data:`CHUNK_FUNCTION`).
+RUN_DEFAULTS: dict[str, float] = {
+    "replications": 1, "seed": 1, "conf_level": 0.95, "num_resamples": 100,
+    "noise_points": 8, "noise_replications": 5, "noise_threshold": 0.2,
+}
+#: What each numeric setting of ``[experiment]`` may be: whole or not, smallest, largest.
+LIMITS: dict[str, tuple[bool, float, float]] = {
+    "N": (True, 1, 2**22), "levels": (True, 2, 100), "M": (True, 1, 64),
+    "replications": (True, 1, 10_000), "seed": (True, 0, 2**63 - 1),
+    "conf_level": (False, 0.5, 0.999), "num_resamples": (True, 10, 100_000),
+    "chunk_size": (True, 1, 10**7), "noise_points": (True, 2, 10_000),
+    "noise_replications": (True, 2, 1000), "noise_threshold": (False, 0.0, 1.0),
 }
 #: Keys of the ``[model]`` table.
 MODEL_KEYS = ("scenario", "years", "set", "function")
@@ -291,80 +307,96 @@ def load_experiment(path: str | os.PathLike[str]) -> Experiment:
     reject_unknown_tables(data, TOP_KEYS, file)
     head = table(data, "experiment", file, required=True)
     model = table(data, "model", file, required=True)
-
     method = choice(head.get("method"), METHODS, file, "experiment.method")
-    allowed = COMMON_KEYS + METHOD_KEYS[method]
-    for key in head:
-        if key not in allowed:
-            owner = [m for m, keys in METHOD_KEYS.items() if key in keys]
-            hint = (f"; it is an option of method {owner[0]!r}" if owner
-                    else f"; allowed keys are {', '.join(allowed)}")
-            raise InputError(f"unknown key{hint}", file=file, key=f"experiment.{key}")
-
-    def num(key: str, default: Any, kind: type, low: float, high: float | None = None) -> Any:
-        return number(head.get(key, default), file, f"experiment.{key}", integer=kind is int,
-                      low=low, high=high)
-
+    _reject_unknown_settings(head, method, file)
     name = text(head.get("name", Path(file).stem), file, "experiment.name")
-    description = text(head.get("description"), file, "experiment.description",
-                       required=False)
-    if "N" not in head:
-        raise InputError("missing; give the base sample size, e.g. N = 1024", file=file,
-                         key="experiment.N")
-    n = num("N", None, int, 1, 2**22)
-    replications = num("replications", 1, int, 1, 10_000)
-    seed = num("seed", 1, int, 0, 2**63 - 1)
-    options: dict[str, Any] = {}
-    if method == "sobol":
-        options["second_order"] = boolean(head.get("second_order", False), file,
-                                          "experiment.second_order")
-        if n < 8 or n & (n - 1):
-            raise InputError(
-                f"expected a power of 2 of at least 8, got {n}: SALib's Sobol' sample keeps "
-                "its balance only for powers of 2, and the convergence check analyses the "
-                "first N/2 (e.g. 512, 1024, 2048)", file=file, key="experiment.N")
-    elif method == "morris":
-        levels = num("levels", 4, int, 2, 100)
-        if levels % 2:
-            raise InputError(f"expected an even number of levels, got {levels} (SALib: an "
-                             "odd number biases the sample)", file=file,
-                             key="experiment.levels")
-        options["levels"] = levels
-        if n < 4 or n % 2:
-            raise InputError(f"expected an even number of trajectories >= 4, got {n} (the "
-                             "convergence check analyses the first N/2)", file=file,
-                             key="experiment.N")
-    else:
-        m = num("M", 4, int, 1, 64)
-        options["M"] = m
-        if n <= 8 * m * m:
-            raise InputError(
-                f"expected N > 8 M^2 = {8 * m * m}, got {n}: SALib's eFAST needs N > 4 M^2 "
-                "and the convergence check also runs a design of N/2", file=file,
-                key="experiment.N")
-    conf_level = num("conf_level", 0.95, float, 0.5, 0.999)
-    num_resamples = num("num_resamples", 100, int, 10, 100_000)
-    noise_points = num("noise_points", 8, int, 2, 10_000)
-    noise_replications = num("noise_replications", 5, int, 2, 1000)
-    noise_threshold = num("noise_threshold", 0.2, float, 0.0, 1.0)
-
+    description = text(head.get("description"), file, "experiment.description", required=False)
+    n = _sample_size(head, file)
+    options = _METHOD_OPTIONS[method](head, n, file)
     scenario, function = _model(model, file)
-    default_chunk = CHUNK_MODEL if scenario is not None else CHUNK_FUNCTION
-    chunk_size = num("chunk_size", default_chunk, int, 1, 10**7)
-
+    settings = _run_settings(head, file, CHUNK_MODEL if scenario is not None else CHUNK_FUNCTION)
     factors = _factors(data.get("parameters"), file, function is None, method)
     outputs = _outputs(head.get("outputs"), file, scenario)
-
     notes: tuple[str, ...] = ()
     if scenario is not None:
         scenario, notes = _hold_for_whole_run(scenario, {f.name for f in factors})
-    return Experiment(
-        file=file, name=name, description=description, method=method, n=n,
-        replications=replications, seed=seed, factors=factors, outputs=outputs,
-        scenario=scenario, function=function, options=options, conf_level=conf_level,
-        num_resamples=num_resamples, chunk_size=chunk_size, noise_points=noise_points,
-        noise_replications=noise_replications, noise_threshold=noise_threshold, notes=notes,
-    )
+    return Experiment(file=file, name=name, description=description, method=method, n=n,
+                      factors=factors, outputs=outputs, scenario=scenario, function=function,
+                      options=options, notes=notes, **settings)
+
+
+def _reject_unknown_settings(head: Mapping[str, Any], method: str, file: str) -> None:
+    """Stop at a key of ``[experiment]`` that ``method`` does not take; an option of another
+    method says which, the likeliest mistake after changing the method."""
+    for key in head:
+        owner = next((m for m, keys in METHOD_KEYS.items() if key in keys), method)
+        if owner != method:
+            raise InputError(f"unknown key; it is an option of method {owner!r}", file=file,
+                             key=f"experiment.{key}")
+    reject_unknown_keys(head, COMMON_KEYS + METHOD_KEYS[method], file, "experiment")
+
+
+def _number(head: Mapping[str, Any], key: str, default: float | None, file: str) -> Any:
+    """The numeric setting ``key`` of ``[experiment]``, within its :data:`LIMITS`."""
+    integer, low, high = LIMITS[key]
+    return number(head.get(key, default), file, f"experiment.{key}", integer=integer, low=low,
+                  high=high)
+
+
+def _sample_size(head: Mapping[str, Any], file: str) -> int:
+    """``N``, which has no sensible default: it sets the cost and the precision."""
+    if "N" not in head:
+        raise InputError("missing; give the base sample size, e.g. N = 1024", file=file,
+                         key="experiment.N")
+    return _number(head, "N", None, file)
+
+
+def _run_settings(head: Mapping[str, Any], file: str, chunk_size: int) -> dict[str, Any]:
+    """The settings of how to run and analyse, any method: replications, seed, intervals,
+    chunks and the noise probe; ``chunk_size`` is the default for this kind of model."""
+    defaults = {**RUN_DEFAULTS, "chunk_size": chunk_size}
+    return {key: _number(head, key, default, file) for key, default in defaults.items()}
+
+
+def _sobol_options(head: Mapping[str, Any], n: int, file: str) -> dict[str, Any]:
+    """Sobol': ``second_order``; N a power of 2 of at least 8."""
+    second_order = boolean(head.get("second_order", False), file, "experiment.second_order")
+    if n < 8 or n & (n - 1):
+        raise InputError(
+            f"expected a power of 2 of at least 8, got {n}: SALib's Sobol' sample keeps "
+            "its balance only for powers of 2, and the convergence check analyses the "
+            "first N/2 (e.g. 512, 1024, 2048)", file=file, key="experiment.N")
+    return {"second_order": second_order}
+
+
+def _morris_options(head: Mapping[str, Any], n: int, file: str) -> dict[str, Any]:
+    """Morris: an even number of ``levels``; an even number N of trajectories, at least 4."""
+    levels = _number(head, "levels", 4, file)
+    if levels % 2:
+        raise InputError(f"expected an even number of levels, got {levels} (SALib: an "
+                         "odd number biases the sample)", file=file, key="experiment.levels")
+    if n < 4 or n % 2:
+        raise InputError(f"expected an even number of trajectories >= 4, got {n} (the "
+                         "convergence check analyses the first N/2)", file=file,
+                         key="experiment.N")
+    return {"levels": levels}
+
+
+def _fast_options(head: Mapping[str, Any], n: int, file: str) -> dict[str, Any]:
+    """eFAST: the interference factor ``M``; N above 8 M^2."""
+    m = _number(head, "M", 4, file)
+    if n <= 8 * m * m:
+        raise InputError(
+            f"expected N > 8 M^2 = {8 * m * m}, got {n}: SALib's eFAST needs N > 4 M^2 "
+            "and the convergence check also runs a design of N/2", file=file,
+            key="experiment.N")
+    return {"M": m}
+
+
+#: Each method's options, read and checked together with the sample size they constrain.
+_METHOD_OPTIONS: dict[str, Callable[[Mapping[str, Any], int, str], dict[str, Any]]] = {
+    "sobol": _sobol_options, "morris": _morris_options, "fast": _fast_options,
+}
 
 
 def _model(model: Mapping[str, Any], file: str) -> tuple[Scenario | None, str | None]:
@@ -380,7 +412,11 @@ def _model(model: Mapping[str, Any], file: str) -> tuple[Scenario | None, str | 
                 raise InputError("only for a scenario model, not a function", file=file,
                                  key=f"model.{key}")
         return None, _check_function(model["function"], file)
+    return _scenario(model, file), None
 
+
+def _scenario(model: Mapping[str, Any], file: str) -> Scenario:
+    """The base scenario: its file relative to the experiment's, ``years``, ``set`` applied."""
     from sim.inputs.scenario import MAX_YEARS, load_scenario
 
     target = text(model["scenario"], file, "model.scenario")
@@ -393,22 +429,27 @@ def _model(model: Mapping[str, Any], file: str) -> tuple[Scenario | None, str | 
         years = number(model["years"], file, "model.years", integer=True, low=1,
                        high=MAX_YEARS)
     scenario = load_scenario(scenario_file, years=years)
-    fixed = model.get("set", {})
+    values = _fixed_values(model.get("set", {}), file)
+    if not values:
+        return scenario
+    scenario = scenario.with_overrides(values, where=file)
+    return _hold_for_whole_run(scenario, set(values))[0]
+
+
+def _fixed_values(fixed: Any, file: str) -> dict[str, Any]:
+    """The ``set`` table as ``{registry path: value}``, each value checked by the registry."""
+    from sim.inputs.parameters import REGISTRY
+
     if not isinstance(fixed, dict):
         raise InputError("expected a table of parameter values, e.g. set = "
                          "{ \"municipality.inhabitants\" = 3000 }", file=file, key="model.set")
     values = flatten_tables(fixed)
-    if values:
-        from sim.inputs.parameters import REGISTRY
-
-        for path, value in values.items():
-            try:
-                REGISTRY.lookup(path).check(value)
-            except InputError as exc:
-                raise InputError(exc.message, file=file, key=f"model.set.{path}") from None
-        scenario = scenario.with_overrides(values, where=file)
-        scenario, _ = _hold_for_whole_run(scenario, set(values))
-    return scenario, None
+    for path, value in values.items():
+        try:
+            REGISTRY.lookup(path).check(value)
+        except InputError as exc:
+            raise InputError(exc.message, file=file, key=f"model.set.{path}") from None
+    return values
 
 
 def _check_function(target: Any, file: str) -> str:
@@ -443,35 +484,46 @@ def load_function(target: str) -> Callable[..., Mapping[str, float]]:
 
 
 def _factors(raw: Any, file: str, model: bool, method: str) -> tuple[Factor, ...]:
-    """The checked ``[[parameters]]`` entries."""
+    """The checked ``[[parameters]]`` entries: registry parameters (``model``) or a function's
+    named inputs."""
     if raw is None:
         raise InputError("missing; list the inputs to vary as [[parameters]] entries",
                          file=file, key="parameters")
     if not isinstance(raw, list) or not raw or not all(isinstance(p, dict) for p in raw):
         raise InputError("expected one or more [[parameters]] entries (an array of tables)",
                          file=file, key="parameters")
+    factor_of = _model_factor if model else _function_factor
     factors: list[Factor] = []
     for index, entry in enumerate(raw, start=1):
         where = f"parameters[{index}]"
         reject_unknown_keys(entry, PARAMETER_KEYS, file, where)
-        factor = _model_factor(entry, file, where) if model else _function_factor(
-            entry, file, where)
+        factor = factor_of(entry, file, where)
         if factor.name in {f.name for f in factors}:
             raise InputError(f"{factor.name!r} is listed twice", file=file, key=where)
-        group = entry.get("group")
-        if group is not None:
-            group = text(group, file, f"{where}.group")
-            if method == "fast":
-                raise InputError("SALib's eFAST has no groups; use sobol or morris, or drop "
-                                 "the group", file=file, key=f"{where}.group")
-            factor = dataclasses.replace(factor, group=group)
+        if "group" in entry:
+            factor = _grouped(factor, entry["group"], method, file, where)
         factors.append(factor)
+    _check_group_names(factors, file)
+    return tuple(factors)
+
+
+def _grouped(factor: Factor, group: Any, method: str, file: str, where: str) -> Factor:
+    """``factor`` in SALib group ``group`` (Sobol' and Morris only)."""
+    group = text(group, file, f"{where}.group")
+    if method == "fast":
+        raise InputError("SALib's eFAST has no groups; use sobol or morris, or drop the group",
+                         file=file, key=f"{where}.group")
+    return dataclasses.replace(factor, group=group)
+
+
+def _check_group_names(factors: Sequence[Factor], file: str) -> None:
+    """A group may not take the name of another parameter: its row in ``indices.csv`` would be
+    read as that parameter's."""
     names = {f.name for f in factors}
     for index, f in enumerate(factors, start=1):
         if f.group is not None and f.group in names and f.group != f.name:
             raise InputError(f"group {f.group!r} has the name of another parameter; choose "
                              "another group name", file=file, key=f"parameters[{index}].group")
-    return tuple(factors)
 
 
 def _model_factor(entry: Mapping[str, Any], file: str, where: str) -> Factor:
@@ -492,21 +544,25 @@ def _model_factor(entry: Mapping[str, Any], file: str, where: str) -> Factor:
             raise InputError("true/false parameters are always sampled over both values; "
                              "remove range", file=file, key=f"{where}.range")
         return Factor(path, "bool", 0, 1)
-    lo, hi = param.bounds  # type: ignore[misc]
     kind = "int" if param.type is int else "float"
-    if "range" in entry:
-        low, high = bounds(entry["range"], file, f"{where}.range")
-        if kind == "int" and not (float(low).is_integer() and float(high).is_integer()):
-            raise InputError(f"{path} is an integer parameter; give whole numbers, got "
-                             f"{entry['range']!r}", file=file, key=f"{where}.range")
-        if low < lo or high > hi:
-            raise InputError(f"[{low:g}, {high:g}] is outside the registry's range of {path}: "
-                             f"{param.allowed()}", file=file, key=f"{where}.range")
-    else:
-        low, high = lo, hi
+    low, high = (_registry_range(entry["range"], param, file, f"{where}.range")
+                 if "range" in entry else param.bounds)  # type: ignore[misc]
     if kind == "int":
         low, high = int(low), int(high)
     return Factor(path, kind, low, high)
+
+
+def _registry_range(value: Any, param: Param, file: str, key: str) -> tuple[float, float]:
+    """A ``range`` given for a registry parameter: inside its bounds, whole for an integer."""
+    low, high = bounds(value, file, key)
+    if param.type is int and not (float(low).is_integer() and float(high).is_integer()):
+        raise InputError(f"{param.path} is an integer parameter; give whole numbers, got "
+                         f"{value!r}", file=file, key=key)
+    lo, hi = param.bounds  # type: ignore[misc]
+    if low < lo or high > hi:
+        raise InputError(f"[{low:g}, {high:g}] is outside the registry's range of "
+                         f"{param.path}: {param.allowed()}", file=file, key=key)
+    return low, high
 
 
 def _function_factor(entry: Mapping[str, Any], file: str, where: str) -> Factor:
@@ -876,68 +932,127 @@ def noise_report(exp: Experiment, runs: np.ndarray, probe: np.ndarray | None
 
 
 def analyse_all(exp: Experiment, design: Design, runs: np.ndarray, half_runs: np.ndarray | None,
-                probe: np.ndarray | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                                   list[dict[str, Any]], list[dict[str, Any]],
-                                                   list[str]]:
-    """Indices at N and N/2, the noise report and the warnings, for every output."""
+                probe: np.ndarray | None) -> SensitivityResult:
+    """Indices at N and N/2, the noise report and the warnings, for every output.
+
+    Args:
+        exp: the experiment.
+        design: its sample.
+        runs: outputs at the sample points, ``(points, replications, outputs)``.
+        half_runs: eFAST only: outputs at the points of the separate sample of N/2.
+        probe: outputs of the noise probe, if it ran.
+
+    Returns:
+        The result, less how it was evaluated (executor, time, chunks computed).
+    """
     values = runs.mean(axis=1)
     half_values = half_runs.mean(axis=1) if half_runs is not None else None
-    labels = exp.labels
     indices: list[dict[str, Any]] = []
     second: list[dict[str, Any]] = []
     convergence: list[dict[str, Any]] = []
     notes: list[str] = []
     for j, output in enumerate(exp.outputs):
-        y = values[:, j]
-        hx, hy = half_design(exp, design, y, half_values[:, j] if half_values is not None
-                             else None)
-        full = half = _empty(exp)
-        problem = _degenerate(y)
+        y_half = half_values[:, j] if half_values is not None else None
+        full, half, problem = _analyse_output(exp, design, values[:, j], y_half)
         if problem:
-            notes.append(f"{output}: {problem}; its indices are left empty")
-        else:
-            full = analyse(exp, design.x, y)
-            problem = _degenerate(hy)
-            if problem:
-                notes.append(f"{output}: {problem} of the N/2 sample; convergence not checked")
-            else:
-                half = analyse(exp, hx, hy)
-        for k, label in enumerate(labels):
-            row = {"method": exp.method, "output": output, "parameter": label}
-            row.update({m: float(full[m][k]) for m in MEASURES[exp.method]})
-            indices.append(row)
-        if "S2" in full:
-            for a in range(len(labels)):
-                for b in range(a + 1, len(labels)):
-                    second.append({"method": exp.method, "output": output,
-                                   "parameter": labels[a], "other": labels[b],
-                                   "S2": float(full["S2"][a, b]),
-                                   "S2_conf": float(full["S2_conf"][a, b])})
-        moved: dict[str, list[str]] = {}
-        for measure, conf in CONVERGENCE_MEASURES[exp.method]:
-            floor = CONVERGENCE_FLOOR
-            if exp.method == "morris":
-                floor *= float(np.nanmax(np.abs(full[measure]), initial=0.0))
-            for k, label in enumerate(labels):
-                at_n, at_half = float(full[measure][k]), float(half[measure][k])
-                c = float(full[conf][k]) if conf else math.nan
-                diff = abs(at_n - at_half)
-                converged: bool | None = None
-                if conf and math.isfinite(c) and math.isfinite(diff):
-                    converged = bool(diff <= max(c, floor))
-                    if not converged:
-                        moved.setdefault(measure, []).append(label)
-                convergence.append({
-                    "method": exp.method, "output": output, "parameter": label,
-                    "measure": measure, "n_half": exp.n // 2, "n": exp.n,
-                    "value_half": at_half, "value": at_n, "conf": c, "difference": diff,
-                    "converged": converged})
-        for measure, which in moved.items():
-            notes.append(f"{output}: {measure} of {', '.join(which)} changed by more than its "
-                         f"{exp.conf_level:.0%} interval between N={exp.n // 2} and N={exp.n}; "
-                         "not converged; increase N")
+            notes.append(f"{output}: {problem}")
+        indices += _index_rows(exp, output, full)
+        second += _second_order_rows(exp, output, full)
+        rows = convergence_rows(exp, output, full, half)
+        convergence += rows
+        notes += convergence_warnings(exp, rows)
     noise = noise_report(exp, runs, probe)
-    for row in noise:
+    notes += noise_warnings(exp, noise)
+    return SensitivityResult(experiment=exp, indices=indices, second_order=second, noise=noise,
+                             convergence=convergence, warnings=notes, design=design,
+                             values=values, runs=runs)
+
+
+def _analyse_output(exp: Experiment, design: Design, y: np.ndarray, y_half: np.ndarray | None
+                    ) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+    """One output's indices at N and at N/2, and why any of them were left empty.
+
+    An output that is not a number somewhere, or the same everywhere, has no indices (SALib
+    would divide by its zero variance); its half then cannot be compared either.
+    """
+    empty = _empty(exp)
+    problem = _degenerate(y)
+    if problem:
+        return empty, empty, f"{problem}; its indices are left empty"
+    full = analyse(exp, design.x, y)
+    hx, hy = half_design(exp, design, y, y_half)
+    problem = _degenerate(hy)
+    if problem:
+        return full, empty, f"{problem} of the N/2 sample; convergence not checked"
+    return full, analyse(exp, hx, hy), None
+
+
+def _index_rows(exp: Experiment, output: str, found: Mapping[str, Any]
+                ) -> list[dict[str, Any]]:
+    """Rows of ``indices.csv`` for one output: one per parameter (or group)."""
+    return [{"method": exp.method, "output": output, "parameter": label,
+             **{m: float(found[m][k]) for m in MEASURES[exp.method]}}
+            for k, label in enumerate(exp.labels)]
+
+
+def _second_order_rows(exp: Experiment, output: str, found: Mapping[str, Any]
+                       ) -> list[dict[str, Any]]:
+    """Rows of ``indices_second_order.csv`` for one output: one per pair, if computed."""
+    if "S2" not in found:
+        return []
+    labels = exp.labels
+    return [{"method": exp.method, "output": output, "parameter": labels[a],
+             "other": labels[b], "S2": float(found["S2"][a, b]),
+             "S2_conf": float(found["S2_conf"][a, b])}
+            for a, b in itertools.combinations(range(len(labels)), 2)]
+
+
+def convergence_rows(exp: Experiment, output: str, full: Mapping[str, Any],
+                     half: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows of ``convergence.csv`` for one output: each judged measure at N/2 and at N.
+
+    ``converged`` is true when the change is within the measure's confidence interval at N (or
+    within the floor, :data:`CONVERGENCE_FLOOR`), empty for a measure without an interval.
+    """
+    rows = []
+    for measure, conf in CONVERGENCE_MEASURES[exp.method]:
+        floor = _convergence_floor(exp, full[measure])
+        for k, label in enumerate(exp.labels):
+            at_n, at_half = float(full[measure][k]), float(half[measure][k])
+            c = float(full[conf][k]) if conf else math.nan
+            diff = abs(at_n - at_half)
+            judged = conf is not None and math.isfinite(c) and math.isfinite(diff)
+            rows.append({
+                "method": exp.method, "output": output, "parameter": label,
+                "measure": measure, "n_half": exp.n // 2, "n": exp.n,
+                "value_half": at_half, "value": at_n, "conf": c, "difference": diff,
+                "converged": bool(diff <= max(c, floor)) if judged else None})
+    return rows
+
+
+def _convergence_floor(exp: Experiment, values: np.ndarray) -> float:
+    """The change that never counts as "not converged": :data:`CONVERGENCE_FLOOR` of the
+    output variance (Sobol', eFAST) or of the measure's largest value (Morris)."""
+    if exp.method == "morris":
+        return CONVERGENCE_FLOOR * float(np.nanmax(np.abs(values), initial=0.0))
+    return CONVERGENCE_FLOOR
+
+
+def convergence_warnings(exp: Experiment, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One warning per output and measure that moved by more than its interval."""
+    moved: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        if row["converged"] is False:
+            moved.setdefault((row["output"], row["measure"]), []).append(row["parameter"])
+    return [f"{output}: {measure} of {', '.join(which)} changed by more than its "
+            f"{exp.conf_level:.0%} interval between N={exp.n // 2} and N={exp.n}; "
+            "not converged; increase N" for (output, measure), which in moved.items()]
+
+
+def noise_warnings(exp: Experiment, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One warning per output whose noise share is above the experiment's threshold."""
+    notes = []
+    for row in rows:
         if row["flagged"]:
             share = row["noise_share"]
             amount = (f"{share:.0%} of its variance is" if math.isfinite(share)
@@ -945,7 +1060,7 @@ def analyse_all(exp: Experiment, design: Design, runs: np.ndarray, half_runs: np
             notes.append(f"{row['output']}: {amount} replication noise (noise share above "
                          f"{exp.noise_threshold:g}); differences between its indices of that "
                          "size are not meaningful - add replications")
-    return indices, second, noise, convergence, notes
+    return notes
 
 
 def _degenerate(y: np.ndarray) -> str | None:
@@ -1001,12 +1116,8 @@ def run_experiment(exp: Experiment, *, design: Design | None = None,
     runs = np.concatenate([by_key[t.key] for t in tasks if t.key.startswith("chunk-")])
     half = [by_key[t.key] for t in tasks if t.key.startswith("half-")]
     half_runs = np.concatenate(half) if half else None
-    indices, second, noise, convergence, notes = analyse_all(exp, design, runs, half_runs,
-                                                             probe)
-    result = SensitivityResult(
-        experiment=exp, indices=indices, second_order=second, noise=noise,
-        convergence=convergence, warnings=notes, design=design, values=runs.mean(axis=1),
-        runs=runs, executor=name, seconds=seconds, computed=len(tasks) - before)
+    result = dataclasses.replace(analyse_all(exp, design, runs, half_runs, probe),
+                                 executor=name, seconds=seconds, computed=len(tasks) - before)
     if out is not None:
         write_results(Path(out), result)
     return result
