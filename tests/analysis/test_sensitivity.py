@@ -1,4 +1,4 @@
-"""Tests for global sensitivity analysis (sim/analysis/sensitivity.py, ``boligsim sensitivity``).
+"""Tests for global sensitivity analysis (sim/analysis/sensitivity/, ``boligsim sensitivity``).
 
 What a user relies on, checked here:
 
