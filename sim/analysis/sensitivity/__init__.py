@@ -44,7 +44,7 @@ The modules, in the order of the pipeline:
 - ``experiment``: :class:`Experiment` and :func:`load_experiment` (the ``[experiment]`` table);
 - ``factors``: :class:`Factor`, the sampled inputs (the ``[[parameters]]`` entries);
 - ``model``: the ``[model]`` table, a base scenario or a function;
-- ``sampling``: :class:`Design`, SALib's sample, and :func:`sample`, which draws it;
+- ``sampling``: :class:`Sample`, SALib's sample X, and :func:`sample`, which draws it;
 - ``evaluation``: the ensemble tasks, and the task that calls a function;
 - ``noise``: the noise probe and ``noise.csv``;
 - ``convergence``: the indices at N/2 against N, ``convergence.csv``;
@@ -58,7 +58,7 @@ from sim.analysis.sensitivity.experiment import Experiment, load_experiment
 from sim.analysis.sensitivity.factors import Factor
 from sim.analysis.sensitivity.result import SensitivityResult
 from sim.analysis.sensitivity.run import command, run_experiment
-from sim.analysis.sensitivity.sampling import Design, sample
+from sim.analysis.sensitivity.sampling import Sample, sample
 
-__all__ = ["Design", "Experiment", "Factor", "SensitivityResult", "command", "load_experiment",
+__all__ = ["Experiment", "Factor", "Sample", "SensitivityResult", "command", "load_experiment",
            "run_experiment", "sample"]

@@ -15,7 +15,7 @@ import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.analysis.sensitivity.experiment import Experiment
-    from sim.analysis.sensitivity.sampling import Design
+    from sim.analysis.sensitivity.sampling import Sample
 
 
 #: Measures compared between N/2 and N, each with the confidence measure it is judged by.
@@ -31,21 +31,21 @@ CONVERGENCE_MEASURES: dict[str, tuple[tuple[str, str | None], ...]] = {
 CONVERGENCE_FLOOR = 0.01
 
 
-def half_design(exp: Experiment, design: Design, y: np.ndarray, y_half: np.ndarray | None
+def half_sample(exp: Experiment, sample: Sample, y: np.ndarray, y_half: np.ndarray | None
                 ) -> tuple[np.ndarray, np.ndarray]:
-    """The design of N/2 and its outputs, for the convergence check.
+    """The sample of N/2 and its outputs, for the convergence check.
 
     Sobol': the first N/2 blocks of the Saltelli sample. They are built from the first N/2
     points of the same scrambled Sobol' sequence, which (N being a power of 2) are themselves
-    a balanced Sobol' design, so analysing them is exactly what a run with N/2 would give.
+    a balanced Sobol' sample, so analysing them is exactly what a run with N/2 would give.
     Morris: the first N/2 trajectories, drawn independently of the others. eFAST: the
-    separate design of N/2 evaluated for this purpose.
+    separate sample of N/2 evaluated for this purpose.
     """
     if exp.method == "fast":
-        assert design.half_x is not None and y_half is not None
-        return design.half_x, y_half
+        assert sample.half_x is not None and y_half is not None
+        return sample.half_x, y_half
     rows = exp.n // 2 * exp.rows_per_block()
-    return design.x[:rows], y[:rows]
+    return sample.x[:rows], y[:rows]
 
 
 def convergence_rows(exp: Experiment, output: str, full: Mapping[str, Any],

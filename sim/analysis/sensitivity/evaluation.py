@@ -17,7 +17,7 @@ from sim.run.ensemble import Task, chunks
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.analysis.sensitivity.experiment import Experiment
-    from sim.analysis.sensitivity.sampling import Design
+    from sim.analysis.sensitivity.sampling import Sample
 
 
 def evaluate_function_points(target: str, points: Sequence[Mapping[str, Any]],
@@ -62,8 +62,8 @@ def evaluate_function_points(target: str, points: Sequence[Mapping[str, Any]],
     return out
 
 
-def build_tasks(exp: Experiment, design: Design) -> list[Task]:
-    """The ensemble tasks: the noise probe, chunks of the design, chunks of eFAST's half.
+def build_tasks(exp: Experiment, sample: Sample) -> list[Task]:
+    """The ensemble tasks: the noise probe, chunks of the sample, chunks of eFAST's half.
 
     Keys are ``noise-probe``, ``chunk-000000``, ... and ``half-000000``, ...; every chunk is
     stored as one Parquet part, so a resumed experiment skips the chunks already there.
@@ -79,10 +79,10 @@ def build_tasks(exp: Experiment, design: Design) -> list[Task]:
 
     tasks = []
     if needs_probe(exp):
-        probe = [design.points[i] for i in probe_indices(exp, len(design.points))]
+        probe = [sample.points[i] for i in probe_indices(exp, len(sample.points))]
         tasks.append(Task("noise-probe", fn, (model, probe, outputs, exp.seed,
                                               exp.noise_replications)))
-    for prefix, points in (("chunk", design.points), ("half", design.half_points)):
+    for prefix, points in (("chunk", sample.points), ("half", sample.half_points)):
         for i, part in enumerate(chunks(points, exp.chunk_size)):
             tasks.append(Task(f"{prefix}-{i:06d}", fn,
                               (model, part, outputs, exp.seed, exp.replications)))

@@ -180,7 +180,7 @@ class Experiment:
         return self.n
 
     def evaluations(self) -> int:
-        """Model runs (or function calls) of the main design, replications included."""
+        """Model runs (or function calls) of the main sample, replications included."""
         blocks = len(self.factors) if self.method == "fast" else self.n
         return blocks * self.rows_per_block() * self.replications
 

@@ -15,14 +15,14 @@ import numpy as np
 from sim.analysis.sensitivity.convergence import (
     convergence_rows,
     convergence_warnings,
-    half_design,
+    half_sample,
 )
 from sim.analysis.sensitivity.noise import noise_report, noise_warnings
 from sim.analysis.sensitivity.result import SensitivityResult
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.analysis.sensitivity.experiment import Experiment
-    from sim.analysis.sensitivity.sampling import Design
+    from sim.analysis.sensitivity.sampling import Sample
 
 
 #: SALib's measures per method, in the column order of ``indices.csv``.
@@ -38,8 +38,8 @@ def analyse(exp: Experiment, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
 
     Args:
         exp: the experiment.
-        x: the design (SALib's coordinates) that produced ``y``.
-        y: one value per design row (replications already averaged).
+        x: the sample (SALib's coordinates) that produced ``y``.
+        y: one value per row of ``x`` (replications already averaged).
 
     Returns:
         ``{measure: array over exp.labels}``, plus ``S2`` and ``S2_conf`` matrices for Sobol'
@@ -85,13 +85,13 @@ def _empty(exp: Experiment) -> dict[str, np.ndarray]:
     return out
 
 
-def analyse_all(exp: Experiment, design: Design, runs: np.ndarray, half_runs: np.ndarray | None,
+def analyse_all(exp: Experiment, sample: Sample, runs: np.ndarray, half_runs: np.ndarray | None,
                 probe: np.ndarray | None) -> SensitivityResult:
     """Indices at N and N/2, the noise report and the warnings, for every output.
 
     Args:
         exp: the experiment.
-        design: its sample.
+        sample: its sample.
         runs: outputs at the sample points, ``(points, replications, outputs)``.
         half_runs: eFAST only: outputs at the points of the separate sample of N/2.
         probe: outputs of the noise probe, if it ran.
@@ -107,7 +107,7 @@ def analyse_all(exp: Experiment, design: Design, runs: np.ndarray, half_runs: np
     notes: list[str] = []
     for j, output in enumerate(exp.outputs):
         y_half = half_values[:, j] if half_values is not None else None
-        full, half, problem = _analyse_output(exp, design, values[:, j], y_half)
+        full, half, problem = _analyse_output(exp, sample, values[:, j], y_half)
         if problem:
             notes.append(f"{output}: {problem}")
         indices += _index_rows(exp, output, full)
@@ -118,11 +118,11 @@ def analyse_all(exp: Experiment, design: Design, runs: np.ndarray, half_runs: np
     noise = noise_report(exp, runs, probe)
     notes += noise_warnings(exp, noise)
     return SensitivityResult(experiment=exp, indices=indices, second_order=second, noise=noise,
-                             convergence=convergence, warnings=notes, design=design,
+                             convergence=convergence, warnings=notes, sample=sample,
                              values=values, runs=runs)
 
 
-def _analyse_output(exp: Experiment, design: Design, y: np.ndarray, y_half: np.ndarray | None
+def _analyse_output(exp: Experiment, sample: Sample, y: np.ndarray, y_half: np.ndarray | None
                     ) -> tuple[dict[str, Any], dict[str, Any], str | None]:
     """One output's indices at N and at N/2, and why any of them were left empty.
 
@@ -133,8 +133,8 @@ def _analyse_output(exp: Experiment, design: Design, y: np.ndarray, y_half: np.n
     problem = _degenerate(y)
     if problem:
         return empty, empty, f"{problem}; its indices are left empty"
-    full = analyse(exp, design.x, y)
-    hx, hy = half_design(exp, design, y, y_half)
+    full = analyse(exp, sample.x, y)
+    hx, hy = half_sample(exp, sample, y, y_half)
     problem = _degenerate(hy)
     if problem:
         return full, empty, f"{problem} of the N/2 sample; convergence not checked"

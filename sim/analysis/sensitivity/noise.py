@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 
 def probe_indices(exp: Experiment, n_points: int) -> list[int]:
-    """The design points the noise probe re-runs: spread evenly over the design."""
+    """The sample points the noise probe re-runs: spread evenly over the sample."""
     k = min(exp.noise_points, n_points)
     return sorted(set(np.linspace(0, n_points - 1, k).round().astype(int).tolist()))
 
@@ -43,15 +43,15 @@ def noise_report(exp: Experiment, runs: np.ndarray, probe: np.ndarray | None
     noise that differs from point to point. Treating the values as a two-way table (points x
     replications), that part is the interaction mean square ``noise_variance`` = sum of
     ``(y[p,k] - mean_p - mean_k + grand mean)^2 / ((P - 1)(R - 1))``. It is estimated from the
-    design when it has two or more replications per point, else from the probe (a few design
+    sample when it has two or more replications per point, else from the probe (a few sample
     points re-run ``noise_replications`` times). ``within_variance`` is the plain mean
     variance between the replications of a point, common shift included, for reference.
 
-    ``total_variance`` is the variance over the design of the analysed values (replication
+    ``total_variance`` is the variance over the sample of the analysed values (replication
     means); the noise share is ``noise_variance / replications / total_variance``: the part of
     what the indices divide up that no input explains. Near 0 the indices describe the model's
     response; at 0.2 a fifth of the variance is luck, and differences between indices of that
-    size mean nothing. Above 1 the noise swamps the inputs' effects altogether (the design's
+    size mean nothing. Above 1 the noise swamps the inputs' effects altogether (the sample's
     spread is then itself mostly noise, and the estimate is rough).
     """
     means = runs.mean(axis=1)
@@ -77,7 +77,7 @@ def noise_report(exp: Experiment, runs: np.ndarray, probe: np.ndarray | None
         part = float(noise[j]) / r
         if total > 0:
             share = part / total
-        else:  # no spread over the design: all noise if there is any, else undefined
+        else:  # no spread over the sample: all noise if there is any, else undefined
             share = math.inf if part > 0 else math.nan
         rows.append({"output": name, "replications": r, "points": runs.shape[0],
                      "within_variance": float(within[j]), "noise_variance": float(noise[j]),

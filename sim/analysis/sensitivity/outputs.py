@@ -61,7 +61,7 @@ def write_results(out: Path, result: SensitivityResult) -> list[str]:
         put("indices_second_order.csv", csv_text(result.second_order, [
             "method", "output", "parameter", "other", "S2", "S2_conf"]))
     sample_rows = []
-    for i, point in enumerate(result.design.points):
+    for i, point in enumerate(result.sample.points):
         row: dict[str, Any] = {"point": i}
         row.update({k: (int(v) if isinstance(v, bool) else v) for k, v in point.items()})
         row.update(dict(zip(exp.outputs, result.values[i].tolist(), strict=True)))
@@ -92,7 +92,7 @@ def summary_dict(result: SensitivityResult) -> dict[str, Any]:
         "model": model,
         "parameters": [dataclasses.asdict(f) for f in exp.factors],
         "outputs": list(exp.outputs), "evaluations": exp.evaluations(),
-        "points": len(result.design.points), "chunks_evaluated_now": result.computed,
+        "points": len(result.sample.points), "chunks_evaluated_now": result.computed,
         "executor": result.executor, "seconds": round(result.seconds, 3),
         "experiment_digest": exp.identity()["experiment_digest"],
         "noise_share": {r["output"]: r["noise_share"] for r in result.noise},
@@ -116,7 +116,7 @@ def summary_text(result: SensitivityResult) -> str:
     exp = result.experiment
     lead = {"sobol": "ST", "fast": "ST", "morris": "mu_star"}[exp.method]
     lines = [f"{exp.name}: {exp.method}, {len(exp.factors)} parameters, N={exp.n}: "
-             f"{len(result.design.points)} points x {exp.replications} replication(s); "
+             f"{len(result.sample.points)} points x {exp.replications} replication(s); "
              f"{result.computed} chunk(s) evaluated in {result.seconds:.1f} s "
              f"({result.executor})"]
     width = max(len("output"), *(len(o) for o in exp.outputs))

@@ -9,7 +9,7 @@ import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.analysis.sensitivity.experiment import Experiment
-    from sim.analysis.sensitivity.sampling import Design
+    from sim.analysis.sensitivity.sampling import Sample
 
 
 @dataclass
@@ -23,8 +23,8 @@ class SensitivityResult:
         noise: rows of ``noise.csv``.
         convergence: rows of ``convergence.csv``.
         warnings: what the reader must know before trusting an index.
-        design: the sample.
-        values: outputs per design point, replications averaged: ``(points, outputs)``.
+        sample: the sample.
+        values: outputs per sample point, replications averaged: ``(points, outputs)``.
         runs: raw outputs ``(points, replications, outputs)``.
         executor: how the tasks ran (provenance only).
         seconds: wall time of the evaluation.
@@ -37,7 +37,7 @@ class SensitivityResult:
     noise: list[dict[str, Any]]
     convergence: list[dict[str, Any]]
     warnings: list[str]
-    design: Design
+    sample: Sample
     values: np.ndarray
     runs: np.ndarray
     executor: str = "serial"

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.analysis.sensitivity import sampling
 from sim.analysis.sensitivity.evaluation import build_tasks
 from sim.analysis.sensitivity.experiment import load_experiment
 from sim.analysis.sensitivity.indices import analyse_all
 from sim.analysis.sensitivity.outputs import summary_text, write_results
-from sim.analysis.sensitivity.sampling import sample
 from sim.inputs.errors import InputError
 from sim.run.ensemble import PartStore, open_executor, run_tasks
 
@@ -26,14 +26,14 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from sim.analysis.sensitivity.experiment import Experiment
     from sim.analysis.sensitivity.result import SensitivityResult
-    from sim.analysis.sensitivity.sampling import Design
+    from sim.analysis.sensitivity.sampling import Sample
 
 
 #: Files whose presence in ``--out`` means an earlier experiment is there.
 RESULT_FILES = ("indices.csv", "runs/manifest.json")
 
 
-def run_experiment(exp: Experiment, *, design: Design | None = None,
+def run_experiment(exp: Experiment, *, sample: Sample | None = None,
                    out: str | os.PathLike[str] | None = None,
                    workers: int = 1, scheduler: str | None = None,
                    executor: cf.Executor | None = None, resume: bool = False,
@@ -42,7 +42,8 @@ def run_experiment(exp: Experiment, *, design: Design | None = None,
 
     Args:
         exp: the experiment (:func:`load_experiment`).
-        design: its sample, if already drawn (:func:`sample`); drawn here otherwise.
+        sample: its sample, if already drawn (:func:`~sim.analysis.sensitivity.sampling.sample`);
+            drawn here otherwise.
         out: output directory; its ``runs`` folder holds one Parquet part per chunk. Without it
             nothing is stored or written.
         workers: local processes (or Dask workers with ``scheduler="local"``).
@@ -54,8 +55,8 @@ def run_experiment(exp: Experiment, *, design: Design | None = None,
     Returns:
         The :class:`SensitivityResult`.
     """
-    design = sample(exp) if design is None else design
-    tasks = build_tasks(exp, design)
+    sample = sampling.sample(exp) if sample is None else sample
+    tasks = build_tasks(exp, sample)
     store: PartStore | None = None
     if out is not None:
         store = PartStore(Path(out) / "runs", exp.identity(), resume=resume)
@@ -73,7 +74,7 @@ def run_experiment(exp: Experiment, *, design: Design | None = None,
     runs = np.concatenate([by_key[t.key] for t in tasks if t.key.startswith("chunk-")])
     half = [by_key[t.key] for t in tasks if t.key.startswith("half-")]
     half_runs = np.concatenate(half) if half else None
-    result = dataclasses.replace(analyse_all(exp, design, runs, half_runs, probe),
+    result = dataclasses.replace(analyse_all(exp, sample, runs, half_runs, probe),
                                  executor=name, seconds=seconds, computed=len(tasks) - before)
     if out is not None:
         write_results(Path(out), result)
@@ -106,10 +107,10 @@ def command(experiment: str, out: str, *, workers: int = 1, scheduler: str | Non
                              option="--force (or --resume to continue)")
     for note in exp.notes:
         print(f"boligsim: note: {note}", file=sys.stderr)
-    design = sample(exp)
-    total = len(build_tasks(exp, design))
+    drawn = sampling.sample(exp)
+    total = len(build_tasks(exp, drawn))
     with progress(total, exp.name, quiet, unit="chunk") as update:
-        result = run_experiment(exp, design=design, out=folder, workers=workers,
+        result = run_experiment(exp, sample=drawn, out=folder, workers=workers,
                                 scheduler=scheduler, resume=resume, progress=update)
     for warning in result.warnings:
         print(f"boligsim: warning: {warning}", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""The sample: SALib's points for an experiment, and the input values they stand for."""
+"""An experiment's sample: :class:`Sample`, drawn by SALib's sampler for the method
+(:func:`sample`)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,18 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 
 @dataclass
-class Design:
-    """The sample: SALib's matrix and the input values it stands for.
+class Sample:
+    """An experiment's sample: SALib's matrix X and the input values each of its rows stands
+    for, with what the convergence check needs of the sample of N/2.
+
+    For Sobol' and Morris the sample of N/2 is the first part of ``x``
+    (:func:`sim.analysis.sensitivity.convergence.half_sample`). An eFAST sample cannot be
+    halved, since its frequencies depend on N, so for eFAST it is drawn on its own.
 
     Attributes:
         x: SALib's sample, one row per point (integers not yet rounded).
         points: the input values of each row, as evaluated.
-        half_x: eFAST only: the separate design of N/2 for the convergence check.
+        half_x: eFAST only: the separate sample of N/2 for the convergence check.
         half_points: its input values.
     """
 
@@ -29,13 +35,12 @@ class Design:
     half_points: list[dict[str, Any]] = field(default_factory=list)
 
 
-def sample(exp: Experiment) -> Design:
-    """Draw the experiment's design with SALib (deterministic for a given seed).
+def sample(exp: Experiment) -> Sample:
+    """Draw the experiment's sample with SALib (deterministic for a given seed).
 
     Sobol' uses SALib's Saltelli-scheme sampler on a scrambled Sobol' sequence; Morris draws
     ``N`` trajectories on ``levels`` levels; eFAST samples ``N`` points per factor on its
-    search curves, plus a second eFAST design of ``N/2`` for the convergence check (an eFAST
-    design cannot be halved: its frequencies depend on N).
+    search curves, plus a second eFAST sample of ``N/2`` for the convergence check.
     """
     problem = exp.problem()
     half_x = None
@@ -57,11 +62,11 @@ def sample(exp: Experiment) -> Design:
             x = fast_sampler.sample(problem, exp.n, M=exp.options["M"], seed=exp.seed)
             half_x = fast_sampler.sample(problem, exp.n // 2, M=exp.options["M"],
                                          seed=exp.seed)
-    design = Design(x=np.asarray(x, dtype=float), points=_points(exp, x))
+    drawn = Sample(x=np.asarray(x, dtype=float), points=_points(exp, x))
     if half_x is not None:
-        design.half_x = np.asarray(half_x, dtype=float)
-        design.half_points = _points(exp, half_x)
-    return design
+        drawn.half_x = np.asarray(half_x, dtype=float)
+        drawn.half_points = _points(exp, half_x)
+    return drawn
 
 
 def _points(exp: Experiment, x: np.ndarray) -> list[dict[str, Any]]:
