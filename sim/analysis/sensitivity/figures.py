@@ -42,6 +42,7 @@ def plot_results(result: SensitivityResult, out: Path | None = None) -> list[str
 
 
 def _panels(n: int, width: float, height: float) -> tuple[Any, Any]:
+    """A figure with ``n`` panels of ``width`` x ``height`` inches, three to a row."""
     plt = pyplot()
     cols = min(3, n)
     rows = (n + cols - 1) // cols
@@ -53,6 +54,7 @@ def _panels(n: int, width: float, height: float) -> tuple[Any, Any]:
 
 
 def _not_analysed(ax: Any) -> None:
+    """Mark a panel whose output has no indices, so an empty panel is not read as all zero."""
     ax.text(0.5, 0.5, "not analysed\n(see the warnings)", transform=ax.transAxes,
             ha="center", va="center", fontsize=8, color="grey")
 

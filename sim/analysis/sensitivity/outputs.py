@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 
 def _cell(value: Any) -> str:
+    """One CSV field: empty for None, ``true``/``false``, numbers as in ``timeseries.csv``, text
+    quoted when it holds a comma, a quote or a line break."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -47,6 +49,7 @@ def write_results(out: Path, result: SensitivityResult) -> list[str]:
     written = []
 
     def put(name: str, text: str) -> None:
+        """Write one file atomically (never half-written) and note its name."""
         atomic_write_text(out / name, text)
         written.append(name)
 
@@ -60,20 +63,26 @@ def write_results(out: Path, result: SensitivityResult) -> list[str]:
     if result.second_order:
         put("indices_second_order.csv", csv_text(result.second_order, [
             "method", "output", "parameter", "other", "S2", "S2_conf"]))
-    sample_rows = []
-    for i, point in enumerate(result.sample.points):
-        row: dict[str, Any] = {"point": i}
-        row.update({k: (int(v) if isinstance(v, bool) else v) for k, v in point.items()})
-        row.update(dict(zip(exp.outputs, result.values[i].tolist(), strict=True)))
-        sample_rows.append(row)
-    put("samples.csv", csv_text(sample_rows, ["point", *(f.name for f in exp.factors),
-                                              *exp.outputs]))
+    put("samples.csv", csv_text(_sample_rows(result), ["point", *(f.name for f in exp.factors),
+                                                       *exp.outputs]))
     put("sensitivity.json", json.dumps(summary_dict(result), indent=2, ensure_ascii=False,
                                        allow_nan=False) + "\n")
     written += plot_results(result, out)
     put("indices.csv", csv_text(result.indices, ["method", "output", "parameter",
                                                  *MEASURES[exp.method]]))
     return written
+
+
+def _sample_rows(result: SensitivityResult) -> list[dict[str, Any]]:
+    """Rows of ``samples.csv``: each point's input values as run (true/false as 1/0) and its
+    outputs, replications averaged."""
+    rows = []
+    for i, point in enumerate(result.sample.points):
+        row: dict[str, Any] = {"point": i}
+        row.update({k: (int(v) if isinstance(v, bool) else v) for k, v in point.items()})
+        row.update(dict(zip(result.experiment.outputs, result.values[i].tolist(), strict=True)))
+        rows.append(row)
+    return rows
 
 
 def summary_dict(result: SensitivityResult) -> dict[str, Any]:
