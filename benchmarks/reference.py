@@ -12,7 +12,7 @@ purposes:
 * a **cross-check** — the two implementations are written independently (the reference shares
   only the pure finance functions of :mod:`sim.engine.finance`), so equal indicator means from the
   same starting population show the engine applies the rules as documented
-  (:func:`cross_check`, ``tests/test_reference.py``).
+  (:func:`cross_check`, ``tests/benchmarks/test_reference.py``).
 
 The subset. Each month, every family (agent), in the engine's order of processes:
 

@@ -53,7 +53,7 @@ class TownStreams:
 
     A town's rows in a batch are, in order, the rows its single run would have, so every
     family gets the numbers it gets in the single run of its town's seed: a batch reproduces
-    its single runs (``tests/test_batch.py``).
+    its single runs (``tests/engine/test_batch.py``).
 
     Args:
         seeds: one seed per town.
