@@ -193,3 +193,19 @@ def test_every_registry_parameter_is_read_by_the_engine(trees):
     unread = [p for p in REGISTRY if p not in read
               and not any(p.startswith(x) for x in patterns if x)]
     assert not unread, f"registry parameters the engine never reads: {unread}"
+
+
+def test_the_public_names_of_sim_resolve_lazily():
+    """``from sim import HousingModel, ...`` finds each name in its package; ``import sim``
+    alone imports none of the layers (so the command line starts fast)."""
+    import subprocess
+    import sys
+
+    import sim
+
+    for name, (module, attr) in sim._LAZY.items():
+        assert getattr(sim, name) is getattr(__import__(module, fromlist=[attr]), attr), name
+    code = ("import sys, sim; print(sorted(m for m in sys.modules if m.startswith('sim.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]", done.stdout
