@@ -18,6 +18,8 @@ from sim.cli import build_parser, main
 from sim.engine.families import MUNICIPAL, OWNER_STARTLOAN, PRIVATE
 from sim.inputs.scenario import load_scenario
 from sim.present.report import Trajectories, build_report, choose_stories, story_sentence
+from sim.present.report.pdf import write_pdf
+from sim.present.report.webpage import table_html
 from sim.present.report_text import MINUS, NBSP, fmt, fmt_auto, tick_formatter, years_phrase
 from sim.run.runner import run_scenario
 
@@ -219,7 +221,7 @@ def test_headline_numbers_are_those_of_summary_json(html_report: str,
 
 def test_pdf_has_a_page_per_part(nb_report, tmp_path: Path) -> None:  # noqa: ANN001
     out = tmp_path / "report.pdf"
-    titles = nb_report.write_pdf(out)
+    titles = write_pdf(nb_report, out)
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page\b", data))
@@ -243,7 +245,7 @@ def test_pdf_has_a_page_per_part(nb_report, tmp_path: Path) -> None:  # noqa: AN
 
 
 def test_norwegian_table_uses_norwegian_numbers(nb_report) -> None:  # noqa: ANN001
-    table = nb_report._html_table("t")
+    table = table_html(nb_report, "t")
     money = re.findall(r'data-measure="m_sa_total"[^>]*><span class="level">([^<]*)<', table)
     assert len(money) == 2
     for text in money:
