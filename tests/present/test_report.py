@@ -1,4 +1,4 @@
-"""Tests of the report (sim/present/report.py, sim/present/report_text.py) and ``boligsim report``.
+"""Tests of the report (sim/present/report/, sim/present/text.py) and ``boligsim report``.
 
 The report runs on tiny runs (two years, three replications). Its headline numbers are checked
 against ``summary.json`` written by ``boligsim run`` with the same seed and replications.
@@ -20,7 +20,8 @@ from sim.inputs.scenario import load_scenario
 from sim.present.report import Trajectories, build_report, choose_stories, story_sentence
 from sim.present.report.pdf import write_pdf
 from sim.present.report.webpage import table_html
-from sim.present.report_text import MINUS, NBSP, fmt, fmt_auto, tick_formatter, years_phrase
+from sim.present.report.words import years_phrase
+from sim.present.text import MINUS, NBSP, fmt, fmt_auto, tick_formatter
 from sim.run.runner import run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

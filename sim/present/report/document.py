@@ -30,7 +30,8 @@ from sim.present.report.stories import Story, choose_stories, story_sentence
 from sim.present.report.themes import theme_series
 from sim.present.report.trajectories import Trajectories, record_trajectories
 from sim.present.report.webpage import write_html
-from sim.present.report_text import fmt, join_list, t, years_phrase
+from sim.present.report.words import join_list, t, years_phrase
+from sim.present.text import fmt
 from sim.run.compare import Comparison, unique_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -202,7 +203,7 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
         story_scenario: index of the scenario whose first replication the family stories come
             from; by default the first scenario after the reference (the reference if alone).
     """
-    from sim.present.report_text import check_lang
+    from sim.present.text import check_lang
     from sim.run.provenance import provenance as make_provenance
 
     check_lang(lang)

@@ -17,7 +17,8 @@ from sim.engine.families import TENURES
 from sim.inputs.indicators import BY_NAME, INDEX, TENURE_INDICATORS
 from sim.present.figures import PALETTE, difference_bars
 from sim.present.report.themes import Series, _dates
-from sim.present.report_text import label, t, tick_formatter, unit
+from sim.present.report.words import t
+from sim.present.text import label, tick_formatter, unit
 from sim.run.files import pyplot
 from sim.run.results import mean_ci
 

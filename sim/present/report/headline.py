@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.indicators import BY_NAME, INDEX
-from sim.present.report_text import fmt_auto, fmt_millions, t, years_phrase
+from sim.present.report.words import t, years_phrase
+from sim.present.text import fmt_auto, fmt_millions
 from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover - typing only

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sim.present.report.figures import PAGE
-from sim.present.report_text import t
+from sim.present.report.words import t
 from sim.run.files import atomic_write_bytes, pyplot
 
 if TYPE_CHECKING:  # pragma: no cover - typing only

@@ -13,7 +13,8 @@ import numpy as np
 
 from sim.engine.families import MUNICIPAL, OWNER_BANK, OWNER_STARTLOAN, PRIVATE, SUBLET, TENURES
 from sim.present.report.trajectories import MISSING, Trajectories
-from sim.present.report_text import TENURE_WORDS, fmt, join_list, month_name, t
+from sim.present.report.words import TENURE_WORDS, join_list, month_name, t
+from sim.present.text import fmt
 
 #: The most and fewest family stories told.
 MAX_STORIES, MIN_STORIES = 5, 3

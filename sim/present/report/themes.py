@@ -29,8 +29,8 @@ class Series:
     """One time-series panel of a theme figure.
 
     Attributes:
-        name: label key (:data:`sim.present.report_text.LABELS`).
-        unit: unit key (:data:`sim.present.report_text.UNITS`).
+        name: label key (:data:`sim.present.text.LABELS`).
+        unit: unit key (:data:`sim.present.text.UNITS`).
         values: maps a run to (x dates, values of shape (R, len(x))) in display units.
         diff: indicator whose paired difference (summary.json's run value) is shown beside
             it; ``None`` for none.

@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sim.present.report_text import t
+from sim.present.report.words import t
 from sim.run.files import atomic_write_text, pyplot
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
