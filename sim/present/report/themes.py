@@ -14,14 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.inputs.indicators import INDEX
+from sim.present.figures import month_dates
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.run.results import RunResult
-
-
-def _dates(result: RunResult) -> np.ndarray:
-    return np.array([np.datetime64(d) for d in result.dates])
-
 
 
 @dataclass
@@ -46,21 +42,21 @@ class Series:
 
 def _level(name: str, scale: float = 1.0) -> Callable[[RunResult], tuple[Any, Any]]:
     def values(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
-        return _dates(res), res.data[:, :, INDEX[name]] * scale
+        return month_dates(res.dates), res.data[:, :, INDEX[name]] * scale
 
     return values
 
 
 def _cumulative(name: str) -> Callable[[RunResult], tuple[Any, Any]]:
     def values(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
-        return _dates(res), np.cumsum(res.data[:, :, INDEX[name]], axis=1)
+        return month_dates(res.dates), np.cumsum(res.data[:, :, INDEX[name]], axis=1)
 
     return values
 
 
 def _owners(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
     d = res.data
-    return _dates(res), d[:, :, INDEX["owner_startloan"]] + d[:, :, INDEX["owner_bank"]]
+    return month_dates(res.dates), d[:, :, INDEX["owner_startloan"]] + d[:, :, INDEX["owner_bank"]]
 
 
 def _annual(name: str) -> Callable[[RunResult], tuple[Any, Any]]:
@@ -68,7 +64,7 @@ def _annual(name: str) -> Callable[[RunResult], tuple[Any, Any]]:
         x = res.data[:, :, INDEX[name]]
         years = x.shape[1] // 12
         sums = x[:, : years * 12].reshape(x.shape[0], years, 12).sum(axis=2) / 1e6
-        starts = _dates(res)[: years * 12 : 12]
+        starts = month_dates(res.dates)[: years * 12 : 12]
         return starts + np.timedelta64(182, "D"), sums
 
     return values
@@ -79,7 +75,7 @@ def _children_share(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
     kids = np.cumsum(res.data[:, :, INDEX["startloans_granted_children"]], axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(granted > 0, 100.0 * kids / np.where(granted > 0, granted, 1), np.nan)
-    return _dates(res), share
+    return month_dates(res.dates), share
 
 
 def theme_series() -> list[tuple[str, list[Series]]]:
