@@ -99,36 +99,46 @@ class Report:
     def pages(self) -> list[Page]:
         """The report's parts in reading order."""
         lang, ref = self.lang, self.reference
-        res0 = self.results[0]
+        return [Page("text", t(lang, "title"), self._front()),
+                Page("table", t(lang, "table_title", ref=ref)),
+                *self._figure_pages(),
+                *self._story_pages(),
+                Page("text", t(lang, "assumptions"), self._assumptions())]
+
+    def _front(self) -> list[tuple[str, str]]:
+        """The first page: what was run, and the headline sentences of every scenario."""
+        lang, res0 = self.lang, self.results[0]
         front = [
             ("p", t(lang, "subtitle", scenarios=join_list(
                 [r.scenario.name for r in self.results], lang))),
             ("p", t(lang, "made_by", version=self.provenance.get("boligsim", "?"),
                     replications=fmt(res0.replications, lang), seed=res0.seed)),
-            ("p", t(lang, "reference_is", ref=ref)),
+            ("p", t(lang, "reference_is", ref=self.reference)),
             ("h", t(lang, "headlines")),
             ("p", t(lang, "headline_intro")),
         ]
         for _name, lines in headline_sentences(self.measures, self.results, lang):
             front += [("li", line) for line in lines]
-        pages = [Page("text", t(lang, "title"), front),
-                 Page("table", t(lang, "table_title", ref=ref))]
-        note = t(lang, "band_note", ref=ref)
-        results = self.results
-        pages.append(Page("figure", t(lang, "f_tenure"), caption="",
-                          figure=partial(tenure_figure, results, lang)))
-        for key, panels in theme_series():
-            pages.append(Page("figure", t(lang, key), caption=note,
-                              figure=partial(theme_figure, key, panels, results,
-                                             self.comparison, lang)))
-        tr = self.trajectories
+        return front
+
+    def _figure_pages(self) -> list[Page]:
+        """Tenure over time, then one page per theme."""
+        lang, results = self.lang, self.results
+        note = t(lang, "band_note", ref=self.reference)
+        return [Page("figure", t(lang, "f_tenure"), caption="",
+                     figure=partial(tenure_figure, results, lang)),
+                *(Page("figure", t(lang, key), caption=note,
+                       figure=partial(theme_figure, key, panels, results, self.comparison, lang))
+                  for key, panels in theme_series())]
+
+    def _story_pages(self) -> list[Page]:
+        """One page per family story, the first opening the group with an introduction."""
+        lang, tr = self.lang, self.trajectories
         intro = (t(lang, "stories"), t(lang, "stories_intro", scen=tr.scenario))
-        for k, story in enumerate(self.stories):
-            pages.append(Page("figure", t(lang, "p_" + story.pattern), caption=story.sentence,
-                              figure=partial(story_figure, tr, story, lang),
-                              intro=intro if k == 0 else None))
-        pages.append(Page("text", t(lang, "assumptions"), self._assumptions()))
-        return pages
+        return [Page("figure", t(lang, "p_" + story.pattern), caption=story.sentence,
+                     figure=partial(story_figure, tr, story, lang),
+                     intro=intro if k == 0 else None)
+                for k, story in enumerate(self.stories)]
 
     def _assumptions(self) -> list[tuple[str, str]]:
         """The last page: how the numbers were made, the parameters by kind, what the model

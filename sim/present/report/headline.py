@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.inputs.indicators import BY_NAME, INDEX
 from sim.present.report.words import t, years_phrase
-from sim.present.text import fmt_auto, fmt_millions
+from sim.present.text import MINUS, NBSP, fmt_auto, fmt_millions
 from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -161,7 +161,7 @@ def format_value(x: float, measure: Measure, lang: str, *context: float) -> str:
 def format_signed(x: float, measure: Measure, lang: str, *context: float) -> str:
     """A difference with an explicit sign: ``+12``, ``−3,5``, ``0``."""
     text = format_value(x, measure, lang, *context)
-    return text if text.startswith("\u2212") or text.strip("0,.\u00a0") == "" else "+" + text
+    return text if text.startswith(MINUS) or text.strip("0,." + NBSP) == "" else "+" + text
 
 
 def interval_text(low: float, high: float, measure: Measure, lang: str) -> str:
@@ -171,24 +171,29 @@ def interval_text(low: float, high: float, measure: Measure, lang: str) -> str:
     return lo if lo == hi else t(lang, "interval", lo=lo, hi=hi)
 
 
-def difference_text(cell: Cell, measure: Measure, ref: str, lang: str) -> str:
-    """The paired difference in words: ``mellom 12 og 20 flere enn i «Baseline»``."""
-    lo, hi = float(cell.diff_low), float(cell.diff_high)  # type: ignore[arg-type]
+#: Text keys of a difference that is surely above zero, surely below, or either, for counts
+#: (False) and for money (True).
+_DIFFERENCE_KEYS = {False: ("more_than", "fewer_than", "mixed_count"),
+                    True: ("more_money", "less_money", "mixed_money")}
 
-    def f(x: float) -> str:
+
+def difference_text(cell: Cell, measure: Measure, ref: str, lang: str) -> str:
+    """The paired difference in words: ``mellom 12 og 20 flere enn i «Baseline»``.
+
+    Said from the interval: more (or less) when it lies wholly above (below) zero, both ends
+    given as sizes; "no clear difference" when it includes zero.
+    """
+    lo, hi = float(cell.diff_low), float(cell.diff_high)  # type: ignore[arg-type]
+    more, less, mixed = _DIFFERENCE_KEYS[measure.money]
+
+    def size(x: float) -> str:
         return format_value(abs(x), measure, lang, lo, hi)
 
-    if measure.money:
-        if lo >= 0:
-            return t(lang, "more_money", lo=f(lo), hi=f(hi), ref=ref)
-        if hi <= 0:
-            return t(lang, "less_money", lo=f(hi), hi=f(lo), ref=ref)
-        return t(lang, "mixed_money", lo=f(lo), hi=f(hi), ref=ref)
     if lo >= 0:
-        return t(lang, "more_than", lo=f(lo), hi=f(hi), ref=ref)
+        return t(lang, more, lo=size(lo), hi=size(hi), ref=ref)
     if hi <= 0:
-        return t(lang, "fewer_than", lo=f(hi), hi=f(lo), ref=ref)
-    return t(lang, "mixed_count", lo=f(lo), hi=f(hi), ref=ref)
+        return t(lang, less, lo=size(hi), hi=size(lo), ref=ref)
+    return t(lang, mixed, lo=size(lo), hi=size(hi), ref=ref)
 
 
 def level_cell(cell: Cell, measure: Measure, lang: str) -> str:
@@ -216,47 +221,72 @@ def _estimate_text(mean: str, low: float, high: float, context: tuple[float, ...
 
 def headline_sentences(measures: Sequence[Measure], results: Sequence[RunResult],
                        lang: str) -> list[tuple[str, list[str]]]:
-    """Plain-language headline sentences, grouped by scenario (reference first)."""
+    """Plain-language headline sentences, grouped by scenario (reference first).
+
+    Every sentence of a scenario after the reference ends with its difference against the
+    reference (:func:`difference_text`).
+    """
     by_key = {m.key: m for m in measures}
     ref = results[0].scenario.name
-    out = []
-    for j, res in enumerate(results):
-        name = res.scenario.name
-        years = years_phrase(res.scenario.years, lang)
+    return [(res.scenario.name,
+             _sentences(_Phrases(by_key, res.scenario.name, ref if j else None, lang),
+                        years_phrase(res.scenario.years, lang)))
+            for j, res in enumerate(results)]
 
-        def cell(key: str) -> Cell:
-            return by_key[key].cell(name)  # noqa: B023 - used at once
 
-        def iv(key: str) -> str:
-            c = cell(key)
-            return interval_text(by_key[key].shown_low(c), c.high, by_key[key], lang)
+@dataclass(frozen=True)
+class _Phrases:
+    """One scenario's headline numbers as the phrases its sentences are built from.
 
-        def val(key: str) -> str:
-            c = cell(key)
-            return format_value(c.mean, by_key[key], lang, c.mean)
+    Attributes:
+        measures: the measures by key.
+        scenario: the scenario's name.
+        reference: the reference's name; ``None`` for the reference itself.
+        lang: ``nb`` or ``en``.
+    """
 
-        def with_diff(text: str, key: str, tail: str = "", first: bool = j == 0) -> str:
-            if not first:
-                text += " – " + difference_text(cell(key), by_key[key], ref, lang)
-            return f"{text}{tail}."
+    measures: dict[str, Measure]
+    scenario: str
+    reference: str | None
+    lang: str
 
-        lines = [
-            with_diff(t(lang, "h_own_home", scen=name, interval=iv("m_own_home"), years=years),
-                      "m_own_home"),
-            with_diff(t(lang, "h_work", scen=name, interval=iv("m_entered_work"), years=years),
-                      "m_entered_work", t(lang, "h_work_tail", start=val("m_in_work_start"),
-                                          end=val("m_in_work_end"))),
-            with_diff(t(lang, "h_sa", scen=name, interval=iv("m_sa_total"), years=years,
-                        first=val("m_sa_first"), last=val("m_sa_last")), "m_sa_total"),
-            with_diff(t(lang, "h_children", scen=name, start=val("m_children_start"),
-                        interval=iv("m_children_end")), "m_children_end"),
-            with_diff(t(lang, "h_homeless", scen=name, interval=iv("m_homeless_end"),
-                        children=val("m_children_homeless_end")), "m_homeless_end"),
-            with_diff(t(lang, "h_evictions", scen=name, interval=iv("m_evictions"),
-                        years=years), "m_evictions"),
-            with_diff(t(lang, "h_cost", scen=name, interval=iv("m_cost"), years=years),
-                      "m_cost"),
-        ]
-        out.append((name, lines))
-    return out
+    def interval(self, key: str) -> str:
+        """Measure ``key``'s 95 % interval in words (:func:`interval_text`)."""
+        measure = self.measures[key]
+        c = measure.cell(self.scenario)
+        return interval_text(measure.shown_low(c), c.high, measure, self.lang)
 
+    def value(self, key: str) -> str:
+        """Measure ``key``'s mean."""
+        measure = self.measures[key]
+        c = measure.cell(self.scenario)
+        return format_value(c.mean, measure, self.lang, c.mean)
+
+    def sentence(self, text: str, key: str, tail: str = "") -> str:
+        """``text``, then measure ``key``'s difference against the reference, then ``tail``."""
+        if self.reference is not None:
+            measure = self.measures[key]
+            text += " – " + difference_text(measure.cell(self.scenario), measure,
+                                            self.reference, self.lang)
+        return f"{text}{tail}."
+
+
+def _sentences(p: _Phrases, years: str) -> list[str]:
+    """One scenario's headline sentences, in the order the report shows them."""
+    lang, name, iv, val = p.lang, p.scenario, p.interval, p.value
+    return [
+        p.sentence(t(lang, "h_own_home", scen=name, interval=iv("m_own_home"), years=years),
+                   "m_own_home"),
+        p.sentence(t(lang, "h_work", scen=name, interval=iv("m_entered_work"), years=years),
+                   "m_entered_work", t(lang, "h_work_tail", start=val("m_in_work_start"),
+                                       end=val("m_in_work_end"))),
+        p.sentence(t(lang, "h_sa", scen=name, interval=iv("m_sa_total"), years=years,
+                     first=val("m_sa_first"), last=val("m_sa_last")), "m_sa_total"),
+        p.sentence(t(lang, "h_children", scen=name, start=val("m_children_start"),
+                     interval=iv("m_children_end")), "m_children_end"),
+        p.sentence(t(lang, "h_homeless", scen=name, interval=iv("m_homeless_end"),
+                     children=val("m_children_homeless_end")), "m_homeless_end"),
+        p.sentence(t(lang, "h_evictions", scen=name, interval=iv("m_evictions"), years=years),
+                   "m_evictions"),
+        p.sentence(t(lang, "h_cost", scen=name, interval=iv("m_cost"), years=years), "m_cost"),
+    ]
