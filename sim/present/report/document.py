@@ -31,7 +31,7 @@ from sim.present.report.themes import theme_series
 from sim.present.report.trajectories import Trajectories, record_trajectories
 from sim.present.report.webpage import write_html
 from sim.present.report.words import join_list, t, years_phrase
-from sim.present.text import fmt
+from sim.present.text import check_lang, fmt
 from sim.run.compare import Comparison, unique_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -75,6 +75,8 @@ class Report:
         provenance: what produced the runs (:func:`sim.run.provenance.provenance`).
         trajectories: the run the family stories come from.
         stories: the families told.
+        comparison: the paired differences of ``results`` against the reference.
+        measures: the headline measures.
     """
 
     results: list[RunResult]
@@ -86,6 +88,7 @@ class Report:
     measures: list[Measure] = field(init=False)
 
     def __post_init__(self) -> None:
+        """Compare the runs, compute the headline measures and tell the stories."""
         self.comparison = Comparison(self.results)
         self.measures = headline_measures(self.results, self.comparison)
         for story in self.stories:
@@ -208,24 +211,27 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
         results: the runs; scenario names are made unique (``Baseline (2)``) as in
             ``boligsim compare``.
         lang: ``nb`` or ``en``.
-        provenance: for the last page; by default :func:`sim.run.provenance.provenance` of the
-        first.
+        provenance: for the last page; by default :func:`sim.run.provenance.provenance` of
+            the first run.
         story_scenario: index of the scenario whose first replication the family stories come
             from; by default the first scenario after the reference (the reference if alone).
     """
-    from sim.present.text import check_lang
     from sim.run.provenance import provenance as make_provenance
 
     check_lang(lang)
-    names = unique_names([r.scenario.name for r in results])
-    runs = []
-    for res, name in zip(results, names, strict=True):
-        if res.scenario.name != name:
-            res = dataclasses.replace(res, scenario=dataclasses.replace(res.scenario, name=name))
-        runs.append(res)
+    runs = _uniquely_named(results)
     if provenance is None:
         provenance = make_provenance(runs[0].scenario, runs[0].seed, runs[0].executor)
     k = story_scenario if story_scenario is not None else min(1, len(runs) - 1)
     tr = record_trajectories(runs[k].scenario, runs[k].seed, 0)
     return Report(results=runs, lang=lang, provenance=provenance, trajectories=tr,
                   stories=choose_stories(tr))
+
+
+def _uniquely_named(results: Sequence[RunResult]) -> list[RunResult]:
+    """The runs, a repeated scenario name made unique (``Baseline (2)``) as in ``boligsim
+    compare``, so every table column and figure legend names one run."""
+    names = unique_names([r.scenario.name for r in results])
+    return [res if res.scenario.name == name else
+            dataclasses.replace(res, scenario=dataclasses.replace(res.scenario, name=name))
+            for res, name in zip(results, names, strict=True)]

@@ -121,14 +121,17 @@ def _derived(key: str, indicator: str, results: Sequence[RunResult],
 
 
 def _first_year(x: np.ndarray) -> np.ndarray:
+    """Each replication's total over the first twelve months."""
     return x[:, :12].sum(axis=1)
 
 
 def _last_year(x: np.ndarray) -> np.ndarray:
+    """Each replication's total over the last twelve months."""
     return x[:, -12:].sum(axis=1)
 
 
 def _at_start(x: np.ndarray) -> np.ndarray:
+    """Each replication's value at the end of the first month."""
     return x[:, 0]
 
 

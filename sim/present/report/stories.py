@@ -92,30 +92,37 @@ class _Path:
 
 
 def _municipal_to_owner(p: _Path) -> int:
+    """A tenant of the municipality who later owns a home: the month of the purchase."""
     return p.later(np.isin(p.tenure, _OWNERS)) if p.start in _TENANTS else -1
 
 
 def _homeless_to_private(p: _Path) -> int:
+    """Homeless at first, later renting privately: the month of the move."""
     return p.later(p.tenure == PRIVATE) if p.start == HOMELESS else -1
 
 
 def _stays_municipal(p: _Path) -> int:
+    """Here all along, always in municipal or sublet housing."""
     return 0 if p.whole and np.isin(p.tenure, _TENANTS).all() else -1
 
 
 def _lost_home(p: _Path) -> int:
+    """A renter who became homeless: the first such month."""
     return _first(np.isin(p.previous, _RENTERS) & (p.tenure == HOMELESS))
 
 
 def _forced_sale(p: _Path) -> int:
+    """An owner who stopped owning while staying here: the first such month."""
     return _first(np.isin(p.previous, _OWNERS) & p.here & ~np.isin(p.tenure, _OWNERS))
 
 
 def _into_work(p: _Path) -> int:
+    """Without work at first, later employed: the month of the job."""
     return -1 if p.employed[p.first] else p.later(p.here & p.employed)
 
 
 def _steady(p: _Path) -> int:
+    """Here all along, in the same tenure."""
     return 0 if p.whole and (p.tenure == p.start).all() else -1
 
 

@@ -41,6 +41,7 @@ class Series:
 
 
 def _level(name: str, scale: float = 1.0) -> Callable[[RunResult], tuple[Any, Any]]:
+    """The indicator's monthly value, times ``scale``."""
     def values(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
         return month_dates(res.dates), res.data[:, :, INDEX[name]] * scale
 
@@ -48,6 +49,7 @@ def _level(name: str, scale: float = 1.0) -> Callable[[RunResult], tuple[Any, An
 
 
 def _cumulative(name: str) -> Callable[[RunResult], tuple[Any, Any]]:
+    """The indicator's total since the start, month by month."""
     def values(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
         return month_dates(res.dates), np.cumsum(res.data[:, :, INDEX[name]], axis=1)
 
@@ -55,11 +57,13 @@ def _cumulative(name: str) -> Callable[[RunResult], tuple[Any, Any]]:
 
 
 def _owners(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
+    """Families who own their home, with a start loan or a bank mortgage."""
     d = res.data
     return month_dates(res.dates), d[:, :, INDEX["owner_startloan"]] + d[:, :, INDEX["owner_bank"]]
 
 
 def _annual(name: str) -> Callable[[RunResult], tuple[Any, Any]]:
+    """The indicator's total per whole year in millions, placed mid-year."""
     def values(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
         x = res.data[:, :, INDEX[name]]
         years = x.shape[1] // 12
@@ -71,6 +75,8 @@ def _annual(name: str) -> Callable[[RunResult], tuple[Any, Any]]:
 
 
 def _children_share(res: RunResult) -> tuple[np.ndarray, np.ndarray]:
+    """Per cent of the start loans granted so far that went to families with children
+    (Husbanken's guideline is half); undefined before the first loan."""
     granted = np.cumsum(res.data[:, :, INDEX["startloans_granted"]], axis=1)
     kids = np.cumsum(res.data[:, :, INDEX["startloans_granted_children"]], axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
