@@ -27,7 +27,7 @@ from sim.present.dashboard import (
     figure,
     load_start_scenario,
 )
-from sim.present.report_text import fmt, label
+from sim.present.text import fmt, label
 
 #: Seconds between months while playing.
 PLAY_INTERVAL = 0.35

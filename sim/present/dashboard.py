@@ -348,8 +348,8 @@ def figure(session: Session, lang: str = "nb") -> Figure:
     """
     from matplotlib.figure import Figure
 
-    from sim.present.figures import PALETTE
-    from sim.present.report_text import label, tick_formatter, unit
+    from sim.present.text import label, tick_formatter, unit
+    from sim.run.files import PALETTE
 
     words = WORDS[lang]
     fig = Figure(figsize=(11, 6.6), dpi=80)

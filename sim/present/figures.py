@@ -38,8 +38,43 @@ def _scale(name: str) -> float:
     return 1e-6 if BY_NAME[name].kind == "money" else 1.0
 
 
-def _dates(result: RunResult) -> np.ndarray:
-    return np.array([np.datetime64(d) for d in result.dates])
+def month_dates(dates: Sequence[str]) -> np.ndarray:
+    """``YYYY-MM`` months as numpy dates (the first of each month), for a time axis."""
+    return np.array([np.datetime64(d) for d in dates])
+
+
+def scenario_colour(j: int) -> str:
+    """The colour of scenario ``j`` (0 is the reference), the same in every figure."""
+    return PALETTE[j % len(PALETTE)]
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """``(rows, columns)`` of a grid of ``n`` panels, at most three to a row."""
+    cols = min(3, n)
+    return (n + cols - 1) // cols, cols
+
+
+def hide_unused(axes: Any, used: int) -> None:
+    """Hide the panels of a grid after the first ``used``."""
+    for ax in list(axes.flat)[used:]:
+        ax.set_visible(False)
+
+
+def mean_band(ax: Any, x: np.ndarray, values: np.ndarray, colour: str, label: str,
+              style: str = "-") -> None:
+    """A scenario's mean over replications as a line, and its 95 % interval as a band.
+
+    Args:
+        ax: the matplotlib axes.
+        x: the time axis.
+        values: shape (replications, len(x)).
+        colour: line and band colour (:func:`scenario_colour`).
+        label: the line's legend entry.
+        style: matplotlib line format (``o-`` marks each point of a sparse series).
+    """
+    m, lo, hi = mean_ci(values)
+    ax.plot(x, m, style, color=colour, lw=1.6, ms=3, label=label)
+    ax.fill_between(x, lo, hi, color=colour, alpha=0.2, lw=0)
 
 
 def plot_timeseries(results: Sequence[RunResult], indicators: Sequence[str],
@@ -51,25 +86,20 @@ def plot_timeseries(results: Sequence[RunResult], indicators: Sequence[str],
     """
     plt = pyplot()
     n = len(indicators)
-    cols = min(3, n)
-    rows = (n + cols - 1) // cols
+    rows, cols = grid_shape(n)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False,
                              constrained_layout=True)
     labels = list(labels) or [r.scenario.name for r in results]
     for ax, name in zip(axes.flat, indicators, strict=False):
         k = INDEX[name]
         for j, res in enumerate(results):
-            m, lo, hi = mean_ci(res.data[:, :, k] * _scale(name))
-            x = _dates(res)
-            colour = PALETTE[j % len(PALETTE)]
-            ax.plot(x, m, color=colour, lw=1.6, label=labels[j])
-            ax.fill_between(x, lo, hi, color=colour, alpha=0.2, lw=0)
+            mean_band(ax, month_dates(res.dates), res.data[:, :, k] * _scale(name),
+                      scenario_colour(j), labels[j])
         ax.set_title(name.replace("_", " "), fontsize=10)
         ax.set_ylabel(axis_label(name), fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
+    hide_unused(axes, n)
     axes.flat[0].legend(fontsize=8, loc="best")
     fig.suptitle("Mean over replications with 95 % interval", fontsize=10)
     if path is not None:
@@ -78,26 +108,35 @@ def plot_timeseries(results: Sequence[RunResult], indicators: Sequence[str],
     return fig
 
 
+def difference_scale(name: str) -> float:
+    """Factor for an indicator's paired differences as figures show them: NOK in millions."""
+    return 1e-6 if BY_NAME[name].unit == "NOK" else 1.0
+
+
 def difference_bars(ax: Any, rows: Sequence[dict[str, Any]], names: Sequence[str],
                     scale: float, *, alpha: float) -> None:
     """Horizontal bars of paired differences with their 95 % intervals, one per scenario.
+
+    Each bar has its scenario's colour (:func:`scenario_colour`; the first bar is scenario 1,
+    the reference having none), a zero line marks no difference, and the x axis has a grid.
 
     Args:
         ax: the matplotlib axes.
         rows: comparison rows (``diff``, ``diff_ci_low``, ``diff_ci_high``), one per bar.
         names: the bars' labels.
-        scale: factor applied to the values (1e-6 for NOK shown in millions).
+        scale: factor applied to the values (:func:`difference_scale`).
         alpha: bar opacity.
     """
     y = np.arange(len(rows))
     d = np.array([float(r["diff"]) for r in rows]) * scale
     lo = np.array([float(r["diff_ci_low"]) for r in rows]) * scale
     hi = np.array([float(r["diff_ci_high"]) for r in rows]) * scale
-    ax.barh(y, d, color=[PALETTE[(j + 1) % len(PALETTE)] for j in range(len(rows))],
-            alpha=alpha)
+    ax.barh(y, d, color=[scenario_colour(j + 1) for j in range(len(rows))], alpha=alpha)
     ax.errorbar(d, y, xerr=[d - lo, hi - d], fmt="none", ecolor="black", capsize=3, lw=1)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, names, fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.grid(alpha=0.3, axis="x")
 
 
 def plot_differences(comparison: Comparison, indicators: Sequence[str],
@@ -111,23 +150,19 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
     rows = [r for r in comparison.rows() if r["indicator"] in indicators]
     scenarios = [r.scenario.name for r in comparison.results][1:]
     n = len(indicators)
-    cols = min(3, n)
-    nrows = (n + cols - 1) // cols
+    nrows, cols = grid_shape(n)
     fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 0.5 + 0.45 * max(
         len(scenarios), 1) * nrows + 1.2 * nrows), squeeze=False, constrained_layout=True)
     ref = comparison.results[0].scenario.name
     for ax, name in zip(axes.flat, indicators, strict=False):
         mine = [r for r in rows if r["indicator"] == name][1:]
-        scale = 1e-6 if BY_NAME[name].unit == "NOK" else 1.0
+        scale = difference_scale(name)
         difference_bars(ax, mine, scenarios, scale, alpha=0.8)
         unit = "million NOK" if scale != 1.0 else BY_NAME[name].unit
         when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
         ax.set_xlabel(f"difference ({unit}, {when})", fontsize=8)
         ax.set_title(name.replace("_", " "), fontsize=10)
-        ax.tick_params(labelsize=8)
-        ax.grid(alpha=0.3, axis="x")
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
+    hide_unused(axes, n)
     fig.suptitle(f"Difference against {ref} (paired by replication, 95 % interval)",
                  fontsize=10)
     if path is not None:

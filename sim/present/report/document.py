@@ -1,0 +1,237 @@
+"""The report as a document: its pages in reading order, and where it is written.
+
+:func:`build_report` makes a :class:`Report` of runs already made; :meth:`Report.pages` lays
+out its parts (front page with the headline sentences, the headline table, the figures, the
+family stories, the page on assumptions); :meth:`Report.write` writes them as PDF
+(:mod:`sim.present.report.pdf`) or as one HTML file (:mod:`sim.present.report.webpage`) by
+the file's suffix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.present.report.figures import story_figure, tenure_figure, theme_figure
+from sim.present.report.headline import (
+    Measure,
+    difference_cell,
+    headline_measures,
+    headline_sentences,
+    level_cell,
+)
+from sim.present.report.pdf import write_pdf
+from sim.present.report.stories import Story, choose_stories, story_sentence
+from sim.present.report.themes import theme_series
+from sim.present.report.trajectories import Trajectories, record_trajectories
+from sim.present.report.webpage import write_html
+from sim.present.report.words import join_list, t, years_phrase
+from sim.present.text import check_lang, fmt
+from sim.run.compare import Comparison, unique_names
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from matplotlib.figure import Figure
+
+    from sim.run.results import RunResult
+
+#: Output formats by file suffix.
+FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+@dataclass
+class Page:
+    """One part of the report.
+
+    Attributes:
+        kind: ``text``, ``table`` or ``figure``.
+        title: heading.
+        paragraphs: for text pages, ``(style, text)`` with style ``p``, ``h`` or ``li``.
+        figure: for figure pages, builds the figure given an optional caption.
+        caption: for figure pages, the text under the figure.
+        intro: a heading and paragraph that open a group of pages (shown before the page in
+            HTML, and after the caption in the PDF).
+    """
+
+    kind: str
+    title: str
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)
+    figure: Callable[[str | None], Figure] | None = None
+    caption: str = ""
+    intro: tuple[str, str] | None = None
+
+
+@dataclass
+class Report:
+    """Everything a report shows, in one language, ready to write as PDF or HTML.
+
+    Attributes:
+        results: the runs, reference first, with unique scenario names.
+        lang: ``nb`` or ``en``.
+        provenance: what produced the runs (:func:`sim.run.provenance.provenance`).
+        trajectories: the run the family stories come from.
+        stories: the families told.
+        comparison: the paired differences of ``results`` against the reference.
+        measures: the headline measures.
+    """
+
+    results: list[RunResult]
+    lang: str
+    provenance: dict[str, Any]
+    trajectories: Trajectories
+    stories: list[Story]
+    comparison: Comparison = field(init=False)
+    measures: list[Measure] = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Compare the runs, compute the headline measures and tell the stories."""
+        self.comparison = Comparison(self.results)
+        self.measures = headline_measures(self.results, self.comparison)
+        for story in self.stories:
+            story.sentence = story_sentence(self.trajectories, story.family, self.lang)
+
+    @property
+    def reference(self) -> str:
+        """The reference scenario's name."""
+        return self.results[0].scenario.name
+
+    def pages(self) -> list[Page]:
+        """The report's parts in reading order."""
+        lang, ref = self.lang, self.reference
+        return [Page("text", t(lang, "title"), self._front()),
+                Page("table", t(lang, "table_title", ref=ref)),
+                *self._figure_pages(),
+                *self._story_pages(),
+                Page("text", t(lang, "assumptions"), self._assumptions())]
+
+    def _front(self) -> list[tuple[str, str]]:
+        """The first page: what was run, and the headline sentences of every scenario."""
+        lang, res0 = self.lang, self.results[0]
+        front = [
+            ("p", t(lang, "subtitle", scenarios=join_list(
+                [r.scenario.name for r in self.results], lang))),
+            ("p", t(lang, "made_by", version=self.provenance.get("boligsim", "?"),
+                    replications=fmt(res0.replications, lang), seed=res0.seed)),
+            ("p", t(lang, "reference_is", ref=self.reference)),
+            ("h", t(lang, "headlines")),
+            ("p", t(lang, "headline_intro")),
+        ]
+        for _name, lines in headline_sentences(self.measures, self.results, lang):
+            front += [("li", line) for line in lines]
+        return front
+
+    def _figure_pages(self) -> list[Page]:
+        """Tenure over time, then one page per theme."""
+        lang, results = self.lang, self.results
+        note = t(lang, "band_note", ref=self.reference)
+        return [Page("figure", t(lang, "f_tenure"), caption="",
+                     figure=partial(tenure_figure, results, lang)),
+                *(Page("figure", t(lang, key), caption=note,
+                       figure=partial(theme_figure, key, panels, results, self.comparison, lang))
+                  for key, panels in theme_series())]
+
+    def _story_pages(self) -> list[Page]:
+        """One page per family story, the first opening the group with an introduction."""
+        lang, tr = self.lang, self.trajectories
+        intro = (t(lang, "stories"), t(lang, "stories_intro", scen=tr.scenario))
+        return [Page("figure", t(lang, "p_" + story.pattern), caption=story.sentence,
+                     figure=partial(story_figure, tr, story, lang),
+                     intro=intro if k == 0 else None)
+                for k, story in enumerate(self.stories)]
+
+    def _assumptions(self) -> list[tuple[str, str]]:
+        """The last page: how the numbers were made, the parameters by kind, what the model
+        leaves out, and what produced the runs."""
+        from sim.inputs.parameters import REGISTRY
+
+        lang, res0 = self.lang, self.results[0]
+        counts = {k: len(REGISTRY.by_kind(k)) for k in ("policy", "context", "calibrated",
+                                                        "assumption")}
+        years = {r.scenario.years for r in self.results}
+        years_text = years_phrase(res0.scenario.years, lang) if len(years) == 1 else ""
+        out = [("p", t(lang, "a_runs", replications=fmt(res0.replications, lang),
+                       years=years_text, seed=res0.seed).replace("  ", " "))]
+        shapes = {(r.scenario.start, len(r.dates)) for r in self.results}
+        if len(shapes) > 1:
+            detail = "; ".join(f"{r.scenario.name}: {r.scenario.start}, "
+                               f"{years_phrase(r.scenario.years, lang)}" for r in self.results)
+            out.append(("p", t(lang, "a_lengths", detail=detail)))
+        out.append(("p", t(lang, "a_params", total=fmt(len(REGISTRY), lang),
+                           **{k: fmt(v, lang) for k, v in counts.items()})))
+        out.append(("p", t(lang, "a_cannot")))
+        out += [("li", item) for item in t(lang, "a_cannot_items").split("|")]
+        out.append(("p", t(lang, "a_model")))
+        commit = self.provenance.get("git_commit") or "–"
+        scen = ", ".join(f"{r.scenario.name} ({r.scenario.digest()[:12]})" for r in self.results)
+        out.append(("p", t(lang, "a_provenance", version=self.provenance.get("boligsim", "?"),
+                           commit=str(commit)[:12], scenarios=scen)))
+        return out
+
+    def table_rows(self) -> list[tuple[Measure, list[tuple[str, str | None]]]]:
+        """Each measure with, per scenario, (level text, difference text or None)."""
+        return [(m, [(level_cell(c, m, self.lang), difference_cell(c, m, self.lang))
+                     for c in m.cells]) for m in self.measures]
+
+    def measure_label(self, measure: Measure) -> str:
+        """The row label of a measure."""
+        return t(self.lang, measure.key)
+
+    def write(self, path: str | os.PathLike[str]) -> str:
+        """Write as PDF or HTML by the file suffix; return the format written."""
+        kind = output_format(path)
+        if kind == "pdf":
+            write_pdf(self, path)
+        else:
+            write_html(self, path)
+        return kind
+
+
+def output_format(path: str | os.PathLike[str]) -> str:
+    """``pdf`` or ``html`` from the file suffix.
+
+    Raises:
+        ValueError: for any other suffix.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"expected a file name ending in .pdf or .html, got {str(path)!r}")
+    return FORMATS[suffix]
+
+
+def build_report(results: Sequence[RunResult], lang: str = "nb",
+                 provenance: dict[str, Any] | None = None, *, story_scenario: int | None = None
+                 ) -> Report:
+    """A :class:`Report` of runs already made (same seed and replications; first = reference).
+
+    Args:
+        results: the runs; scenario names are made unique (``Baseline (2)``) as in
+            ``boligsim compare``.
+        lang: ``nb`` or ``en``.
+        provenance: for the last page; by default :func:`sim.run.provenance.provenance` of
+            the first run.
+        story_scenario: index of the scenario whose first replication the family stories come
+            from; by default the first scenario after the reference (the reference if alone).
+    """
+    from sim.run.provenance import provenance as make_provenance
+
+    check_lang(lang)
+    runs = _uniquely_named(results)
+    if provenance is None:
+        provenance = make_provenance(runs[0].scenario, runs[0].seed, runs[0].executor)
+    k = story_scenario if story_scenario is not None else min(1, len(runs) - 1)
+    tr = record_trajectories(runs[k].scenario, runs[k].seed, 0)
+    return Report(results=runs, lang=lang, provenance=provenance, trajectories=tr,
+                  stories=choose_stories(tr))
+
+
+def _uniquely_named(results: Sequence[RunResult]) -> list[RunResult]:
+    """The runs, a repeated scenario name made unique (``Baseline (2)``) as in ``boligsim
+    compare``, so every table column and figure legend names one run."""
+    names = unique_names([r.scenario.name for r in results])
+    return [res if res.scenario.name == name else
+            dataclasses.replace(res, scenario=dataclasses.replace(res.scenario, name=name))
+            for res, name in zip(results, names, strict=True)]

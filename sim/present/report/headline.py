@@ -1,0 +1,295 @@
+"""The headline numbers: each measure's level per scenario and paired difference, in words.
+
+A measure that ``summary.json`` also holds takes its numbers from
+:meth:`sim.run.results.RunResult.summary` (levels) and :class:`sim.run.compare.Comparison`
+(paired differences) of the very same runs, so the report and ``boligsim run`` with the same
+seed and replications agree to the last digit. The others (the first and last year of social
+assistance, values at the start) are computed from the monthly data with the same
+:func:`sim.run.results.mean_ci`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.inputs.indicators import BY_NAME, INDEX
+from sim.present.report.words import t, years_phrase
+from sim.present.text import MINUS, NBSP, fmt_auto, fmt_millions
+from sim.run.results import mean_ci
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from sim.run.compare import Comparison
+    from sim.run.results import RunResult
+
+
+@dataclass
+class Cell:
+    """One measure for one scenario: level and, against the reference, paired difference.
+
+    Attributes:
+        scenario: the scenario's (unique) name.
+        mean: mean over replications.
+        low: lower end of the 95 % interval of the mean.
+        high: upper end.
+        diff: mean paired difference against the reference; ``None`` for the reference.
+        diff_low: lower end of the difference's 95 % interval.
+        diff_high: upper end.
+    """
+
+    scenario: str
+    mean: float
+    low: float
+    high: float
+    diff: float | None = None
+    diff_low: float | None = None
+    diff_high: float | None = None
+
+
+@dataclass
+class Measure:
+    """A headline measure across scenarios.
+
+    Attributes:
+        key: text key of its label (``m_own_home``, ...).
+        indicator: the indicator it is built from.
+        source: ``summary`` when the numbers are summary.json's (run value of the indicator),
+            ``derived`` when computed here (first year, last year, start).
+        money: NOK, shown in millions.
+        cells: one per scenario, reference first.
+    """
+
+    key: str
+    indicator: str
+    source: str
+    money: bool
+    cells: list[Cell]
+
+    @property
+    def nonnegative(self) -> bool:
+        """Whether the quantity cannot be below zero (counts, social assistance).
+
+        The t-interval of a small, skewed count can reach below zero; the report shows such a
+        lower end as zero (the numbers themselves stay as summary.json has them).
+        """
+        return self.indicator != "municipal_net_cost_nok"
+
+    def shown_low(self, cell: Cell) -> float:
+        """The lower end of a level's interval as shown: at least zero where that is sure."""
+        return max(cell.low, 0.0) if self.nonnegative else cell.low
+
+    def cell(self, scenario: str) -> Cell:
+        """The cell of one scenario."""
+        return next(c for c in self.cells if c.scenario == scenario)
+
+
+def _from_summary(key: str, indicator: str, results: Sequence[RunResult],
+                  comparison: Comparison) -> Measure:
+    """A measure whose numbers are the run values of summary.json and comparison.csv."""
+    rows = {(r["scenario"], r["indicator"]): r for r in comparison.rows()}
+    cells = []
+    for j, res in enumerate(results):
+        s = res.summary()[indicator]
+        cell = Cell(res.scenario.name, s["mean"], s["ci95"][0], s["ci95"][1])
+        if j > 0:
+            row = rows[(res.scenario.name, indicator)]
+            cell.diff = float(row["diff"])
+            cell.diff_low = float(row["diff_ci_low"])
+            cell.diff_high = float(row["diff_ci_high"])
+        cells.append(cell)
+    return Measure(key, indicator, "summary", BY_NAME[indicator].unit == "NOK", cells)
+
+
+def _derived(key: str, indicator: str, results: Sequence[RunResult],
+             value: Callable[[np.ndarray], np.ndarray]) -> Measure:
+    """A measure computed from the monthly data: ``value`` maps (R, months) to (R,)."""
+    k = INDEX[indicator]
+    ref = value(results[0].data[:, :, k])
+    cells = []
+    for j, res in enumerate(results):
+        v = value(res.data[:, :, k])
+        m, lo, hi = mean_ci(v)
+        cell = Cell(res.scenario.name, float(m), float(lo), float(hi))
+        if j > 0:
+            d, dlo, dhi = mean_ci(v - ref)
+            cell.diff, cell.diff_low, cell.diff_high = float(d), float(dlo), float(dhi)
+        cells.append(cell)
+    return Measure(key, indicator, "derived", BY_NAME[indicator].unit == "NOK", cells)
+
+
+def _first_year(x: np.ndarray) -> np.ndarray:
+    """Each replication's total over the first twelve months."""
+    return x[:, :12].sum(axis=1)
+
+
+def _last_year(x: np.ndarray) -> np.ndarray:
+    """Each replication's total over the last twelve months."""
+    return x[:, -12:].sum(axis=1)
+
+
+def _at_start(x: np.ndarray) -> np.ndarray:
+    """Each replication's value at the end of the first month."""
+    return x[:, 0]
+
+
+def headline_measures(results: Sequence[RunResult], comparison: Comparison) -> list[Measure]:
+    """The headline measures, in the order the report shows them."""
+    return [
+        _from_summary("m_own_home", "purchases", results, comparison),
+        _from_summary("m_entered_work", "entered_work", results, comparison),
+        _derived("m_in_work_start", "families_in_work", results, _at_start),
+        _from_summary("m_in_work_end", "families_in_work", results, comparison),
+        _from_summary("m_sa_total", "social_assistance_nok", results, comparison),
+        _derived("m_sa_first", "social_assistance_nok", results, _first_year),
+        _derived("m_sa_last", "social_assistance_nok", results, _last_year),
+        _derived("m_children_start", "children_municipal", results, _at_start),
+        _from_summary("m_children_end", "children_municipal", results, comparison),
+        _from_summary("m_homeless_end", "homeless", results, comparison),
+        _from_summary("m_children_homeless_end", "children_homeless", results, comparison),
+        _from_summary("m_evictions", "evictions", results, comparison),
+        _from_summary("m_cost", "municipal_net_cost_nok", results, comparison),
+    ]
+
+
+def format_value(x: float, measure: Measure, lang: str, *context: float) -> str:
+    """One number of a measure as the report shows it (millions for NOK)."""
+    if measure.money:
+        return fmt_millions(x, lang, *context)
+    return fmt_auto(x, lang, *context)
+
+
+def format_signed(x: float, measure: Measure, lang: str, *context: float) -> str:
+    """A difference with an explicit sign: ``+12``, ``−3,5``, ``0``."""
+    text = format_value(x, measure, lang, *context)
+    return text if text.startswith(MINUS) or text.strip("0,." + NBSP) == "" else "+" + text
+
+
+def interval_text(low: float, high: float, measure: Measure, lang: str) -> str:
+    """``mellom 40 og 55`` / ``between 40 and 55`` (just the number when both round alike)."""
+    lo = format_value(low, measure, lang, low, high)
+    hi = format_value(high, measure, lang, low, high)
+    return lo if lo == hi else t(lang, "interval", lo=lo, hi=hi)
+
+
+#: Text keys of a difference that is surely above zero, surely below, or either, for counts
+#: (False) and for money (True).
+_DIFFERENCE_KEYS = {False: ("more_than", "fewer_than", "mixed_count"),
+                    True: ("more_money", "less_money", "mixed_money")}
+
+
+def difference_text(cell: Cell, measure: Measure, ref: str, lang: str) -> str:
+    """The paired difference in words: ``mellom 12 og 20 flere enn i «Baseline»``.
+
+    Said from the interval: more (or less) when it lies wholly above (below) zero, both ends
+    given as sizes; "no clear difference" when it includes zero.
+    """
+    lo, hi = float(cell.diff_low), float(cell.diff_high)  # type: ignore[arg-type]
+    more, less, mixed = _DIFFERENCE_KEYS[measure.money]
+
+    def size(x: float) -> str:
+        return format_value(abs(x), measure, lang, lo, hi)
+
+    if lo >= 0:
+        return t(lang, more, lo=size(lo), hi=size(hi), ref=ref)
+    if hi <= 0:
+        return t(lang, less, lo=size(hi), hi=size(lo), ref=ref)
+    return t(lang, mixed, lo=size(lo), hi=size(hi), ref=ref)
+
+
+def level_cell(cell: Cell, measure: Measure, lang: str) -> str:
+    """A level as the headline table shows it: ``mean (low to high)``."""
+    context = (cell.mean, cell.low, cell.high)
+    return _estimate_text(format_value(cell.mean, measure, lang, *context),
+                          measure.shown_low(cell), cell.high, context, measure, lang)
+
+
+def difference_cell(cell: Cell, measure: Measure, lang: str) -> str | None:
+    """A paired difference as the headline table shows it (``None`` for the reference)."""
+    if cell.diff is None or cell.diff_low is None or cell.diff_high is None:
+        return None
+    context = (cell.diff, cell.diff_low, cell.diff_high)
+    return _estimate_text(format_signed(cell.diff, measure, lang, *context),
+                          cell.diff_low, cell.diff_high, context, measure, lang)
+
+
+def _estimate_text(mean: str, low: float, high: float, context: tuple[float, ...],
+                   measure: Measure, lang: str) -> str:
+    """``mean (low to high)``, every number rounded alike (as ``context`` needs)."""
+    return t(lang, "cell", mean=mean, lo=format_value(low, measure, lang, *context),
+             hi=format_value(high, measure, lang, *context))
+
+
+def headline_sentences(measures: Sequence[Measure], results: Sequence[RunResult],
+                       lang: str) -> list[tuple[str, list[str]]]:
+    """Plain-language headline sentences, grouped by scenario (reference first).
+
+    Every sentence of a scenario after the reference ends with its difference against the
+    reference (:func:`difference_text`).
+    """
+    by_key = {m.key: m for m in measures}
+    ref = results[0].scenario.name
+    return [(res.scenario.name,
+             _sentences(_Phrases(by_key, res.scenario.name, ref if j else None, lang),
+                        years_phrase(res.scenario.years, lang)))
+            for j, res in enumerate(results)]
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    """One scenario's headline numbers as the phrases its sentences are built from.
+
+    Attributes:
+        measures: the measures by key.
+        scenario: the scenario's name.
+        reference: the reference's name; ``None`` for the reference itself.
+        lang: ``nb`` or ``en``.
+    """
+
+    measures: dict[str, Measure]
+    scenario: str
+    reference: str | None
+    lang: str
+
+    def interval(self, key: str) -> str:
+        """Measure ``key``'s 95 % interval in words (:func:`interval_text`)."""
+        measure = self.measures[key]
+        c = measure.cell(self.scenario)
+        return interval_text(measure.shown_low(c), c.high, measure, self.lang)
+
+    def value(self, key: str) -> str:
+        """Measure ``key``'s mean."""
+        measure = self.measures[key]
+        c = measure.cell(self.scenario)
+        return format_value(c.mean, measure, self.lang, c.mean)
+
+    def sentence(self, text: str, key: str, tail: str = "") -> str:
+        """``text``, then measure ``key``'s difference against the reference, then ``tail``."""
+        if self.reference is not None:
+            measure = self.measures[key]
+            text += " – " + difference_text(measure.cell(self.scenario), measure,
+                                            self.reference, self.lang)
+        return f"{text}{tail}."
+
+
+def _sentences(p: _Phrases, years: str) -> list[str]:
+    """One scenario's headline sentences, in the order the report shows them."""
+    lang, name, iv, val = p.lang, p.scenario, p.interval, p.value
+    return [
+        p.sentence(t(lang, "h_own_home", scen=name, interval=iv("m_own_home"), years=years),
+                   "m_own_home"),
+        p.sentence(t(lang, "h_work", scen=name, interval=iv("m_entered_work"), years=years),
+                   "m_entered_work", t(lang, "h_work_tail", start=val("m_in_work_start"),
+                                       end=val("m_in_work_end"))),
+        p.sentence(t(lang, "h_sa", scen=name, interval=iv("m_sa_total"), years=years,
+                     first=val("m_sa_first"), last=val("m_sa_last")), "m_sa_total"),
+        p.sentence(t(lang, "h_children", scen=name, start=val("m_children_start"),
+                     interval=iv("m_children_end")), "m_children_end"),
+        p.sentence(t(lang, "h_homeless", scen=name, interval=iv("m_homeless_end"),
+                     children=val("m_children_homeless_end")), "m_homeless_end"),
+        p.sentence(t(lang, "h_evictions", scen=name, interval=iv("m_evictions"), years=years),
+                   "m_evictions"),
+        p.sentence(t(lang, "h_cost", scen=name, interval=iv("m_cost"), years=years), "m_cost"),
+    ]

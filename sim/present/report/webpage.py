@@ -1,0 +1,140 @@
+"""The report as one self-contained HTML file.
+
+Plain string templates, every text escaped with :func:`html.escape` and every figure embedded
+as a base64 PNG, so the file has no external links, styles or scripts. Each cell of the
+headline table carries its exact numbers as ``data-`` attributes.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sim.present.report.words import t
+from sim.run.files import atomic_write_text, pyplot
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from sim.present.report.document import Page, Report
+    from sim.present.report.headline import Cell, Measure
+
+#: Figures embedded in the HTML are rendered at this resolution.
+HTML_DPI = 100
+
+
+def write_html(report: Report, path: str | os.PathLike[str]) -> None:
+    """Write :func:`report_html` of ``report`` to ``path`` atomically."""
+    atomic_write_text(path, report_html(report))
+
+
+def report_html(report: Report) -> str:
+    """The report as one self-contained HTML document."""
+    e = html.escape
+    parts = []
+    for k, page in enumerate(report.pages()):
+        if page.kind == "text":
+            parts.append(_text_html(page.title if k else "", page.paragraphs))
+        elif page.kind == "table":
+            parts.append(table_html(report, page.title))
+        else:
+            parts += _figure_html(page)
+    return _HTML.format(lang=e(report.lang), title=e(t(report.lang, "title")),
+                        style=_STYLE, body="\n".join(parts))
+
+
+def _figure_html(page: Page) -> list[str]:
+    """A figure page as an embedded PNG with its caption, after its group's intro if any."""
+    e = html.escape
+    plt = pyplot()
+    fig = page.figure(None)  # type: ignore[misc]
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=HTML_DPI)
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    caption = f"<figcaption>{e(page.caption)}</figcaption>" if page.caption else ""
+    parts = [f"<h2>{e(page.intro[0])}</h2><p>{e(page.intro[1])}</p>"] if page.intro else []
+    parts.append(f'<section class="figure"><h2>{e(page.title)}</h2><figure>'
+                 f'<img src="data:image/png;base64,{data}" alt="{e(page.title)}">'
+                 f"{caption}</figure></section>")
+    return parts
+
+
+def table_html(report: Report, title: str) -> str:
+    """The headline table; each cell carries its exact numbers as ``data-`` attributes."""
+    e = html.escape
+    names = [r.scenario.name for r in report.results]
+    head = "".join(f"<th>{e(n)}</th>" for n in names)
+    body = []
+    for measure, cells in report.table_rows():
+        tds = [_cell_html(measure, c, level, diff, report.lang)
+               for c, (level, diff) in zip(measure.cells, cells, strict=True)]
+        body.append(f"<tr><th scope=\"row\">{e(report.measure_label(measure))}</th>"
+                    f"{''.join(tds)}</tr>")
+    return (f'<section class="table"><h2>{e(title)}</h2><table class="headlines">'
+            f"<thead><tr><th>{e(t(report.lang, 'col_measure'))}</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></section>")
+
+
+def _cell_html(measure: Measure, c: Cell, level: str, diff: str | None, lang: str) -> str:
+    """One cell of the headline table: the level, and the difference below it if any."""
+    e = html.escape
+    attrs = (f'data-scenario="{e(c.scenario)}" data-measure="{e(measure.key)}" '
+             f'data-indicator="{e(measure.indicator)}" '
+             f'data-source="{measure.source}" data-mean="{c.mean!r}" '
+             f'data-low="{c.low!r}" data-high="{c.high!r}"')
+    inner = f'<span class="level">{e(level)}</span>'
+    if diff is not None:
+        attrs += (f' data-diff="{c.diff!r}" data-diff-low="{c.diff_low!r}" '
+                  f'data-diff-high="{c.diff_high!r}"')
+        inner += f'<br><span class="diff">{e(t(lang, "diff_prefix"))} {e(diff)}</span>'
+    return f"<td {attrs}>{inner}</td>"
+
+def _text_html(title: str, paragraphs: Sequence[tuple[str, str]]) -> str:
+    """A text part: headings, paragraphs and bulleted lists (the front page has no heading)."""
+    e = html.escape
+    out, items = [f"<h2>{e(title)}</h2>"] if title else [], []
+    for style, text in [*paragraphs, ("end", "")]:
+        if style == "li":
+            items.append(f"<li>{e(text)}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if style == "h":
+            out.append(f"<h3>{e(text)}</h3>")
+        elif style == "p":
+            out.append(f"<p>{e(text)}</p>")
+    return '<section class="text">' + "\n".join(out) + "</section>"
+
+
+_STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1150px; margin: 2em auto;
+       padding: 0 1em; color: #111; line-height: 1.45; }
+h1 { font-size: 1.8em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
+figure { margin: 0; } figure img { max-width: 100%; height: auto; }
+figcaption { font-size: 0.95em; color: #333; margin-top: 0.4em; }
+table.headlines { border-collapse: collapse; font-size: 0.9em; }
+table.headlines th, table.headlines td { border: 1px solid #bbb; padding: 0.35em 0.6em;
+       text-align: left; vertical-align: top; }
+table.headlines thead th { background: #eef3f8; }
+.diff { color: #444; font-size: 0.9em; }
+"""
+
+_HTML = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<h1>{title}</h1>
+{body}
+</body>
+</html>
+"""
+

@@ -1,0 +1,53 @@
+"""Tests of the headline numbers (sim/present/report/headline.py): the same as summary.json,
+and their differences told in words."""
+
+from __future__ import annotations
+
+import pytest
+from report_helpers import HtmlCells
+
+from sim.present.report.headline import Cell, Measure, difference_text
+from sim.present.text import fmt_auto
+
+
+def test_headline_numbers_are_those_of_summary_json(html_report: str, html_cells: HtmlCells,
+                                                    summaries: dict[str, dict]) -> None:
+    checked = set()
+    for cell in html_cells.cells:
+        if cell["data-source"] != "summary":
+            continue
+        want = summaries[cell["data-scenario"]]["indicators"][cell["data-indicator"]]
+        assert float(cell["data-mean"]) == want["mean"]
+        assert [float(cell["data-low"]), float(cell["data-high"])] == want["ci95"]
+        if cell["data-scenario"] != "Baseline":
+            ref = summaries["Baseline"]["indicators"][cell["data-indicator"]]
+            assert float(cell["data-diff"]) == pytest.approx(want["mean"] - ref["mean"],
+                                                             rel=1e-9, abs=1e-9)
+        checked.add(cell["data-indicator"])
+    assert {"purchases", "entered_work", "families_in_work", "social_assistance_nok",
+            "children_municipal", "homeless", "evictions", "municipal_net_cost_nok"} <= checked
+
+    # the plain-language sentence shows the same numbers
+    own = summaries["Baseline"]["indicators"]["purchases"]
+    lo, hi = max(own["ci95"][0], 0.0), own["ci95"][1]
+    lo_text, hi_text = fmt_auto(lo, "en", lo, hi), fmt_auto(hi, "en", lo, hi)
+    number = lo_text if lo_text == hi_text else f"between {lo_text} and {hi_text}"
+    assert f"Baseline: {number} families into their own home over 2 years." in html_report
+    cost = summaries["Verdal"]["indicators"]["municipal_net_cost_nok"]
+    assert (f"{cost['ci95'][0] / 1e6:,.1f} and {cost['ci95'][1] / 1e6:,.1f} million NOK"
+            in html_report)
+
+
+@pytest.mark.parametrize("money, low, high, want", [
+    (False, 12.0, 20.0, "between 12 and 20 more than in “Base”"),
+    (False, -20.0, -12.0, "between 12 and 20 fewer than in “Base”"),
+    (False, -2.0, 3.0, "between 2.0 fewer and 3.0 more than in “Base” – no clear difference"),
+    (True, 1.5e6, 2.5e6, "between 1.5 and 2.5 million NOK more than in “Base”"),
+    (True, -2.5e6, -1.5e6, "between 1.5 and 2.5 million NOK less than in “Base”"),
+])
+def test_a_difference_is_said_from_its_interval(money: bool, low: float, high: float,
+                                                want: str) -> None:
+    cell = Cell("Other", 0.0, 0.0, 0.0, (low + high) / 2, low, high)
+    measure = Measure("m", "municipal_net_cost_nok" if money else "purchases", "summary",
+                      money, [cell])
+    assert difference_text(cell, measure, "Base", "en") == want
