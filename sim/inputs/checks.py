@@ -66,6 +66,21 @@ def reject_unknown_keys(table: Mapping[str, Any], allowed: Sequence[str], file: 
                              key=f"{where}.{key}")
 
 
+def reject_unknown_tables(data: Mapping[str, Any], allowed: Sequence[str], file: str) -> None:
+    """Stop at the first top-level key of ``file`` that is not one of the ``allowed`` tables.
+
+    For files made of a fixed set of tables, where a misspelt table would otherwise be ignored
+    and its settings silently fall back to their defaults.
+
+    Raises:
+        InputError: ``unknown table; allowed tables are ...`` with the key as written.
+    """
+    for key in data:
+        if key not in allowed:
+            raise InputError(f"unknown table; allowed tables are {', '.join(allowed)}", file=file,
+                             key=key)
+
+
 def table(data: Mapping[str, Any], name: str, file: str, *, required: bool = False
           ) -> dict[str, Any]:
     """The table ``[name]`` of ``data`` (empty when absent and not ``required``)."""
