@@ -51,7 +51,19 @@ from typing import Any
 
 import numpy as np
 
-from sim.inputs.checks import flatten_tables, read_toml, reject_unknown_keys
+from sim.inputs.checks import (
+    boolean,
+    bounds,
+    choice,
+    flatten_tables,
+    number,
+    read_toml,
+    reject_unknown_keys,
+    reject_unknown_tables,
+    settings,
+    table,
+    text,
+)
 from sim.inputs.errors import InputError
 from sim.inputs.expressions import Expression, parse
 
@@ -156,32 +168,17 @@ class Target:
         return bool(math.isfinite(z) and abs(z) <= 1.0)
 
 
-def _as_text(value: object, file: str, key: str, *, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise InputError(f"expected a non-empty string, got {value!r}", file=file, key=key)
-    return value.strip()
-
-
-def _as_number(value: object, file: str, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
-            float(value)):
-        raise InputError(f"expected a finite number, got {value!r}", file=file, key=key)
-    return float(value)
-
-
 def _expressions(value: object, file: str, key: str) -> tuple[Expression, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
         raise InputError("expected an indicator expression NAME@SUMMARY or a list of them",
                          file=file, key=key)
     out = []
-    for text in items:
+    for item in items:
         try:
-            out.append(parse(text, where=file))
+            out.append(parse(item, where=file))
         except InputError as exc:
-            raise InputError(exc.message, file=file, key=f"{key} {text!r}") from None
+            raise InputError(exc.message, file=file, key=f"{key} {item!r}") from None
     return tuple(out)
 
 
@@ -198,10 +195,7 @@ def load_targets(path: str | os.PathLike[str]) -> list[Target]:
     """
     file = os.path.normpath(os.fspath(path))
     data = read_toml(file, "targets file", missing="targets file not found")
-    extra = [k for k in data if k != "targets"]
-    if extra:
-        raise InputError("unknown table; a targets file holds only [[targets]]", file=file,
-                         key=extra[0])
+    reject_unknown_tables(data, ("targets",), file)
     raw = data.get("targets")
     if not isinstance(raw, list) or not raw or not all(isinstance(t, dict) for t in raw):
         raise InputError("expected one or more tables [[targets]]", file=file, key="targets")
@@ -211,7 +205,7 @@ def load_targets(path: str | os.PathLike[str]) -> list[Target]:
     for n, entry in enumerate(raw, start=1):
         where = f"targets[{n}]"
         reject_unknown_keys(entry, _TARGET_KEYS, file, where)
-        tid = _as_text(entry.get("id"), file, f"{where}.id")
+        tid = text(entry.get("id"), file, f"{where}.id")
         if not _ID.fullmatch(tid):
             raise InputError(f"expected lower-case letters, digits and _, got {tid!r}",
                              file=file, key=f"{where}.id")
@@ -219,20 +213,12 @@ def load_targets(path: str | os.PathLike[str]) -> list[Target]:
             raise InputError("id given twice", file=file, key=f"{where}.id")
         seen.add(tid)
         where = f"targets.{tid}"
-        relation = entry.get("relation", "eq")
-        if relation not in RELATIONS:
-            raise InputError(f"expected one of {', '.join(RELATIONS)}, got {relation!r}",
-                             file=file, key=f"{where}.relation")
-        tolerance = _as_number(entry.get("tolerance"), file, f"{where}.tolerance")
-        if tolerance <= 0:
-            raise InputError(f"expected a number > 0, got {tolerance}", file=file,
-                             key=f"{where}.tolerance")
-        use = entry.get("use", True)
-        if not isinstance(use, bool):
-            raise InputError(f"expected true or false, got {use!r}", file=file,
-                             key=f"{where}.use")
-        reason = _as_text(entry.get("reason"), file, f"{where}.reason", required=not use)
-        scenario_text = _as_text(entry.get("scenario"), file, f"{where}.scenario")
+        relation = choice(entry.get("relation", "eq"), RELATIONS, file, f"{where}.relation")
+        tolerance = number(entry.get("tolerance"), file, f"{where}.tolerance", low=0,
+                           low_open=True)
+        use = boolean(entry.get("use", True), file, f"{where}.use")
+        reason = text(entry.get("reason"), file, f"{where}.reason", required=not use)
+        scenario_text = text(entry.get("scenario"), file, f"{where}.scenario")
         if "expression" not in entry and use:
             raise InputError("missing; only a target with use = false (a fact no indicator "
                              "can match) may go without an expression", file=file,
@@ -241,17 +227,16 @@ def load_targets(path: str | os.PathLike[str]) -> list[Target]:
             raise InputError("per without an expression", file=file, key=f"{where}.per")
         targets.append(Target(
             id=tid,
-            description=_as_text(entry.get("description"), file, f"{where}.description"),
-            source=_as_text(entry.get("source"), file, f"{where}.source"),
+            description=text(entry.get("description"), file, f"{where}.description"),
+            source=text(entry.get("source"), file, f"{where}.source"),
             scenario=os.path.normpath(os.path.join(base, scenario_text)),
             expressions=(_expressions(entry["expression"], file, f"{where}.expression")
                          if "expression" in entry else ()),
             per=(_expressions(entry["per"], file, f"{where}.per") if "per" in entry else ()),
             relation=relation,
-            observed=_as_number(entry.get("observed"), file, f"{where}.observed"),
+            observed=number(entry.get("observed"), file, f"{where}.observed"),
             tolerance=tolerance,
-            tolerance_note=_as_text(entry.get("tolerance_note"), file,
-                                    f"{where}.tolerance_note"),
+            tolerance_note=text(entry.get("tolerance_note"), file, f"{where}.tolerance_note"),
             use=use,
             reason=reason,
         ))
@@ -400,45 +385,15 @@ class Setup:
         return _design(targets, self.scenarios, weights, truncate=False)
 
 
-def _table(data: Mapping[str, Any], name: str, file: str) -> dict[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise InputError(f"expected a table [{name}]", file=file, key=name)
-    return value
-
-
-_flatten = flatten_tables
-
-
-def _settings(table: Mapping[str, Any], defaults: Mapping[str, Any], file: str, name: str
-              ) -> dict[str, Any]:
-    reject_unknown_keys(table, list(defaults), file, name)
-    return {**defaults, **table}
-
-
-def _int_setting(value: object, low: int, file: str, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise InputError(f"expected an integer >= {low}, got {value!r}", file=file, key=key)
-    return value
-
-
-def _share_setting(value: object, file: str, key: str, *, open_low: bool = False) -> float:
-    v = _as_number(value, file, key)
-    if not (0.0 < v if open_low else 0.0 <= v) or v > 1.0:
-        span = "(0, 1]" if open_low else "[0, 1]"
-        raise InputError(f"expected a number in {span}, got {value!r}", file=file, key=key)
-    return v
-
-
-def _free_params(table: Mapping[str, Any], file: str) -> list[FreeParam]:
+def _free_params(free: Mapping[str, Any], file: str) -> list[FreeParam]:
     from sim.inputs.parameters import REGISTRY
 
-    raw = _flatten(table)
+    raw = flatten_tables(free)
     if not raw:
         raise InputError("no free parameters; list them as \"path\" = [low, high]", file=file,
                          key="free")
     out = []
-    for path, bounds in raw.items():
+    for path, given in raw.items():
         key = f"free.{path}"
         param = REGISTRY.lookup(path, where=file)
         if param.kind != "calibrated":
@@ -446,14 +401,8 @@ def _free_params(table: Mapping[str, Any], file: str) -> list[FreeParam]:
                              "'calibrated' may be fitted", file=file, key=key)
         if param.type not in (int, float) or param.bounds is None:
             raise InputError("only numeric parameters can be fitted", file=file, key=key)
-        if (not isinstance(bounds, list) or len(bounds) != 2
-                or not all(isinstance(b, (int, float)) and not isinstance(b, bool)
-                           for b in bounds)):
-            raise InputError(f"expected [low, high], got {bounds!r}", file=file, key=key)
-        low, high = float(bounds[0]), float(bounds[1])
+        low, high = bounds(given, file, key)
         lo, hi = param.bounds
-        if not low < high:
-            raise InputError(f"expected low < high, got [{low}, {high}]", file=file, key=key)
         if low < lo or high > hi:
             raise InputError(f"bounds [{low:g}, {high:g}] are outside the valid range; "
                              f"expected {param.allowed()}", file=file, key=key)
@@ -486,31 +435,26 @@ def load_setup(path: str | os.PathLike[str]) -> Setup:
 
     file = os.path.normpath(os.fspath(path))
     data = read_toml(file, "calibration set-up", missing="calibration set-up not found")
-    for key in data:
-        if key not in _SETUP_TABLES:
-            raise InputError(f"unknown table; allowed tables are {', '.join(_SETUP_TABLES)}",
-                             file=file, key=key)
-    head = _table(data, "calibration", file)
+    reject_unknown_tables(data, _SETUP_TABLES, file)
+    head = table(data, "calibration", file)
     reject_unknown_keys(head, _CALIBRATION_KEYS, file, "calibration")
-    name = _as_text(head.get("name"), file, "calibration.name")
-    description = _as_text(head.get("description", ""), file, "calibration.description",
-                           required=False)
-    targets_text = _as_text(head.get("targets"), file, "calibration.targets")
+    name = text(head.get("name"), file, "calibration.name")
+    description = text(head.get("description"), file, "calibration.description",
+                       required=False)
+    targets_text = text(head.get("targets"), file, "calibration.targets")
     targets_file = os.path.normpath(os.path.join(os.path.dirname(file), targets_text))
-    seed = _int_setting(head.get("seed", 1), 0, file, "calibration.seed")
-    replications = _int_setting(head.get("replications", 3), 1, file,
-                                "calibration.replications")
+    seed = number(head.get("seed", 1), file, "calibration.seed", integer=True, low=0)
+    replications = number(head.get("replications", 3), file, "calibration.replications",
+                          integer=True, low=1)
     years = head.get("years")
     if years is not None:
         from sim.inputs.scenario import MAX_YEARS
 
-        if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
-            raise InputError(f"expected an integer from 1 to {MAX_YEARS}, got {years!r}",
-                             file=file, key="calibration.years")
-    free = _free_params(_table(data, "free", file), file)
+        years = number(years, file, "calibration.years", integer=True, low=1, high=MAX_YEARS)
+    free = _free_params(table(data, "free", file), file)
     paths = [f.path for f in free]
 
-    overrides = _flatten(_table(data, "overrides", file))
+    overrides = flatten_tables(table(data, "overrides", file))
     for p in overrides:
         if p in paths:
             raise InputError("is a free parameter; it cannot also be overridden", file=file,
@@ -543,57 +487,46 @@ def load_setup(path: str | os.PathLike[str]) -> Setup:
         raise InputError(f"target {sorted(both)[0]!r} is both fitted and checked", file=file,
                          key="calibration.check")
 
-    weights_raw = _table(data, "weights", file)
+    weights_raw = table(data, "weights", file)
     weights: dict[str, float] = {}
     for tid, w in weights_raw.items():
         if tid not in fit_ids:
             raise InputError("not a fitted target", file=file, key=f"weights.{tid}")
-        w = _as_number(w, file, f"weights.{tid}")
-        if w <= 0:
-            raise InputError(f"expected a number > 0, got {w}", file=file, key=f"weights.{tid}")
-        weights[tid] = w
+        weights[tid] = number(w, file, f"weights.{tid}", low=0, low_open=True)
 
-    optimiser = _settings(_table(data, "optimiser", file), _OPTIMISER_DEFAULTS, file,
-                          "optimiser")
-    if optimiser["method"] != "differential_evolution":
-        raise InputError(f"expected 'differential_evolution', got {optimiser['method']!r}",
-                         file=file, key="optimiser.method")
-    _int_setting(optimiser["popsize"], 2, file, "optimiser.popsize")
-    _int_setting(optimiser["maxiter"], 0, file, "optimiser.maxiter")
-    optimiser["tol"] = _as_number(optimiser["tol"], file, "optimiser.tol")
+    optimiser = settings(data, _OPTIMISER_DEFAULTS, file, "optimiser")
+    choice(optimiser["method"], ("differential_evolution",), file, "optimiser.method")
+    number(optimiser["popsize"], file, "optimiser.popsize", integer=True, low=2)
+    number(optimiser["maxiter"], file, "optimiser.maxiter", integer=True, low=0)
+    optimiser["tol"] = number(optimiser["tol"], file, "optimiser.tol")
     mutation = optimiser["mutation"]
     if isinstance(mutation, list):
         if len(mutation) != 2:
             raise InputError("expected a number or [low, high] in [0, 2]", file=file,
                              key="optimiser.mutation")
-        optimiser["mutation"] = [_as_number(m, file, "optimiser.mutation") for m in mutation]
+        optimiser["mutation"] = [number(m, file, "optimiser.mutation") for m in mutation]
     else:
-        optimiser["mutation"] = _as_number(mutation, file, "optimiser.mutation")
-    optimiser["recombination"] = _share_setting(optimiser["recombination"], file,
-                                                "optimiser.recombination")
-    if not isinstance(optimiser["start_at_defaults"], bool):
-        raise InputError("expected true or false", file=file, key="optimiser.start_at_defaults")
-    _int_setting(optimiser["reevaluate"], 0, file, "optimiser.reevaluate")
-    simulation_variance = head.get("simulation_variance", True)
-    if not isinstance(simulation_variance, bool):
-        raise InputError("expected true or false", file=file,
-                         key="calibration.simulation_variance")
+        optimiser["mutation"] = number(mutation, file, "optimiser.mutation")
+    optimiser["recombination"] = number(optimiser["recombination"], file,
+                                        "optimiser.recombination", low=0, high=1)
+    boolean(optimiser["start_at_defaults"], file, "optimiser.start_at_defaults")
+    number(optimiser["reevaluate"], file, "optimiser.reevaluate", integer=True, low=0)
+    simulation_variance = boolean(head.get("simulation_variance", True), file,
+                                  "calibration.simulation_variance")
 
-    uncertainty = _settings(_table(data, "uncertainty", file), _UNCERTAINTY_DEFAULTS, file,
-                            "uncertainty")
-    if uncertainty["method"] != "abc":
-        raise InputError(f"expected 'abc', got {uncertainty['method']!r}", file=file,
-                         key="uncertainty.method")
-    _int_setting(uncertainty["draws"], 0, file, "uncertainty.draws")
-    _int_setting(uncertainty["min_accepted"], 1, file, "uncertainty.min_accepted")
-    uncertainty["local_share"] = _share_setting(uncertainty["local_share"], file,
-                                                "uncertainty.local_share")
-    uncertainty["local_width"] = _share_setting(uncertainty["local_width"], file,
-                                                "uncertainty.local_width", open_low=True)
-    uncertainty["level"] = _share_setting(uncertainty["level"], file, "uncertainty.level",
-                                          open_low=True)
-    report = _settings(_table(data, "report", file), _REPORT_DEFAULTS, file, "report")
-    _int_setting(report["replications"], 1, file, "report.replications")
+    uncertainty = settings(data, _UNCERTAINTY_DEFAULTS, file, "uncertainty")
+    choice(uncertainty["method"], ("abc",), file, "uncertainty.method")
+    number(uncertainty["draws"], file, "uncertainty.draws", integer=True, low=0)
+    number(uncertainty["min_accepted"], file, "uncertainty.min_accepted", integer=True, low=1)
+    uncertainty["local_share"] = number(uncertainty["local_share"], file,
+                                        "uncertainty.local_share", low=0, high=1)
+    uncertainty["local_width"] = number(uncertainty["local_width"], file,
+                                        "uncertainty.local_width", low=0, high=1,
+                                        low_open=True)
+    uncertainty["level"] = number(uncertainty["level"], file, "uncertainty.level", low=0,
+                                  high=1, low_open=True)
+    report = settings(data, _REPORT_DEFAULTS, file, "report")
+    number(report["replications"], file, "report.replications", integer=True, low=1)
 
     setup = Setup(
         file=file, name=name, description=description, targets_file=targets_file,
@@ -641,7 +574,7 @@ def _scenario_notes(scenario: Any, paths: Sequence[str], file: str) -> list[str]
             continue
         if data.get("scenario", {}).get("name") == CALIBRATED_NAME:
             continue
-        flat = _flatten({k: v for k, v in data.items() if k not in ("scenario", "phases")})
+        flat = flatten_tables({k: v for k, v in data.items() if k not in ("scenario", "phases")})
         for p in paths:
             if p in flat:
                 notes.append(f"{source} sets {p} = {flat[p]!r} itself; the fit overrides it, "
@@ -1047,16 +980,16 @@ def fragment_text(setup: Setup, values: Mapping[str, float], intervals: Mapping[
     ]
     groups: dict[str, list[str]] = {}
     for f in setup.free:
-        table, leaf = f.path.rsplit(".", 1)
+        section, leaf = f.path.rsplit(".", 1)
         value = values[f.path]
-        text = str(int(value)) if f.is_int else repr(float(value))
+        value_text = str(int(value)) if f.is_int else repr(float(value))
         q = intervals.get(f.path)
         note = ""
         if q and all(v is not None and math.isfinite(v) for v in q):
             note = f"  # {level} % interval {q[0]:.4g} to {q[2]:.4g} ({f.unit})"
-        groups.setdefault(table, []).append(f"{leaf} = {text}{note}")
-    for table, entries in groups.items():
-        lines += ["", f"[{table}]", *entries]
+        groups.setdefault(section, []).append(f"{leaf} = {value_text}{note}")
+    for section, entries in groups.items():
+        lines += ["", f"[{section}]", *entries]
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,7 @@ from helpers import assert_one_line_error, cli
 
 import sim.analysis.calibration as cal
 from sim.cli import main
+from sim.inputs.checks import flatten_tables
 from sim.inputs.errors import InputError
 from sim.inputs.parameters import REGISTRY
 from sim.inputs.scenario import load_scenario
@@ -243,7 +244,8 @@ def test_calibration_recovers_known_parameters(tmp_path: Path) -> None:
      ["free.policy.rotation.contract_years", "only parameters of kind 'calibrated'"]),
     ({"economy.bostotte_own_rate": [0.1, 1.5]}, None,
      ["free.economy.bostotte_own_rate", "outside the valid range", "from 0 to 1"]),
-    ({"economy.bostotte_own_rate": [0.3, 0.1]}, None, ["expected low < high"]),
+    ({"economy.bostotte_own_rate": [0.3, 0.1]}, None,
+     ["free.economy.bostotte_own_rate", "low must be below high"]),
     (None, [{"id": "bad", "expression": "homelss@2013"}], ["unknown indicator 'homelss'",
                                                             "did you mean 'homeless'"]),
     (None, [{"id": "late", "expression": "homeless@2030-01"}],
@@ -352,7 +354,7 @@ def test_calibrated_fragment_loads_and_can_be_extended(small_run: Path,
     fragment = load_scenario(small_run / "calibrated.toml")
     assert fragment.name == cal.CALIBRATED_NAME
     data = tomllib.loads((small_run / "calibrated.toml").read_text(encoding="utf-8"))
-    written = cal._flatten({k: v for k, v in data.items() if k != "scenario"})
+    written = flatten_tables({k: v for k, v in data.items() if k != "scenario"})
     assert set(written) == set(fit["parameters"])
     child = tmp_path / "child.toml"
     child.write_text('[scenario]\nname = "Child"\n'
@@ -396,7 +398,7 @@ COMMITTED = CALIBRATION / "calibrated.toml"
 def test_committed_calibration_holds_only_calibrated_parameters_of_the_fit() -> None:
     data = tomllib.loads(COMMITTED.read_text(encoding="utf-8"))
     assert data["scenario"]["name"] == cal.CALIBRATED_NAME
-    values = cal._flatten({k: v for k, v in data.items() if k != "scenario"})
+    values = flatten_tables({k: v for k, v in data.items() if k != "scenario"})
     assert values and all(REGISTRY[p].kind == "calibrated" for p in values)
     fit = json.loads((CALIBRATION / "fit.json").read_text(encoding="utf-8"))
     assert {p: i["value"] for p, i in fit["parameters"].items()} == values
@@ -406,7 +408,7 @@ def test_committed_calibration_holds_only_calibrated_parameters_of_the_fit() -> 
 @pytest.mark.skipif(not COMMITTED.exists(), reason="no committed calibration yet")
 def test_municipal_scenarios_use_the_calibrated_values() -> None:
     data = tomllib.loads(COMMITTED.read_text(encoding="utf-8"))
-    values = cal._flatten({k: v for k, v in data.items() if k != "scenario"})
+    values = flatten_tables({k: v for k, v in data.items() if k != "scenario"})
     for file in sorted((ROOT / "scenarios").glob("*.toml")):
         scenario = load_scenario(file)
         assert str(COMMITTED.relative_to(ROOT)) in scenario.sources[0], file
