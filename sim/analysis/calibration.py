@@ -894,19 +894,16 @@ def profile_intervals(xs: np.ndarray, losses: np.ndarray, free: Sequence[FreePar
 
 
 # ------------------------------------------------------------------------------- reporting
-def _ci95(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and t-based 95 % interval of the finite values (zero width if fewer than 2)."""
-    from scipy import stats
+def _ci95(values: np.ndarray) -> tuple[float, float]:
+    """The 95 % interval of the mean of the finite ``values`` (NaN if there are none)."""
+    from sim.run.results import mean_ci
 
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(v.mean())
-    if v.size < 2:
-        return mean, mean, mean
-    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
-    return mean, mean - half, mean + half
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return math.nan, math.nan
+    _, low, high = mean_ci(finite)
+    return float(low), float(high)
 
 
 def _chi2(level: float, dof: int) -> float:
@@ -935,7 +932,7 @@ def target_rows(design: Design, raw: np.ndarray, *, posterior: np.ndarray | None
     contributions = design.contributions(moments)
     rows = []
     for j, t in enumerate(design.targets):
-        mean, lo, hi = _ci95(per_rep[:, j])
+        lo, hi = _ci95(per_rep[:, j])
         mean = float(moments[j])
         z = t.z(mean)
         row: dict[str, Any] = {
