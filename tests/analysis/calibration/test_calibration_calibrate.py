@@ -19,6 +19,7 @@ from helpers import cli
 
 import sim.analysis.calibration as cal
 from sim.analysis.calibration import evaluation
+from sim.analysis.calibration.__main__ import main as markdown_main
 from sim.cli import main
 from sim.inputs.checks import flatten_tables
 from sim.inputs.scenario import load_scenario
@@ -40,6 +41,7 @@ def test_calibration_recovers_known_parameters(tmp_path: Path) -> None:
         assert plo <= info["value"] <= phi and plo <= TRUTH[path] <= phi, (path, info)
     assert all(t["within_tolerance"] for t in result.fit["targets"])
     assert result.fit["loss"] < result.fit["loss_at_defaults"]
+    assert result.fitted == {p: i["value"] for p, i in result.fit["parameters"].items()}
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +71,7 @@ def test_calibrate_writes_fit_fragment_and_figures(small_run: Path) -> None:
     assert fit["selection"]["losses_refined"][chosen] == min(fit["selection"]["losses_refined"])
     for weight in fit["weights"].values():
         assert 0 < weight["noise_factor"] <= 1 and weight["noise_sd"] >= 0
+    assert list(fit["timings"]) == ["search_s", "selection_s", "abc_s", "report_s", "total_s"]
     assert list((small_run / "runs" / "points").glob("p*.parquet"))
 
 
@@ -88,6 +91,20 @@ def test_calibrated_fragment_loads_and_can_be_extended(small_run: Path,
     for path, info in fit["parameters"].items():
         assert scenario.params[path] == info["value"]
     assert scenario.params["municipality.inhabitants"] == 5000
+
+
+def test_markdown_tables_show_every_parameter_and_target(
+        small_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fit = json.loads((small_run / "fit.json").read_text(encoding="utf-8"))
+    assert markdown_main([str(small_run / "fit.json")]) == 0
+    out = capsys.readouterr().out
+    assert out == cal.fit_markdown(fit)
+    for path in fit["parameters"]:
+        assert f"| `{path}` (" in out
+    for row in fit["targets"]:
+        assert f"| `{row['id']}` |" in out
+    assert markdown_main([str(small_run / "missing.json")]) == 2
+    assert "missing.json" in capsys.readouterr().err
 
 
 def test_resume_reuses_stored_evaluations(small_run: Path, tmp_path: Path,

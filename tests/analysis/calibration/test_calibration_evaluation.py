@@ -31,3 +31,7 @@ def test_loss_is_smallest_at_the_parameters_that_made_the_targets(tmp_path: Path
     losses = evaluator.losses(np.vstack([truth, *perturbed]))
     assert losses[0] == pytest.approx(0.0, abs=1e-12)
     assert np.all(losses[1:] > 0.5)
+    # every point was simulated once and is remembered with its coordinates
+    xs, seen = evaluator.all_points()
+    assert evaluator.evaluated == len(perturbed) + 1 and np.array_equal(seen, losses)
+    assert np.array_equal(xs[0], truth)

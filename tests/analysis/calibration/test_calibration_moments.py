@@ -34,6 +34,8 @@ def test_fit_plan_cuts_runs_after_the_last_month_the_targets_need() -> None:
     setup = cal.load_setup(CALIBRATION / "main.toml")
     months = {sc.name: sc.months for sc, _ in setup.fit_plan().jobs}
     assert months["Verdal"] < load_scenario(ROOT / "scenarios" / "verdal.toml").months
+    full = {sc.name: sc.months for sc, _ in setup.report_plan().jobs}
+    assert full["Verdal"] == load_scenario(ROOT / "scenarios" / "verdal.toml").months
 
 
 def test_horizon_cut_does_not_change_the_months_kept() -> None:

@@ -13,6 +13,7 @@ import pytest
 from calibration_setups import CALIBRATION, make_target
 
 import sim.analysis.calibration as cal
+from sim.inputs.expressions import parse
 
 
 def test_relations_measure_deviation_in_tolerances() -> None:
@@ -23,6 +24,15 @@ def test_relations_measure_deviation_in_tolerances() -> None:
     assert ge.z(6.0) == pytest.approx(-2.0) and not ge.within(6.0)
     assert le.z(0.0) == 0.0 and le.z(14.0) == pytest.approx(2.0)
     assert math.isnan(eq.z(math.nan)) and not eq.within(math.nan)
+
+
+def test_label_writes_sums_and_ratios_on_one_line() -> None:
+    a, b, c = (parse(f"{n}@2016") for n in ("homeless", "municipal", "private_rental"))
+    target = cal.Target(id="t", description="d", source="s", scenario="s.toml",
+                        expressions=(a,), per=(b, c))
+    assert target.label == "homeless@2016 / (municipal@2016 + private_rental@2016)"
+    assert cal.Target(id="t", description="d", source="s", scenario="s.toml",
+                      expressions=(a, b)).label == "homeless@2016 + municipal@2016"
 
 
 def test_targets_file_records_every_fact_with_source_scenario_and_tolerance() -> None:
