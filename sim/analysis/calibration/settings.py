@@ -1,0 +1,87 @@
+"""The settings of a calibration set-up's ``[optimiser]``, ``[uncertainty]`` and ``[report]``.
+
+Each table is optional and every key has a default, so a set-up names only what it changes;
+the budgets (population, generations, draws, replications) set the cost of a calibration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sim.inputs.checks import boolean, choice, number, settings
+from sim.inputs.errors import InputError
+
+OPTIMISER_DEFAULTS: dict[str, Any] = {
+    "method": "differential_evolution", "popsize": 10, "maxiter": 15, "tol": 0.01,
+    "mutation": [0.5, 1.0], "recombination": 0.7, "strategy": "best1bin",
+    "start_at_defaults": True, "reevaluate": 10,
+}
+UNCERTAINTY_DEFAULTS: dict[str, Any] = {
+    "method": "abc", "draws": 300, "local_share": 0.7, "local_width": 0.2, "level": 0.9,
+    "min_accepted": 20,
+}
+REPORT_DEFAULTS: dict[str, Any] = {"replications": 10}
+
+
+def optimiser_settings(data: Mapping[str, Any], file: str) -> dict[str, Any]:
+    """The ``[optimiser]`` table of a set-up over :data:`OPTIMISER_DEFAULTS`, checked.
+
+    ``popsize`` (individuals per free parameter), ``maxiter`` (generations), ``tol``,
+    ``mutation``, ``recombination`` and ``strategy`` are
+    :func:`scipy.optimize.differential_evolution`'s; ``start_at_defaults`` puts the registry
+    defaults in the first population; ``reevaluate`` is how many of the best points the
+    selection evaluates again.
+    """
+    optimiser = settings(data, OPTIMISER_DEFAULTS, file, "optimiser")
+    choice(optimiser["method"], ("differential_evolution",), file, "optimiser.method")
+    number(optimiser["popsize"], file, "optimiser.popsize", integer=True, low=2)
+    number(optimiser["maxiter"], file, "optimiser.maxiter", integer=True, low=0)
+    optimiser["tol"] = number(optimiser["tol"], file, "optimiser.tol")
+    optimiser["mutation"] = _mutation(optimiser["mutation"], file, "optimiser.mutation")
+    optimiser["recombination"] = number(optimiser["recombination"], file,
+                                        "optimiser.recombination", low=0, high=1)
+    boolean(optimiser["start_at_defaults"], file, "optimiser.start_at_defaults")
+    number(optimiser["reevaluate"], file, "optimiser.reevaluate", integer=True, low=0)
+    return optimiser
+
+
+def _mutation(value: object, file: str, key: str) -> float | list[float]:
+    """A mutation constant, or ``[low, high]`` for dithering."""
+    if not isinstance(value, list):
+        return number(value, file, key)
+    if len(value) != 2:
+        raise InputError("expected a number or [low, high] in [0, 2]", file=file, key=key)
+    return [number(m, file, key) for m in value]
+
+
+def uncertainty_settings(data: Mapping[str, Any], file: str) -> dict[str, Any]:
+    """The ``[uncertainty]`` table of a set-up over :data:`UNCERTAINTY_DEFAULTS`, checked.
+
+    ``draws`` ABC draws, ``local_share`` of them in a box of ``local_width`` (a share of each
+    parameter's range) around the fit; intervals at ``level``; at least ``min_accepted``
+    draws accepted (see :func:`sim.analysis.calibration.uncertainty.abc`).
+    """
+    uncertainty = settings(data, UNCERTAINTY_DEFAULTS, file, "uncertainty")
+    choice(uncertainty["method"], ("abc",), file, "uncertainty.method")
+    number(uncertainty["draws"], file, "uncertainty.draws", integer=True, low=0)
+    number(uncertainty["min_accepted"], file, "uncertainty.min_accepted", integer=True, low=1)
+    uncertainty["local_share"] = number(uncertainty["local_share"], file,
+                                        "uncertainty.local_share", low=0, high=1)
+    uncertainty["local_width"] = number(uncertainty["local_width"], file,
+                                        "uncertainty.local_width", low=0, high=1,
+                                        low_open=True)
+    uncertainty["level"] = number(uncertainty["level"], file, "uncertainty.level", low=0,
+                                  high=1, low_open=True)
+    return uncertainty
+
+
+def report_settings(data: Mapping[str, Any], file: str) -> dict[str, Any]:
+    """The ``[report]`` table of a set-up over :data:`REPORT_DEFAULTS`, checked.
+
+    ``replications`` is used to measure the simulation noise, to select the fit and to report
+    it (more than the search's, so the reported numbers are not the search's lucky draws).
+    """
+    report = settings(data, REPORT_DEFAULTS, file, "report")
+    number(report["replications"], file, "report.replications", integer=True, low=1)
+    return report
