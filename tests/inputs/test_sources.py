@@ -40,15 +40,6 @@ NOT_CITATIONS = {
      'PAGES = {"parameters.md": parameters_markdown, "indicators.md": indicators_markdown}'),
 }
 
-#: Remaining citations in files being restructured by others at the time of writing; their
-#: owners replace them with the docs/sources.md citations (or docs/outputs.md) and delete the
-#: line here. Nothing may be added to this list.
-PENDING = {
-    ("sim/analysis/calibration.py",
-     "source: where it comes from (Røe (2018) §x, a ``parameters.md`` row) and any conversion."),
-    ("tests/analysis/test_calibration.py",
-     "# domain.md §6, each fact (inputs and unmatched facts as use = false)"),
-}
 
 
 def entry_keys(text: str) -> set[str]:
@@ -77,7 +68,7 @@ def brief_citations(files: dict[str, str]) -> list[tuple[str, str]]:
     hits = []
     for path, text in files.items():
         for line in text.splitlines():
-            if BRIEF.search(line) and (path, line.strip()) not in NOT_CITATIONS | PENDING:
+            if BRIEF.search(line) and (path, line.strip()) not in NOT_CITATIONS:
                 hits.append((path, line.strip()))
     return hits
 
