@@ -71,4 +71,6 @@ def test_a_long_career_is_cut_short_with_a_count() -> None:
     sentence = story_sentence(tr, 0, "en", max_events=2)
     assert "in February 2020" in sentence and "in March 2020" in sentence
     assert "April" not in sentence
-    assert sentence.endswith("had 4 more changes.")
+    assert sentence.endswith(" and had 4 more changes.")
+    assert "and and" not in sentence
+    assert "og og" not in story_sentence(tr, 0, "nb", max_events=2)
