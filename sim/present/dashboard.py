@@ -144,7 +144,7 @@ def levers(registry: Registry | None = None) -> list[Lever]:
         elif p.type is str:
             out.append(Lever(p.path, "select", str, choices=p.choices, **common))
         else:
-            lo, hi = (float(b) for b in p.bounds)  # type: ignore[union-attr]
+            lo, hi = (float(b) for b in p.limits)
             step = 1.0 if p.type is int else _nice_step((hi - lo) / SLIDER_STEPS)
             out.append(Lever(p.path, "slider", p.type, lo, hi, step, **common))
     return out

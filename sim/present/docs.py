@@ -30,7 +30,7 @@ def _range(p: Param) -> str:
         return "true / false"
     if p.type is str:
         return " / ".join(f"`{c}`" for c in p.choices)
-    lo, hi = p.bounds  # type: ignore[misc]
+    lo, hi = p.limits
     return f"{lo:g} – {hi:g}"
 
 

@@ -121,7 +121,7 @@ def _model_factor(entry: Mapping[str, Any], file: str, where: str) -> Factor:
         return Factor(path, "bool", 0, 1)
     kind = "int" if param.type is int else "float"
     low, high = (_registry_range(entry["range"], param, file, f"{where}.range")
-                 if "range" in entry else param.bounds)  # type: ignore[misc]
+                 if "range" in entry else param.limits)
     if kind == "int":
         low, high = int(low), int(high)
     return Factor(path, kind, low, high)
