@@ -107,7 +107,7 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     child may have aged into another band (a month early, as ages grow by repeated additions), or at
     once when the household changes (``costs_due`` = -1: births, children leaving, separation,
     re-partnering, arrival) or the parameters do. The values are exactly those computed afresh every
-    month (``tests/engine/processes/test_processes.py``).
+    month (``tests/engine/processes/test_economy.py``).
     """
     p, f, n, kept = m.p, m.f, m.f.n, m.living
     if kept.values is not None and kept.month == m.month and len(kept.values[0]) == n:

@@ -1,0 +1,235 @@
+"""The household economy (:mod:`sim.engine.processes.economy`): income, allowance, social
+assistance, payments, arrears and living costs.
+
+The families are built by hand (:mod:`process_helpers`); see there for how.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from process_helpers import (
+    BASELINE,
+    add,
+    allowance_by_hand,
+    house,
+    make,
+    size,
+)
+
+from sim.engine.families import (
+    HOMELESS,
+    NEED_MODERATE,
+    OWNER_BANK,
+    PRIVATE,
+)
+from sim.engine.finance import annuity_payment
+from sim.engine.model import HousingModel
+from sim.engine.processes import (
+    economy,
+)
+from sim.engine.processes.stock import OWNED
+from sim.inputs.indicators import INDEX
+from sim.inputs.scenario import load_scenario
+
+
+def test_income_covering_everything_pays_rent_and_saves() -> None:
+    """A single adult in full-time work in a municipal flat pays the rent in full, gets no
+    social assistance or allowance, spends between guideline and SIFO, and saves a share of
+    what is left; the municipality collects the rent."""
+    m = make()
+    i = add(m, employed=True, wage=32000.0)
+    house(m, i, 0)
+    economy.step(m)
+    p, f = m.p, m.f
+    rent = p["policy.rotation.rent_to_market"] * p["market.rent"] * size(m, 1)
+    assert rent == pytest.approx(4704.0)
+    net = 32000.0 * (1 - p["work.tax_rate"])
+    guide = p["economy.sa_single"]
+    sifo = p["economy.sifo_reference"] / 2.1
+    actual = guide + 0.5 * (sifo - guide)
+    assert f.housing_cost[i] == pytest.approx(rent)
+    assert f.net_income[i] == pytest.approx(net)
+    assert f.allowance[i] == 0 and f.social_assistance[i] == 0
+    assert f.rent_arrears[i] == 0 and f.debt[i] == 0 and f.missed[i] == 0
+    assert f.savings[i] == pytest.approx(p["economy.saving_share"] * (net - rent - actual))
+    assert m.rent_collected[OWNED] == pytest.approx(rent)
+    assert m.flows["social_assistance_nok"] == 0
+
+
+def test_no_income_draws_savings_above_the_buffer() -> None:
+    """A family without income but with savings above the buffer gets no social assistance:
+    it lives at the guideline, pays its private rent less the housing allowance out of its
+    savings and falls into no arrears."""
+    m = make()
+    i = add(m, tenure=PRIVATE, savings=50000.0)
+    economy.step(m)
+    p, f = m.p, m.f
+    rent = p["market.rent"] * size(m, 1)
+    allow = allowance_by_hand(m, rent, 1, 0.0)
+    assert allow > 0
+    assert f.allowance[i] == pytest.approx(allow)
+    assert f.social_assistance[i] == 0
+    assert f.rent_arrears[i] == 0
+    assert f.savings[i] == pytest.approx(50000.0 - (p["economy.sa_single"] + rent - allow))
+
+
+def test_social_assistance_fills_the_gap_to_guideline_and_housing() -> None:
+    """Social assistance tops income and allowance up to the guideline plus the housing cost:
+    for a single parent with a four-year-old renting privately and a homeless couple it is
+    exactly the hand-computed shortfall, both are counted as recipients and in
+    social_assistance_nok, and nobody falls into arrears."""
+    m = make()
+    parent = add(m, tenure=PRIVATE, children=(4.0,))
+    couple = add(m, tenure=HOMELESS, adults=2, savings=1000.0)  # below the buffer
+    economy.step(m)
+    p, f = m.p, m.f
+    rent = p["market.rent"] * size(m, 2)
+    allow = allowance_by_hand(m, rent, 2, 0.0)
+    guide = p["economy.sa_single"] + p["economy.sa_child_0_5"]
+    expected = guide + rent - p["work.child_benefit"] - allow
+    assert f.social_assistance[parent] == pytest.approx(expected)
+    assert f.social_assistance[couple] == pytest.approx(p["economy.sa_couple"])
+    assert m.flows["social_assistance_nok"] == pytest.approx(expected + p["economy.sa_couple"])
+    assert f.rent_arrears[parent] == 0 and f.debt[parent] == 0
+    assert m.indicators()[INDEX["social_assistance_recipients"]] == 2
+
+
+def test_social_assistance_covers_housing_only_up_to_the_norm() -> None:
+    """With a housing norm at half the market rent, social assistance pays the guideline plus
+    the norm; the rest of the rent goes unpaid and becomes rent arrears."""
+    m = make("economy.sa_housing_norm_share=0.5")
+    i = add(m, tenure=PRIVATE)
+    economy.step(m)
+    p, f = m.p, m.f
+    rent = p["market.rent"] * size(m, 1)
+    allow = allowance_by_hand(m, rent, 1, 0.0)
+    assert f.social_assistance[i] == pytest.approx(p["economy.sa_single"] + rent / 2 - allow)
+    assert f.rent_arrears[i] == pytest.approx(rent / 2)
+
+
+def test_families_that_do_not_claim_get_no_social_assistance() -> None:
+    """A family that never claims social assistance gets none however poor it is; its unpaid
+    rent becomes arrears."""
+    m = make()
+    i = add(m, tenure=PRIVATE, sa_claimant=False)
+    economy.step(m)
+    assert m.f.social_assistance[i] == 0 and m.flows["social_assistance_nok"] == 0
+    assert m.f.rent_arrears[i] == pytest.approx(m.p["market.rent"] * size(m, 1))
+
+
+@pytest.mark.parametrize("covers", [True, False])
+def test_nav_covers_the_rent_arrears_of_families_it_supports(covers: bool) -> None:
+    """A municipal tenant on social assistance with 12,000 of old rent arrears has them paid by
+    NAV (counted as social assistance and as arrears settled, and collected as rent), unless
+    the municipality's NAV does not cover arrears."""
+    m = make(f"economy.sa_covers_arrears={'true' if covers else 'false'}")
+    i = add(m, rent_arrears=12000.0)
+    house(m, i, 0)
+    economy.step(m)
+    f = m.f
+    sa = float(f.social_assistance[i][0])
+    assert sa > 0
+    rent = float(f.housing_cost[i][0])
+    if covers:
+        assert f.rent_arrears[i] == 0
+        assert m.flows["social_assistance_nok"] == pytest.approx(sa + 12000.0)
+        assert m.flows["arrears_settled_nok"] == pytest.approx(12000.0)
+        assert m.rent_collected[OWNED] == pytest.approx(rent + 12000.0)
+    else:
+        assert f.rent_arrears[i] == pytest.approx(12000.0)
+        assert m.flows["social_assistance_nok"] == pytest.approx(sa)
+        assert m.rent_collected[OWNED] == pytest.approx(rent)
+
+
+def test_housing_allowance_goes_to_low_income_renters_only() -> None:
+    """A renter without income gets Husbanken's allowance; one earning 80,000 a month gets
+    none; housing_allowance_nok is what was paid."""
+    m = make()
+    low = add(m, tenure=PRIVATE, savings=100000.0)
+    high = add(m, tenure=PRIVATE, employed=True, wage=80000.0)
+    economy.step(m)
+    f = m.f
+    rent = m.p["market.rent"] * size(m, 1)
+    assert f.allowance[low] == pytest.approx(allowance_by_hand(m, rent, 1, 0.0))
+    assert f.allowance[low] > 0
+    assert f.allowance[high] == 0
+    assert m.flows["housing_allowance_nok"] == pytest.approx(float(f.allowance[low][0]))
+
+
+@pytest.mark.parametrize("effect_arrears", [0.0, 1.0])
+def test_payment_failures_hit_troubled_families(effect_arrears: float) -> None:
+    """With payment failures certain, families with budgeting problems (moderate need or
+    payment remarks) leave the rent unpaid although they could pay; a family without problems
+    pays. A followed family fails only if follow-up does not help (effect_arrears=1)."""
+    m = make(f"policy.followup.effect_arrears={effect_arrears}", dwellings=5,
+             force={"economy.payment_failure_rate": 1.0})
+    fams = {
+        "untroubled": add(m, employed=True, wage=45000.0),
+        "need": add(m, employed=True, wage=45000.0, need=NEED_MODERATE),
+        "remark": add(m, employed=True, wage=45000.0, remark=True),
+        "followed": add(m, employed=True, wage=45000.0, need=NEED_MODERATE, followed=True),
+        "on_assistance": add(m, need=NEED_MODERATE),
+    }
+    for d, i in enumerate(fams.values()):
+        house(m, i, d)
+    economy.step(m)
+    f = m.f
+    rent = float(f.housing_cost[fams["need"]][0])
+    assert rent > 0
+    assert f.rent_arrears[fams["untroubled"]] == 0
+    assert f.rent_arrears[fams["need"]] == pytest.approx(rent)
+    assert f.rent_arrears[fams["remark"]] == pytest.approx(rent)
+    assert f.missed[fams["need"]] == 1
+    expected = rent if effect_arrears == 1.0 else 0.0
+    assert f.rent_arrears[fams["followed"]] == pytest.approx(expected)
+    # NAV pays the rent of families it supports, so they have no budgeting failures
+    assert f.social_assistance[fams["on_assistance"]] > 0
+    assert f.rent_arrears[fams["on_assistance"]] == 0
+
+
+def test_owner_with_repaid_loan_pays_only_owner_costs() -> None:
+    """An owner whose loan is paid off has no more loan payments: the housing cost is the
+    owner costs alone (and no loan arrears can arise from a repaid loan)."""
+    m = make()
+    principal, rate = 10000.0, 0.03
+    i = add(m, tenure=OWNER_BANK, employed=True, permanent=True, wage=45000.0,
+            loan_principal=principal, loan_rate=rate, loan_months=1,
+            loan_payment=float(annuity_payment(principal, rate, 1)), price_paid=2e6)
+    economy.step(m)  # the last instalment
+    assert m.f.loan_principal[i] == pytest.approx(0.0, abs=1e-6)
+    economy.step(m)  # the month after: nothing is owed on the loan
+    assert m.f.housing_cost[i] == pytest.approx(m.p["economy.owner_costs"]), (
+        "an owner keeps paying the instalment of a repaid loan")
+
+
+@pytest.mark.parametrize("overrides", [
+    (),
+    # brisk households: births, separations and re-partnering every few years
+    ("demography.birth_rate=0.3", "demography.separation_rate=0.2",
+     "demography.repartner_rate=0.3"),
+    # children stay to 20, so the guideline's band at 18 is crossed by ageing
+    ("demography.adult_age=20",),
+])
+def test_kept_living_costs_are_those_computed_afresh_every_month(overrides: tuple) -> None:
+    """The guideline and SIFO budget kept per family (economy.living_costs) equal a fresh
+    computation after every month, also when a phase-like change of a rate comes mid-run."""
+    from sim.engine.finance import sa_guideline, sifo_budget
+
+    sc = load_scenario(BASELINE, years=6, overrides=list(overrides))
+    m = HousingModel(sc, rng=3)
+    p, f = m.p, m.f
+    for month in range(sc.months):
+        if month == 30:
+            p["economy.sa_child_6_10"] = p["economy.sa_child_6_10"] + 500.0
+        m.step()
+        n = f.n
+        fresh_guide = sa_guideline(f.adults[:n], f.child_age[:n], p["economy.sa_single"],
+                                   p["economy.sa_couple"], p["economy.sa_child_0_5"],
+                                   p["economy.sa_child_6_10"], p["economy.sa_child_11_17"])
+        w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
+        fresh_sifo = sifo_budget(f.adults[:n], f.kids[:n], p["economy.sifo_reference"],
+                                 1 + w2 + 2 * wc, w2, wc)
+        np.testing.assert_array_equal(f.guide[:n], fresh_guide, err_msg=f"month {month}")
+        np.testing.assert_array_equal(f.sifo[:n], fresh_sifo, err_msg=f"month {month}")
+    assert (f.costs_due[:f.n] > m.month).mean() > 0.5  # most are kept, not recomputed

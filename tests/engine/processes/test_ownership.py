@@ -1,0 +1,115 @@
+"""Ownership (:mod:`sim.engine.processes.ownership`): the bank, forced sales and their losses,
+payment relief.
+
+The families are built by hand (:mod:`process_helpers`); see there for how.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from process_helpers import (
+    _buyer,
+    add,
+    make,
+    set_incomes,
+    size,
+)
+
+from sim.engine.families import (
+    HOMELESS,
+    OWNER_BANK,
+    OWNER_STARTLOAN,
+)
+from sim.engine.finance import annuity_payment
+from sim.engine.model import HousingModel
+from sim.engine.processes import (
+    ownership,
+)
+
+
+def test_bank_approval_gives_bank_ownership() -> None:
+    """A family with a permanent job and 400,000 of savings passes the bank's test: it buys with
+    an ordinary mortgage (owner_bank), its savings pay the down payment, and no start loan is
+    applied for."""
+    m = make("ownership.purchase_success=1.0")
+    i = _buyer(m, permanent=True, savings=400000.0)
+    set_incomes(m)
+    ownership.apply_for_loans(m, i, np.zeros(1))
+    assert m.f.approved_kind[i] == OWNER_BANK
+    assert m.flows["startloan_applications"] == 0
+    ownership.purchase(m, np.zeros(m.f.n))
+    f, p = m.f, m.p
+    price = p["market.price"] * size(m, 1)
+    assert f.tenure[i] == OWNER_BANK
+    assert f.loan_principal[i] == pytest.approx(price - 400000.0)
+    assert f.loan_rate[i] == pytest.approx(p["market.bank_rate"])
+    assert f.savings[i] == pytest.approx(0.0)
+    assert m.flows["startloan_lent_nok"] == 0 and m.flows["purchases"] == 1
+
+
+def _owner(m: HousingModel, tenure: int, *, principal: float, price: float,
+           months_behind: float, grant: float = 0.0) -> np.ndarray:
+    payment = 10000.0
+    return add(m, tenure=tenure, loan_principal=principal, loan_payment=payment,
+               loan_rate=0.0225, loan_months=300, loan_arrears=months_behind * payment,
+               price_paid=price, price_index_paid=1.0, grant=grant,
+               grant_month=0 if grant else -1)
+
+
+def test_forced_sale_of_defaulting_owners_and_loss_split() -> None:
+    """Owners six months behind are forced to sell and become homeless with a remark. The loss on
+    the start loan (principal + arrears + costs - discounted price) is counted, 25 % of it for
+    the municipality; a bank owner's loss is not a start-loan loss; an owner five months
+    behind keeps the home."""
+    m = make(dwellings=0)
+    p = m.p
+    assert p["ownership.default_after"] == 6
+    sl = _owner(m, OWNER_STARTLOAN, principal=2.0e6, price=1.8e6, months_behind=6)
+    bank = _owner(m, OWNER_BANK, principal=2.0e6, price=1.8e6, months_behind=7)
+    fine = _owner(m, OWNER_STARTLOAN, principal=2.0e6, price=1.8e6, months_behind=5)
+    ownership.defaults(m)
+    f = m.f
+    sale = 1.8e6 * (1 - p["market.forced_sale_discount"])
+    loss = 2.0e6 + 60000.0 + p["market.sale_costs"] - sale
+    assert loss == pytest.approx(580000.0)
+    for i in (sl, bank):
+        assert f.tenure[i] == HOMELESS and f.remark[i]
+        assert f.loan_principal[i] == 0 and f.loan_arrears[i] == 0 and f.loan_payment[i] == 0
+    assert f.tenure[fine] == OWNER_STARTLOAN and f.loan_principal[fine] == 2.0e6
+    assert m.flows["forced_sales"] == 2
+    assert m.flows["startloan_losses_nok"] == pytest.approx(loss)
+    assert m.flows["startloan_losses_municipal_nok"] == pytest.approx(0.25 * loss)
+
+
+def test_forced_sale_with_equity_reclaims_the_grant() -> None:
+    """A defaulting owner with equity loses nothing for the lenders; what is left after the sale
+    goes to savings, less the part of the establishment grant not yet written off."""
+    m = make(dwellings=0)
+    p = m.p
+    i = _owner(m, OWNER_STARTLOAN, principal=1.0e6, price=3.0e6, months_behind=6,
+               grant=100000.0)
+    m.month = 24  # two of twenty write-off years have passed
+    ownership.defaults(m)
+    left = 3.0e6 * (1 - p["market.forced_sale_discount"]) - p["market.sale_costs"] - 1.0e6 - 6e4
+    reclaimed = 100000.0 * (1 - 2 / p["policy.startloan.grant_writeoff_years"])
+    assert m.flows["startloan_losses_nok"] == 0
+    assert m.f.savings[i] == pytest.approx(left - reclaimed)
+    assert m.flows["grants_nok"] == pytest.approx(-reclaimed)
+
+
+@pytest.mark.parametrize("relief", [True, False])
+def test_start_loan_owner_in_arrears_gets_interest_only_relief(relief: bool) -> None:
+    """A start-loan owner who falls behind pays interest only for a while (Husbanken allows
+    it), which lowers the payment; without the policy the annuity stays."""
+    m = make(f"policy.startloan.payment_relief={str(relief).lower()}",
+             "ownership.interest_only_months=12")
+    i = add(m, tenure=OWNER_STARTLOAN, loan_principal=1_000_000.0, loan_rate=0.03,
+            loan_months=300, loan_payment=4742.0, loan_arrears=4742.0, price_paid=1.2e6)
+    ownership.relief(m)
+    expected = 1_000_000.0 * 0.03 / 12 if relief else 4742.0
+    assert m.f.loan_payment[i] == pytest.approx(expected)
+    if relief:
+        m.month = 12
+        ownership.relief(m)
+        assert m.f.loan_payment[i] == pytest.approx(annuity_payment(1_000_000.0, 0.03, 300))

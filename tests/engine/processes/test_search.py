@@ -1,0 +1,82 @@
+"""Housing search (:mod:`sim.engine.processes.search`): private rental, discrimination, the end of
+time to move.
+
+The families are built by hand (:mod:`process_helpers`); see there for how.
+"""
+
+from __future__ import annotations
+
+import pytest
+from process_helpers import (
+    add,
+    house,
+    make,
+    set_incomes,
+)
+
+from sim.engine.families import (
+    HOMELESS,
+    MUNICIPAL,
+    PRIVATE,
+)
+from sim.engine.processes import (
+    search,
+)
+
+
+@pytest.mark.parametrize(("discrimination", "refugee_finds"), [(0.0, True), (1.0, False)])
+def test_private_search_and_discrimination(discrimination: float, refugee_finds: bool) -> None:
+    """With certain success and no discrimination, homeless searchers who can afford the rent
+    find a private rental; when landlords turn away every refugee family, a refugee family
+    stays homeless and joins the waiting list instead."""
+    m = make("market.search_success=1.0", "market.discrimination_nav=0.0",
+             f"market.discrimination_refugee={discrimination}", dwellings=0)
+    local = add(m, tenure=HOMELESS, employed=True, wage=40000.0)
+    refugee = add(m, tenure=HOMELESS, employed=True, wage=40000.0, refugee=True)
+    set_incomes(m)
+    search.step(m)
+    f = m.f
+    assert f.tenure[local] == PRIVATE and f.tenure_months[local] == 0
+    assert (f.tenure[refugee][0] == PRIVATE) == refugee_finds
+    if not refugee_finds:
+        assert f.tenure[refugee] == HOMELESS and f.waiting_since[refugee] == m.month
+
+
+def test_private_search_needs_an_affordable_rent() -> None:
+    """When social assistance accepts only half the market rent, a homeless family without
+    income cannot take a private lease; a well-paid family can, and pays the rent offered."""
+    m = make("economy.sa_housing_norm_share=0.5", "market.rent_dispersion=0.0",
+             "market.search_success=1.0", "market.discrimination_nav=0.0", dwellings=0)
+    poor = add(m, tenure=HOMELESS)
+    rich = add(m, tenure=HOMELESS, employed=True, wage=80000.0)
+    set_incomes(m)
+    search.step(m)
+    assert m.f.tenure[poor] == HOMELESS
+    assert m.f.tenure[rich] == PRIVATE
+    assert m.f.rent_factor[rich] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("enforce", [False, True])
+def test_time_to_move_runs_out(enforce: bool) -> None:
+    """A private renter whose lease has ended and who found nothing by the deadline becomes
+    homeless; one with time left stays. A municipal tenant past the exit date is renewed,
+    unless the municipality enforces exits, in which case the tenant becomes homeless too and
+    the dwelling falls vacant."""
+    flag = "true" if enforce else "false"
+    m = make("market.search_success=0.0", f"policy.rotation.enforce_exit={flag}", dwellings=1,
+             years=2)
+    m.month = 5
+    due = add(m, tenure=PRIVATE, exit_by=5)
+    later = add(m, tenure=PRIVATE, exit_by=8)
+    tenant = add(m, exit_by=4)
+    house(m, tenant, 0)
+    search.step(m)
+    f = m.f
+    assert f.tenure[due] == HOMELESS and f.exit_by[due] == -1
+    assert f.tenure[later] == PRIVATE and f.exit_by[later] == 8
+    if enforce:
+        assert f.tenure[tenant] == HOMELESS and m.stock.occupant[0] == -1
+        assert f.dwelling[tenant] == -1
+    else:
+        assert f.tenure[tenant] == MUNICIPAL and m.stock.occupant[0] == tenant
+        assert f.exit_by[tenant] == -1
