@@ -121,8 +121,12 @@ class Families:
     contract_end: Annotated[Int32, Column(NONE, "month the municipal lease ends, -1 indefinite")]
     review_due: Annotated[Int32, Column(NONE, "month of the next tenancy review, -1 none")]
     exit_by: Annotated[Int32, Column(NONE, "month by which the family must have moved, -1 none")]
-    offered: Annotated[Bool, Column(False, "a review found the tenant can buy: the start-loan "
-        "desk offers one")]
+    offered: Annotated[Bool, Column(False, "a review sends the tenant to the start-loan desk "
+        "(it can buy, or it works where tenants move on)")]
+    desk_applied: Annotated[Int32, Column(NONE, "month the start-loan desk last assessed the "
+        "family's application, -1 never")]
+    desk_state: Annotated[Int8, Column(0, "the family's circumstances then "
+        "(sim.engine.processes.startloan.circumstances)")]
     waiting_since: Annotated[Int32, Column(NONE, "month joined the municipal waiting list, -1 not "
         "on it")]
     followed: Annotated[Bool, Column(False, "followed up by a caseworker")]

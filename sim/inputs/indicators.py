@@ -60,10 +60,17 @@ INDICATORS: tuple[Indicator, ...] = (
        "Mean housing equity (market value less loan) of owner families."),
     _i("with_payment_remarks", "families", "stock", "Families with payment remarks."),
     # flows during the month
-    _i("startloan_applications", "families", "flow", "Start-loan applications assessed."),
+    _i("startloan_applications", "families", "flow",
+       "Start-loan applications the desk assessed (purchases and refinancing)."),
+    _i("startloan_applicants", "families", "flow",
+       "Families applying to the start-loan desk for the first time in the run (the run's "
+       "total counts each applicant family once)."),
     _i("startloans_granted", "families", "flow", "Start loans granted (approvals)."),
     _i("startloans_granted_children", "families", "flow",
        "Start loans granted to families with children."),
+    _i("startloans_refinanced", "families", "flow",
+       "Start loans granted to refinance a home its owner was about to lose (among "
+       "startloans_granted)."),
     _i("purchases", "families", "flow", "Families buying a home (start loan or bank)."),
     _i("moves_out_of_municipal", "families", "flow",
        "Families leaving a municipal or sublet dwelling (any reason)."),

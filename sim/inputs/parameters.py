@@ -470,9 +470,24 @@ PARAMS: list[Param] = [
     _p("policy.startloan.children_share", 0.0, "share", "policy",
        f"{ROE} §3.1.1, §3.3.3: Husbanken's aim of at least 50 % to families with children; "
        "NTB (2021): 57-58 % nationally",
-       "Minimum share of the year's start loans (by number) that go to families with children: "
-       "they are assessed first, and a loan to a family without children is granted only if "
-       "the share stays at or above this (0 = no quota).", (0.0, 1.0)),
+       "Share of the year's start loans (by number) to families with children that the desk "
+       "works towards: while the year's share is below it, approved families with children "
+       "are granted first; no family is refused for the share's sake (0 = no priority).",
+       (0.0, 1.0)),
+    _p("policy.startloan.reapply_months", 12, "months", "assumption",
+       "no municipal practice found; a refused applicant is not assessed again until its "
+       "situation has changed or about a year has passed",
+       "Months before a family the desk refused may apply again, unless its work, income "
+       "source, payment remarks or children change first.", (0, 120)),
+    _p("policy.startloan.refer_children", False, "", "policy",
+       f"{ROE} §3.1.1: after the 2013 review Verdal sends a family with children that asks "
+       "for help with housing straight to the officer for Husbanken's instruments",
+       "Families with children who are homeless or must move apply to the start-loan desk "
+       "(if they have income and may apply)."),
+    _p("policy.startloan.refinance", False, "", "policy",
+       "Husbanken (n.d.-a): start loans may refinance a home the household is about to lose",
+       "Owners with a bank mortgage halfway to a forced sale may have their loan and arrears "
+       "refinanced by a start loan, assessed and budgeted like any application."),
     _p("policy.startloan.budget_per_1000", 1_800_000.0, "NOK/year per 1,000 inhabitants",
        "policy", "E24 (2018): Trøndelag 810 m NOK in 2018 for ~460,000 inhabitants",
        "Annual start-loan lending budget per 1,000 inhabitants.", (0.0, 20_000_000.0)),
@@ -509,6 +524,11 @@ PARAMS: list[Param] = [
     _p("policy.rotation.exit_grace_months", 6, "months", "assumption",
        "a tenant asked to leave gets time to find a home", "Months an exit-requested tenant "
        "searches before the lease is renewed.", (1, 36)),
+    _p("policy.rotation.move_on_with_work", False, "", "policy",
+       f"{ROE} §3.3.1: Malvik tells tenants they must move on after some years, to private "
+       "rental or a purchase with a start loan, which assumes work income",
+       "At a contract end or review, tenants with work income are asked to move on even if "
+       "still eligible, and apply to the start-loan desk."),
     _p("policy.rotation.enforce_exit", False, "", "policy", f"{ROE} §3.2.1",
        "After the grace period, end the lease even if no home was found (else renew)."),
     _p("policy.rotation.rent_to_market", 0.7, "share of market rent", "policy",
@@ -525,6 +545,11 @@ PARAMS: list[Param] = [
        "first in Stjørdal; §3.1.2: the most disadvantaged in Verdal",
        "Priority rule when a dwelling falls vacant.",
        choices=("need", "homeless_first", "waiting_time", "children_first")),
+    _p("policy.allocation.settle_refugees", False, "", "policy",
+       f"{ROE} §3.3.1: in Malvik newly arrived refugees are often settled in the municipal "
+       "units, which are otherwise only for very special challenges",
+       "Refugee families settled by the municipality get a vacant municipal unit whatever the "
+       "allocation rules (when one is free), as their first home."),
     _p("policy.allocation.with_followup", False, "", "policy", f"{ROE} §3.1.2, §3.1.3",
        "Allocation and follow-up in one office (Verdal's success factor)."),
     _p("policy.allocation.procurer", False, "", "policy", f"{ROE} §2.2 (Kristiansund)",
@@ -536,6 +561,12 @@ PARAMS: list[Param] = [
     _p("policy.allocation.colocated_factor", 0.7, "multiplier", "assumption",
        f"{ROE} §3.1.3: staff know tenants and neighbourhoods",
        "Arrears multiplier for tenants placed by an office that also follows up.", (0.0, 1.0)),
+    _p("policy.allocation.colocated_move_on", 1.5, "multiplier", "assumption",
+       f"{ROE} §3.1.2-3.1.3: Verdal's office knows its tenants and helps them on; §3.2.2: "
+       "Stjørdal believes rotation would be much higher with allocation and follow-up together",
+       "How much an office that both allocates and follows up raises its tenants' monthly "
+       "chances of trying to buy and of finding a private rental when they search.",
+       (1.0, 5.0)),
 
     # ------------------------------------------------------------------ policy: follow-up
     _p("policy.followup.mode", "conflict", "", "policy", f"{ROE} §3.1.2: Verdal follows its "

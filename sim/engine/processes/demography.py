@@ -176,7 +176,9 @@ def _draw_arrivals(m: HousingModel) -> dict[str, list[tuple[int, dict, Any]]]:
 
 def _settle_refugees(m: HousingModel, s: slice) -> None:
     """Refugee families ``s`` start the introduction programme without work, debt or savings,
-    in a municipal dwelling if one is free for them under the rules, else privately."""
+    in a municipal dwelling if one is free for them under the rules (or whatever the rules, where
+    the municipality settles refugees in its units, ``policy.allocation.settle_refugees``),
+    else privately."""
     p, f = m.p, m.f
     f.intro_left[s] = p["work.intro_months"]
     f.employed[s] = False
@@ -187,7 +189,9 @@ def _settle_refugees(m: HousingModel, s: slice) -> None:
     f.savings[s] = 0.0
     idx = np.arange(s.start, s.stop)
     f.tenure[idx] = PRIVATE  # unless a municipal dwelling is free for them:
-    municipal.place(m, idx[municipal.eligible(m, idx)])
+    if not p["policy.allocation.settle_refugees"]:  # else settlement is reason enough
+        idx = idx[municipal.eligible(m, idx)]
+    municipal.place(m, idx)
 
 
 def _add(m: HousingModel, group: list, *, single: int) -> slice | None:

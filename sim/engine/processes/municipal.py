@@ -164,15 +164,19 @@ def assess(m: HousingModel, idx: np.ndarray) -> None:
 
     A tenant can move on who is no longer eligible for municipal housing, or who could rent
     privately (on its own income, not counting on social assistance) or pass the start-loan
-    assessment. Exit requests come with a start-loan offer.
+    assessment; where transit tenancies are the practice (``policy.rotation.move_on_with_work``,
+    Malvik, Røe (2018) §3.3.1), also every tenant with work income, who is sent to the
+    start-loan desk (a purchase with a start loan assumes work income and no bank loan). Exit
+    requests come with an application to the desk when the tenant could buy or works.
     """
     p, f = m.p, m.f
     can_buy = startloan.assess(m, idx)[0]
     can_rent = economy.can_afford_rent(m, idx, with_sa=False)
-    move_on = ~eligible(m, idx) | can_buy | can_rent
+    working = f.employed[idx] & p["policy.rotation.move_on_with_work"]
+    move_on = ~eligible(m, idx) | can_buy | can_rent | working
     go, stay = idx[move_on], idx[~move_on]
     f.exit_by[go] = m.month + p["policy.rotation.exit_grace_months"]
-    f.offered[go] = can_buy[move_on]
+    f.offered[go] = (can_buy | working)[move_on]
     renew_lease(m, stay)
 
 

@@ -10,7 +10,9 @@ defaults and forced sales.
   debt-to-income and the stress test (:func:`sim.engine.finance.bank_mortgage_ok`), living
   costs by the SIFO budget.
 - *The start loan* for those the bank refuses: the start-loan desk
-  (:mod:`sim.engine.processes.startloan`).
+  (:mod:`sim.engine.processes.startloan`), which also refinances owners about to lose their
+  home where the practice allows it. Families with children who ask for help with housing go
+  straight to the desk where the municipality refers them (Verdal).
 - *Purchase*: an approved family buys at ``ownership.purchase_success`` a month until the
   approval lapses.
 - *Relief*: a start-loan owner who falls behind may get an interest-only period first
@@ -38,26 +40,48 @@ if TYPE_CHECKING:
 
 def step(m: HousingModel) -> None:
     """Payment relief, defaults and forced sales, then buy attempts, approvals and purchases."""
+    f, n = m.f, m.f.n
+    u = m.streams.uniform("ownership", n, 4)
     relief(m)
-    defaults(m)
-    p, f, n = m.p, m.f, m.f.n
-    u = m.streams.uniform("ownership", n, 3)
+    defaults(m, u[3])
     act = f.active[:n]
     tenure = f.tenure[:n]
-    tenant = is_tenant(tenure)
-    renting = tenant | (tenure == PRIVATE) | (tenure == HOMELESS)
+    renting = is_tenant(tenure) | (tenure == PRIVATE) | (tenure == HOMELESS)
     income = f.employed[:n] | f.disability[:n]
     no_approval = f.approved_until[:n] < m.month
-    rate = np.full(n, p["ownership.consider_rate"])
-    if p["policy.startloan.outreach"]:
-        rate = np.where(tenant, rate * p["policy.startloan.outreach_factor"], rate)
-    rate = np.where(f.career_plan[:n], rate * p["policy.followup.effect_readiness"], rate)
-    tries = act & renting & income & no_approval & ((u[0] < rate) | f.offered[:n])
+    tries = act & renting & income & no_approval & (
+        (u[0] < _consider_rate(m)) | f.offered[:n] | _referred(m))
     f.offered[:n] = False
     idx = tries.nonzero()[0]
     if len(idx):
         apply_for_loans(m, idx, u[1][idx])
     purchase(m, u[2])
+
+
+def _consider_rate(m: HousingModel) -> np.ndarray:
+    """Each family's monthly chance of trying to buy on its own: ``ownership.consider_rate``,
+    raised for municipal tenants by outreach and by an office that also follows them up
+    (``policy.allocation.colocated_move_on``: it knows when a tenant is ready, Røe (2018)
+    §3.1.2–§3.1.3), and for families with a housing-career plan."""
+    p, f, n = m.p, m.f, m.f.n
+    tenant = is_tenant(f.tenure[:n])
+    rate = np.full(n, p["ownership.consider_rate"])
+    if p["policy.startloan.outreach"]:
+        rate = np.where(tenant, rate * p["policy.startloan.outreach_factor"], rate)
+    if p["policy.allocation.with_followup"]:
+        rate = np.where(tenant, rate * p["policy.allocation.colocated_move_on"], rate)
+    return np.where(f.career_plan[:n], rate * p["policy.followup.effect_readiness"], rate)
+
+
+def _referred(m: HousingModel) -> np.ndarray | bool:
+    """Families with children who ask the municipality for help with housing (homeless, or
+    having to move) and are sent straight to the start-loan desk
+    (``policy.startloan.refer_children``; Verdal after its 2013 review, Røe (2018) §3.1.1)."""
+    f, n = m.f, m.f.n
+    if not m.p["policy.startloan.refer_children"]:
+        return False
+    asking = (f.tenure[:n] == HOMELESS) | (f.exit_by[:n] >= 0)
+    return asking & (f.n_children[:n] > 0)
 
 
 def bank_assessment(m: HousingModel, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,18 +100,19 @@ def bank_assessment(m: HousingModel, idx: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def apply_for_loans(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> None:
-    """Families ``idx`` try the bank, then the start-loan desk within its annual budget
-    (``u``: their random numbers for the desk's order)."""
+    """Families ``idx`` try the bank, then those the bank refuses the start-loan desk, if it
+    takes their application (:func:`sim.engine.processes.startloan.may_apply`), within its
+    year's frame (``u``: their random numbers for the desk's order)."""
     f = m.f
     bank_ok, bank_loan = bank_assessment(m, idx)
     price = house_price(m, f.persons[idx], idx)
     b = idx[bank_ok]
     _approve(m, b, OWNER_BANK, bank_loan[bank_ok], np.zeros(len(b)), price[bank_ok])
-    rest = ~bank_ok
+    rest = ~bank_ok & startloan.may_apply(m, idx)
     a = idx[rest]
     if not len(a):
         return
-    m.flows["startloan_applications"] += m.towns.count(a)
+    startloan.record_applications(m, a)
     ok, loan, grant = startloan.assess(m, a)
     granted = startloan.within_budget(m, a, ok, loan, u[rest])
     _approve(m, a[granted], OWNER_STARTLOAN, loan[granted], grant[granted],
@@ -160,13 +185,22 @@ def relief(m: HousingModel) -> None:
     f.loan_payment[start] = f.loan_principal[start] * f.loan_rate[start] / 12
 
 
-def defaults(m: HousingModel) -> None:
-    """Owners ``ownership.default_after`` months behind are forced to sell."""
+def defaults(m: HousingModel, u: np.ndarray) -> None:
+    """Owners ``ownership.default_after`` months behind are forced to sell; before that,
+    bank owners halfway there may ask the start-loan desk to refinance (``u``: the desk's
+    order), where the practice allows it."""
     p, f, n = m.p, m.f, m.f.n
-    owner = is_owner(f.tenure[:n])
+    payment = np.maximum(f.loan_payment[:n], 1.0)
+    owing = f.active[:n] & is_owner(f.tenure[:n])
+    if p["policy.startloan.refinance"]:
+        trouble = owing & (f.tenure[:n] == OWNER_BANK) & (
+            f.loan_arrears[:n] >= p["ownership.default_after"] / 2 * payment)
+        ask = trouble.nonzero()[0]
+        if len(ask):
+            startloan.refinance(m, ask, u[ask])
     behind = f.loan_arrears[:n] >= p["ownership.default_after"] * np.maximum(
         f.loan_payment[:n], 1.0)
-    idx = (f.active[:n] & owner & behind).nonzero()[0]
+    idx = (owing & behind).nonzero()[0]
     if not len(idx):
         return
     sale = market_value(m, idx) * (1 - p["market.forced_sale_discount"])

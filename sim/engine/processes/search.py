@@ -38,6 +38,9 @@ def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     prob *= np.where(f.refugee[idx], 1 - p["market.discrimination_refugee"], 1.0)
     prob *= np.where(f.employed[idx], 1.0, 1 - p["market.discrimination_nav"])
     prob *= np.where(f.followed[idx], p["policy.followup.effect_search"], 1.0)
+    if p["policy.allocation.with_followup"]:  # the office helps its own tenants move on
+        tenant = is_tenant(f.tenure[idx])
+        prob *= np.where(tenant, p["policy.allocation.colocated_move_on"], 1.0)
     if p["policy.allocation.procurer"]:
         known = f.followed[idx] | (f.waiting_since[idx] >= 0)
         prob *= np.where(known, p["policy.allocation.procurer_effect"], 1.0)

@@ -53,6 +53,25 @@ def test_contract_expiry_exit_request_or_renewal() -> None:
     assert (f.tenure[[rich, poor, later]] == MUNICIPAL).all()
 
 
+@pytest.mark.parametrize("move_on", [False, True])
+def test_transit_tenants_with_work_income_are_asked_to_move_on(move_on: bool) -> None:
+    """Where tenants must move on once they have work income (Malvik), a working tenant
+    whose contract ends, though it cannot rent privately on its own income, gets an exit
+    request and is sent to the start-loan desk; elsewhere it renews. A tenant without work
+    renews either way."""
+    m = make("policy.rotation.contract_years=3", "market.rent=30000",
+             f"policy.rotation.move_on_with_work={str(move_on).lower()}")
+    working = add(m, employed=True, wage=25000.0, contract_end=0)
+    idle = add(m, contract_end=0)
+    house(m, working, 0)
+    house(m, idle, 1)
+    set_incomes(m)
+    tenancy.step(m)
+    assert (m.f.exit_by[working][0] >= 0) == move_on
+    assert bool(m.f.offered[working][0]) == move_on
+    assert m.f.exit_by[idle][0] == -1
+
+
 def test_contract_expiry_asks_ineligible_tenant_to_move() -> None:
     """When families with children are no longer admitted, a poor tenant with children whose
     contract ends is asked to move; a poor tenant without children renews."""

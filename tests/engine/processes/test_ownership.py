@@ -68,7 +68,7 @@ def test_forced_sale_of_defaulting_owners_and_loss_split() -> None:
     sl = _owner(m, OWNER_STARTLOAN, principal=2.0e6, price=1.8e6, months_behind=6)
     bank = _owner(m, OWNER_BANK, principal=2.0e6, price=1.8e6, months_behind=7)
     fine = _owner(m, OWNER_STARTLOAN, principal=2.0e6, price=1.8e6, months_behind=5)
-    ownership.defaults(m)
+    ownership.defaults(m, np.zeros(m.f.n))
     f = m.f
     sale = 1.8e6 * (1 - p["market.forced_sale_discount"])
     loss = 2.0e6 + 60000.0 + p["market.sale_costs"] - sale
@@ -90,7 +90,7 @@ def test_forced_sale_with_equity_reclaims_the_grant() -> None:
     i = _owner(m, OWNER_STARTLOAN, principal=1.0e6, price=3.0e6, months_behind=6,
                grant=100000.0)
     m.month = 24  # two of twenty write-off years have passed
-    ownership.defaults(m)
+    ownership.defaults(m, np.zeros(m.f.n))
     left = 3.0e6 * (1 - p["market.forced_sale_discount"]) - p["market.sale_costs"] - 1.0e6 - 6e4
     reclaimed = 100000.0 * (1 - 2 / p["policy.startloan.grant_writeoff_years"])
     assert m.flows["startloan_losses_nok"] == 0

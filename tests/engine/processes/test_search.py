@@ -6,6 +6,7 @@ The families are built by hand (:mod:`process_helpers`); see there for how.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from process_helpers import (
     add,
@@ -80,3 +81,24 @@ def test_time_to_move_runs_out(enforce: bool) -> None:
     else:
         assert f.tenure[tenant] == MUNICIPAL and m.stock.occupant[0] == tenant
         assert f.exit_by[tenant] == -1
+
+
+@pytest.mark.parametrize("with_followup", [False, True])
+def test_an_office_that_also_follows_up_moves_its_tenants_on_sooner(
+        with_followup: bool) -> None:
+    """Allocation and follow-up in one office (Verdal) raise its tenants' chances of finding a
+    private rental and of trying to buy by ``policy.allocation.colocated_move_on``; a private
+    renter's chances are not its business."""
+    m = make(f"policy.allocation.with_followup={str(with_followup).lower()}",
+             "policy.allocation.colocated_move_on=2.0", "market.search_success=0.2",
+             "ownership.consider_rate=0.01")
+    tenant = add(m, employed=True)
+    house(m, tenant, 0)
+    renter = add(m, employed=True, tenure=PRIVATE)
+    factor = 2.0 if with_followup else 1.0
+    prob = search.search_success(m, np.concatenate([tenant, renter]))
+    assert prob == pytest.approx([0.2 * factor, 0.2])
+    from sim.engine.processes import ownership
+
+    rates = ownership._consider_rate(m)
+    assert rates[tenant][0] == pytest.approx(0.01 * factor) and rates[renter][0] == 0.01

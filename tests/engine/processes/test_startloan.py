@@ -11,13 +11,16 @@ import pytest
 from process_helpers import (
     STABLE,
     _buyer,
+    add,
     make,
     set_incomes,
     size,
 )
 
 from sim.engine.families import (
+    HOMELESS,
     MUNICIPAL,
+    OWNER_BANK,
     OWNER_STARTLOAN,
     PRIVATE,
 )
@@ -103,6 +106,78 @@ def test_children_share_of_start_loans(children_share: float, winner: str) -> No
     assert granted == {k: k == winner for k in fams}
     assert m.flows["startloans_granted"] == 1
     assert m.flows["startloans_granted_children"] == int(winner == "kids")
+
+
+def test_the_children_share_is_a_priority_not_a_refusal() -> None:
+    """With room for both loans, a share to work towards refuses no one: the family without
+    children gets its loan too (Malvik's 50 % stopped every childless applicant when it was a
+    quota)."""
+    m = make(*STABLE, "policy.startloan.children_share=1.0", dwellings=0)
+    fams = [_buyer(m, dwelling=None, tenure=PRIVATE),
+            _buyer(m, dwelling=None, tenure=PRIVATE, children=(5.0,))]
+    set_incomes(m)
+    ownership.apply_for_loans(m, np.concatenate(fams), np.array([0.1, 0.9]))
+    assert all(m.f.approved_until[i][0] >= 0 for i in fams)
+    assert m.flows["startloans_granted"] == 2 and m.flows["startloans_granted_children"] == 1
+
+
+def test_a_refused_family_applies_again_after_the_wait_or_when_its_situation_changes() -> None:
+    """The desk counts an application each time it assesses one and each family once; a
+    family it refused (here: no work) is not assessed again until
+    ``policy.startloan.reapply_months`` have passed or it finds work."""
+    m = make(*STABLE, "policy.startloan.reapply_months=12", dwellings=0)
+    i = add(m, tenure=PRIVATE, employed=False, disability=False)
+    set_incomes(m)
+
+    def apply(month: int) -> int:
+        m.month = month
+        m.flows["startloan_applications"] = m.flows["startloan_applicants"] = 0.0
+        ownership.apply_for_loans(m, i, np.array([0.5]))
+        return int(m.flows["startloan_applications"])
+
+    assert apply(0) == 1 and m.flows["startloan_applicants"] == 1
+    assert apply(5) == 0  # refused five months ago, nothing changed
+    assert apply(12) == 1 and m.flows["startloan_applicants"] == 0  # an old applicant again
+    m.f.employed[i] = True  # found work: the desk looks again at once
+    assert apply(13) == 1
+
+
+@pytest.mark.parametrize("refinance", [False, True])
+def test_an_owner_halfway_to_a_forced_sale_is_refinanced_where_the_practice_allows(
+        refinance: bool) -> None:
+    """A bank owner four months behind (the lender forces a sale at six) whose income carries
+    the loan over the desk's longer term keeps the home with a start loan of what it owes,
+    its arrears folded in; without refinancing the arrears stay and the sale follows."""
+    m = make(*STABLE, f"policy.startloan.refinance={str(refinance).lower()}",
+             "policy.startloan.term_years=50", dwellings=0)
+    payment = 12000.0
+    i = add(m, tenure=OWNER_BANK, employed=True, permanent=True, wage=40000.0,
+            loan_principal=1_500_000.0, loan_rate=0.05, loan_months=240,
+            loan_payment=payment, loan_arrears=4 * payment, price_paid=2_000_000.0)
+    set_incomes(m)
+    ownership.defaults(m, np.array([0.5]))
+    if refinance:
+        assert m.f.tenure[i][0] == OWNER_STARTLOAN
+        assert m.f.loan_principal[i][0] == pytest.approx(1_500_000.0 + 4 * payment)
+        assert m.f.loan_arrears[i][0] == 0.0 and m.f.loan_payment[i][0] < payment
+        assert m.flows["startloans_refinanced"] == 1 == m.flows["startloans_granted"]
+    else:
+        assert m.f.tenure[i][0] == OWNER_BANK and m.f.loan_arrears[i][0] == 4 * payment
+        assert m.flows["startloans_refinanced"] == 0
+
+
+@pytest.mark.parametrize("refer", [False, True])
+def test_families_with_children_asking_for_help_go_straight_to_the_desk(refer: bool) -> None:
+    """Where the municipality refers them (Verdal), a homeless family with children and
+    income applies to the desk this month, whatever its own wish to buy; elsewhere it does
+    not (its own rate of trying is zero here)."""
+    m = make(*STABLE, "ownership.consider_rate=0.0", "ownership.purchase_success=0.0",
+             f"policy.startloan.refer_children={str(refer).lower()}", dwellings=0)
+    add(m, tenure=HOMELESS, employed=True, wage=45000.0, children=(4.0,))
+    add(m, tenure=HOMELESS, employed=True, wage=45000.0)  # no children: never referred
+    set_incomes(m)
+    ownership.step(m)
+    assert m.flows["startloan_applications"] == int(refer)
 
 
 @pytest.mark.parametrize("grant_max", [0.0, 300000.0])
