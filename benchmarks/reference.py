@@ -67,7 +67,7 @@ Then, for the municipality as a whole:
 
 Out of the subset, and neutralised in the engine by :data:`SUBSET_OVERRIDES` (the reference
 refuses a scenario that does not set them so): births, separation and re-partnering (rates
-0); all arrivals (inflows 0), hence nobody in the introduction programme; the house-price
+0) and second earners in couples (share 0: one job per family); all arrivals (inflows 0), hence nobody in the introduction programme; the house-price
 and rent indices (growth and volatility 0: they stay at 1) and stock changes (none added or
 released); follow-up (no workers: nobody is followed, no family plans, no network meetings)
 and referral to debt counselling (rate 0); employment-measure places (0); private leases
@@ -116,6 +116,7 @@ OWNED, SUBLET_KIND = 0, 1
 #: Parameter values that switch off every engine process outside the subset.
 SUBSET_OVERRIDES: dict[str, object] = {
     "demography.birth_rate": 0.0,
+    "population.share_second_earner": 0.0,
     "demography.separation_rate": 0.0,
     "demography.repartner_rate": 0.0,
     "demography.refugee_families_per_10k": 0.0,

@@ -92,6 +92,9 @@ class Families:
     employed: Annotated[Bool, Column(False, "an adult is employed")]
     permanent: Annotated[Bool, Column(False, "the job is permanent")]
     wage: Annotated[Float, Column(0.0, "gross monthly wage when employed, NOK/month")]
+    employed2: Annotated[Bool, Column(False, "the second adult of a couple is employed too (only "
+        "with employed: a couple's one job is the first adult's)")]
+    wage2: Annotated[Float, Column(0.0, "the second adult's gross monthly wage, NOK/month")]
     ub_left: Annotated[Int16, Column(0, "months of unemployment benefit (dagpenger) left")]
     ub_amount: Annotated[Float, Column(0.0, "gross unemployment benefit, NOK/month")]
     disability: Annotated[Bool, Column(False, "the first adult has disability pension")]

@@ -56,6 +56,8 @@ def draw_numbers(p: dict[str, Any], k: int, rng: np.random.Generator,
     out["debt"] = rng.exponential(p["population.mean_debt"], k)
     out["savings"] = rng.exponential(max(p["population.mean_savings"], 1e-9), k)
     out["spending"] = rng.normal(0, 0.15, k)
+    out["second"] = rng.random(k)
+    out["wage2"] = rng.normal(0, p["work.wage_sd"], k)
     out["refugee"] = np.full(k, refugee) if np.ndim(refugee) == 0 else np.asarray(refugee)
     return out
 
@@ -108,6 +110,9 @@ def add_families(m: HousingModel, numbers: dict[str, np.ndarray], *,
     f.employed[s] = (u[3] < p["population.share_employed"]) & ~f.disability[s]
     f.permanent[s] = f.employed[s] & (u[4] < p["work.permanent_share"])
     f.wage[s] = p["work.wage"] * np.exp(numbers["wage"])
+    f.employed2[s] = (f.adults[s] == 2) & f.employed[s] & (
+        numbers["second"] < p["population.share_second_earner"])
+    f.wage2[s] = np.where(f.employed2[s], p["work.wage"] * np.exp(numbers["wage2"]), 0.0)
     indebted = u[5] < p["population.share_debt"]
     f.debt[s] = np.where(indebted, numbers["debt"], 0.0)
     f.remark[s] = indebted & (u[6] < p["population.share_remarks"] / max(
@@ -179,22 +184,35 @@ def initial_population(m: HousingModel, town: int = 0) -> None:
     _arrived_before(f, s, rng)
     owners = (tenure == OWNER_BANK).nonzero()[0] + s.start
     if len(owners):
-        # bought some years ago with a bank mortgage of 85 % and a permanent job
+        # they bought with a permanent job, which they still have
         f.employed[owners] = True
         f.permanent[owners] = True
         f.disability[owners] = False
-        price = house_price(m, f.persons[owners], owners) * 0.9
-        years_ago = rng.uniform(0, 10, len(owners))
-        term = p["bank.term_years"] * 12
-        left = np.maximum(term - (years_ago * 12).astype(int), 12)
-        principal = 0.85 * price * left / term
-        f.loan_principal[owners] = principal
-        f.loan_rate[owners] = p["market.bank_rate"]
-        f.loan_months[owners] = left
-        f.loan_payment[owners] = annuity_payment(principal, p["market.bank_rate"], left)
-        f.price_paid[owners] = price
-        f.price_index_paid[owners] = 1.0
-        f.tenure_months[owners] = (years_ago * 12).astype(np.int32)
+        make_owners(m, owners, rng.uniform(0, 10, len(owners)))
+
+
+def make_owners(m: HousingModel, idx: np.ndarray, years_ago: np.ndarray) -> None:
+    """Families ``idx`` own the home they bought ``years_ago`` with a bank mortgage.
+
+    Assumption: they paid 0.9 times today's price of a home for their size with an 85 %
+    loan over ``bank.term_years``; what is left of the loan is the original loan scaled by
+    the months of the term left (at least a year), at ``market.bank_rate``; their equity is
+    measured from the price index of now. SSB counts an owner as disadvantaged when its income
+    is low and its debt at least three times its gross income (SSB (2014)).
+    """
+    p, f = m.p, m.f
+    price = house_price(m, f.persons[idx], idx) * 0.9
+    term = p["bank.term_years"] * 12
+    left = np.maximum(term - (years_ago * 12).astype(int), 12)
+    principal = 0.85 * price * left / term
+    f.tenure[idx] = OWNER_BANK
+    f.loan_principal[idx] = principal
+    f.loan_rate[idx] = p["market.bank_rate"]
+    f.loan_months[idx] = left
+    f.loan_payment[idx] = annuity_payment(principal, p["market.bank_rate"], left)
+    f.price_paid[idx] = price
+    f.price_index_paid[idx] = m.towns.at(m.market.price_index, idx)
+    f.tenure_months[idx] = (years_ago * 12).astype(np.int32)
 
 
 def mean_persons(p: dict) -> float:

@@ -82,6 +82,8 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("entered_work", "families", "flow", "Families where an adult got a job."),
     _i("new_homeless", "families", "flow", "Families becoming homeless (incl. arriving so)."),
     _i("arrivals", "families", "flow", "Families arriving (refugee settlement, new local)."),
+    _i("new_households", "families", "flow",
+       "Households formed in the municipality by an adult leaving in a separation."),
     _i("departures", "families", "flow", "Families moving out of the municipality."),
     # money during the month
     _i("social_assistance_nok", "NOK", "money", "Social assistance paid (municipal)."),

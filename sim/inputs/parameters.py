@@ -104,6 +104,12 @@ PARAMS: list[Param] = [
     _p("population.share_employed", 0.35, "share", "calibrated",
        f"{ROE} §1.2: weak attachment to work", "Share of families with an adult in work at the "
        "start.", (0.0, 1.0)),
+    _p("population.share_second_earner", 0.375, "share", "assumption",
+       "no figure for low-income couples was found; assumption: about 30 % of them have two "
+       "earners, 50 % one and 20 % none, so the second adult works in 30 of the 80 % where "
+       "one does",
+       "Share of couples with a job in which the second adult works too (at the start, on "
+       "arrival and when a partner joins).", (0.0, 1.0)),
     _p("population.share_disability", 0.15, "share", "assumption",
        f"{ROE} §3.1.1: disability pension among start-loan applicants' incomes",
        "Share of families whose (first) adult has disability pension.", (0.0, 1.0)),
@@ -120,10 +126,12 @@ PARAMS: list[Param] = [
        "NIBR (2016): 0.75 homeless persons per 1,000 inhabitants",
        "Share of families outside municipal housing that are homeless at the start.",
        (0.0, 1.0)),
-    _p("population.share_owner", 0.10, "share", "assumption",
-       "SSB (2020): ~70 % of low-income families with children own", "Share of families outside "
-       "municipal housing that own with a bank mortgage at the start (they can default).",
-       (0.0, 1.0)),
+    _p("population.share_owner", 0.56, "share", "context",
+       "SSB (2014): 55.7 % of the disadvantaged own their home (60.9 % in municipalities of "
+       "10,000-40,000 inhabitants, 43.9 % in Trondheim); an owner counts when its income is low "
+       "and its debt at least three times its gross income",
+       "Share of families outside municipal housing that own with a bank mortgage at the start "
+       "(they can fall behind, be refinanced or be forced to sell).", (0.0, 1.0)),
     _p("population.municipal_children_share", 0.25, "share", "calibrated",
        f"{ROE} §3.1.1: Verdal 2013, about 120 dwellings and more than 53 children",
        "Share of municipal tenants at the start that are families with children.", (0.0, 1.0)),
@@ -159,6 +167,11 @@ PARAMS: list[Param] = [
        "assumption", "NIBR (2016): 0.75 homeless per 1,000 inhabitants, mostly single",
        "Single adults with service needs seeking housing (leaving institutions, treatment or "
        "prison) per year per 10,000 inhabitants; they arrive homeless.", (0.0, 100.0)),
+    _p("demography.inflow_owner_share", 0.56, "share", "assumption",
+       "SSB (2014): 55.7 % of the disadvantaged own; no figure for those entering the group, "
+       "so the group's own share",
+       "Share of new local families that are owners whose mortgage has become a heavy burden "
+       "(income fell: those without work draw unemployment benefit).", (0.0, 1.0)),
     _p("demography.inflow_homeless_share", 0.25, "share", "assumption",
        "Finansavisen (2019): ~9,200 eviction requests a year, ~25 % end in eviction",
        "Share of new local families that arrive homeless (the rest rent privately with "

@@ -22,7 +22,7 @@ from sim.engine.families import (
     NEED_MODERATE,
     PRIVATE,
 )
-from sim.engine.population import add_families, draw_numbers, join_numbers
+from sim.engine.population import add_families, draw_numbers, join_numbers, make_owners
 from sim.engine.processes import economy, municipal
 from sim.inputs.derived import monthly
 
@@ -33,11 +33,12 @@ if TYPE_CHECKING:
 def step(m: HousingModel) -> None:
     """One month of demography for all active families, then the month's arrivals."""
     n = m.f.n
-    u = m.streams.uniform("demography", n, 5)
+    u = m.streams.uniform("demography", n, 6)
     _age(m)
     _births(m, u[0])
-    _households(m, u[1], u[2])
+    split = _households(m, u[1], u[2], u[4])
     _moves_away(m, u[3])
+    _new_households(m, split, u[5])
     arrivals(m)
 
 
@@ -67,8 +68,12 @@ def _births(m: HousingModel, u: np.ndarray) -> None:
     f.costs_due[born] = -1
 
 
-def _households(m: HousingModel, u_split: np.ndarray, u_join: np.ndarray) -> None:
-    """Separation and re-partnering (the leaving adult is not followed: assumption)."""
+def _households(m: HousingModel, u_split: np.ndarray, u_join: np.ndarray,
+                u_work: np.ndarray) -> np.ndarray:
+    """Separation and re-partnering; returns the families that split (the leaving adult makes
+    a household of its own, :func:`_new_households`). A new partner works with probability
+    ``population.share_second_earner`` (if the family had no job, the partner's is its first;
+    assumption: at the family's wage)."""
     p, f, n = m.p, m.f, m.f.n
     act = f.active[:n]
     couple = f.adults[:n] == 2
@@ -77,6 +82,43 @@ def _households(m: HousingModel, u_split: np.ndarray, u_join: np.ndarray) -> Non
     f.adults[:n][split] = 1
     f.adults[:n][join] = 2
     f.costs_due[:n][split | join] = -1
+    works = join & (u_work < p["population.share_second_earner"])
+    second = works & f.employed[:n]
+    f.employed2[:n][second] = True
+    f.wage2[:n][second] = f.wage[:n][second]
+    f.employed[:n][works & ~second] = True  # the partner's job is the family's first
+    f.permanent[:n][works & ~second] = False
+    return split
+
+
+def _new_households(m: HousingModel, split: np.ndarray, u: np.ndarray) -> None:
+    """The adult who leaves in a separation makes a household of its own in the municipality
+    (one new household a separation, an assumption: no statistic of it was found), renting
+    privately; the children stay with the other parent. Of a couple's jobs the leaving adult
+    takes the second's, or, when only one of them worked, the job with probability one half;
+    savings and debts stay with the family (a simplification)."""
+    f = m.f
+    old = split.nonzero()[0]
+    if not len(old):
+        return
+    s = f.add(len(old))
+    new = np.arange(s.start, s.stop)
+    for name in ("town", "refugee", "sa_claimant", "spending_pos", "head_age"):
+        getattr(f, name)[new] = getattr(f, name)[old]
+    f.active[new] = True
+    f.arrived[new] = m.month
+    f.tenure[new] = PRIVATE
+    f.costs_due[new] = -1
+    takes_first = ~f.employed2[old] & f.employed[old] & (u[old] < 0.5)
+    takes_second = f.employed2[old]
+    f.employed[new] = takes_first | takes_second
+    f.permanent[new] = takes_first & f.permanent[old]
+    f.wage[new] = np.where(takes_second, f.wage2[old], f.wage[old])
+    f.employed[old[takes_first]] = False
+    f.permanent[old[takes_first]] = False
+    f.employed2[old] = False
+    f.wage2[old] = 0.0
+    m.flows["new_households"] += m.towns.count(new)
 
 
 def _moves_away(m: HousingModel, u: np.ndarray) -> None:
@@ -110,8 +152,9 @@ def arrivals(m: HousingModel) -> None:
     Refugees are settled with a dwelling arranged by the municipality: a vacant municipal
     dwelling where the allocation rules allow it, otherwise a private rental the refugee
     service finds (assumption: settlement always comes with a home). They start the
-    introduction programme. Local families arrive homeless (``demography.inflow_homeless_share``)
-    or renting privately with two months of rent arrears. Single adults with service needs
+    introduction programme. Local families arrive homeless (``demography.inflow_homeless_share``),
+    as owners with a heavy mortgage (``demography.inflow_owner_share``) or renting privately
+    with two months of rent arrears. Single adults with service needs
     (``demography.single_inflow_per_10k``; half of them extensive needs, assumption) arrive
     homeless — the municipal stock's other clientele, who compete with families for it.
 
@@ -132,11 +175,7 @@ def arrivals(m: HousingModel) -> None:
         _settle_refugees(m, s)
     s = slice(s.stop, s.stop + n_loc)
     if n_loc:
-        homeless = np.concatenate([g[2] for g in groups["local"]])
-        f.tenure[s] = np.where(homeless, HOMELESS, PRIVATE)
-        idx = np.arange(s.start, s.stop)
-        rent = economy.housing_payment(m, idx)
-        f.rent_arrears[idx] = np.where(homeless, 0.0, 2 * rent)
+        _local_families(m, s, groups["local"])
     s = slice(s.stop, made.stop)
     if s.stop > s.start:
         extensive = np.concatenate([g[2] for g in groups["single"]])
@@ -146,6 +185,29 @@ def arrivals(m: HousingModel) -> None:
         f.permanent[s] = False
         f.tenure[s] = HOMELESS
     m.flows["arrivals"] += m.towns.count(np.arange(first_new, f.n))
+
+
+def _local_families(m: HousingModel, s: slice, drawn: list[tuple[int, dict, Any]]) -> None:
+    """Local families ``s`` falling into difficulty: homeless
+    (``demography.inflow_homeless_share``), owners whose mortgage has become a heavy burden
+    (``demography.inflow_owner_share``; they keep their home and loan, and those without work
+    lost it lately and draw unemployment benefit), or private renters two months behind."""
+    p, f = m.p, m.f
+    u = np.concatenate([g[2]["tenure"] for g in drawn])
+    years = np.concatenate([g[2]["years"] for g in drawn])
+    homeless_share = p["demography.inflow_homeless_share"]
+    homeless = u < homeless_share
+    owner = ~homeless & (u < homeless_share + p["demography.inflow_owner_share"])
+    idx = np.arange(s.start, s.stop)
+    f.tenure[idx] = np.where(homeless, HOMELESS, PRIVATE)
+    owners = idx[owner]
+    if len(owners):
+        make_owners(m, owners, years[owner])
+        jobless = owners[~f.employed[owners]]
+        f.ub_left[jobless] = p["work.unemployment_benefit_months"]
+        f.ub_amount[jobless] = p["work.unemployment_benefit_rate"] * f.wage[jobless]
+    renters = idx[~homeless & ~owner]
+    f.rent_arrears[renters] = 2 * economy.housing_payment(m, renters)
 
 
 def _draw_arrivals(m: HousingModel) -> dict[str, list[tuple[int, dict, Any]]]:
@@ -165,8 +227,8 @@ def _draw_arrivals(m: HousingModel) -> dict[str, list[tuple[int, dict, Any]]]:
         if n_loc:
             refugee = rng.random(n_loc) < p["population.share_refugee"]
             numbers = draw_numbers(p, n_loc, rng, refugee)
-            homeless = rng.random(n_loc) < p["demography.inflow_homeless_share"]
-            groups["local"].append((town, numbers, homeless))
+            tenure = {"tenure": rng.random(n_loc), "years": rng.uniform(0, 10, n_loc)}
+            groups["local"].append((town, numbers, tenure))
         if n_single:
             numbers = draw_numbers(p, n_single, rng, False)
             extensive = rng.random(n_single) < 0.5

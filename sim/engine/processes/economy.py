@@ -61,8 +61,9 @@ def gross_income(m: HousingModel) -> np.ndarray:
     """Gross monthly income from work, unemployment benefit, disability pension and the
     introduction benefit."""
     p, f, n = m.p, m.f, m.f.n
-    return (f.employed[:n] * f.wage[:n] + f.disability[:n] * p["work.disability_pension"]
-            + (~f.employed[:n] & (f.ub_left[:n] > 0)) * f.ub_amount[:n]
+    return (f.employed[:n] * f.wage[:n] + f.employed2[:n] * f.wage2[:n]
+            + f.disability[:n] * p["work.disability_pension"]
+            + (f.ub_left[:n] > 0) * f.ub_amount[:n]
             + (f.intro_left[:n] > 0) * f.adults[:n] * p["work.intro_benefit"])
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def step(m: HousingModel) -> None:
     """One month of work for all active families."""
     p, f, n = m.p, m.f, m.f.n
-    u = m.streams.uniform("work", n, 5)
+    u = m.streams.uniform("work", n, 7)
     act = f.active[:n]
     employed = f.employed[:n]
     # introduction programme: count down; at the end some leave into work
@@ -59,7 +59,7 @@ def step(m: HousingModel) -> None:
     lost = act & employed & (u[3] < p["work.job_loss_rate"])
     f.permanent[:n] |= act & employed & (u[4] < p["work.permanent_conversion"])
     # unemployment benefit (dagpenger) after a job loss, for a limited time
-    f.ub_left[:n] -= act & ~employed & (f.ub_left[:n] > 0)
+    f.ub_left[:n] -= act & (f.ub_left[:n] > 0)
     f.ub_left[:n][lost] = p["work.unemployment_benefit_months"]
     f.ub_amount[:n][lost] = p["work.unemployment_benefit_rate"] * f.wage[:n][lost]
     f.employed[:n][lost] = False
@@ -68,4 +68,33 @@ def step(m: HousingModel) -> None:
     f.permanent[:n][found] = u[4][found] < p["work.permanent_share"]
     f.measure_left[:n][found] = 0
     f.ub_left[:n][found] = 0
-    m.flows["entered_work"] += m.towns.count(found)
+    found2 = _second_adults(m, lost, np.minimum(rate, 0.95), u[5], u[6])
+    m.flows["entered_work"] += m.towns.count(found | found2)
+
+
+def _second_adults(m: HousingModel, lost: np.ndarray, rate: np.ndarray, u_find: np.ndarray,
+                   u_lose: np.ndarray) -> np.ndarray:
+    """The second adult of a couple in which the first works: loses a job at
+    ``work.job_loss_rate``, with unemployment benefit after (added to the first's if both
+    lost theirs), and finds one at the family's hazard ``rate``; when the first adult has just
+    lost a job (``lost``) and the second still works, the second's job becomes the family's
+    first (assumption: not permanent). Returns who found work."""
+    p, f, n = m.p, m.f, m.f.n
+    act = f.active[:n]
+    lost2 = act & f.employed2[:n] & (u_lose < p["work.job_loss_rate"])
+    benefit = p["work.unemployment_benefit_rate"] * f.wage2[:n]
+    f.ub_amount[:n] = np.where(lost2, np.where(lost, f.ub_amount[:n], 0.0) + benefit,
+                               f.ub_amount[:n])  # both lost: both benefits
+    f.ub_left[:n][lost2] = p["work.unemployment_benefit_months"]
+    f.employed2[:n][lost2] = False
+    swap = (lost & f.employed2[:n]).nonzero()[0]
+    f.wage[swap], f.wage2[swap] = f.wage2[swap], f.wage[swap]
+    f.employed[swap] = True
+    f.employed2[swap] = False
+    found = (act & (f.adults[:n] == 2) & f.employed[:n] & ~f.employed2[:n] & ~lost2
+             & (u_find < rate))
+    # someone who never worked here earns about what the family's first job pays (assumption)
+    f.wage2[:n] = np.where(found & (f.wage2[:n] <= 0), f.wage[:n], f.wage2[:n])
+    f.employed2[:n][found] = True
+    f.ub_left[:n][found] = 0
+    return found

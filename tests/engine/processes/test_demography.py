@@ -59,3 +59,45 @@ def test_outmigration_removes_families_and_vacates_dwellings() -> None:
     assert m.flows["departures"] == 3 and m.flows["moves_out_of_municipal"] == 1
     ind = m.indicators()
     assert ind[INDEX["families"]] == 0 and ind[INDEX["vacant_municipal"]] == 1
+
+
+def test_a_separation_makes_a_new_household_that_takes_the_second_job() -> None:
+    """When a couple in which both adults work separates, the children stay with one parent
+    and the first job; the other adult makes a household of its own in the municipality,
+    renting privately with the second job. A couple where only one works: the leaving adult
+    takes the job or not, each about half the time."""
+    m = make(*QUIET, "demography.outmigration_rate=0.0", force={"demography.separation_rate": 1.0})
+    both = add(m, adults=2, employed=True, permanent=True, wage=30000.0, employed2=True,
+               wage2=20000.0, children=(6.0,), tenure=OWNER_BANK)
+    ones = add(m, 400, adults=2, employed=True, permanent=True, wage=30000.0)
+    demography.step(m)
+    f = m.f
+    assert f.adults[both][0] == 1 and f.n_children[both][0] == 1 and f.employed[both][0]
+    assert not f.employed2[both][0] and f.wage[both][0] == 30000.0
+    new = np.arange(401, f.n)  # the households the leaving adults made, in order
+    assert len(new) == 401 and m.flows["new_households"] == 401
+    assert f.employed[new[0]] and f.wage[new[0]] == 20000.0 and not f.permanent[new[0]]
+    assert (f.tenure[new] == PRIVATE).all() and (f.adults[new] == 1).all()
+    assert (f.n_children[new] == 0).all() and f.active[new].all()
+    took = f.employed[new[1:]]
+    assert 0.4 < took.mean() < 0.6
+    assert (f.employed[ones] != took).all()  # one job between the two: never both, never none
+    assert (f.permanent[new[1:]] == took).all()
+
+
+def test_local_families_falling_into_difficulty_include_owners_with_a_heavy_mortgage() -> None:
+    """With every local newcomer an owner, each arrives owning with a bank mortgage (a loan,
+    a payment, a price paid) and no rent arrears; those without work draw unemployment
+    benefit, having lost their job lately."""
+    m = make(*QUIET, "demography.outmigration_rate=0.0", "demography.inflow_homeless_share=0.0",
+             "demography.inflow_owner_share=1.0", "demography.local_inflow_per_10k=100.0",
+             "municipality.inhabitants=100000")
+    for _ in range(3):
+        demography.step(m)
+    f, n = m.f, m.f.n
+    assert n > 100
+    assert (f.tenure[:n] == OWNER_BANK).all()
+    assert (f.loan_principal[:n] > 0).all() and (f.loan_payment[:n] > 0).all()
+    assert (f.price_paid[:n] > f.loan_principal[:n]).all() and (f.rent_arrears[:n] == 0).all()
+    jobless = ~f.employed[:n]
+    assert jobless.any() and (f.ub_left[:n][jobless] > 0).all()

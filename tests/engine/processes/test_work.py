@@ -6,6 +6,7 @@ The families are built by hand (:mod:`process_helpers`); see there for how.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from process_helpers import (
     add,
@@ -94,3 +95,38 @@ def test_job_loss_brings_unemployment_benefit_for_a_limited_time() -> None:
     assert gross_income(m)[i] == pytest.approx(0.624 * 30000.0)
     work.step(m)
     assert gross_income(m)[i] == 0
+
+
+def test_the_second_adult_of_a_working_couple_finds_and_loses_work() -> None:
+    """In a couple where the first adult works, the second finds a job at the family's hazard;
+    a working second adult loses it at the job-loss rate with unemployment benefit. When the
+    first adult loses the job and the second works, the second's job becomes the family's:
+    the family is still in work and draws the benefit for the lost job."""
+    m = make("work.permanent_conversion=0.0", dwellings=0,
+             force={"work.job_finding_rate": 0.95, "work.job_loss_rate": 0.0})
+    seeker = add(m, 200, adults=2, employed=True, wage=30000.0)
+    single = add(m, 50, adults=1, employed=True, wage=30000.0)
+    work.step(m)
+    f = m.f
+    assert 0.85 < f.employed2[seeker].mean() <= 1 and not f.employed2[single].any()
+    assert (f.wage2[seeker][f.employed2[seeker]] == 30000.0).all()
+    m = make("work.permanent_conversion=0.0", dwellings=0,
+             force={"work.job_finding_rate": 0.0, "work.job_loss_rate": 1.0})
+    pair = add(m, adults=2, employed=True, permanent=True, wage=30000.0, employed2=True,
+               wage2=20000.0)
+    work.step(m)
+    f = m.f
+    # both lose the job this month: no job left, benefit on the second's lost wage
+    assert not f.employed[pair][0] and not f.employed2[pair][0]
+    assert f.ub_left[pair][0] == m.p["work.unemployment_benefit_months"]
+    assert f.ub_amount[pair][0] == pytest.approx(m.p["work.unemployment_benefit_rate"] * 50000)
+    m = make("work.permanent_conversion=0.0", dwellings=0,
+             force={"work.job_finding_rate": 0.0, "work.job_loss_rate": 0.0})
+    pair = add(m, adults=2, employed=True, permanent=True, wage=30000.0, employed2=True,
+               wage2=20000.0)
+    lost = np.zeros(m.f.n, bool)
+    lost[pair] = True  # the first adult lost the job (as work.step decides): the second's
+    m.f.employed[pair] = m.f.permanent[pair] = False  # becomes the family's
+    work._second_adults(m, lost, np.zeros(m.f.n), np.ones(m.f.n), np.ones(m.f.n))
+    assert m.f.employed[pair][0] and not m.f.employed2[pair][0]
+    assert m.f.wage[pair][0] == 20000.0 and m.f.wage2[pair][0] == 30000.0
