@@ -164,9 +164,16 @@ PARAMS: list[Param] = [
        "calibrated", "SSB (2014): 2.5 % disadvantaged; keeps the group about stable",
        "Local families falling into difficulty per year per 10,000 inhabitants.", (0.0, 100.0)),
     _p("demography.single_inflow_per_10k", 6.0, "persons/year per 10,000 inhabitants",
-       "assumption", "NIBR (2016): 0.75 homeless per 1,000 inhabitants, mostly single",
+       "assumption", "NIBR (2016): 0.75 homeless per 1,000 inhabitants, mostly single; 14 % "
+       "in an institution and 7 % in prison due to leave within two months without a home "
+       "(of the order of 6 and 3 a year per 10,000, a rough derivation)",
        "Single adults with service needs seeking housing (leaving institutions, treatment or "
        "prison) per year per 10,000 inhabitants; they arrive homeless.", (0.0, 100.0)),
+    _p("demography.single_extensive_share", 0.58, "share", "assumption",
+       "NIBR (2020): of the homeless, 50 % substance-dependent, a third mentally ill, a quarter "
+       "both, so about 58 % with either",
+       "Share of the arriving single adults with extensive needs (the rest moderate).",
+       (0.0, 1.0)),
     _p("demography.inflow_owner_share", 0.56, "share", "assumption",
        "SSB (2014): 55.7 % of the disadvantaged own; no figure for those entering the group, "
        "so the group's own share",

@@ -231,7 +231,7 @@ def _draw_arrivals(m: HousingModel) -> dict[str, list[tuple[int, dict, Any]]]:
             groups["local"].append((town, numbers, tenure))
         if n_single:
             numbers = draw_numbers(p, n_single, rng, False)
-            extensive = rng.random(n_single) < 0.5
+            extensive = rng.random(n_single) < p["demography.single_extensive_share"]
             groups["single"].append((town, numbers, extensive))
     return groups
 
