@@ -132,6 +132,7 @@ class HousingModel(mesa.Model):
         self.history = self.histories[0] if self.towns.n == 1 else self.histories
         # the processes' own state
         self.market = market.Market(self.towns.one())
+        market.set_rates(self)  # the first month's, for the loans of the initial population
         self.stock = stock.Dwellings(self.p["stock.municipal_dwellings"],
                                      self.p["stock.sublet_dwellings"], self.towns.n)
         self.desk = startloan.Desk(self.towns.n)

@@ -10,8 +10,8 @@ guide; Røe (2018) §3.1.1, §3.3.1). The desk's practice is the municipality's:
   (Malvik);
 - *living costs* by the SIFO budget or by the family's documented actual spending (Verdal's
   bank statements);
-- Husbanken's rate plus the municipal margin, fixed (no stress add-on) or floating, a 30- or
-  50-year term, full financing, and a grant closing a remaining gap;
+- the month's Husbanken rate plus the municipal margin, fixed (no stress add-on) or floating, a
+  30- or 50-year term, full financing, and a grant closing a remaining gap;
 - an annual lending budget, and a minimum share of the year's loans to families with
   children (Husbanken's guideline of at least 50 %, which Malvik follows, Røe §3.3.3).
 
@@ -26,7 +26,7 @@ import numpy as np
 
 from sim.engine.finance import affordable, annuity_payment, annuity_principal
 from sim.engine.processes.economy import allowance, living_costs
-from sim.engine.processes.market import house_price
+from sim.engine.processes.market import floating_startloan_rate, house_price
 
 if TYPE_CHECKING:
     from sim.engine.model import HousingModel
@@ -48,9 +48,11 @@ class Desk:
         self.granted_children[:] = 0
 
 
-def rate(p: dict[str, Any]) -> float:
-    """Start-loan interest: Husbanken's rate + municipal margin (+ premium if fixed), 1/year."""
-    return (p["market.husbanken_rate"] + p["policy.startloan.margin"]
+def rate(p: dict[str, Any], husbanken: Any) -> Any:
+    """Start-loan interest of a new loan, 1/year: the month's Husbanken rate ``husbanken`` (a
+    number, or one per family) + the municipal margin, + the premium if the municipality lends
+    at a fixed rate (``policy.startloan.fixed_rate``)."""
+    return (floating_startloan_rate(p, husbanken)
             + (p["policy.startloan.fixed_premium"] if p["policy.startloan.fixed_rate"] else 0.0))
 
 
@@ -74,8 +76,8 @@ def assess(m: HousingModel, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
                                    & f.cleared[idx])
     _, sifo, actual = living_costs(m)
     living = (sifo if p["policy.startloan.budget_standard"] == "sifo" else actual)[idx]
-    stressed = rate(p) + (0.0 if p["policy.startloan.fixed_rate"] else
-                          p["policy.startloan.stress_add"])
+    stressed = rate(p, m.towns.at(m.market.husbanken_rate, idx)) + (
+        0.0 if p["policy.startloan.fixed_rate"] else p["policy.startloan.stress_add"])
     term = p["policy.startloan.term_years"] * 12
     down = np.maximum(f.savings[idx] - p["economy.savings_buffer"], 0.0)
     loan = np.maximum(price - down, 0.0)
