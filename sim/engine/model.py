@@ -83,7 +83,7 @@ class HousingModel(mesa.Model):
             single run) and the arithmetic that keeps them apart.
         flows, rent_collected: the month's accounts (:mod:`sim.engine.accounts`).
 
-        The state each process owns: ``market`` (price and rent indices,
+        The state each process owns: ``market`` (price and rent indices, interest rates,
         :class:`~sim.engine.processes.market.Market`), ``stock`` (municipal and sublet
         dwellings, :class:`~sim.engine.processes.stock.Dwellings`), ``desk`` (the start-loan
         desk's year, :class:`~sim.engine.processes.startloan.Desk`), ``network`` (the
