@@ -68,15 +68,16 @@ Then, for the municipality as a whole:
 Out of the subset, and neutralised in the engine by :data:`SUBSET_OVERRIDES` (the reference
 refuses a scenario that does not set them so): births, separation and re-partnering (rates 0)
 and second earners in couples (share 0: one job per family); all arrivals (inflows 0), hence
-nobody in the introduction programme; the house-price and rent indices (growth and volatility 0:
-they stay at 1) and stock changes (none added or released); follow-up (no workers: nobody is
-followed, no family plans, no network meetings) and referral to debt counselling (rate 0);
-employment-measure places (0); private leases ending (rate 0); municipal contracts and reviews
-(indefinite leases, no reviews); buying (``ownership.consider_rate`` 0) and forced sales
-(``ownership.default_after`` 36 months, which no run of fewer than 36 months can reach; the only
-owners at the start hold bank mortgages, so start-loan payment relief never applies); the
-housing procurer and co-located follow-up. Policy multipliers that only act on followed families
-(``policy.followup.effect_*``) are therefore left out of the reference's rules.
+nobody in the introduction programme; the interest rates (the constant path: no loan is
+repriced); the house-price and rent indices (growth and volatility 0: they stay at 1) and stock
+changes (none added or released); follow-up (no workers: nobody is followed, no family plans, no
+network meetings) and referral to debt counselling (rate 0); employment-measure places (0);
+private leases ending (rate 0); municipal contracts and reviews (indefinite leases, no reviews);
+buying (``ownership.consider_rate`` 0) and forced sales (``ownership.default_after`` 36 months,
+which no run of fewer than 36 months can reach; the only owners at the start hold bank
+mortgages, so start-loan payment relief never applies); the housing procurer and co-located
+follow-up. Policy multipliers that only act on followed families (``policy.followup.effect_*``)
+are therefore left out of the reference's rules.
 
 Two flavours of the same agents: by default each agent calls the array functions of
 :mod:`sim.engine.finance` for its own guideline, SIFO budget and housing allowance (reusing the
@@ -126,6 +127,7 @@ SUBSET_OVERRIDES: dict[str, object] = {
     "market.price_volatility": 0.0,
     "market.rent_growth": 0.0,
     "market.rent_volatility": 0.0,
+    "market.rate_path": "constant",
     "market.lease_end_rate": 0.0,
     "stock.acquire_per_year": 0.0,
     "stock.sublet_add_per_year": 0.0,

@@ -144,6 +144,8 @@ class Families:
     loan_rate: Annotated[Float, Column(0.0, "loan interest, 1/year")]
     loan_months: Annotated[Int32, Column(0, "remaining loan term, months")]
     loan_payment: Annotated[Float, Column(0.0, "monthly loan payment, NOK")]
+    loan_fixed: Annotated[Bool, Column(False, "a fixed-rate start loan (keeps its rate; other "
+        "loans follow the month's rate)")]
     relief_until: Annotated[Int32, Column(NONE, "month an interest-only period ends, -1 never had "
         "one")]
     price_paid: Annotated[Float, Column(0.0, "purchase price, NOK")]

@@ -83,7 +83,7 @@ class HousingModel(mesa.Model):
             single run) and the arithmetic that keeps them apart.
         flows, rent_collected: the month's accounts (:mod:`sim.engine.accounts`).
 
-        The state each process owns: ``market`` (price and rent indices,
+        The state each process owns: ``market`` (price and rent indices, interest rates,
         :class:`~sim.engine.processes.market.Market`), ``stock`` (municipal and sublet
         dwellings, :class:`~sim.engine.processes.stock.Dwellings`), ``desk`` (the start-loan
         desk's year, :class:`~sim.engine.processes.startloan.Desk`), ``network`` (the
@@ -132,6 +132,7 @@ class HousingModel(mesa.Model):
         self.history = self.histories[0] if self.towns.n == 1 else self.histories
         # the processes' own state
         self.market = market.Market(self.towns.one())
+        market.set_rates(self)  # the first month's, for the loans of the initial population
         self.stock = stock.Dwellings(self.p["stock.municipal_dwellings"],
                                      self.p["stock.sublet_dwellings"], self.towns.n)
         self.desk = startloan.Desk(self.towns.n)

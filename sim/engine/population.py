@@ -194,9 +194,9 @@ def initial_population(m: HousingModel, town: int = 0) -> None:
 def make_owners(m: HousingModel, idx: np.ndarray, years_ago: np.ndarray) -> None:
     """Families ``idx`` own the home they bought ``years_ago`` with a bank mortgage.
 
-    Assumption: they paid 0.9 times today's price of a home for their size with an 85 %
-    loan over ``bank.term_years``; what is left of the loan is the original loan scaled by
-    the months of the term left (at least a year), at ``market.bank_rate``; their equity is
+    Assumption: they paid 0.9 times today's price of a home for their size with an 85 % loan
+    over ``bank.term_years``; what is left of the loan is the original loan scaled by the months
+    of the term left (at least a year), at the month's bank rate (floating); their equity is
     measured from the price index of now. SSB counts an owner as disadvantaged when its income
     is low and its debt at least three times its gross income (SSB (2014)).
     """
@@ -207,9 +207,10 @@ def make_owners(m: HousingModel, idx: np.ndarray, years_ago: np.ndarray) -> None
     principal = 0.85 * price * left / term
     f.tenure[idx] = OWNER_BANK
     f.loan_principal[idx] = principal
-    f.loan_rate[idx] = p["market.bank_rate"]
+    rate = m.towns.at(m.market.bank_rate, idx)  # the month's, floating
+    f.loan_rate[idx] = rate
     f.loan_months[idx] = left
-    f.loan_payment[idx] = annuity_payment(principal, p["market.bank_rate"], left)
+    f.loan_payment[idx] = annuity_payment(principal, rate, left)
     f.price_paid[idx] = price
     f.price_index_paid[idx] = m.towns.at(m.market.price_index, idx)
     f.tenure_months[idx] = (years_ago * 12).astype(np.int32)

@@ -27,7 +27,7 @@ TOWN_PARAMETERS = frozenset({
     "policy.rotation.contract_years", "policy.followup.workers",
     "policy.rotation.rent_to_market", "policy.startloan.budget_per_1000",
     "policy.work.measure_places", "work.job_finding_rate", "economy.payment_failure_rate",
-    "market.search_success", "ownership.purchase_success", "market.rent",
+    "market.search_success", "ownership.purchase_success", "market.rent", "market.rate_shift",
 })
 
 

@@ -402,11 +402,26 @@ PARAMS: list[Param] = [
        "Discount on market value in a forced sale.", (0.0, 0.6)),
     _p("market.sale_costs", 50000.0, "NOK", "assumption", "agent and legal costs",
        "Costs of a forced sale.", (0.0, 500000.0)),
-    _p("market.bank_rate", 0.03, "1/year", "assumption", "mortgage rates 2014-2020",
-       "Ordinary bank mortgage rate.", (0.0, 0.2)),
+    _p("market.rate_path", "history", "", "context",
+       "Norges Bank (2025), SSB (2025), Husbanken (n.d.-b): the monthly series of "
+       "sim/inputs/rates.py, 2012-2025, with the derived values it names",
+       "Where the month's interest rates come from: 'history', the dated series of Husbanken's "
+       "floating rate and the average bank mortgage rate (its first month before 2012, its "
+       "last after 2025); 'constant', market.bank_rate and market.husbanken_rate every month.",
+       choices=("history", "constant")),
+    _p("market.rate_shift", 0.0, "1/year", "assumption",
+       "no shift: the rates of the path as they are",
+       "Added to every interest rate of the path (0.03 = 3 percentage points; a rate stays at "
+       "least 0). Set from a date in a dated phase for a stress test.", (-0.05, 0.1)),
+    _p("market.bank_rate", 0.03, "1/year", "assumption",
+       "SSB (2025): floating rate on outstanding mortgages 2.4-3.8 %/yr in 2014-2019; a round "
+       "level",
+       "Ordinary bank mortgage rate every month when market.rate_path is 'constant'.",
+       (0.0, 0.2)),
     _p("market.husbanken_rate", 0.02, "1/year", "context",
        "Husbanken (n.d.-b): floating rate 1.5-2.5 %/yr (2014-2020)",
-       "Husbanken's floating rate, the base of start-loan rates.", (0.0, 0.2)),
+       "Husbanken's floating rate, the base of start-loan rates, every month when "
+       "market.rate_path is 'constant'.", (0.0, 0.2)),
 
     # ------------------------------------------------------------------ bank
     _p("bank.max_ltv", 0.85, "share", "context", "Boliglånsforskriften (2015): loan-to-value at "

@@ -26,7 +26,7 @@ COUNTS = [i for i in range(len(INDICATORS)) if i not in MONEY]
 OVERRIDES = [
     {},
     {"work.job_finding_rate": 0.04, "policy.followup.workers": 6.0, "market.rent": 9000.0,
-     "policy.work.measure_places": 25},
+     "policy.work.measure_places": 25, "market.rate_shift": 0.02},
     {"policy.rotation.contract_years": 2.0, "policy.rotation.rent_to_market": 0.6,
      "policy.startloan.budget_per_1000": 900_000.0, "policy.work.measure_places": 40,
      "economy.payment_failure_rate": 0.04, "market.search_success": 0.4,
@@ -83,6 +83,17 @@ def test_a_parameter_outside_the_town_parameters_refuses_a_batch_and_run_batch_f
     histories = run_batch([sc, other], [replication_seed(3, 0), replication_seed(3, 1)])
     np.testing.assert_array_equal(histories[0], run_replication(sc, 3, 0))
     np.testing.assert_array_equal(histories[1], run_replication(other, 3, 1))
+
+
+def test_towns_whose_rates_move_apart_reproduce_their_single_runs():
+    """Towns two percentage points apart: in 2021 the lower town's rates stay at their floor of
+    0 while the other town's move, and only the moving town's loans follow. Each town still
+    gets its single run's history."""
+    sc = load_scenario("scenarios/baseline.toml", overrides=["population.share_owner=0.5"])
+    scenarios = [sc.with_overrides({"market.rate_shift": s}, where="test") for s in (0.0, -0.02)]
+    batch = HousingModel(scenarios, [5, 6]).run()
+    for k, town in enumerate(scenarios):
+        assert_same_history(batch[k], HousingModel(town, [5, 6][k]).run())
 
 
 def test_towns_must_share_months_and_have_one_seed_each():

@@ -85,7 +85,8 @@ def _referred(m: HousingModel) -> np.ndarray | bool:
 
 
 def bank_assessment(m: HousingModel, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The bank's decision for families ``idx``: (approved, loan NOK)."""
+    """The bank's decision for families ``idx``: (approved, loan NOK), the stress test at the
+    month's bank rate."""
     p, f = m.p, m.f
     price = house_price(m, f.persons[idx], idx)
     debt_service = f.debt[idx] * p["economy.debt_min_payment"]
@@ -94,8 +95,8 @@ def bank_assessment(m: HousingModel, idx: np.ndarray) -> tuple[np.ndarray, np.nd
     down = np.minimum(f.savings[idx], price)
     ok = job & ~f.remark[idx] & bank_mortgage_ok(
         price, down, 12 * f.gross_income[idx], f.debt[idx], f.net_income[idx], sifo[idx],
-        debt_service, p["market.bank_rate"], p["bank.term_years"] * 12, p["bank.max_ltv"],
-        p["bank.max_dti"], p["bank.stress_add"], p["bank.stress_floor"])
+        debt_service, m.towns.at(m.market.bank_rate, idx), p["bank.term_years"] * 12,
+        p["bank.max_ltv"], p["bank.max_dti"], p["bank.stress_add"], p["bank.stress_floor"])
     return np.asarray(ok), price - down
 
 
@@ -141,7 +142,8 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     kind = f.approved_kind[idx]
     loan = f.approved_loan[idx]
     sl = kind == OWNER_STARTLOAN
-    rate = np.where(sl, startloan.rate(p), p["market.bank_rate"])
+    rate = np.where(sl, startloan.rate(p, m.towns.at(m.market.husbanken_rate, idx)),
+                    m.towns.at(m.market.bank_rate, idx))
     months = np.where(sl, p["policy.startloan.term_years"] * 12, p["bank.term_years"] * 12)
     down = f.approved_price[idx] - loan - f.approved_grant[idx]
     f.savings[idx] = np.maximum(f.savings[idx] - np.maximum(down, 0.0), 0.0)
@@ -150,6 +152,7 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     f.loan_rate[idx] = rate
     f.loan_months[idx] = months
     f.loan_payment[idx] = annuity_payment(loan, rate, months)
+    f.loan_fixed[idx] = sl & p["policy.startloan.fixed_rate"]
     f.loan_arrears[idx] = 0.0
     f.relief_until[idx] = -1
     f.price_paid[idx] = f.approved_price[idx]

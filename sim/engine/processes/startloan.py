@@ -10,8 +10,8 @@ guide; Røe (2018) §3.1.1, §3.3.1). The desk's practice is the municipality's:
   (Malvik);
 - *living costs* by the SIFO budget or by the family's documented actual spending (Verdal's
   bank statements);
-- Husbanken's rate plus the municipal margin, fixed (no stress add-on) or floating, a 30- or
-  50-year term, full financing, and a grant closing a remaining gap;
+- the month's Husbanken rate plus the municipal margin, fixed (no stress add-on) or floating, a
+  30- or 50-year term, full financing, and a grant closing a remaining gap;
 - the year's lending frame, and a share of the year's loans to families with children the
   desk works towards (Husbanken's aim of at least 50 %, which Verdal and Malvik met, Røe
   §3.1.1, §3.3.3): while the year's share is below it, families with children are granted
@@ -37,7 +37,7 @@ import numpy as np
 from sim.engine.families import OWNER_STARTLOAN
 from sim.engine.finance import affordable, annuity_payment, annuity_principal
 from sim.engine.processes.economy import allowance, living_costs
-from sim.engine.processes.market import house_price
+from sim.engine.processes.market import floating_startloan_rate, house_price
 
 if TYPE_CHECKING:
     from sim.engine.model import HousingModel
@@ -88,9 +88,11 @@ def record_applications(m: HousingModel, idx: np.ndarray) -> None:
     f.desk_state[idx] = circumstances(m, idx)
 
 
-def rate(p: dict[str, Any]) -> float:
-    """Start-loan interest: Husbanken's rate + municipal margin (+ premium if fixed), 1/year."""
-    return (p["market.husbanken_rate"] + p["policy.startloan.margin"]
+def rate(p: dict[str, Any], husbanken: Any) -> Any:
+    """Start-loan interest of a new loan, 1/year: the month's Husbanken rate ``husbanken`` (a
+    number, or one per family) + the municipal margin, + the premium if the municipality lends
+    at a fixed rate (``policy.startloan.fixed_rate``)."""
+    return (floating_startloan_rate(p, husbanken)
             + (p["policy.startloan.fixed_premium"] if p["policy.startloan.fixed_rate"] else 0.0))
 
 
@@ -113,8 +115,8 @@ def assess(m: HousingModel, idx: np.ndarray, loan: np.ndarray | None = None
     debt_service = f.debt[idx] * p["economy.debt_min_payment"]
     _, sifo, actual = living_costs(m)
     living = (sifo if p["policy.startloan.budget_standard"] == "sifo" else actual)[idx]
-    stressed = rate(p) + (0.0 if p["policy.startloan.fixed_rate"] else
-                          p["policy.startloan.stress_add"])
+    stressed = rate(p, m.towns.at(m.market.husbanken_rate, idx)) + (
+        0.0 if p["policy.startloan.fixed_rate"] else p["policy.startloan.stress_add"])
     term = p["policy.startloan.term_years"] * 12
     owner_costs = p["economy.owner_costs"]
     net = f.net_income[idx]
@@ -219,7 +221,7 @@ def refinance(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
     owed = f.loan_principal[idx] + f.loan_arrears[idx]
     ok, loan, _ = assess(m, idx, owed)
     done = idx[within_budget(m, idx, ok, loan, u)]
-    r = rate(m.p)
+    r = rate(m.p, m.towns.at(m.market.husbanken_rate, done))
     months = m.p["policy.startloan.term_years"] * 12
     f.loan_principal[done] = f.loan_principal[done] + f.loan_arrears[done]
     f.loan_arrears[done] = 0.0
@@ -227,6 +229,7 @@ def refinance(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
     f.loan_months[done] = months
     f.loan_payment[done] = annuity_payment(f.loan_principal[done], r, months)
     f.relief_until[done] = -1
+    f.loan_fixed[done] = m.p["policy.startloan.fixed_rate"]
     f.tenure[done] = OWNER_STARTLOAN  # the same home: the time in it runs on
     m.flows["startloans_refinanced"] += m.towns.count(done)
     m.flows["startloan_lent_nok"] += m.towns.total(f.loan_principal[done], done)

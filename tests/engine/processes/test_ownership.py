@@ -24,8 +24,10 @@ from sim.engine.families import (
 from sim.engine.finance import annuity_payment
 from sim.engine.model import HousingModel
 from sim.engine.processes import (
+    market,
     ownership,
 )
+from sim.inputs.rates import rates_at
 
 
 def test_bank_approval_gives_bank_ownership() -> None:
@@ -43,7 +45,7 @@ def test_bank_approval_gives_bank_ownership() -> None:
     price = p["market.price"] * size(m, 1)
     assert f.tenure[i] == OWNER_BANK
     assert f.loan_principal[i] == pytest.approx(price - 400000.0)
-    assert f.loan_rate[i] == pytest.approx(p["market.bank_rate"])
+    assert f.loan_rate[i] == pytest.approx(m.market.bank_rate) == rates_at("2012-01").bank
     assert f.savings[i] == pytest.approx(0.0)
     assert m.flows["startloan_lent_nok"] == 0 and m.flows["purchases"] == 1
 
@@ -113,3 +115,19 @@ def test_start_loan_owner_in_arrears_gets_interest_only_relief(relief: bool) -> 
         m.month = 12
         ownership.relief(m)
         assert m.f.loan_payment[i] == pytest.approx(annuity_payment(1_000_000.0, 0.03, 300))
+
+
+def test_the_bank_stress_tests_at_the_month_s_rate() -> None:
+    """A family with a permanent job earning 38,000 a month and 400,000 of savings passes the
+    bank's test in June 2016 (mortgage rate 2.47 %, stressed 7.47 %) and fails it in June 2024
+    (5.77 %, stressed 10.77 %): the test uses the month's rate."""
+    verdicts = []
+    for month, date in ((53, "2016-06"), (149, "2024-06")):
+        m = make(years=13)
+        i = _buyer(m, permanent=True, savings=400000.0, wage=38000.0)
+        set_incomes(m)
+        m.month = month
+        market.set_rates(m)
+        assert m.market.bank_rate == rates_at(date).bank
+        verdicts.append(bool(ownership.bank_assessment(m, i)[0][0]))
+    assert verdicts == [True, False]

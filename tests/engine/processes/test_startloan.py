@@ -26,9 +26,11 @@ from sim.engine.families import (
 )
 from sim.engine.finance import annuity_payment
 from sim.engine.processes import (
+    market,
     ownership,
     startloan,
 )
+from sim.inputs.rates import rates_at
 
 
 def test_startloan_for_family_the_bank_refuses() -> None:
@@ -49,7 +51,7 @@ def test_startloan_for_family_the_bank_refuses() -> None:
     ownership.purchase(m, np.zeros(m.f.n))
     assert f.tenure[i] == OWNER_STARTLOAN
     assert f.loan_principal[i] == pytest.approx(price) and f.loan_principal[i] > 0
-    rate = startloan.rate(p)
+    rate = startloan.rate(p, m.market.husbanken_rate)
     assert f.loan_payment[i] == pytest.approx(annuity_payment(price, rate, 30 * 12))
     assert f.dwelling[i] == -1 and m.stock.occupant[0] == -1
     assert m.flows["purchases"] == 1 and m.flows["moves_out_of_municipal"] == 1
@@ -202,3 +204,19 @@ def test_grant_closes_a_small_gap(grant_max: float) -> None:
     assert f.tenure[i] == OWNER_STARTLOAN and f.grant[i] == pytest.approx(grant)
     assert f.loan_principal[i] == pytest.approx(price - grant)
     assert m.flows["grants_nok"] == pytest.approx(grant)
+
+
+def test_the_desk_assesses_at_the_month_s_husbanken_rate() -> None:
+    """A single adult in a temporary job earning 32,000 a month gets a start loan under a
+    stable-income practice in July 2021 (Husbanken's rate 0.81 %) but not in June 2024
+    (4.55 %): the desk tests the month's rate plus margin and stress add-on."""
+    verdicts = []
+    for month, date in ((114, "2021-07"), (149, "2024-06")):
+        m = make(*STABLE, years=13)
+        i = _buyer(m, wage=32000.0)
+        set_incomes(m)
+        m.month = month
+        market.set_rates(m)
+        assert m.market.husbanken_rate == rates_at(date).husbanken
+        verdicts.append(bool(startloan.assess(m, i)[0][0]))
+    assert verdicts == [True, False]
