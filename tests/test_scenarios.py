@@ -80,7 +80,8 @@ def _large_family_spell_years(sc, reps: int = 24) -> float:
     for k in range(reps):
         m = HousingModel(sc, rng=k, compact=False)  # rows stay the same families
         prev = np.zeros(0, dtype=bool)
-        while m.month < m.months:
+        m.settle()
+        while m.reported < m.months:
             m.step()
             f, n = m.f, m.f.n
             tenant = f.active[:n] & np.isin(f.tenure[:n], (MUNICIPAL, SUBLET))
