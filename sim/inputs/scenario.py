@@ -63,8 +63,11 @@ DEFAULT_START = "2012-01"
 DEFAULT_YEARS = 10
 #: Longest run allowed, in years.
 MAX_YEARS = 100
-#: Years simulated before ``start`` when no file in the ``extends`` chain sets ``burn_in``.
-DEFAULT_BURN_IN = 0
+#: Years simulated before ``start`` when no file in the ``extends`` chain sets ``burn_in``:
+#: the shortest whole number of years after which no stock indicator of the bundled scenarios
+#: drifts in the first reported year beyond its noise (measured in docs/ODD.md, 5
+#: Initialization).
+DEFAULT_BURN_IN = 24
 #: Longest burn-in allowed, in years.
 MAX_BURN_IN = 50
 
