@@ -95,6 +95,7 @@ are left out; the money flows (social assistance paid, rent collected) are not r
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -168,8 +169,11 @@ COPIED = ("arrived", "adults", "refugee", "need", "employed", "permanent", "wage
 
 
 def subset_scenario(scenario: Any, extra: Mapping[str, object] | None = None) -> Any:
-    """``scenario`` with :data:`SUBSET_OVERRIDES` (and ``extra``) applied."""
-    return scenario.with_overrides({**SUBSET_OVERRIDES, **(extra or {})}, where="reference")
+    """``scenario`` with :data:`SUBSET_OVERRIDES` (and ``extra``) applied, and no burn-in:
+    the reference starts from the engine's drawn population and compares the rules month by
+    month from there."""
+    subset = scenario.with_overrides({**SUBSET_OVERRIDES, **(extra or {})}, where="reference")
+    return dataclasses.replace(subset, burn_in=0, sources=list(subset.sources))
 
 
 def outside_subset(params: Mapping[str, object]) -> list[str]:

@@ -270,7 +270,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     end = add_months(scenario.start, scenario.months - 1)
     text = (
         f"{args.scenario}: OK. Scenario {scenario.name!r} runs {scenario.years} years "
-        f"({scenario.months} months) from {scenario.start} to {end}; "
+        f"({scenario.months} months) from {scenario.start} to {end} after a burn-in of "
+        f"{scenario.burn_in} years; "
         f"{changed} of {len(scenario.params)} parameters differ from the registry defaults"
     )
     if scenario.phases:

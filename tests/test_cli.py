@@ -17,7 +17,7 @@ import pytest
 from helpers import assert_one_line_error, cli
 
 from sim.inputs.indicators import NAMES
-from sim.inputs.scenario import load_scenario
+from sim.inputs.scenario import DEFAULT_BURN_IN, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -197,13 +197,14 @@ def test_check_baseline(capsys) -> None:
     assert code == 0, err
     assert err == ""
     assert "Baseline" in out and "2012-01" in out and "no phases" in out
+    assert f"after a burn-in of {DEFAULT_BURN_IN} years" in out
     assert len(out.strip().splitlines()) == 1
 
 
 def test_check_reports_changes_and_phases(capsys, tmp_path: Path) -> None:
     path = tmp_path / "reform.toml"
     path.write_text(
-        '[scenario]\nname = "Reform"\nstart = "2014-01"\nyears = 5\n'
+        '[scenario]\nname = "Reform"\nstart = "2014-01"\nyears = 5\nburn_in = 3\n'
         "[municipality]\ninhabitants = 20000\n"
         '[[phases]]\nstart = "2015-08"\nlabel = "Housing service starts"\n'
         "stock.acquire_per_year = 5.0\n",
@@ -212,6 +213,7 @@ def test_check_reports_changes_and_phases(capsys, tmp_path: Path) -> None:
     code, out, err = cli(capsys, "check", path, "--set", "stock.sublet_dwellings=10")
     assert code == 0, err
     assert "'Reform'" in out and "2014-01" in out and "2018-12" in out
+    assert "after a burn-in of 3 years" in out
     assert "2 of " in out  # inhabitants and sublet_dwellings
     assert "1 phase: 2015-08 Housing service starts" in out
 

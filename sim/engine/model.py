@@ -44,18 +44,37 @@ COMPACT_MIN_ROWS = 4096
 COMPACT_SHARE = 0.1
 
 
+def _batch_params(scenarios: list[Any], burn_in: int) -> dict[str, Any]:
+    """The parameters of the first month simulated, after checking up front that the towns
+    can share a batch: the same months, start, burn-in and phase dates, and from the start and
+    every phase on the same values of every parameter but those of
+    :data:`sim.engine.towns.TOWN_PARAMETERS` (a start phase one town's override has emptied
+    still has its date)."""
+    first = scenarios[0]
+    dates = [at for at, _ in first.phase_months()]
+    for sc in scenarios[1:]:
+        if (sc.months, sc.start, sc.burn_in, [at for at, _ in sc.phase_months()]) != (
+                first.months, first.start, first.burn_in, dates):
+            raise BatchError("the towns of a batch must share months, start, burn-in and the "
+                             "dates of their phases")
+    for at in dates:
+        town_params([sc.params_at(at) for sc in scenarios])
+    return town_params([sc.params_at(-burn_in) for sc in scenarios])
+
+
 class HousingModel(mesa.Model):
     """One simulated municipality.
 
     A *batch* simulates several towns at once in one set of arrays (``scenario`` and ``rng`` given
-    as sequences, one per town): the towns share the months and phases and may differ in their seed
-    and in the parameters of :data:`sim.engine.towns.TOWN_PARAMETERS`. Each family and dwelling has
-    a ``town``; each town draws its own random numbers for its own rows, so town ``k`` gives the
-    history of the single run of ``scenario[k]`` with ``rng[k]`` — to the last bits of sums of
-    money, which a batch (even of one town) adds town by town in row order and a single run
-    pairwise; a town's history does not depend on which towns run beside it. Many small towns run
-    several times faster together than one by one, since a small run is mostly numpy's fixed cost
-    per call.
+    as sequences, one per town): the towns share the months, the burn-in and the dates of
+    their phases and may differ in their seed and in the parameters of
+    :data:`sim.engine.towns.TOWN_PARAMETERS`, at the start and in the phases. Each family and
+    dwelling has a ``town``; each town draws its own random numbers for its own rows, so town
+    ``k`` gives the history of the single run of ``scenario[k]`` with ``rng[k]`` — to the last
+    bits of sums of money, which a batch (even of one town) adds town by town in row order and
+    a single run pairwise; a town's history does not depend on which towns run beside it. Many
+    small towns run several times faster together than one by one, since a small run is mostly
+    numpy's fixed cost per call.
 
     Args:
         scenario: a resolved :class:`sim.inputs.scenario.Scenario` (parameters and dated
@@ -72,11 +91,22 @@ class HousingModel(mesa.Model):
             not depend on policy), so common random numbers hold; results differ from an
             uncompacted run only by chance.
 
+    The run begins with a *burn-in*: ``burn_in`` months before the scenario's start, simulated
+    under its start values and not recorded, so that the reported months start from a state
+    the model could be in rather than from the drawn population (docs/ODD.md, 5
+    Initialization). :meth:`run` simulates the burn-in and the reported months; :meth:`settle`
+    only the burn-in, for those who step the reported months by hand.
+
     Attributes:
         f: the families (arrays); ``family(i)`` gives a read-only view of one.
         p: parameters in force this month (phases applied).
-        month: index of the month being (or last) simulated, 0-based.
-        history: (months x indicators) array, one row per simulated month, columns in the
+        month: the model's clock: index of the month being (or last) simulated, 0-based from
+            the start of the burn-in. Every month column of the families (``arrived``,
+            ``contract_end``, ...) counts on this clock.
+        burn_in: months simulated before the first reported month.
+        months: reported months.
+        reported: reported months simulated so far (``month - burn_in``, at least 0).
+        history: (months x indicators) array, one row per reported month, columns in the
             order of :data:`sim.inputs.indicators.NAMES`; in a batch (towns x months x
             indicators).
         towns: the towns (:class:`sim.engine.towns.Towns`: ``towns.n`` of them, 1 in a
@@ -103,11 +133,8 @@ class HousingModel(mesa.Model):
             raise BatchError(f"a batch needs one seed per town: {len(scenarios)} scenarios, "
                              f"{len(rngs)} seeds")
         first = scenarios[0]
-        for sc in scenarios[1:]:
-            if (sc.months, sc.start, sc.phase_months()) != (
-                    first.months, first.start, first.phase_months()):
-                raise BatchError("the towns of a batch must share months, start and phases")
-        params = town_params([sc.params_at(0) for sc in scenarios])  # before any seed is used
+        self.burn_in = first.burn_in_months
+        params = _batch_params(scenarios, self.burn_in)  # before any seed is used
         check(first)  # refuse up front what would not fit (sim.run.runner.run_batch keeps
         # batches of towns to a few thousand families)
         reuse_freed_memory()  # once a process: a month's large temporaries reuse memory
@@ -118,8 +145,8 @@ class HousingModel(mesa.Model):
         self.scenarios = scenarios
         self.scenario = first
         self.months = first.months
-        self._phase_at = dict(first.phase_months())
-        self._start_abs = parse_month(first.start)
+        self._phase_at = {self.burn_in + at: phase for at, phase in first.phase_months()}
+        self._start_abs = parse_month(first.start) - self.burn_in  # the clock's month 0
         self.p: dict[str, Any] = params
         self.month = 0
         self.compact = compact
@@ -178,9 +205,9 @@ class HousingModel(mesa.Model):
            homelessness when the time to move runs out.
         9. **Accounts and record** (:func:`sim.engine.accounts.costs`,
            :func:`sim.engine.accounts.indicators`) — the municipality's costs; all indicators
-           for the month.
+           for the month, recorded from the first reported month on.
         """
-        if self.month >= self.months:
+        if self.reported >= self.months:
             raise RuntimeError(f"the run has {self.months} months; all are simulated")
         self._begin_month()
         market.step(self)
@@ -193,18 +220,37 @@ class HousingModel(mesa.Model):
         ownership.step(self)
         search.step(self)
         accounts.costs(self)
-        self.histories[:, self.month] = accounts.indicators(self)
+        if self.month >= self.burn_in:
+            self.histories[:, self.month - self.burn_in] = accounts.indicators(self)
         self.month += 1
 
+    def settle(self) -> HousingModel:
+        """Simulate what remains of the burn-in, so that the next :meth:`step` is the first
+        reported month; return the model."""
+        while self.month < self.burn_in:
+            self.step()
+        return self
+
     def run(self) -> np.ndarray:
-        """Simulate the remaining months; return :attr:`history`."""
-        while self.month < self.months:
+        """Simulate the remaining months, burn-in and reported; return :attr:`history`."""
+        while self.reported < self.months:
             self.step()
         return self.history
 
     @property
+    def reported(self) -> int:
+        """Reported months simulated so far: the rows of :attr:`history` filled."""
+        return max(self.month - self.burn_in, 0)
+
+    @property
+    def calendar_month(self) -> int:
+        """The month being simulated as a calendar month (months since year 0, as
+        :func:`sim.inputs.calendar.parse_month` counts), burn-in months included."""
+        return self._start_abs + self.month
+
+    @property
     def dates(self) -> list[str]:
-        """``YYYY-MM`` of every month of the run."""
+        """``YYYY-MM`` of every reported month."""
         return [add_months(self.scenario.start, k) for k in range(self.months)]
 
     def family(self, i: int) -> dict[str, Any]:
@@ -223,9 +269,10 @@ class HousingModel(mesa.Model):
         self.f.tenure_months[:n] += self.f.active[:n]
         if self.month in self._phase_at and self.month > 0:
             old = self.p
-            self.p = town_params([sc.params_at(self.month) for sc in self.scenarios])
+            self.p = town_params([sc.params_at(self.month - self.burn_in)
+                                  for sc in self.scenarios])
             municipal.schedule_sitting_tenants(self, old)
-        if (self._start_abs + self.month) % 12 == 0:
+        if self.calendar_month % 12 == 0:
             self.desk.new_year()
 
     def _compact_rows(self) -> None:

@@ -1,10 +1,11 @@
 """Up-front resource checks: refuse a run that would need more memory than the machine has.
 
 A run's memory is dominated by the family arrays, which grow with the number of families
-ever present (the initial population plus arrivals), not with the number of months; the
-monthly history is small. :func:`estimate_mb` adds up the columns' bytes, doubles them for
-the arrays' amortised growth and adds the month's temporary arrays. The estimate errs on the
-high side; :func:`check` compares it with the memory available now.
+ever present (the initial population plus arrivals over every simulated month, the burn-in's
+included), not directly with the number of months; the monthly history is small.
+:func:`estimate_mb` adds up the columns' bytes, doubles them for the arrays' amortised growth
+and adds the month's temporary arrays. The estimate errs on the high side; :func:`check`
+compares it with the memory available now.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def bytes_per_family() -> int:
 
 
 def families_ever(params: dict[str, Any], months: int) -> float:
-    """Families that will have lived in the municipality during the run (an upper estimate)."""
+    """Families that will have lived in the municipality during ``months`` simulated months
+    (an upper estimate)."""
     from sim.engine.population import mean_persons
 
     inh = params["municipality.inhabitants"]
@@ -46,7 +48,7 @@ def families_ever(params: dict[str, Any], months: int) -> float:
 
 def estimate_mb(scenario: Any) -> float:
     """Estimated peak memory of one run of ``scenario``, MB."""
-    rows = families_ever(scenario.params, scenario.months)
+    rows = families_ever(scenario.params, scenario.simulated_months)
     per_row = 2 * bytes_per_family() + 8 * _TEMPORARIES
     history = scenario.months * 64 * 8
     return (rows * per_row + history) / 1e6 + 120  # + the interpreter and libraries
@@ -75,10 +77,11 @@ def check(scenario: Any, *, runs_at_once: int = 1, where: str | None = None) -> 
     if limit is not None:
         have = float(limit)
     if have is not None and need * runs_at_once > 0.9 * have:
-        fam = families_ever(scenario.params, scenario.months)
+        fam = families_ever(scenario.params, scenario.simulated_months)
         raise InputError(
             f"this run needs about {need * runs_at_once:,.0f} MB ({fam:,.0f} families over "
-            f"{scenario.months} months, {runs_at_once} at once) but only {have:,.0f} MB is "
+            f"{scenario.simulated_months} months, {runs_at_once} at once) but only "
+            f"{have:,.0f} MB is "
             f"available; use fewer families, fewer workers or a bigger machine",
             file=where or scenario.file or scenario.name)
     return need

@@ -7,8 +7,11 @@ may change them at dated *phases* (a new housing service starting in 2015-08, sa
     name = "Verdal"                 # required unless inherited via extends
     description = "..."             # optional; inherited if absent
     extends = "baseline.toml"       # optional, a path relative to THIS file
-    start = "2012-01"               # first simulated month; inherited; default 2012-01
-    years = 10                      # run length, an integer 1..100; inherited; default 10
+    start = "2012-01"               # first reported month; inherited; default 2012-01
+    years = 10                      # reported run length, an integer 1..100; inherited;
+                                    # default 10
+    burn_in = 24                    # years simulated before start and not reported, an
+                                    # integer 0..50; inherited; default DEFAULT_BURN_IN
 
     [municipality]                  # every other key is a parameter override,
     inhabitants = 15000             # flattened to a dotted path: municipality.inhabitants
@@ -17,6 +20,12 @@ may change them at dated *phases* (a new housing service starting in 2015-08, sa
     start = "2015-08"
     label = "Housing service starts"
     policy.rotation.contract_years = 3
+
+A run first simulates ``burn_in`` years before ``start`` under the start values (the top-level
+tables), so that the reported months begin from a state the model could be in rather than
+from the drawn population (docs/ODD.md, 5 Initialization). A phase may start at ``start``
+itself: a reform that comes into force in the first reported month, after a burn-in under the
+practice before it (Verdal's 2013 review). Every other phase starts after ``start``.
 
 Values are resolved in the order registry defaults <- ``extends`` chain (base first) <- this
 file <- command-line ``--set`` overrides. Phases of an extended file are inherited; a phase of
@@ -37,6 +46,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import tomli_w
 
@@ -46,13 +56,20 @@ from sim.inputs.errors import InputError
 from sim.inputs.registry import Registry, Value
 
 #: The keys allowed in the ``[scenario]`` table.
-SCENARIO_KEYS = ("name", "description", "extends", "start", "years")
-#: First simulated month when no file in the ``extends`` chain sets ``start``.
+SCENARIO_KEYS = ("name", "description", "extends", "start", "years", "burn_in")
+#: First reported month when no file in the ``extends`` chain sets ``start``.
 DEFAULT_START = "2012-01"
-#: Run length in years when no file in the ``extends`` chain sets ``years``.
+#: Reported run length in years when no file in the ``extends`` chain sets ``years``.
 DEFAULT_YEARS = 10
 #: Longest run allowed, in years.
 MAX_YEARS = 100
+#: Years simulated before ``start`` when no file in the ``extends`` chain sets ``burn_in``:
+#: the shortest whole number of years after which no stock indicator of the bundled scenarios
+#: drifts in the first reported year beyond its noise (measured in docs/ODD.md, 5
+#: Initialization).
+DEFAULT_BURN_IN = 24
+#: Longest burn-in allowed, in years.
+MAX_BURN_IN = 50
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -77,17 +94,20 @@ class Scenario:
     """A fully resolved scenario: every registry parameter has a value.
 
     Two scenarios compare equal when they would simulate the same thing: same name, start,
-    years, parameters and phases (the fields :meth:`digest` hashes). Description, file and
-    sources are documentation and provenance, and are not compared.
+    years, burn-in, parameters and phases (the fields :meth:`digest` hashes). Description,
+    file and sources are documentation and provenance, and are not compared.
 
     Attributes:
         name: scenario name.
         description: free text.
         file: the file it was loaded from, or ``None`` if built in code.
-        start: first simulated month, ``'YYYY-MM'``.
-        years: run length in years.
-        params: every registry parameter at the start month, ``{dotted path: value}``.
-        phases: dated changes, sorted by start date, all inside the run.
+        start: first reported month, ``'YYYY-MM'``.
+        years: reported run length in years.
+        params: every registry parameter's start value, ``{dotted path: value}``: in force
+            during the burn-in and from ``start`` on, unless a phase at ``start`` changes it.
+        phases: dated changes, sorted by start date, all inside the reported run (a phase at
+            ``start`` comes into force in the first reported month).
+        burn_in: years simulated before ``start`` under the start values and not reported.
         sources: files read to build it, base of the ``extends`` chain first.
         registry: the registry the values were checked against (used by
             :meth:`with_overrides`); ``None`` means :data:`sim.inputs.parameters.REGISTRY`.
@@ -100,29 +120,38 @@ class Scenario:
     years: int
     params: dict[str, Value]
     phases: list[Phase] = field(default_factory=list)
+    burn_in: int = DEFAULT_BURN_IN
     sources: list[str] = field(default_factory=list, compare=False)
     registry: Registry | None = field(default=None, compare=False, repr=False)
 
     @property
     def months(self) -> int:
-        """Run length in months."""
+        """Reported run length in months."""
         return self.years * 12
 
+    @property
+    def burn_in_months(self) -> int:
+        """Months simulated before ``start``."""
+        return self.burn_in * 12
+
+    @property
+    def simulated_months(self) -> int:
+        """Months a run simulates: the burn-in's and the reported ones."""
+        return self.burn_in_months + self.months
+
     def phase_months(self) -> list[tuple[int, Phase]]:
-        """Each phase with the 0-based month index at which it comes into force."""
+        """Each phase with the 0-based reported month index at which it comes into force."""
         return [(months_between(self.start, p.start), p) for p in self.phases]
 
     def params_at(self, month: int) -> dict[str, Value]:
-        """The parameters in force at 0-based month index ``month`` of the run.
+        """The parameters in force at 0-based reported month index ``month``.
 
-        Start values with every phase starting at or before ``month`` applied in date order.
-
-        Raises:
-            ValueError: if ``month`` is negative.
+        Start values with every phase starting at or before ``month`` applied in date order;
+        a negative ``month`` is a month of the burn-in, which runs under the start values.
         """
-        if month < 0:
-            raise ValueError(f"month index must be >= 0, got {month}")
         values = dict(self.params)
+        if month < 0:
+            return values
         for at, phase in self.phase_months():
             if at > month:
                 break
@@ -132,7 +161,9 @@ class Scenario:
     def with_overrides(self, values: Mapping[str, object], where: str = "--set") -> Scenario:
         """A copy with ``values`` checked against the registry and applied to the start values.
 
-        Phases still apply on top at their dates, so an override of a parameter that a phase
+        An override holds from the start of the burn-in: a phase at ``start`` no longer
+        changes it (the phase keeps its date and label, and the rest of its changes). Later
+        phases still apply at their dates, so an override of a parameter that a later phase
         changes holds only until that phase.
 
         Args:
@@ -143,36 +174,41 @@ class Scenario:
             InputError: for an unknown path, a wrong type or a value out of range.
         """
         checked = _registry(self.registry).validate(values, where=where)
-        return dataclasses.replace(
-            self, params={**self.params, **checked}, phases=list(self.phases),
-            sources=list(self.sources),
-        )
+        phases = list(self.phases)
+        if phases and phases[0].start == self.start:
+            first = phases[0]
+            kept = {k: v for k, v in first.params.items() if k not in checked}
+            phases[0] = Phase(first.start, first.label, kept)
+        return dataclasses.replace(self, params={**self.params, **checked}, phases=phases,
+                                   sources=list(self.sources))
 
     def with_practice_of(self, other: Scenario) -> Scenario:
         """The same municipality under ``other``'s practice: a counterfactual for comparison.
 
-        Every parameter of kind ``policy`` takes ``other``'s start value and the phases are
-        dropped; the municipality's context (size, stock, population, markets), its start and
-        its length stay. Used to set a municipal model against traditional practice in the
-        same place.
+        Every parameter of kind ``policy`` takes the value in force at ``other``'s start (a
+        phase at its start included) and the phases are dropped, so the burn-in too runs under
+        ``other``'s practice; the municipality's context (size, stock, population, markets) as
+        it is at its start, its start, length and burn-in stay. Used to set a municipal model
+        against traditional practice in the same place.
         """
         registry = _registry(self.registry)
-        params = {k: (other.params[k] if registry[k].kind == "policy" else v)
-                  for k, v in self.params.items()}
+        practice = other.params_at(0)
+        params = {k: (practice[k] if registry[k].kind == "policy" else v)
+                  for k, v in self.params_at(0).items()}
         return dataclasses.replace(self, name=f"{self.name}, {other.name.lower()} practice",
                                    params=params, phases=[], sources=list(self.sources))
 
     def to_toml(self) -> str:
         """The fully resolved scenario as TOML, for provenance and exact re-runs.
 
-        Contains ``[scenario]`` (name, description, start, years; no ``extends``), every
-        parameter nested in tables, and ``[[phases]]`` with dotted parameter keys. Loading the
-        text back gives an equal :class:`Scenario`.
+        Contains ``[scenario]`` (name, description, start, years, burn-in; no ``extends``),
+        every parameter nested in tables, and ``[[phases]]`` with dotted parameter keys.
+        Loading the text back gives an equal :class:`Scenario`.
         """
         doc: dict[str, object] = {
             "scenario": {
                 "name": self.name, "description": self.description,
-                "start": self.start, "years": self.years,
+                "start": self.start, "years": self.years, "burn_in": self.burn_in,
             }
         }
         for path, value in self.params.items():
@@ -188,7 +224,7 @@ class Scenario:
         return "\n".join(parts) + "\n"
 
     def digest(self) -> str:
-        """SHA-256 hex digest of name, start, years, parameters and phases.
+        """SHA-256 hex digest of name, start, years, burn-in, parameters and phases.
 
         Computed over canonical JSON (sorted keys, no whitespace), so it identifies what is
         simulated independently of how the files were laid out; used as the scenario hash in
@@ -198,6 +234,7 @@ class Scenario:
             "name": self.name,
             "start": self.start,
             "years": self.years,
+            "burn_in": self.burn_in,
             "params": self.params,
             "phases": [
                 {"start": p.start, "label": p.label, "params": p.params} for p in self.phases
@@ -235,6 +272,7 @@ def load_scenario(
     registry: Registry | None = None,
     overrides: Sequence[str] = (),
     years: int | None = None,
+    burn_in: int | None = None,
 ) -> Scenario:
     """Load, check and fully resolve a scenario file.
 
@@ -245,6 +283,8 @@ def load_scenario(
         overrides: ``PATH=VALUE`` strings from ``--set``, applied last to the start values.
         years: run length from ``--years``, replacing the file's. Phases that then fall at or
             after the end of the shorter run are dropped, since the user asked for it.
+        burn_in: years of burn-in, replacing the file's (0 for tests whose subject is not
+            the start, to run faster).
 
     Raises:
         InputError: for any problem in the files or the arguments (see the module docstring).
@@ -265,12 +305,15 @@ def load_scenario(
         years=layer.years,
         params=layer.params,
         phases=[d.phase for d in layer.phases],
+        burn_in=layer.burn_in,
         sources=layer.sources,
         registry=registry,
     )
     if years is not None:
         scenario.years = _check_years(years, where="--years", key=None)
         scenario.phases = [p for m, p in scenario.phase_months() if m < scenario.months]
+    if burn_in is not None:
+        scenario.burn_in = _check_burn_in(burn_in, where="burn_in", key=None)
     if overrides:
         scenario = scenario.with_overrides(parse_overrides(overrides))
     return scenario
@@ -296,6 +339,7 @@ class _Layer:
     description: str | None
     start: str
     years: int
+    burn_in: int
     params: dict[str, Value]
     phases: list[_PhaseDecl]
     sources: list[str]
@@ -316,6 +360,31 @@ def _load_file(file: str, registry: Registry, chain: tuple[tuple[str, str], ...]
     table = data.get("scenario", {})
     if not isinstance(table, dict):
         raise InputError("expected a table [scenario]", file=file, key="scenario")
+    own = _scenario_table(table, file, registry)
+    params = _file_params(data, registry, file)
+    own_phases = _file_phases(data.get("phases", []), registry, file)
+
+    if "extends" in table:
+        parent = _load_parent(file, table["extends"], registry, chain)
+    else:
+        parent = _Layer(None, None, DEFAULT_START, DEFAULT_YEARS, DEFAULT_BURN_IN,
+                        registry.defaults(), [], [])
+    inherited = {"name": parent.name, "description": parent.description,
+                 "start": parent.start, "years": parent.years, "burn_in": parent.burn_in}
+    layer = _Layer(
+        **{**inherited, **own},
+        params={**parent.params, **params},
+        phases=_merge_phases(parent.phases, own_phases),
+        sources=[*parent.sources, file],
+    )
+    _check_phases_in_run(layer, file)
+    return layer
+
+
+def _scenario_table(table: Mapping[str, object], file: str, registry: Registry
+                    ) -> dict[str, Any]:
+    """The checked values the ``[scenario]`` table of ``file`` sets itself (those it does
+    not set are inherited), by key: name, description, start, years, burn_in."""
     for key, value in table.items():
         if key not in SCENARIO_KEYS:
             hint = ""
@@ -325,37 +394,21 @@ def _load_file(file: str, registry: Registry, chain: tuple[tuple[str, str], ...]
                 f"unknown key; allowed keys are {', '.join(SCENARIO_KEYS)}{hint}",
                 file=file, key=f"scenario.{key}",
             )
-    name = table.get("name")
-    if name is not None:
-        text(name, file, "scenario.name")
-    description = table.get("description")
-    if description is not None:
-        text(description, file, "scenario.description", required=False)
-    start = None
+    own: dict[str, Any] = {}
+    if "name" in table:
+        text(table["name"], file, "scenario.name")
+        own["name"] = table["name"]
+    if "description" in table:
+        text(table["description"], file, "scenario.description", required=False)
+        own["description"] = table["description"]
     if "start" in table:
-        start = format_month(parse_month(table["start"], where=file, key="scenario.start"))
-    years = None
+        own["start"] = format_month(parse_month(table["start"], where=file,
+                                                key="scenario.start"))
     if "years" in table:
-        years = _check_years(table["years"], where=file, key="scenario.years")
-    params = _file_params(data, registry, file)
-    own_phases = _file_phases(data.get("phases", []), registry, file)
-
-    if "extends" in table:
-        parent = _load_parent(file, table["extends"], registry, chain)
-    else:
-        parent = _Layer(None, None, DEFAULT_START, DEFAULT_YEARS, registry.defaults(), [], [])
-
-    layer = _Layer(
-        name=name if name is not None else parent.name,
-        description=description if description is not None else parent.description,
-        start=start if start is not None else parent.start,
-        years=years if years is not None else parent.years,
-        params={**parent.params, **params},
-        phases=_merge_phases(parent.phases, own_phases),
-        sources=[*parent.sources, file],
-    )
-    _check_phases_in_run(layer, file)
-    return layer
+        own["years"] = _check_years(table["years"], where=file, key="scenario.years")
+    if "burn_in" in table:
+        own["burn_in"] = _check_burn_in(table["burn_in"], where=file, key="scenario.burn_in")
+    return own
 
 
 def _load_parent(file: str, extends: object, registry: Registry,
@@ -455,23 +508,27 @@ def _merge_phases(parent: list[_PhaseDecl], child: list[_PhaseDecl]) -> list[_Ph
 
 
 def _check_phases_in_run(layer: _Layer, file: str) -> None:
-    """Every phase must start after the first month and before the end of the run."""
+    """Every phase must start in the reported run: at its first month (a reform after the
+    burn-in) or later, and before its end."""
     first = parse_month(layer.start)
     end = first + layer.years * 12
     for decl in layer.phases:
         at = parse_month(decl.phase.start)
-        if not first < at < end:
+        if not first <= at < end:
             where = "" if decl.file == file else f" set by {file}"
-            hint = "; put start values in the top-level tables" if at == first else ""
             raise InputError(
                 f"phase {decl.phase.label!r} at {decl.phase.start} is outside the run{where}: "
-                f"a phase must start after {layer.start} and before {format_month(end)}{hint}",
+                f"a phase must start from {layer.start} and before {format_month(end)}",
                 file=decl.file, key=f"phases[{decl.index}].start",
             )
 
 
 def _check_years(value: object, *, where: str, key: str | None) -> int:
     return number(value, where, key, integer=True, low=1, high=MAX_YEARS, unit="years")
+
+
+def _check_burn_in(value: object, *, where: str, key: str | None) -> int:
+    return number(value, where, key, integer=True, low=0, high=MAX_BURN_IN, unit="years")
 
 
 def _parse_value(text: str) -> object:

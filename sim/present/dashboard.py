@@ -165,12 +165,16 @@ def _nice_step(raw: float) -> float:
 class Session:
     """One tab's simulation: the reference in full, and the policy run stepped by month.
 
+    Both runs simulate the scenario's burn-in first; the session's months are the reported
+    ones, from the scenario's start.
+
     Args:
         scenario: the scenario as loaded: the reference, and the policy run's starting point.
         seed: the seed of both runs (replication 0 of it, as ``boligsim run`` uses).
 
     Attributes:
-        start_values: the levers' values at the start, ``{path: value}``.
+        start_values: the levers' values at the start (a phase at the start included),
+            ``{path: value}``.
         reforms: changes made after the start, ``[(month, {path: value})]`` in month order.
         reference: the reference's monthly indicators, (months x indicators).
     """
@@ -182,7 +186,8 @@ class Session:
         self.seed = int(seed)
         self.levers = levers(scenario.registry)
         self._by_path = {lv.path: lv for lv in self.levers}
-        self.start_values = {lv.path: scenario.params[lv.path] for lv in self.levers}
+        start = scenario.params_at(0)
+        self.start_values = {lv.path: start[lv.path] for lv in self.levers}
         self.reforms: list[tuple[int, dict[str, Any]]] = []
         self.lock = threading.RLock()
         self.reference = run_replication(scenario, self.seed, 0)
@@ -196,8 +201,8 @@ class Session:
 
     @property
     def month(self) -> int:
-        """Months simulated so far by the policy run."""
-        return int(self.model.month)
+        """Reported months simulated so far by the policy run."""
+        return int(self.model.reported)
 
     @property
     def finished(self) -> bool:
@@ -220,13 +225,14 @@ class Session:
         """The scenario the policy run follows: start values, the file's phases, and reforms.
 
         A lever the user set holds against the scenario file's own phases: such a phase no
-        longer changes that lever from the month the user's value took effect.
+        longer changes that lever from the month the user's value took effect (a start value
+        the user set holds from the burn-in on, as ``--set`` does).
         """
         from sim.inputs.calendar import add_months
         from sim.inputs.scenario import Phase
 
-        changed = {k: v for k, v in self.start_values.items()
-                   if v != self.base.params[k]}
+        start = self.base.params_at(0)
+        changed = {k: v for k, v in self.start_values.items() if v != start[k]}
         params = {**self.base.params, **changed}
         set_at = dict.fromkeys(changed, 0)
         for month, values in self.reforms:
@@ -248,8 +254,9 @@ class Session:
     def _new_model(self) -> Any:
         from sim.run.runner import build_model
 
-        # built as every replication is, so the session's run is the one `boligsim run` gives
-        return build_model(self.scenario(), self.seed, 0)
+        # built as every replication is, so the session's run is the one `boligsim run` gives;
+        # settled, so that its next month is the first reported one
+        return build_model(self.scenario(), self.seed, 0).settle()
 
     # ------------------------------------------------------------------ actions
     def set_lever(self, path: str, value: Any) -> None:
@@ -286,7 +293,7 @@ class Session:
     def _replay(self, month: int) -> None:
         """Rebuild the policy run and simulate it to ``month`` (same seed: same history)."""
         model = self._new_model()
-        while model.month < month:
+        while model.reported < month:
             model.step()
         self.model = model
 

@@ -23,9 +23,10 @@ and runs it ``repeat`` times with the same seed (identical work every time; the 
 model is garbage-collected before the next is built) and reports:
 
 * ``seconds`` — the median over the repeats of the wall time of one run, building the model
-  (the initial population) included;
-* ``family_months_per_s`` — family-months of the run (the sum over months of the active
-  families, the history column ``families``) divided by ``seconds``;
+  (the initial population) and the scenario's burn-in before its reported months included;
+* ``months`` — the months simulated, the burn-in's and the reported ones;
+* ``family_months_per_s`` — family-months of the run (the sum over the simulated months of
+  the active families) divided by ``seconds``;
 * with ``batch`` K > 1, each timed run is one batch of K towns of the size (seeds ``seed`` to
   ``seed + K - 1``; :class:`sim.engine.model.HousingModel`), as sensitivity analysis and calibration
   run their points: ``seconds`` is then the batch's wall time divided by K (per run), and
@@ -124,14 +125,16 @@ def time_runs(scenario: Any, repeat: int, seed: int = 1, batch: int = 1) -> dict
     ``batch`` > 1, every run is a batch of that many towns, and times are per town).
 
     Returns:
-        ``months``, ``family_months``, ``seconds`` (median), ``times_s`` (every run),
+        ``months`` (simulated: burn-in and reported), ``family_months`` (active families
+        summed over the simulated months), ``seconds`` (median), ``times_s`` (every run),
         ``family_months_per_s``, ``cpu_seconds`` (median CPU time of this process per run)
         and ``row_months`` (the sum over months of the rows of the family arrays, active or
         not: departed families keep their row until the model drops them, which it does only
         in large runs; :meth:`sim.engine.model.HousingModel._compact_rows`).
     """
+    import numpy as np
+
     from sim.engine.model import HousingModel
-    from sim.inputs.indicators import INDEX
 
     times: list[float] = []
     cpu: list[float] = []
@@ -140,21 +143,23 @@ def time_runs(scenario: Any, repeat: int, seed: int = 1, batch: int = 1) -> dict
         start, start_cpu = time.perf_counter(), time.process_time()
         model = (HousingModel(scenario, seed) if batch == 1 else
                  HousingModel([scenario] * batch, list(range(seed, seed + batch))))
-        rows = 0  # rows of the family arrays the months worked on (read between months)
-        while model.month < model.months:
+        rows = families = 0  # rows and active families the months worked on (read
+        # between months)
+        while model.reported < model.months:
             model.step()
             rows += model.f.n
-        history = model.history
+            families += np.count_nonzero(model.f.active[:model.f.n])
         times.append((time.perf_counter() - start) / batch)
         cpu.append((time.process_time() - start_cpu) / batch)
-        family_months = float(history[..., INDEX["families"]].sum()) / batch
+        family_months = families / batch
         row_months = float(rows)
         # a Mesa model sits in reference cycles: free it now, or the next run's peak memory
         # includes it
-        del model, history
+        del model
         gc.collect()
     seconds = statistics.median(times)
-    return {"months": scenario.months, "family_months": family_months, "seconds": seconds,
+    return {"months": scenario.simulated_months, "family_months": family_months,
+            "seconds": seconds,
             "times_s": times, "family_months_per_s": family_months / seconds,
             "cpu_seconds": statistics.median(cpu), "row_months": row_months / batch,
             "batch": batch, "batch_seconds": seconds * batch}

@@ -115,7 +115,7 @@ def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSeque
     out: list[np.ndarray] = []
     start = 0
     while start < len(scenarios):
-        size = families_ever(scenarios[start].params, scenarios[start].months)
+        size = families_ever(scenarios[start].params, scenarios[start].simulated_months)
         k = int(min(max(BATCH_FAMILIES // max(size, 1.0), 1), len(scenarios) - start))
         group, rngs = scenarios[start:start + k], seeds[start:start + k]
         try:
@@ -149,7 +149,8 @@ def replication_group(scenario: Scenario, replications: int, workers: int) -> in
     workers idle."""
     from sim.engine.resources import families_ever
 
-    fit = BATCH_FAMILIES // max(families_ever(scenario.params, scenario.months), 1.0)
+    fit = BATCH_FAMILIES // max(families_ever(scenario.params, scenario.simulated_months),
+                                1.0)
     return int(max(1, min(GROUP_MAX, fit, -(-replications // max(workers, 1)))))
 
 

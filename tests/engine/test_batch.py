@@ -106,7 +106,7 @@ def test_towns_must_share_months_and_have_one_seed_each():
 
 def test_conservation_holds_in_every_town_of_a_batch():
     m = HousingModel(towns("verdal", years=2), [4, 5, 6])
-    for _ in range(m.months):
+    for _ in range(m.burn_in + m.months):
         m.step()
         f, n = m.f, m.f.n
         for t in range(m.towns.n):
@@ -190,7 +190,7 @@ def test_replication_groups_fill_batches_without_idling_workers():
     from sim.run.bench import bench_scenario
     from sim.run.runner import GROUP_MAX, replication_group
 
-    verdal = load_scenario("scenarios/verdal.toml", years=10)
+    verdal = load_scenario("scenarios/verdal.toml", years=10, burn_in=0)
     assert replication_group(verdal, 1000, 2) == GROUP_MAX
     assert replication_group(verdal, 100, 2) == 50  # two tasks for two workers
     assert replication_group(verdal, 100, 8) == 13

@@ -63,7 +63,7 @@ def scenarios(draw) -> tuple[dict, int]:
 def test_random_scenarios_keep_every_invariant(case) -> None:
     """Any valid scenario runs three years with every invariant holding every month."""
     params, seed = case
-    sc = load_scenario(BASELINE, years=3).with_overrides(params)
+    sc = load_scenario(BASELINE, years=3, burn_in=0).with_overrides(params)
     m = HousingModel(sc, rng=seed)
     while m.month < m.months:
         m.step()

@@ -13,7 +13,13 @@ import pytest
 from sim.inputs.calendar import add_months, format_month, months_between, parse_month
 from sim.inputs.errors import InputError
 from sim.inputs.registry import Param, Registry
-from sim.inputs.scenario import Phase, Scenario, load_scenario, parse_overrides
+from sim.inputs.scenario import (
+    DEFAULT_BURN_IN,
+    Phase,
+    Scenario,
+    load_scenario,
+    parse_overrides,
+)
 
 
 @pytest.fixture
@@ -198,6 +204,68 @@ policy.followup.family_plan = false
     assert sc.params_at(sc.months - 1)["policy.startloan.budget_standard"] == "actual"
 
 
+def test_burn_in_is_inherited_overridden_and_counted(write, registry: Registry) -> None:
+    """``burn_in`` defaults to DEFAULT_BURN_IN, is inherited through ``extends`` like start
+    and years, and ``load_scenario(burn_in=...)`` replaces it; the run then simulates the
+    burn-in's months before the reported ones."""
+    base = write("base.toml", VERDAL)
+    assert load_scenario(base, registry=registry).burn_in == DEFAULT_BURN_IN
+    write("mid.toml", '[scenario]\nextends = "base.toml"\nburn_in = 3\n')
+    child = write("child.toml", '[scenario]\nextends = "mid.toml"\nname = "Child"\n')
+    sc = load_scenario(child, registry=registry)
+    assert (sc.burn_in, sc.burn_in_months, sc.months, sc.simulated_months) == (3, 36, 120, 156)
+    assert load_scenario(child, registry=registry, burn_in=0).burn_in == 0
+    with pytest.raises(InputError, match="integer from 0 to 50"):
+        load_scenario(child, registry=registry, burn_in=51)
+
+
+def reform(write, params: str) -> str:
+    """VERDAL with a phase at its start setting ``params``; the path of the file."""
+    write("base.toml", VERDAL)
+    return write("reform.toml", '[scenario]\nextends = "base.toml"\n[[phases]]\n'
+                 f'start = "2012-01"\nlabel = "Reform"\n{params}\n')
+
+
+def test_burn_in_runs_under_the_start_values_and_a_phase_at_start_after_it(
+        write, registry: Registry) -> None:
+    """A phase at ``start`` is a reform in force from the first reported month: the burn-in's
+    months (negative indices) have the start values, month 0 the reform."""
+    sc = load_scenario(reform(write, "policy.rotation.contract_years = 1"), registry=registry,
+                       burn_in=2)
+    assert [p.label for p in sc.phases] == ["Reform", "Housing service starts"]
+    assert sc.params_at(-1) == sc.params == sc.params_at(-sc.burn_in_months)
+    assert sc.params["policy.rotation.contract_years"] == 5.0
+    assert sc.params_at(0)["policy.rotation.contract_years"] == 1.0
+    assert sc.params_at(43)["policy.rotation.contract_years"] == 3.0
+
+
+def test_an_override_holds_against_a_phase_at_start(write, registry: Registry) -> None:
+    """``--set`` replaces the start value from the burn-in on; a phase at start no longer
+    changes it (so towns of a batch overriding it share their phases); later phases do."""
+    path = reform(write, "policy.rotation.contract_years = 1\npolicy.followup.family_plan = true")
+    sc = load_scenario(path, registry=registry, overrides=["policy.rotation.contract_years=7"])
+    assert sc.params_at(-1)["policy.rotation.contract_years"] == 7.0
+    assert sc.params_at(0)["policy.rotation.contract_years"] == 7.0
+    assert sc.params_at(0)["policy.followup.family_plan"] is True  # the rest of the reform
+    assert sc.params_at(43)["policy.rotation.contract_years"] == 3.0
+    again = sc.with_overrides({"policy.followup.family_plan": False})
+    assert again.phases[0] == Phase("2012-01", "Reform", {})  # its date and label stay
+
+
+def test_practice_of_another_scenario_is_what_it_has_in_force_at_its_start(
+        write, registry: Registry) -> None:
+    """A reform at the other scenario's start is its practice; the phases are dropped, so the
+    burn-in too runs under it."""
+    reformer = load_scenario(reform(write, "policy.rotation.contract_years = 1"),
+                             registry=registry)
+    other = load_scenario(write("other.toml", VERDAL.replace("15000", "900")),
+                          registry=registry)
+    mixed = other.with_practice_of(reformer)
+    assert mixed.phases == []
+    assert mixed.params["policy.rotation.contract_years"] == 1.0
+    assert mixed.params["municipality.inhabitants"] == 900
+
+
 def test_years_argument_drops_late_phases(write, registry: Registry) -> None:
     sc = load_scenario(write("verdal.toml", VERDAL), registry=registry, years=3)
     assert sc.years == 3 and sc.phases == []
@@ -248,11 +316,12 @@ start = "2019-03"
 label = "Later"
 policy.startloan.budget_standard = "sifo"
 """)
-    sc = load_scenario(child, registry=registry, overrides=["municipality.inhabitants=1234"])
+    sc = load_scenario(child, registry=registry, overrides=["municipality.inhabitants=1234"],
+                       burn_in=7)
     text = sc.to_toml()
-    assert "extends" not in text
+    assert "extends" not in text and "burn_in = 7" in text
     back = load_scenario(write("resolved.toml", text), registry=registry)
-    assert back == sc
+    assert back == sc and back.burn_in == 7
     assert back.description == sc.description
     assert back.digest() == sc.digest()
     assert back.to_toml().split("\n", 1)[1] == text.split("\n", 1)[1]
@@ -266,6 +335,8 @@ def test_digest_stable_and_sensitive(write, registry: Registry) -> None:
     assert a.with_overrides({"municipality.inhabitants": 15001}).digest() != a.digest()
     changed = load_scenario(path, registry=registry, overrides=["policy.rotation.contract_years=4"])
     assert changed.digest() != a.digest()
+    longer = load_scenario(path, registry=registry, burn_in=a.burn_in + 1)
+    assert longer.digest() != a.digest() and longer != a
     assert isinstance(a, Scenario)
 
 
@@ -296,7 +367,7 @@ BASE = '[scenario]\nname = "X"\n'
         pytest.param(BASE + "policy.followup.family_plan = true\n", "scenario.policy",
                      "parameters go outside [scenario]", id="param-inside-scenario-table"),
         pytest.param(BASE + "title = 'x'\n", "scenario.title",
-                     "allowed keys are name, description, extends, start, years",
+                     "allowed keys are name, description, extends, start, years, burn_in",
                      id="unknown-scenario-key"),
         pytest.param(BASE + "years = 0\n", "scenario.years", "integer from 1 to 100",
                      id="years-zero"),
@@ -328,9 +399,15 @@ BASE = '[scenario]\nname = "X"\n'
         pytest.param(BASE + "[[phases]]\nstart = '2022-01'\nlabel = 'Late'\n",
                      "phases[1].start", "phase 'Late' at 2022-01 is outside the run",
                      id="phase-at-end"),
-        pytest.param(BASE + "[[phases]]\nstart = '2012-01'\nlabel = 'Early'\n",
-                     "phases[1].start", "phase 'Early' at 2012-01 is outside the run",
-                     id="phase-at-start"),
+        pytest.param(BASE + "[[phases]]\nstart = '2011-12'\nlabel = 'Early'\n",
+                     "phases[1].start", "phase 'Early' at 2011-12 is outside the run",
+                     id="phase-before-start"),
+        pytest.param(BASE + "burn_in = -1\n", "scenario.burn_in", "integer from 0 to 50",
+                     id="burn-in-negative"),
+        pytest.param(BASE + "burn_in = 2.5\n", "scenario.burn_in", "integer from 0 to 50",
+                     id="burn-in-float"),
+        pytest.param(BASE + "burn_in = 51\n", "scenario.burn_in", "integer from 0 to 50",
+                     id="burn-in-too-long"),
         pytest.param(BASE + "[[phases]]\nstart = '2013-01'\npolicy.rotation.contract_yeers = 1\n",
                      "phases[1].policy.rotation.contract_yeers",
                      "did you mean 'policy.rotation.contract_years'?", id="phase-unknown-key"),

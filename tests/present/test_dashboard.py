@@ -86,16 +86,22 @@ def test_a_lever_moved_later_is_a_reform_from_that_month() -> None:
 
 
 def test_user_levers_hold_against_the_scenarios_own_phases() -> None:
-    # Verdal switches the cross-agency network on in 2015-01 (month 24) by a phase.
+    # Verdal's model comes into force at its start, 2013-01, after a burn-in under traditional
+    # practice; it switches the cross-agency network on in 2015-01 (month 24) by a phase.
     session = Session(load_scenario(VERDAL, years=3), seed=1)
-    assert session.scenario().phases[0].params["policy.followup.network"] is True
+    assert session.values["policy.followup.workers"] == 3.0  # the model's, not the burn-in's
+    network = {p.start: p for p in session.scenario().phases}["2015-01"]
+    assert network.params["policy.followup.network"] is True
     session.set_lever("policy.followup.network_families", 8)  # at the start
-    phase = session.scenario().phases[0]
-    assert "policy.followup.network_families" not in phase.params  # the user's value holds
-    assert phase.params["policy.followup.network"] is True  # the rest of the phase stays
+    session.set_lever("policy.followup.workers", 5.0)  # set by the phase at the start
+    reform, network = session.scenario().phases
+    assert "policy.followup.workers" not in reform.params  # the user's value holds
+    assert "policy.followup.network_families" not in network.params
+    assert network.params["policy.followup.network"] is True  # the rest of the phase stays
+    assert session.values["policy.followup.workers"] == 5.0
     session.step(30)
     session.set_lever("policy.followup.network", False)  # a reform after the phase
-    assert [p.start for p in session.scenario().phases] == ["2015-01", "2015-07"]
+    assert [p.start for p in session.scenario().phases] == ["2013-01", "2015-01", "2015-07"]
 
 
 def test_lever_values_are_checked_against_the_registry() -> None:

@@ -23,7 +23,6 @@ import numpy as np
 
 from sim.engine.families import MAX_CHILDREN, OWNER_BANK, is_owner
 from sim.engine.finance import annuity_payment
-from sim.inputs.calendar import parse_month
 from sim.inputs.rates import rates_at
 
 if TYPE_CHECKING:
@@ -137,7 +136,7 @@ def set_rates(m: HousingModel) -> Any:
     or one per town in a batch)."""
     p, market = m.p, m.market
     if p["market.rate_path"] == "history":
-        path = rates_at(parse_month(m.scenario.start) + m.month)
+        path = rates_at(m.calendar_month)
         bank, husbanken = path.bank, path.husbanken
     else:
         bank, husbanken = p["market.bank_rate"], p["market.husbanken_rate"]

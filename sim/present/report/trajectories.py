@@ -61,16 +61,17 @@ _SNAPSHOT = ("tenure", "employed", "net_income", "loan_principal", "rent_arrears
 
 
 def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> Trajectories:
-    """Step one replication month by month and keep every family's state each month.
+    """Step one replication month by month and keep every family's state each reported month.
 
     The model is built by :func:`sim.run.runner.build_model`, so this is the same run as
-    replication ``replication`` of the report's runs.
+    replication ``replication`` of the report's runs. Its burn-in is simulated first and not
+    kept: a family's story starts at the first reported month.
     """
     from sim.run.runner import build_model
 
-    model = build_model(scenario, seed, replication)
+    model = build_model(scenario, seed, replication).settle()
     frames: dict[str, list[np.ndarray]] = {k: [] for k in (*_SNAPSHOT, "children", "uid")}
-    while model.month < model.months:
+    while model.reported < model.months:
         model.step()
         f, n = model.f, model.f.n
         tenure = np.where(f.active[:n], f.tenure[:n].astype(np.int16), MISSING)

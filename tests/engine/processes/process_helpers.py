@@ -46,7 +46,7 @@ def make(*overrides: str, dwellings: int = 2, sublets: int = 0, years: int = 1,
     ``overrides`` go through the registry like ``--set``; ``force`` sets parameters directly,
     beyond the registry's plausible range (a monthly rate of 1, say), to make a draw certain.
     """
-    sc = load_scenario(BASELINE, years=years, overrides=[
+    sc = load_scenario(BASELINE, years=years, burn_in=0, overrides=[
         *AT_DEFAULTS, f"stock.municipal_dwellings={dwellings}",
         f"stock.sublet_dwellings={sublets}", *overrides])
     m = HousingModel(sc, rng=1, populate=False)

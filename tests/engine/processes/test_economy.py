@@ -216,7 +216,7 @@ def test_kept_living_costs_are_those_computed_afresh_every_month(overrides: tupl
     computation after every month, also when a phase-like change of a rate comes mid-run."""
     from sim.engine.finance import sa_guideline, sifo_budget
 
-    sc = load_scenario(BASELINE, years=6, overrides=list(overrides))
+    sc = load_scenario(BASELINE, years=6, overrides=list(overrides), burn_in=0)
     m = HousingModel(sc, rng=3)
     p, f = m.p, m.f
     for month in range(sc.months):

@@ -143,3 +143,20 @@ def test_with_the_constant_path_every_bank_loan_carries_the_constant_rate() -> N
         f, n = m.f, m.f.n
         bank = f.active[:n] & (f.tenure[:n] == OWNER_BANK)
         assert np.all(f.loan_rate[:n][bank] == m.p["market.bank_rate"])
+
+
+def test_the_rates_follow_the_calendar_through_a_burn_in() -> None:
+    """With a burn-in the clock starts years before the scenario's start: the rates of the
+    first reported month are those of the start's calendar month, not of a month later."""
+    from process_helpers import BASELINE
+
+    from sim.engine.model import HousingModel
+    from sim.inputs.calendar import parse_month
+    from sim.inputs.rates import rates_at
+    from sim.inputs.scenario import load_scenario
+
+    sc = load_scenario(BASELINE, years=1, burn_in=2)
+    m = HousingModel(sc, 1)
+    m.settle()  # the burn-in only
+    m.step()  # the first reported month
+    assert m.market.bank_rate == rates_at(parse_month(sc.start)).bank
