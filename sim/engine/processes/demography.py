@@ -21,6 +21,7 @@ from sim.engine.families import (
     NEED_EXTENSIVE,
     NEED_MODERATE,
     PRIVATE,
+    is_owner,
 )
 from sim.engine.population import add_families, draw_numbers, join_numbers, make_owners
 from sim.engine.processes import economy, municipal
@@ -127,7 +128,10 @@ def _moves_away(m: HousingModel, u: np.ndarray) -> None:
     years_here = (m.month - f.arrived[:n]) / 12
     base, extra = p["demography.outmigration_rate"], p["demography.refugee_outmigration_extra"]
     recent = f.refugee[:n] & (years_here < 5)
-    leave = f.active[:n] & (u < np.where(recent, monthly(base + extra), monthly(base)))
+    rate = np.where(recent, monthly(base + extra), monthly(base))
+    owner = is_owner(f.tenure[:n])
+    rate = np.where(owner, monthly(p["demography.owner_outmigration_rate"]), rate)
+    leave = f.active[:n] & (u < rate)
     depart(m, leave.nonzero()[0])
 
 

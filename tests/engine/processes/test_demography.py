@@ -46,7 +46,8 @@ def test_child_leaves_at_the_age_of_majority() -> None:
 def test_outmigration_removes_families_and_vacates_dwellings() -> None:
     """With an annual out-migration rate of 1 every family moves away within the month: none is
     active, the municipal dwelling its tenant held is vacant, departures counts them."""
-    m = make(*QUIET, dwellings=1, force={"demography.outmigration_rate": 1.0})
+    m = make(*QUIET, dwellings=1, force={"demography.outmigration_rate": 1.0,
+                                         "demography.owner_outmigration_rate": 1.0})
     tenant = add(m)
     house(m, tenant, 0)
     others = np.concatenate([add(m, tenure=PRIVATE),
@@ -101,3 +102,15 @@ def test_local_families_falling_into_difficulty_include_owners_with_a_heavy_mort
     assert (f.price_paid[:n] > f.loan_principal[:n]).all() and (f.rent_arrears[:n] == 0).all()
     jobless = ~f.employed[:n]
     assert jobless.any() and (f.ub_left[:n][jobless] > 0).all()
+
+
+def test_owners_move_away_at_their_own_rate() -> None:
+    """Owners leave the municipality at ``demography.owner_outmigration_rate``, renters at
+    ``demography.outmigration_rate``: with the owners' rate at zero every owner stays while
+    renters leave."""
+    m = make(*QUIET, "demography.owner_outmigration_rate=0.0",
+             force={"demography.outmigration_rate": 1.0})
+    owners = add(m, 50, tenure=OWNER_BANK, loan_principal=1e6, price_paid=2e6)
+    renters = add(m, 50, tenure=PRIVATE)
+    demography.step(m)
+    assert m.f.active[owners].all() and not m.f.active[renters].any()
