@@ -20,7 +20,8 @@ The subset. Each month, every family (agent), in the engine's order of processes
    ``demography.adult_age``.
 2. *Moving away* (:mod:`sim.engine.processes.demography`): at ``demography.outmigration_rate`` a
    year, plus
-   ``demography.refugee_outmigration_extra`` for refugees in their first five years here; the
+   ``demography.refugee_outmigration_extra`` for refugees in their first five years here, or
+   at ``demography.owner_outmigration_rate`` for households that came as owners; the
    family's municipal dwelling falls vacant and the agent is removed.
 3. *Work* (:mod:`sim.engine.processes.work`), the non-policy part: a job-seeker (not employed, no
    disability
@@ -161,7 +162,7 @@ COMPARED_FINAL = ("families", "homeless", "municipal", "private_rental", "waitin
 COMPARED_TOTAL = ("evictions", "allocations", "departures")
 
 #: Family attributes copied from the engine's columns into each agent.
-COPIED = ("arrived", "adults", "refugee", "need", "employed", "permanent", "wage", "ub_left",
+COPIED = ("arrived", "adults", "refugee", "rooted", "need", "employed", "permanent", "wage", "ub_left",
           "ub_amount", "disability", "intro_left", "debt", "missed", "remark",
           "remark_clear_at", "sa_claimant", "savings", "spending_pos", "tenure", "rent_factor",
           "dwelling", "waiting_since", "rent_arrears", "loan_arrears", "loan_principal",
@@ -238,6 +239,8 @@ class Family(mesa.Agent):
         rate = p["demography.outmigration_rate"]
         if self.refugee and (m.month - self.arrived) / 12 < 5:
             rate += p["demography.refugee_outmigration_extra"]
+        if self.rooted:
+            rate = p["demography.owner_outmigration_rate"]
         if self.random.random() >= monthly(rate):
             return False
         m.vacate(self)

@@ -87,6 +87,8 @@ class Families:
         "child_age slots by recount_children)")]
     head_age: Annotated[Float, Column(35.0, "age of the first adult, years")]
     refugee: Annotated[Bool, Column(False, "refugee background")]
+    rooted: Annotated[Bool, Column(False, "came to the municipality's group as an owner: moves "
+        "away at demography.owner_outmigration_rate whatever its tenure later")]
     need: Annotated[Int8, Column(NEED_LOW, "health/substance/budgeting need: 0 low, 1 moderate, 2 "
         "extensive")]
     employed: Annotated[Bool, Column(False, "an adult is employed")]

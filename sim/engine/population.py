@@ -197,7 +197,8 @@ def make_owners(m: HousingModel, idx: np.ndarray, years_ago: np.ndarray) -> None
     Assumption: they paid 0.9 times today's price of a home for their size with an 85 % loan
     over ``bank.term_years``; what is left of the loan is the original loan scaled by the months
     of the term left (at least a year), at the month's bank rate (floating); their equity is
-    measured from the price index of now. SSB counts an owner as disadvantaged when its income
+    measured from the price index of now. They are ``rooted``: settled households that move away
+    at the owners' rate (:func:`sim.engine.processes.demography._moves_away`). SSB counts an owner as disadvantaged when its income
     is low and its debt at least three times its gross income (SSB (2014)).
     """
     p, f = m.p, m.f
@@ -206,6 +207,7 @@ def make_owners(m: HousingModel, idx: np.ndarray, years_ago: np.ndarray) -> None
     left = np.maximum(term - (years_ago * 12).astype(int), 12)
     principal = 0.85 * price * left / term
     f.tenure[idx] = OWNER_BANK
+    f.rooted[idx] = True
     f.loan_principal[idx] = principal
     rate = m.towns.at(m.market.bank_rate, idx)  # the month's, floating
     f.loan_rate[idx] = rate

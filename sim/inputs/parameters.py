@@ -156,8 +156,8 @@ PARAMS: list[Param] = [
        "Annual probability that a family moves out of the municipality.", (0.0, 0.5)),
     _p("demography.owner_outmigration_rate", 0.03, "1/year", "assumption",
        "owners move far less often than renters; no figure for disadvantaged owners was found",
-       "Annual probability that an owner family moves out of the municipality (selling at "
-       "market value).", (0.0, 0.5)),
+       "Annual probability that a household that came as an owner moves out of the "
+       "municipality, whatever its tenure now (an owner sells at market value).", (0.0, 0.5)),
     _p("demography.refugee_outmigration_extra", 0.04, "1/year", "assumption",
        "secondary migration in the first years after settlement",
        "Extra annual out-migration of refugee families in their first five years.", (0.0, 0.5)),

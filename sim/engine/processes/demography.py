@@ -21,7 +21,6 @@ from sim.engine.families import (
     NEED_EXTENSIVE,
     NEED_MODERATE,
     PRIVATE,
-    is_owner,
 )
 from sim.engine.population import add_families, draw_numbers, join_numbers, make_owners
 from sim.engine.processes import economy, municipal
@@ -123,14 +122,21 @@ def _new_households(m: HousingModel, split: np.ndarray, u: np.ndarray) -> None:
 
 
 def _moves_away(m: HousingModel, u: np.ndarray) -> None:
-    """Families move out of the municipality, refugees more in their first five years."""
+    """Families move out of the municipality, refugees more in their first five years.
+
+    Households that came as owners (``rooted``) move at the owners' lower rate whatever their
+    tenure later. Assumption: the propensity to move belongs to the household (age, roots,
+    work), and keying it to the tenure at entry keeps who leaves independent of policy, so
+    compared scenarios keep the same families month by month (common random numbers). A
+    family that buys here keeps its renters' rate: if ownership itself holds families, the
+    model understates how long new owners stay.
+    """
     p, f, n = m.p, m.f, m.f.n
     years_here = (m.month - f.arrived[:n]) / 12
     base, extra = p["demography.outmigration_rate"], p["demography.refugee_outmigration_extra"]
     recent = f.refugee[:n] & (years_here < 5)
     rate = np.where(recent, monthly(base + extra), monthly(base))
-    owner = is_owner(f.tenure[:n])
-    rate = np.where(owner, monthly(p["demography.owner_outmigration_rate"]), rate)
+    rate = np.where(f.rooted[:n], monthly(p["demography.owner_outmigration_rate"]), rate)
     leave = f.active[:n] & (u < rate)
     depart(m, leave.nonzero()[0])
 

@@ -104,13 +104,17 @@ def test_local_families_falling_into_difficulty_include_owners_with_a_heavy_mort
     assert jobless.any() and (f.ub_left[:n][jobless] > 0).all()
 
 
-def test_owners_move_away_at_their_own_rate() -> None:
-    """Owners leave the municipality at ``demography.owner_outmigration_rate``, renters at
-    ``demography.outmigration_rate``: with the owners' rate at zero every owner stays while
-    renters leave."""
+def test_households_that_came_as_owners_move_away_at_their_own_rate() -> None:
+    """Households that came as owners (``rooted``) leave at
+    ``demography.owner_outmigration_rate`` whatever their tenure now, all others at
+    ``demography.outmigration_rate``: with the owners' rate at zero the rooted stay, and a
+    family that bought here (not rooted) leaves like a renter."""
     m = make(*QUIET, "demography.owner_outmigration_rate=0.0",
              force={"demography.outmigration_rate": 1.0})
-    owners = add(m, 50, tenure=OWNER_BANK, loan_principal=1e6, price_paid=2e6)
+    rooted = add(m, 50, tenure=OWNER_BANK, loan_principal=1e6, price_paid=2e6, rooted=True)
+    sold = add(m, 20, tenure=PRIVATE, rooted=True)
+    bought = add(m, 20, tenure=OWNER_BANK, loan_principal=1e6, price_paid=2e6)
     renters = add(m, 50, tenure=PRIVATE)
     demography.step(m)
-    assert m.f.active[owners].all() and not m.f.active[renters].any()
+    assert m.f.active[rooted].all() and m.f.active[sold].all()
+    assert not m.f.active[renters].any() and not m.f.active[bought].any()
