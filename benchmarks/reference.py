@@ -16,13 +16,14 @@ purposes:
 
 The subset. Each month, every family (agent), in the engine's order of processes:
 
-1. *Ageing* (:mod:`sim.engine.processes.demography`): children age one month and leave at
-   ``demography.adult_age``.
+1. *Ageing* (:mod:`sim.engine.processes.demography`): everyone ages one month; children leave
+   at ``demography.adult_age``.
 2. *Moving away* (:mod:`sim.engine.processes.demography`): at ``demography.outmigration_rate`` a
    year, plus
    ``demography.refugee_outmigration_extra`` for refugees in their first five years here, or
-   at ``demography.owner_outmigration_rate`` for households that came as owners; the
-   family's municipal dwelling falls vacant and the agent is removed.
+   at ``demography.owner_outmigration_rate`` for households that came as owners, and
+   always once the head reaches ``demography.exit_age``; the family's municipal dwelling
+   falls vacant and the agent is removed.
 3. *Work* (:mod:`sim.engine.processes.work`), the non-policy part: a job-seeker (not employed, no
    disability
    pension) finds a job at ``work.job_finding_rate`` times ``work.refugee_factor`` (refugees)
@@ -30,7 +31,9 @@ The subset. Each month, every family (agent), in the engine's order of processes
    0.95; a new job is permanent with ``work.permanent_share``; the employed lose their job at
    ``work.job_loss_rate`` and get unemployment benefit (``work.unemployment_benefit_rate`` of
    the wage for ``work.unemployment_benefit_months``); temporary jobs become permanent at
-   ``work.permanent_conversion``.
+   ``work.permanent_conversion``. In a couple whose first adult works, the second finds a job
+   at the family's rate and loses it at the job-loss rate, with benefit after; if the first
+   loses a job while the second works, the second's job becomes the first.
 4. *Household economy* (:mod:`sim.engine.processes.economy`): gross and net income; the housing
    payment due
    (municipal rent, market rent times the lease's rent factor, or loan payment plus owner
@@ -66,19 +69,19 @@ Then, for the municipality as a whole:
 8. *Record*: the indicators of :data:`INDICATORS` at the end of the month, defined as in
    :meth:`sim.engine.model.HousingModel.indicators`.
 
-Out of the subset, and neutralised in the engine by :data:`SUBSET_OVERRIDES` (the reference
-refuses a scenario that does not set them so): births, separation and re-partnering (rates 0)
-and second earners in couples (share 0: one job per family); all arrivals (inflows 0), hence
-nobody in the introduction programme; the interest rates (the constant path: no loan is
-repriced); the house-price and rent indices (growth and volatility 0: they stay at 1) and stock
-changes (none added or released); follow-up (no workers: nobody is followed, no family plans, no
-network meetings) and referral to debt counselling (rate 0); employment-measure places (0);
-private leases ending (rate 0); municipal contracts and reviews (indefinite leases, no reviews);
-buying (``ownership.consider_rate`` 0) and forced sales (``ownership.default_after`` 36 months,
-which no run of fewer than 36 months can reach; the only owners at the start hold bank
-mortgages, so start-loan payment relief never applies); the housing procurer and co-located
-follow-up. Policy multipliers that only act on followed families (``policy.followup.effect_*``)
-are therefore left out of the reference's rules.
+Out of the subset, and neutralised in the engine by :data:`SUBSET_OVERRIDES` (the reference refuses
+a scenario that does not set them so): births, separation and re-partnering (rates 0) and second
+earners at the start (share 0: they come only by finding work); all arrivals (inflows 0), hence
+nobody in the introduction programme; the interest rates (the constant path: no loan is repriced);
+the house-price and rent indices (growth and volatility 0: they stay at 1) and stock changes (none
+added or released); follow-up (no workers: nobody is followed, no family plans, no network
+meetings) and referral to debt counselling (rate 0); employment-measure places (0); private leases
+ending (rate 0); municipal contracts and reviews (indefinite leases, no reviews); buying
+(``ownership.consider_rate`` 0) and forced sales (``ownership.default_after`` 36 months, which no
+run of fewer than 36 months can reach; the only owners at the start hold bank mortgages, so
+start-loan payment relief never applies); the housing procurer and co-located follow-up. Policy
+multipliers that only act on followed families (``policy.followup.effect_*``) are therefore left
+out of the reference's rules.
 
 Two flavours of the same agents: by default each agent calls the array functions of
 :mod:`sim.engine.finance` for its own guideline, SIFO budget and housing allowance (reusing the
@@ -162,11 +165,11 @@ COMPARED_FINAL = ("families", "homeless", "municipal", "private_rental", "waitin
 COMPARED_TOTAL = ("evictions", "allocations", "departures")
 
 #: Family attributes copied from the engine's columns into each agent.
-COPIED = ("arrived", "adults", "refugee", "rooted", "need", "employed", "permanent", "wage", "ub_left",
-          "ub_amount", "disability", "intro_left", "debt", "missed", "remark",
-          "remark_clear_at", "sa_claimant", "savings", "spending_pos", "tenure", "rent_factor",
-          "dwelling", "waiting_since", "rent_arrears", "loan_arrears", "loan_principal",
-          "loan_rate", "loan_months", "loan_payment", "relief_until")
+COPIED = ("arrived", "adults", "head_age", "refugee", "rooted", "need", "employed", "permanent",
+          "wage", "employed2", "wage2", "ub_left", "ub_amount", "disability", "intro_left", "debt",
+          "missed", "remark", "remark_clear_at", "sa_claimant", "savings", "spending_pos",
+          "tenure", "rent_factor", "dwelling", "waiting_since", "rent_arrears", "loan_arrears",
+          "loan_principal", "loan_rate", "loan_months", "loan_payment", "relief_until")
 
 
 def subset_scenario(scenario: Any, extra: Mapping[str, object] | None = None) -> Any:
@@ -229,19 +232,22 @@ class Family(mesa.Agent):
         self.search()
 
     def grow_older(self) -> None:
-        """Children age a month; those reaching the age of majority leave."""
+        """Everyone ages a month; children reaching the age of majority leave."""
         adult = self.model.p["demography.adult_age"]
+        self.head_age += 1 / 12
         self.children = [a + 1 / 12 for a in self.children if a + 1 / 12 < adult]
 
     def moves_away(self) -> bool:
-        """Move out of the municipality at the out-migration rate; True if the family left."""
+        """Move out of the municipality at the out-migration rate, or leave the population at
+        the exit age; True if the family left."""
         p, m = self.model.p, self.model
         rate = p["demography.outmigration_rate"]
         if self.refugee and (m.month - self.arrived) / 12 < 5:
             rate += p["demography.refugee_outmigration_extra"]
         if self.rooted:
             rate = p["demography.owner_outmigration_rate"]
-        if self.random.random() >= monthly(rate):
+        aged = self.head_age >= p["demography.exit_age"]
+        if self.random.random() >= monthly(rate) and not aged:
             return False
         m.vacate(self)
         m.flows["departures"] += 1
@@ -253,20 +259,21 @@ class Family(mesa.Agent):
         p = self.model.p
         was_employed = self.employed
         found = lost = False
+        rate = p["work.job_finding_rate"]
+        if self.refugee:
+            rate *= p["work.refugee_factor"]
+        if self.need == NEED_EXTENSIVE:
+            rate *= p["work.need_factor_extensive"]
+        elif self.need == NEED_MODERATE:
+            rate *= p["work.need_factor_moderate"]
+        rate = min(rate, 0.95)
         if not was_employed and not self.disability and self.intro_left == 0:
-            rate = p["work.job_finding_rate"]
-            if self.refugee:
-                rate *= p["work.refugee_factor"]
-            if self.need == NEED_EXTENSIVE:
-                rate *= p["work.need_factor_extensive"]
-            elif self.need == NEED_MODERATE:
-                rate *= p["work.need_factor_moderate"]
-            found = self.random.random() < min(rate, 0.95)
+            found = self.random.random() < rate
         if was_employed:
             lost = self.random.random() < p["work.job_loss_rate"]
             if self.random.random() < p["work.permanent_conversion"]:
                 self.permanent = True
-        elif self.ub_left > 0:
+        if self.ub_left > 0:
             self.ub_left -= 1
         if lost:
             self.ub_left = p["work.unemployment_benefit_months"]
@@ -275,6 +282,29 @@ class Family(mesa.Agent):
         if found:
             self.employed = True
             self.permanent = self.random.random() < p["work.permanent_share"]
+            self.ub_left = 0
+        self.second_adult(lost, rate)
+
+    def second_adult(self, lost: bool, rate: float) -> None:
+        """A couple's second adult, when the first works: loses the job at the job-loss rate
+        (benefit after, added to the first's if both lost theirs) and finds one at the
+        family's rate at the first's wage if it never worked; takes the first's place
+        when the first has just lost a job."""
+        p = self.model.p
+        lost2 = self.employed2 and self.random.random() < p["work.job_loss_rate"]
+        if lost2:
+            benefit = p["work.unemployment_benefit_rate"] * self.wage2
+            self.ub_amount = (self.ub_amount if lost else 0.0) + benefit
+            self.ub_left = p["work.unemployment_benefit_months"]
+            self.employed2 = False
+        if lost and self.employed2:
+            self.wage, self.wage2 = self.wage2, self.wage
+            self.employed, self.employed2 = True, False
+        if (self.adults == 2 and self.employed and not self.employed2 and not lost2
+                and self.random.random() < rate):
+            if self.wage2 <= 0:
+                self.wage2 = self.wage
+            self.employed2 = True
             self.ub_left = 0
 
     def housing_payment(self) -> float:
@@ -303,8 +333,9 @@ class Family(mesa.Agent):
         m = self.model
         p = m.p
         # income
-        gross = (self.employed * self.wage + self.disability * p["work.disability_pension"]
-                 + (not self.employed and self.ub_left > 0) * self.ub_amount
+        gross = (self.employed * self.wage + self.employed2 * self.wage2
+                 + self.disability * p["work.disability_pension"]
+                 + (self.ub_left > 0) * self.ub_amount
                  + (self.intro_left > 0) * self.adults * p["work.intro_benefit"])
         net = gross * (1 - p["work.tax_rate"]) + len(self.children) * p["work.child_benefit"]
         housed = self.tenure != HOMELESS

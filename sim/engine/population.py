@@ -197,9 +197,10 @@ def make_owners(m: HousingModel, idx: np.ndarray, years_ago: np.ndarray) -> None
     Assumption: they paid 0.9 times today's price of a home for their size with an 85 % loan
     over ``bank.term_years``; what is left of the loan is the original loan scaled by the months
     of the term left (at least a year), at the month's bank rate (floating); their equity is
-    measured from the price index of now. They are ``rooted``: settled households that move away
-    at the owners' rate (:func:`sim.engine.processes.demography._moves_away`). SSB counts an owner as disadvantaged when its income
-    is low and its debt at least three times its gross income (SSB (2014)).
+    measured from the price index of now. They are ``rooted``: settled households that move
+    away at the owners' rate (:func:`sim.engine.processes.demography._moves_away`). SSB counts
+    an owner as disadvantaged when its income is low and its debt at least three times its
+    gross income (SSB (2014)).
     """
     p, f = m.p, m.f
     price = house_price(m, f.persons[idx], idx) * 0.9

@@ -158,6 +158,13 @@ PARAMS: list[Param] = [
        "owners move far less often than renters; no figure for disadvantaged owners was found",
        "Annual probability that a household that came as an owner moves out of the "
        "municipality, whatever its tenure now (an owner sells at market value).", (0.0, 0.5)),
+    _p("demography.exit_age", 67.0, "years", "assumption",
+       "Folketrygdloven (1997) ch. 19-20: retirement pension from 62, the guarantee pension "
+       "from 67; no figure for when households leave the group",
+       "Age of the first adult at which the household leaves the model's population: a pension "
+       "replaces the earnings and benefits the model follows, and the households it follows "
+       "are of working age. Without it no household would ever leave but by moving away.",
+       (40.0, 100.0)),
     _p("demography.refugee_outmigration_extra", 0.04, "1/year", "assumption",
        "secondary migration in the first years after settlement",
        "Extra annual out-migration of refugee families in their first five years.", (0.0, 0.5)),

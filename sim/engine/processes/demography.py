@@ -122,7 +122,8 @@ def _new_households(m: HousingModel, split: np.ndarray, u: np.ndarray) -> None:
 
 
 def _moves_away(m: HousingModel, u: np.ndarray) -> None:
-    """Families move out of the municipality, refugees more in their first five years.
+    """Families move out of the municipality, refugees more in their first five years, and
+    households whose head reaches ``demography.exit_age`` leave the model's population.
 
     Households that came as owners (``rooted``) move at the owners' lower rate whatever their
     tenure later. Assumption: the propensity to move belongs to the household (age, roots,
@@ -137,7 +138,8 @@ def _moves_away(m: HousingModel, u: np.ndarray) -> None:
     recent = f.refugee[:n] & (years_here < 5)
     rate = np.where(recent, monthly(base + extra), monthly(base))
     rate = np.where(f.rooted[:n], monthly(p["demography.owner_outmigration_rate"]), rate)
-    leave = f.active[:n] & (u < rate)
+    aged = f.head_age[:n] >= p["demography.exit_age"]  # policy cannot change an age
+    leave = f.active[:n] & ((u < rate) | aged)
     depart(m, leave.nonzero()[0])
 
 

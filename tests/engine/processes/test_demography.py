@@ -118,3 +118,20 @@ def test_households_that_came_as_owners_move_away_at_their_own_rate() -> None:
     demography.step(m)
     assert m.f.active[rooted].all() and m.f.active[sold].all()
     assert not m.f.active[renters].any() and not m.f.active[bought].any()
+
+
+def test_households_leave_the_population_when_the_head_reaches_the_exit_age() -> None:
+    """A household whose head turns ``demography.exit_age`` leaves in that month whatever its
+    tenure or roots, and its municipal dwelling falls vacant; a head a month younger stays."""
+    m = make(*QUIET, "demography.outmigration_rate=0.0", "demography.owner_outmigration_rate=0.0",
+             "demography.exit_age=67")
+    turning = 67 - 1 / 24  # turns 67 this month
+    tenant = add(m, 1, head_age=turning)
+    house(m, tenant, 0)
+    owners = add(m, 30, tenure=OWNER_BANK, loan_principal=1e6, price_paid=2e6, rooted=True,
+                 head_age=turning)
+    young = add(m, 30, tenure=PRIVATE, head_age=turning - 1 / 12)
+    demography.step(m)
+    assert not m.f.active[tenant].any() and not m.f.active[owners].any()
+    assert m.stock.occupant[0] == -1
+    assert m.f.active[young].all()
