@@ -140,7 +140,9 @@ PARAMS: list[Param] = [
        "Mean time already spent in municipal housing by tenants at the start.", (0.0, 240.0)),
 
     # ------------------------------------------------------------------ demography
-    _p("demography.birth_rate", 0.05, "1/year", "assumption", "no public figure for the group",
+    _p("demography.birth_rate", 0.05, "1/year", "calibrated", "no public figure for the "
+       "group; fitted so that its children neither grow nor dwindle (calibration/targets.toml: "
+       "children_stable)",
        "Annual probability of a birth in a family whose head is under 45.", (0.0, 0.5)),
     _p("demography.adult_age", 18.0, "years", "context", "Vergemålsloven (2010): the age of "
        "majority is 18",
@@ -150,12 +152,15 @@ PARAMS: list[Param] = [
        (0.0, 0.5)),
     _p("demography.repartner_rate", 0.03, "1/year", "assumption", "no public figure found",
        "Annual probability that a single adult gets a partner in the household.", (0.0, 0.5)),
-    _p("demography.outmigration_rate", 0.06, "1/year", "assumption",
+    _p("demography.outmigration_rate", 0.06, "1/year", "calibrated",
        f"{ROE} §1.2, quoting Grødem & Sandbæk (2013): low-income families move about twice "
-       "as often",
-       "Annual probability that a family moves out of the municipality.", (0.0, 0.5)),
-    _p("demography.owner_outmigration_rate", 0.03, "1/year", "assumption",
-       "owners move far less often than renters; no figure for disadvantaged owners was found",
+       "as often; fitted so that the group keeps its size (group_stable)",
+       "Annual probability that a family moves out of the municipality (families that came as "
+       "owners: demography.owner_outmigration_rate).",
+       (0.0, 0.5)),
+    _p("demography.owner_outmigration_rate", 0.03, "1/year", "calibrated",
+       "owners move far less often than renters; no figure for disadvantaged owners was found, "
+       "so fitted to keep the owners' share (owner_share)",
        "Annual probability that a household that came as an owner moves out of the "
        "municipality, whatever its tenure now (an owner sells at market value).", (0.0, 0.5)),
     _p("demography.exit_age", 67.0, "years", "assumption",
@@ -185,9 +190,9 @@ PARAMS: list[Param] = [
        "both, so about 58 % with either",
        "Share of the arriving single adults with extensive needs (the rest moderate).",
        (0.0, 1.0)),
-    _p("demography.inflow_owner_share", 0.56, "share", "assumption",
+    _p("demography.inflow_owner_share", 0.56, "share", "calibrated",
        "SSB (2014): 55.7 % of the disadvantaged own; no figure for those entering the group, "
-       "so the group's own share",
+       "so fitted to keep the owners' share (owner_share)",
        "Share of new local families that are owners whose mortgage has become a heavy burden "
        "(income fell: those without work draw unemployment benefit).", (0.0, 1.0)),
     _p("demography.inflow_homeless_share", 0.25, "share", "assumption",
