@@ -20,6 +20,9 @@ from pathlib import Path
 
 from sim.inputs.errors import InputError
 
+#: The bundled traditional practice, the default counterfactual of ``compare --against-baseline``.
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+
 PROG = "boligsim"
 #: Exit status for errors in user input (and argparse usage errors).
 EXIT_INPUT = 2
@@ -115,6 +118,16 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml",
                    help="scenario files; the first is the reference")
+    p.add_argument("--against-baseline", action="store_true",
+                   help="set each scenario against the same municipality under baseline "
+                        "practice (same size, stock, years and seeds) instead of against the "
+                        "first scenario")
+    p.add_argument("--baseline", metavar="FILE", default=str(BASELINE),
+                   help="the practice --against-baseline uses (default: the bundled "
+                        "scenarios/baseline.toml)")
+    p.add_argument("--per-1000", action="store_true",
+                   help="counts and money per 1,000 inhabitants of each scenario's "
+                        "municipality, for towns of different sizes")
     p.add_argument("--years", type=int, metavar="N", help="run length in years (default: each "
                    "scenario's)")
     p.add_argument("--replications", type=int, default=20, metavar="R",
@@ -228,7 +241,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     from sim.present.figures import KEY_INDICATORS, plot_differences, plot_timeseries
     from sim.present.outputs import COMPARE_FILES, comparison_text, write_xlsx
-    from sim.run.compare import Comparison, run_paired
+    from sim.run.compare import Comparison, against_baseline, run_paired, unlike
+
+    references = None
+    if args.against_baseline:
+        practice = load_scenario(args.baseline, overrides=args.overrides, years=args.years)
+        scenarios, references = against_baseline(scenarios, practice)
+    else:
+        for line in unlike(scenarios):
+            print(f"note: {line}: the difference is not the policy's alone", file=sys.stderr)
+        if unlike(scenarios) and not args.per_1000:
+            print("note: --against-baseline compares each model with its own municipality; "
+                  "--per-1000 puts counts per 1,000 inhabitants", file=sys.stderr)
     from sim.run.files import atomic_write_text, prepare_out_dir
     from sim.run.progress import progress
     from sim.run.provenance import provenance
@@ -238,7 +262,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         results = run_paired(scenarios, replications=args.replications, seed=args.seed,
                              workers=args.workers, scheduler=args.scheduler,
                              store=out / "runs", resume=args.resume, progress=update)
-    comparison = Comparison(results)
+    comparison = Comparison(results, reference_of=references, per_1000=args.per_1000)
     atomic_write_text(out / "comparison.csv", comparison_text(comparison))
     keys = list(KEY_INDICATORS)
     plot_timeseries(results, keys, out / "timeseries.png")

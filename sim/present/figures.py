@@ -141,24 +141,28 @@ def difference_bars(ax: Any, rows: Sequence[dict[str, Any]], names: Sequence[str
 
 def plot_differences(comparison: Comparison, indicators: Sequence[str],
                      path: str | os.PathLike[str] | None = None) -> Any:
-    """Paired differences against the reference (first) scenario with 95 % intervals.
+    """Paired differences against the reference scenario with 95 % intervals.
 
-    One panel per indicator; a bar per scenario; run values as in ``summary.json`` (a stock at
-    the end, a flow or money total over the run).
+    One panel per indicator; a bar per compared scenario, each against its own reference
+    (the first scenario, or baseline practice in the same municipality); run values as in
+    ``summary.json`` (a stock at the end, a flow or money total over the run), per 1,000
+    inhabitants when the comparison is.
     """
     plt = pyplot()
     rows = [r for r in comparison.rows() if r["indicator"] in indicators]
-    scenarios = [r.scenario.name for r in comparison.results][1:]
+    scenarios = comparison.compared
     n = len(indicators)
     nrows, cols = grid_shape(n)
     fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 0.5 + 0.45 * max(
         len(scenarios), 1) * nrows + 1.2 * nrows), squeeze=False, constrained_layout=True)
-    ref = comparison.results[0].scenario.name
+    ref = comparison.reference_label
     for ax, name in zip(axes.flat, indicators, strict=False):
-        mine = [r for r in rows if r["indicator"] == name][1:]
+        mine = [r for r in rows if r["indicator"] == name and r["scenario"] in scenarios]
         scale = difference_scale(name)
         difference_bars(ax, mine, scenarios, scale, alpha=0.8)
         unit = "million NOK" if scale != 1.0 else BY_NAME[name].unit
+        if comparison.per_1000 and not name.startswith("mean_"):
+            unit += " per 1,000 inhabitants"
         when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
         ax.set_xlabel(f"difference ({unit}, {when})", fontsize=8)
         ax.set_title(name.replace("_", " "), fontsize=10)

@@ -121,7 +121,8 @@ def write_run(out_dir: str | os.PathLike[str], result: RunResult, provenance: di
 
 def comparison_text(comparison: Comparison) -> str:
     """The text of ``comparison.csv``: one row per indicator and scenario, the paired
-    difference against the first scenario beside each mean."""
+    difference against its reference (the first scenario, or with
+    ``--against-baseline`` the same municipality under baseline practice) beside each mean."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COMPARISON_COLUMNS)
@@ -156,8 +157,10 @@ def write_xlsx(path: str | os.PathLike[str], comparison: Comparison,
             means.append([res.scenario.name, k, date, *map(float, m[k])])
     means.freeze_panes = "D2"
     about = wb.create_sheet("about")
-    about.append(["boligsim comparison: differences are paired by replication seed against "
-                  "the first scenario; intervals are 95 % t-intervals over replications."])
+    per = " Counts and money per 1,000 inhabitants." if comparison.per_1000 else ""
+    about.append([f"boligsim comparison: differences are paired by replication seed against "
+                  f"{comparison.reference_label}; intervals are 95 % t-intervals over "
+                  f"replications.{per}"])
     for key, value in provenance.items():
         about.append([key, json.dumps(value, ensure_ascii=False)])
     buf = io.BytesIO()

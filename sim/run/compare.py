@@ -5,6 +5,13 @@ reference (common random numbers), so the difference is taken replication by rep
 interval reflects only how the policy's effect varies, not the luck of two separate samples.
 :func:`run_paired` runs the scenarios so; :class:`Comparison` holds the statistics that
 ``comparison.csv`` (:mod:`sim.present.outputs`) writes.
+
+Comparing like with like. Municipalities differ in size, stock and period, so a difference
+between two of them is not a policy effect. :func:`against_baseline` sets each model beside the
+same municipality under baseline practice (same size, stock, population, years and seeds), and
+a :class:`Comparison` then takes each model's difference against its own counterfactual;
+:func:`unlike` names what differs between scenarios compared directly, and ``per_1000`` puts
+counts and money per 1,000 inhabitants of each scenario's municipality.
 """
 
 from __future__ import annotations
@@ -76,9 +83,20 @@ def welch_halfwidth(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Comparison:
-    """Scenarios run with the same seed and replications; the first is the reference."""
+    """Scenarios run with the same seed and replications, each set against a reference.
+
+    Attributes:
+        results: the runs, in order.
+        reference_of: for each result, the index of the result it is compared with (itself
+            for a reference); by default every result against the first.
+        per_1000: counts and money (not means such as months in a dwelling) per 1,000
+            inhabitants of each result's own municipality (``municipality.inhabitants`` at
+            its start), so towns of different sizes can be set side by side.
+    """
 
     results: list[RunResult]
+    reference_of: list[int] | None = None
+    per_1000: bool = False
 
     def __post_init__(self) -> None:
         if not self.results:
@@ -87,17 +105,44 @@ class Comparison:
         seeds = {res.seed for res in self.results}
         if len(r) != 1 or len(seeds) != 1:
             raise ValueError("paired comparison needs the same seed and replications")
+        if self.reference_of is None:
+            self.reference_of = [0] * len(self.results)
+        if len(self.reference_of) != len(self.results):
+            raise ValueError("one reference per result")
 
     @property
     def names(self) -> tuple[str, ...]:
         return self.results[0].names
 
+    @property
+    def compared(self) -> list[str]:
+        """The names of the scenarios that are not a reference: those with a difference."""
+        refs = self.reference_of or []
+        return [res.scenario.name for i, res in enumerate(self.results) if refs[i] != i]
+
+    @property
+    def reference_label(self) -> str:
+        """What the differences are taken against, in words."""
+        refs = set(self.reference_of or [0])
+        if refs == {0}:
+            return self.results[0].scenario.name
+        return "baseline practice in the same municipality"
+
+    def _values(self, res: RunResult) -> np.ndarray:
+        v = res.run_values()
+        if not self.per_1000:
+            return v
+        per = float(res.scenario.params_at(0)["municipality.inhabitants"]) / 1000
+        extensive = np.array([not n.startswith("mean_") for n in self.names])
+        return np.where(extensive, v / per, v)
+
     def rows(self) -> list[dict[str, object]]:
         """One row per indicator and scenario, in indicator order then scenario order."""
-        ref = self.results[0].run_values()
+        values = [self._values(res) for res in self.results]
         stats = []
-        for res in self.results:
-            v = res.run_values()
+        for i, res in enumerate(self.results):
+            v = values[i]
+            ref = values[(self.reference_of or [0])[i]]
             stats.append((res.scenario.name, mean_ci(v), mean_ci(v - ref)))
         out = []
         for k, name in enumerate(self.names):
@@ -106,6 +151,49 @@ class Comparison:
                             "ci_high": hi[k], "diff": d[k], "diff_ci_low": dlo[k],
                             "diff_ci_high": dhi[k]})
         return out
+
+
+def against_baseline(scenarios: Sequence[Scenario], baseline: Scenario
+                     ) -> tuple[list[Scenario], list[int]]:
+    """Each scenario after the same municipality under ``baseline``'s practice
+    (:meth:`Scenario.with_practice_of`): the scenarios to run, and for each the index of
+    its reference (a :class:`Comparison`'s ``reference_of``)."""
+    runs: list[Scenario] = []
+    refs: list[int] = []
+    for sc in scenarios:
+        k = len(runs)
+        runs += [sc.with_practice_of(baseline), sc]
+        refs += [k, k]
+    return runs, refs
+
+
+#: What must agree for two scenarios' outcomes to be compared as a policy's effect.
+LIKE = (("municipality.inhabitants", "inhabitants"),
+        ("stock.municipal_dwellings", "municipal dwellings"),
+        ("stock.sublet_dwellings", "sublet dwellings"))
+
+
+def _number(x: float) -> str:
+    """A count with a space between thousands, as Norwegian writes it: 23 592."""
+    return f"{x:,}".replace(",", " ")
+
+
+def unlike(scenarios: Sequence[Scenario]) -> list[str]:
+    """One line for each way a scenario differs from the first in size, stock or period:
+    differences between them are then not a policy's effect alone."""
+    first = scenarios[0]
+    p0 = first.params_at(0)
+    lines = []
+    for sc in scenarios[1:]:
+        p = sc.params_at(0)
+        for key, label in LIKE:
+            if p[key] != p0[key]:
+                lines.append(f"{sc.name} has {_number(p[key])} {label}, {first.name} "
+                             f"{_number(p0[key])}")
+        if (sc.start, sc.years) != (first.start, first.years):
+            lines.append(f"{sc.name} runs {sc.start} for {sc.years} years, {first.name} "
+                         f"{first.start} for {first.years}")
+    return lines
 
 
 def unique_names(names: Sequence[str]) -> list[str]:
