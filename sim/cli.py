@@ -375,6 +375,12 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml",
                    help="scenario files; the first is the reference")
+    p.add_argument("--against-baseline", action="store_true",
+                   help="report one scenario against the same municipality under baseline "
+                        "practice (same size, stock, years and seeds) as the reference")
+    p.add_argument("--baseline", metavar="FILE", default=str(BASELINE),
+                   help="the practice --against-baseline uses (default: the bundled "
+                        "scenarios/baseline.toml)")
     p.add_argument("--lang", choices=("nb", "en"), default="nb",
                    help="language: nb (Norwegian bokmål, the default) or en (English)")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.html", help="the report")
@@ -408,7 +414,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
                  for p in args.scenarios]
 
     from sim.present.report import build_report
-    from sim.run.compare import run_paired
+    from sim.run.compare import against_baseline, run_paired, unlike
+
+    if args.against_baseline:
+        if len(scenarios) != 1:
+            raise InputError("takes one scenario, set against the same municipality under "
+                             f"baseline practice; got {len(scenarios)}",
+                             file="--against-baseline")
+        practice = load_scenario(args.baseline, overrides=args.overrides, years=args.years)
+        scenarios, _ = against_baseline(scenarios, practice)
+    for line in unlike(scenarios):
+        print(f"note: {line}: the difference is not the policy's alone", file=sys.stderr)
     from sim.run.progress import progress
     from sim.run.provenance import provenance
 

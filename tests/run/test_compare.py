@@ -109,3 +109,35 @@ def test_compare_says_when_towns_differ_and_pairs_against_baseline(capsys, tmp_p
                          "Stjørdal"]
     assert all(float(r["diff"]) == 0 for r in rows if r["scenario"].endswith("practice"))
     assert (tmp_path / "paired" / "differences.png").stat().st_size > 0
+
+
+def test_report_warns_of_unlike_towns_and_sets_one_model_against_baseline(capsys,
+                                                                          tmp_path: Path
+                                                                          ) -> None:
+    """The report's front page says when towns differ (in both languages); with
+    ``--against-baseline`` its reference is the same municipality under baseline practice, and
+    two scenarios are refused in one line."""
+    import html
+    import re
+
+    def text(path: Path) -> str:
+        return " ".join(html.unescape(re.sub("<[^>]+>", " ", path.read_text("utf-8"))).split())
+
+    for lang, needle in (("en", "“Stjørdal” differs from “Baseline”"),
+                         ("nb", "«Stjørdal» skiller seg fra «Baseline»")):
+        out = tmp_path / f"direct_{lang}.html"
+        code, _, err = cli(capsys, "report", BASELINE, STJORDAL, "--lang", lang, "--years", 1,
+                           "--replications", 2, "--quiet", "--out", out)
+        assert code == 0 and "23 592 inhabitants" in err
+        assert needle in text(out)
+
+    out = tmp_path / "verdal.html"
+    code, _, err = cli(capsys, "report", VERDAL, "--against-baseline", "--lang", "en",
+                       "--years", 1, "--replications", 2, "--quiet", "--out", out)
+    assert code == 0 and "note: " not in err
+    page = text(out)
+    assert "The reference is “Verdal, baseline practice”" in page and "differs from" not in page
+
+    code, _, err = cli(capsys, "report", VERDAL, STJORDAL, "--against-baseline", "--years", 1,
+                       "--quiet", "--out", tmp_path / "two.html")
+    assert code == 2 and err.count("\n") == 1 and "takes one scenario" in err

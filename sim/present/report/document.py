@@ -32,7 +32,7 @@ from sim.present.report.trajectories import Trajectories, record_trajectories
 from sim.present.report.webpage import write_html
 from sim.present.report.words import join_list, t, years_phrase
 from sim.present.text import check_lang, fmt
-from sim.run.compare import Comparison, unique_names
+from sim.run.compare import Comparison, unique_names, unlike
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
@@ -117,12 +117,24 @@ class Report:
             ("p", t(lang, "made_by", version=self.provenance.get("boligsim", "?"),
                     replications=fmt(res0.replications, lang), seed=res0.seed)),
             ("p", t(lang, "reference_is", ref=self.reference)),
+            *self._unlike(),
             ("h", t(lang, "headlines")),
             ("p", t(lang, "headline_intro")),
         ]
         for _name, lines in headline_sentences(self.measures, self.results, lang):
             front += [("li", line) for line in lines]
         return front
+
+    def _unlike(self) -> list[tuple[str, str]]:
+        """A warning when a scenario's town differs from the reference's in size, stock or
+        period (:func:`sim.run.compare.unlike`): its differences are not a policy's effect."""
+        ref = self.results[0].scenario
+        towns = [r.scenario.name for r in self.results[1:] if unlike([ref, r.scenario])]
+        if not towns:
+            return []
+        quoted = [f"«{n}»" if self.lang == "nb" else f"“{n}”" for n in towns]
+        return [("p", t(self.lang, "unlike", towns=join_list(quoted, self.lang),
+                        ref=self.reference, differ="differs" if len(towns) == 1 else "differ"))]
 
     def _figure_pages(self) -> list[Page]:
         """Tenure over time, then one page per theme."""

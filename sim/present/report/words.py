@@ -73,6 +73,11 @@ TEXT: dict[str, dict[str, str]] = {
         "reference_is": "Sammenlikningsgrunnlaget er «{ref}». Forskjellene er regnet "
                         "simulering for simulering mot det, med de samme hendelsene i "
                         "familienes liv.",
+        "unlike": "{towns} skiller seg fra «{ref}» i innbyggertall, boligmasse eller periode. "
+                  "Forskjellene nedenfor er derfor ikke bare virkningen av politikken, men også "
+                  "av at kommunene er ulike. Vil du se virkningen av en modell, sammenlikn den "
+                  "med samme kommune under dagens praksis (boligsim report FIL.toml "
+                  "--against-baseline).",
         "headlines": "Hovedtall",
         "headline_intro": "Tallene er gjennomsnitt over simuleringene. Intervallet er et "
                           "95 %-konfidensintervall: med like mange nye simuleringer vil "
@@ -201,6 +206,10 @@ TEXT: dict[str, dict[str, str]] = {
                    "seed {seed}.",
         "reference_is": "The reference is “{ref}”. Differences are taken run by run against "
                         "it, with the same events in the families' lives.",
+        "unlike": "{towns} {differ} from “{ref}” in inhabitants, housing stock or period, so "
+                  "the differences below are not the policy's effect alone but also the towns' "
+                  "differences. To see a model's effect, set it against the same municipality "
+                  "under today's practice (boligsim report FILE.toml --against-baseline).",
         "headlines": "Headline numbers",
         "headline_intro": "Numbers are means over the runs. The interval is a 95 % "
                           "confidence interval: with as many new runs the mean would almost "
