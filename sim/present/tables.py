@@ -24,6 +24,7 @@ BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 ROWS = (
     ("children_municipal", "children in municipal dwellings, end"),
     ("homeless", "families homeless, end"),
+    ("children_homeless", "children homeless with their parents, end"),
     ("owner_startloan", "families owning with a start loan, end"),
     ("families_in_work", "families in work, end"),
     ("social_assistance_recipients", "families on social assistance, end"),
