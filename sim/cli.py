@@ -20,9 +20,6 @@ from pathlib import Path
 
 from sim.inputs.errors import InputError
 
-#: The bundled traditional practice, the default counterfactual of ``compare --against-baseline``.
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
-
 PROG = "boligsim"
 #: Exit status for errors in user input (and argparse usage errors).
 EXIT_INPUT = 2
@@ -122,7 +119,7 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
                    help="set each scenario against the same municipality under baseline "
                         "practice (same size, stock, years and seeds) instead of against the "
                         "first scenario")
-    p.add_argument("--baseline", metavar="FILE", default=str(BASELINE),
+    p.add_argument("--baseline", metavar="FILE",
                    help="the practice --against-baseline uses (default: the bundled "
                         "scenarios/baseline.toml)")
     p.add_argument("--per-1000", action="store_true",
@@ -231,6 +228,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _against_baseline(args: argparse.Namespace, scenarios: list) -> tuple[list, list[int]]:
+    """``--against-baseline``: each scenario after the same municipality under the practice
+    of ``--baseline`` (the bundled baseline by default), and each one's reference."""
+    from sim.inputs.scenario import BASELINE_FILE, load_scenario
+    from sim.run.compare import against_baseline
+
+    practice = load_scenario(args.baseline or BASELINE_FILE, overrides=args.overrides,
+                             years=args.years)
+    return against_baseline(scenarios, practice)
+
+
+def _note_unlike(scenarios: list) -> list[str]:
+    """Say on stderr, one line each, how the scenarios differ in size, stock or period
+    (:func:`sim.run.compare.unlike`); returns the lines."""
+    from sim.run.compare import unlike
+
+    lines = unlike(scenarios)
+    for line in lines:
+        print(f"note: {line}: the difference is not the policy's alone", file=sys.stderr)
+    return lines
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     """``boligsim compare``: paired runs of several scenarios; comparison.csv and figures."""
     from sim.inputs.scenario import load_scenario
@@ -241,18 +260,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     from sim.present.figures import KEY_INDICATORS, plot_differences, plot_timeseries
     from sim.present.outputs import COMPARE_FILES, comparison_text, write_xlsx
-    from sim.run.compare import Comparison, against_baseline, run_paired, unlike
+    from sim.run.compare import Comparison, run_paired
 
     references = None
     if args.against_baseline:
-        practice = load_scenario(args.baseline, overrides=args.overrides, years=args.years)
-        scenarios, references = against_baseline(scenarios, practice)
-    else:
-        for line in unlike(scenarios):
-            print(f"note: {line}: the difference is not the policy's alone", file=sys.stderr)
-        if unlike(scenarios) and not args.per_1000:
-            print("note: --against-baseline compares each model with its own municipality; "
-                  "--per-1000 puts counts per 1,000 inhabitants", file=sys.stderr)
+        scenarios, references = _against_baseline(args, scenarios)
+    elif _note_unlike(scenarios) and not args.per_1000:
+        print("note: --against-baseline compares each model with its own municipality; "
+              "--per-1000 puts counts per 1,000 inhabitants", file=sys.stderr)
     from sim.run.files import atomic_write_text, prepare_out_dir
     from sim.run.progress import progress
     from sim.run.provenance import provenance
@@ -378,7 +393,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--against-baseline", action="store_true",
                    help="report one scenario against the same municipality under baseline "
                         "practice (same size, stock, years and seeds) as the reference")
-    p.add_argument("--baseline", metavar="FILE", default=str(BASELINE),
+    p.add_argument("--baseline", metavar="FILE",
                    help="the practice --against-baseline uses (default: the bundled "
                         "scenarios/baseline.toml)")
     p.add_argument("--lang", choices=("nb", "en"), default="nb",
@@ -414,17 +429,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
                  for p in args.scenarios]
 
     from sim.present.report import build_report
-    from sim.run.compare import against_baseline, run_paired, unlike
+    from sim.run.compare import run_paired
 
     if args.against_baseline:
         if len(scenarios) != 1:
             raise InputError("takes one scenario, set against the same municipality under "
                              f"baseline practice; got {len(scenarios)}",
                              file="--against-baseline")
-        practice = load_scenario(args.baseline, overrides=args.overrides, years=args.years)
-        scenarios, _ = against_baseline(scenarios, practice)
-    for line in unlike(scenarios):
-        print(f"note: {line}: the difference is not the policy's alone", file=sys.stderr)
+        scenarios, _ = _against_baseline(args, scenarios)
+    _note_unlike(scenarios)
     from sim.run.progress import progress
     from sim.run.provenance import provenance
 

@@ -46,6 +46,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import tomli_w
@@ -68,6 +69,10 @@ MAX_YEARS = 100
 #: drifts in the first reported year beyond its noise (measured in docs/ODD.md, 5
 #: Initialization).
 DEFAULT_BURN_IN = 24
+
+#: The bundled traditional practice: the baseline scenario, and the counterfactual a municipal
+#: model is set against in the same municipality (:meth:`Scenario.with_practice_of`).
+BASELINE_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 #: Longest burn-in allowed, in years.
 MAX_BURN_IN = 50
 

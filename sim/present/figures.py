@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.inputs.indicators import BY_NAME, INDEX
+from sim.run.compare import per_inhabitant
 from sim.run.files import PALETTE, pyplot
 from sim.run.results import mean_ci
 
@@ -161,7 +162,7 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
         scale = difference_scale(name)
         difference_bars(ax, mine, scenarios, scale, alpha=0.8)
         unit = "million NOK" if scale != 1.0 else BY_NAME[name].unit
-        if comparison.per_1000 and not name.startswith("mean_"):
+        if comparison.per_1000 and per_inhabitant(name):
             unit += " per 1,000 inhabitants"
         when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
         ax.set_xlabel(f"difference ({unit}, {when})", fontsize=8)

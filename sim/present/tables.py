@@ -14,11 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.inputs.indicators import BY_NAME
-from sim.inputs.scenario import load_scenario
-from sim.run.compare import Comparison
+from sim.inputs.scenario import BASELINE_FILE, load_scenario
+from sim.run.compare import Comparison, against_baseline
 from sim.run.runner import run_scenario
-
-BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 
 #: Rows of the table: indicator and how to show it.
 ROWS = (
@@ -46,8 +44,7 @@ def _fmt(x: float, money: bool) -> str:
 
 def table(path: str | Path, replications: int, seed: int) -> str:
     """The Markdown table for one scenario file."""
-    model = load_scenario(path)
-    base = model.with_practice_of(load_scenario(BASELINE))
+    (base, model), _ = against_baseline([load_scenario(path)], load_scenario(BASELINE_FILE))
     results = [run_scenario(base, replications=replications, seed=seed),
                run_scenario(model, replications=replications, seed=seed)]
     rows = {(r["indicator"], r["scenario"]): r for r in Comparison(results).rows()}

@@ -49,9 +49,10 @@ from pathlib import Path
 from typing import Any
 
 from sim.inputs.errors import InputError
+from sim.inputs.scenario import BASELINE_FILE
 
 #: The scenario sizes are derived from when none is given.
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
+DEFAULT_SCENARIO = BASELINE_FILE
 #: Inhabitants of the municipality per family at the start (Verdal: 15,000 for 500).
 INHABITANTS_PER_FAMILY = 30
 #: Municipal dwellings per family at the start (Verdal: about 120 for 500).

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,6 +81,12 @@ def welch_halfwidth(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return stats.t.ppf(0.975, dof) * se
 
 
+def per_inhabitant(indicator: str) -> bool:
+    """Whether ``--per-1000`` divides the indicator by inhabitants: counts and money do,
+    means (months in a dwelling, owners' equity: the ``mean_*`` indicators) do not."""
+    return not indicator.startswith("mean_")
+
+
 @dataclass
 class Comparison:
     """Scenarios run with the same seed and replications, each set against a reference.
@@ -88,14 +94,14 @@ class Comparison:
     Attributes:
         results: the runs, in order.
         reference_of: for each result, the index of the result it is compared with (itself
-            for a reference); by default every result against the first.
+            for a reference); empty (the default) for every result against the first.
         per_1000: counts and money (not means such as months in a dwelling) per 1,000
             inhabitants of each result's own municipality (``municipality.inhabitants`` at
             its start), so towns of different sizes can be set side by side.
     """
 
     results: list[RunResult]
-    reference_of: list[int] | None = None
+    reference_of: list[int] = field(default_factory=list)
     per_1000: bool = False
 
     def __post_init__(self) -> None:
@@ -105,7 +111,7 @@ class Comparison:
         seeds = {res.seed for res in self.results}
         if len(r) != 1 or len(seeds) != 1:
             raise ValueError("paired comparison needs the same seed and replications")
-        if self.reference_of is None:
+        if not self.reference_of:
             self.reference_of = [0] * len(self.results)
         if len(self.reference_of) != len(self.results):
             raise ValueError("one reference per result")
@@ -117,14 +123,13 @@ class Comparison:
     @property
     def compared(self) -> list[str]:
         """The names of the scenarios that are not a reference: those with a difference."""
-        refs = self.reference_of or []
-        return [res.scenario.name for i, res in enumerate(self.results) if refs[i] != i]
+        return [res.scenario.name for i, res in enumerate(self.results)
+                if self.reference_of[i] != i]
 
     @property
     def reference_label(self) -> str:
         """What the differences are taken against, in words."""
-        refs = set(self.reference_of or [0])
-        if refs == {0}:
+        if set(self.reference_of) == {0}:
             return self.results[0].scenario.name
         return "baseline practice in the same municipality"
 
@@ -133,16 +138,14 @@ class Comparison:
         if not self.per_1000:
             return v
         per = float(res.scenario.params_at(0)["municipality.inhabitants"]) / 1000
-        extensive = np.array([not n.startswith("mean_") for n in self.names])
-        return np.where(extensive, v / per, v)
+        return np.where([per_inhabitant(n) for n in self.names], v / per, v)
 
     def rows(self) -> list[dict[str, object]]:
         """One row per indicator and scenario, in indicator order then scenario order."""
         values = [self._values(res) for res in self.results]
         stats = []
         for i, res in enumerate(self.results):
-            v = values[i]
-            ref = values[(self.reference_of or [0])[i]]
+            v, ref = values[i], values[self.reference_of[i]]
             stats.append((res.scenario.name, mean_ci(v), mean_ci(v - ref)))
         out = []
         for k, name in enumerate(self.names):
