@@ -82,10 +82,32 @@ def indicators(m: HousingModel) -> np.ndarray:
     row[..., INDEX["with_payment_remarks"]] = count(act & f.remark[:n])
     row[..., INDEX["new_homeless"]] = count(
         act & (f.tenure[:n] == HOMELESS) & (f.tenure_months[:n] == 0))
+    _children_at_risk(m, row)
     for name in FLOW_NAMES:
-        if name != "new_homeless":
+        if name not in COUNTED_AT_END:
             row[..., INDEX[name]] = m.flows[name]
     return row
+
+
+#: Flows counted from the state at the end of the month rather than as they happen.
+COUNTED_AT_END = ("new_homeless", "child_moves", "child_months_insecure")
+
+
+def _children_at_risk(m: HousingModel, row: np.ndarray) -> None:
+    """What the month did to children's homes into ``row``: children whose family moved
+    (its time in tenure restarted: a new tenure or lease, an allocation, an eviction; a family
+    that arrived this month is not counted) and children in insecure housing (homeless or in
+    temporary accommodation, or under notice to move), counted each month.
+
+    Why: moving and insecure housing are what the report's child perspective is about, and
+    low-income families move about twice as often as others (Røe (2018) §1.2)."""
+    f, n = m.f, m.f.n
+    act = f.active[:n]
+    kids = f.n_children.astype(np.float64)
+    moved = act & (f.tenure_months[:n] == 0) & (f.arrived[:n] < m.month)
+    insecure = act & ((f.tenure[:n] == HOMELESS) | (f.exit_by[:n] >= 0))
+    row[..., INDEX["child_moves"]] = m.towns.total(kids[moved], moved)
+    row[..., INDEX["child_months_insecure"]] = m.towns.total(kids[insecure], insecure)
 
 
 def _by_tenure(m: HousingModel, row: np.ndarray) -> np.ndarray:

@@ -85,6 +85,12 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("new_households", "families", "flow",
        "Households formed in the municipality by an adult leaving in a separation."),
     _i("departures", "families", "flow", "Families moving out of the municipality."),
+    _i("child_moves", "children", "flow",
+       "Children whose family moved home this month: a new tenure or lease, an allocation, an "
+       "eviction (arriving in the municipality is not counted)."),
+    _i("child_months_insecure", "child-months", "flow",
+       "Children in homeless families (incl. temporary accommodation) or in families under "
+       "notice to move (a private lease ended, an exit request), counted each month."),
     # money during the month
     _i("social_assistance_nok", "NOK", "money", "Social assistance paid (municipal)."),
     _i("housing_allowance_nok", "NOK", "money", "Housing allowance (bostøtte) paid (state)."),

@@ -13,33 +13,34 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.inputs.indicators import BY_NAME
 from sim.inputs.scenario import BASELINE_FILE, load_scenario
 from sim.run.compare import Comparison, against_baseline
 from sim.run.runner import run_scenario
 
-#: Rows of the table: indicator and how to show it.
+#: Rows of the table: indicator, how to show it, and what its value is divided by (money in
+#: millions, child-months in years).
 ROWS = (
-    ("children_municipal", "children in municipal dwellings, end"),
-    ("homeless", "families homeless, end"),
-    ("children_homeless", "children homeless with their parents, end"),
-    ("owner_startloan", "families owning with a start loan, end"),
-    ("families_in_work", "families in work, end"),
-    ("social_assistance_recipients", "families on social assistance, end"),
-    ("mean_months_in_municipal", "mean months in municipal dwelling, end"),
-    ("vacant_municipal", "vacant municipal dwellings, end"),
-    ("municipal_stock", "municipal and sublet dwellings, end"),
-    ("startloans_granted", "start loans granted, whole run"),
-    ("evictions", "evictions, whole run"),
-    ("forced_sales_startloan", "start-loan forced sales, whole run"),
-    ("social_assistance_nok", "social assistance, whole run (million NOK)"),
-    ("municipal_net_cost_nok", "municipality's net cost, whole run (million NOK)"),
+    ("children_municipal", "children in municipal dwellings, end", 1),
+    ("homeless", "families homeless, end", 1),
+    ("children_homeless", "children homeless with their parents, end", 1),
+    ("child_moves", "children's moves within the municipality, whole run", 1),
+    ("child_months_insecure", "child-years homeless or under notice to move, whole run", 12),
+    ("owner_startloan", "families owning with a start loan, end", 1),
+    ("families_in_work", "families in work, end", 1),
+    ("social_assistance_recipients", "families on social assistance, end", 1),
+    ("mean_months_in_municipal", "mean months in municipal dwelling, end", 1),
+    ("vacant_municipal", "vacant municipal dwellings, end", 1),
+    ("municipal_stock", "municipal and sublet dwellings, end", 1),
+    ("startloans_granted", "start loans granted, whole run", 1),
+    ("evictions", "evictions, whole run", 1),
+    ("forced_sales_startloan", "start-loan forced sales, whole run", 1),
+    ("social_assistance_nok", "social assistance, whole run (million NOK)", 1e6),
+    ("municipal_net_cost_nok", "municipality's net cost, whole run (million NOK)", 1e6),
 )
 
 
-def _fmt(x: float, money: bool) -> str:
-    x = x / 1e6 if money else x
-    return f"{x:,.1f}".replace(",", " ")
+def _fmt(x: float, scale: float = 1) -> str:
+    return f"{x / scale:,.1f}".replace(",", " ")
 
 
 def table(path: str | Path, replications: int, seed: int) -> str:
@@ -53,12 +54,11 @@ def table(path: str | Path, replications: int, seed: int) -> str:
              f"(seed {seed}):", "",
              f"| outcome | baseline practice | {model.name}'s model | difference (95 % CI) |",
              "|---|---:|---:|---:|"]
-    for name, label in ROWS:
-        money = BY_NAME[name].unit == "NOK"
+    for name, label, scale in ROWS:
         b, m = rows[(name, base.name)], rows[(name, model.name)]
-        diff = (f"{_fmt(m['diff'], money)} ({_fmt(m['diff_ci_low'], money)} to "
-                f"{_fmt(m['diff_ci_high'], money)})")
-        lines.append(f"| {label} | {_fmt(b['mean'], money)} | {_fmt(m['mean'], money)} | "
+        diff = (f"{_fmt(m['diff'], scale)} ({_fmt(m['diff_ci_low'], scale)} to "
+                f"{_fmt(m['diff_ci_high'], scale)})")
+        lines.append(f"| {label} | {_fmt(b['mean'], scale)} | {_fmt(m['mean'], scale)} | "
                      f"{diff} |")
     return "\n".join(lines) + "\n"
 

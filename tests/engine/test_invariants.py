@@ -245,6 +245,8 @@ def _counts(s: Month) -> None:
     assert ind["children_municipal"] == kids[tenant].sum(), where
     assert ind["children_homeless"] == kids[tenure == HOMELESS].sum(), where
     assert ind["children_municipal"] + ind["children_homeless"] <= ind["children"], where
+    assert ind["child_moves"] <= ind["children"], where
+    assert ind["children_homeless"] <= ind["child_months_insecure"] <= ind["children"], where
     for name in ("families_in_work", "social_assistance_recipients", "in_arrears",
                  "followed_up", "with_payment_remarks", "waiting_list", "new_homeless"):
         assert ind[name] <= ind["families"], f"{where}: {name}"
