@@ -166,6 +166,8 @@ class Families:
     housing_cost: Annotated[Float, Column(0.0, "housing payment due this month, NOK/month")]
     allowance: Annotated[Float, Column(0.0, "housing allowance this month, NOK/month")]
     social_assistance: Annotated[Float, Column(0.0, "social assistance this month, NOK/month")]
+    sa_months: Annotated[Int32, Column(0, "months in a row paid social assistance, this one "
+                                          "included")]
     child_age: Float
 
     def __init__(self, capacity: int = 64):

@@ -623,7 +623,14 @@ PARAMS: list[Param] = [
     _p("policy.followup.mode", "conflict", "", "policy", f"{ROE} §3.1.2: Verdal follows its "
        "tenants; §3.3.1: Malvik follows families wherever they live",
        "Whom caseworkers follow: only families in arrears or conflict, all municipal and "
-       "sublet tenants, or all families.", choices=("conflict", "tenants", "all")),
+       "sublet tenants, all families, or families long on social assistance "
+       "(policy.followup.long_assistance_months; Trondheim-Lerkendal's family project, "
+       f"{ROE} §2.2).", choices=("conflict", "tenants", "all", "long_assistance")),
+    _p("policy.followup.long_assistance_months", 12, "months", "policy",
+       "Dokken (n.d.): NAV counts as long-term recipients those paid social assistance "
+       "without a break for twelve months or more",
+       "Months in a row on social assistance after which a family counts as long on it "
+       "(mode 'long_assistance').", (1, 120)),
     _p("policy.followup.workers", 1.0, "full-time staff", "policy",
        f"{ROE} §3.1.2: Verdal 3 follow-up workers; §3.2.2: Stjørdal 5 staff",
        "Caseworkers doing housing follow-up.", (0.0, 1000.0)),

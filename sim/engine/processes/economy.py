@@ -387,6 +387,7 @@ def _record(m: HousingModel, means: _Means, help_: _Help, paid: _Paid) -> None:
     f.housing_cost[:n] = means.housing
     f.allowance[:n] = means.allow
     f.social_assistance[:n] = help_.sa
+    f.sa_months[:n] = np.where(help_.sa > 0, f.sa_months[:n] + 1, 0)
     settled = m.towns.total(help_.nav_arrears)
     m.flows["social_assistance_nok"] += m.towns.total(help_.sa) + settled
     m.flows["arrears_settled_nok"] += settled

@@ -3,7 +3,9 @@
 Capacity is staff times caseload (``policy.followup.workers`` x ``policy.followup.caseload``;
 Verdal three follow-up workers, Stjørdal five staff, Røe (2018) §3.1.2, §3.2.2). Who is eligible
 is the municipality's mode: only families in arrears or conflict (the traditional practice),
-all municipal and sublet tenants, or all families. Families in arrears come first (preventing
+all municipal and sublet tenants, all families, or families paid social assistance for
+``policy.followup.long_assistance_months`` in a row (Trondheim-Lerkendal's family project,
+Røe (2018) §2.2). Families in arrears come first (preventing
 evictions), then families already followed (continuity), then families with children, then by
 need, ties at random. What follow-up does is applied where it acts — job finding
 (:mod:`~sim.engine.processes.work`), payment failures and evictions
@@ -51,7 +53,9 @@ def step(m: HousingModel) -> None:
     conflict = (f.rent_arrears[:n] > 0) | (f.loan_arrears[:n] > 0)
     mode = p["policy.followup.mode"]
     eligible = act & (conflict if mode == "conflict" else
-                      conflict | tenant if mode == "tenants" else np.ones(n, bool))
+                      conflict | tenant if mode == "tenants" else
+                      f.sa_months[:n] >= p["policy.followup.long_assistance_months"]
+                      if mode == "long_assistance" else np.ones(n, bool))
     capacity = np.rint(p["policy.followup.workers"] * p["policy.followup.caseload"])
     keep = f.followed[:n] & eligible
     f.followed[:n] = False
