@@ -93,10 +93,19 @@ def indicators(m: HousingModel) -> np.ndarray:
 COUNTED_AT_END = ("new_homeless", "child_moves", "child_months_insecure")
 
 
+def homes(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each family lives, as :func:`indicators` compares it at the start and the end of
+    a month: tenure, municipal or sublet dwelling, and private lease (its rent factor, drawn
+    anew for every lease)."""
+    f, n = m.f, m.f.n
+    return f.tenure[:n].copy(), f.dwelling[:n].copy(), f.rent_factor[:n].copy()
+
+
 def _children_at_risk(m: HousingModel, row: np.ndarray) -> None:
-    """What the month did to children's homes into ``row``: children whose family moved
-    (its time in tenure restarted: a new tenure or lease, an allocation, an eviction; a family
-    that arrived this month is not counted) and children in insecure housing (homeless or in
+    """What the month did to children's homes into ``row``: children whose family lives
+    elsewhere than at the start of the month (another tenure, dwelling or private lease; a
+    family that arrived this month is not counted, and one evicted and given back its
+    dwelling within the month has not moved) and children in insecure housing (homeless or in
     temporary accommodation, or under notice to move), counted each month.
 
     Why: moving and insecure housing are what the report's child perspective is about, and
@@ -104,7 +113,12 @@ def _children_at_risk(m: HousingModel, row: np.ndarray) -> None:
     f, n = m.f, m.f.n
     act = f.active[:n]
     kids = f.n_children.astype(np.float64)
-    moved = act & (f.tenure_months[:n] == 0) & (f.arrived[:n] < m.month)
+    moved = np.zeros(n, dtype=bool)
+    if m.homes_at_start is not None:
+        tenure, dwelling, lease = m.homes_at_start
+        k = len(tenure)  # rows added during the month arrived in it
+        moved[:k] = act[:k] & ((f.tenure[:k] != tenure) | (f.dwelling[:k] != dwelling)
+                               | (f.rent_factor[:k] != lease))
     insecure = act & ((f.tenure[:n] == HOMELESS) | (f.exit_by[:n] >= 0))
     row[..., INDEX["child_moves"]] = m.towns.total(kids[moved], moved)
     row[..., INDEX["child_months_insecure"]] = m.towns.total(kids[insecure], insecure)

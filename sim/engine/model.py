@@ -165,6 +165,7 @@ class HousingModel(mesa.Model):
         self.desk = startloan.Desk(self.towns.n)
         self.network = followup.Network()
         self.living = economy.LivingCosts()
+        self.homes_at_start: tuple[np.ndarray, ...] | None = None  # set each month
         if populate:
             for town in range(self.towns.n):
                 initial_population(self, town)
@@ -264,6 +265,7 @@ class HousingModel(mesa.Model):
     # ------------------------------------------------------------------ month bookkeeping
     def _begin_month(self) -> None:
         self._compact_rows()
+        self.homes_at_start = accounts.homes(self)  # to count children's moves at its end
         self.flows, self.rent_collected = accounts.new_month(self.towns)
         n = self.f.n
         self.f.tenure_months[:n] += self.f.active[:n]
