@@ -163,27 +163,30 @@ class Scenario:
             values.update(phase.params)
         return values
 
-    def with_overrides(self, values: Mapping[str, object], where: str = "--set") -> Scenario:
+    def with_overrides(self, values: Mapping[str, object], where: str = "--set", *,
+                       throughout: bool = False) -> Scenario:
         """A copy with ``values`` checked against the registry and applied to the start values.
 
         An override holds from the start of the burn-in: a phase at ``start`` no longer
         changes it (the phase keeps its date and label, and the rest of its changes). Later
         phases still apply at their dates, so an override of a parameter that a later phase
-        changes holds only until that phase.
+        changes holds only until that phase — unless ``throughout``, when no phase changes it.
 
         Args:
             values: ``{dotted path: value}``, e.g. from :func:`parse_overrides`.
             where: what to name as the source in error messages.
+            throughout: the override holds for the whole run (a variant of a practice, e.g.
+                Verdal without its 2013 referral of families to the start-loan desk).
 
         Raises:
             InputError: for an unknown path, a wrong type or a value out of range.
         """
         checked = _registry(self.registry).validate(values, where=where)
         phases = list(self.phases)
-        if phases and phases[0].start == self.start:
-            first = phases[0]
-            kept = {k: v for k, v in first.params.items() if k not in checked}
-            phases[0] = Phase(first.start, first.label, kept)
+        for k, phase in enumerate(phases):
+            if throughout or (k == 0 and phase.start == self.start):
+                kept = {key: v for key, v in phase.params.items() if key not in checked}
+                phases[k] = Phase(phase.start, phase.label, kept)
         return dataclasses.replace(self, params={**self.params, **checked}, phases=phases,
                                    sources=list(self.sources))
 

@@ -252,6 +252,19 @@ def test_an_override_holds_against_a_phase_at_start(write, registry: Registry) -
     assert again.phases[0] == Phase("2012-01", "Reform", {})  # its date and label stay
 
 
+def test_an_override_throughout_holds_against_every_phase(write, registry: Registry) -> None:
+    """A variant of a practice (``throughout``) holds for the whole run: the phase at 43
+    months that sets the parameter keeps its date and its other changes, not this one."""
+    path = reform(write, "policy.rotation.contract_years = 1\npolicy.followup.family_plan = true")
+    sc = load_scenario(path, registry=registry)
+    assert sc.params_at(43)["policy.rotation.contract_years"] == 3.0
+    variant = sc.with_overrides({"policy.rotation.contract_years": 7}, throughout=True)
+    assert all(variant.params_at(k)["policy.rotation.contract_years"] == 7.0
+               for k in (-1, 0, 43, 50))
+    assert variant.params_at(0)["policy.followup.family_plan"] is True
+    assert [p.start for p in variant.phases] == [p.start for p in sc.phases]
+
+
 def test_practice_of_another_scenario_is_what_it_has_in_force_at_its_start(
         write, registry: Registry) -> None:
     """A reform at the other scenario's start is its practice; the phases are dropped, so the
