@@ -86,20 +86,21 @@ def test_a_lever_moved_later_is_a_reform_from_that_month() -> None:
 
 
 def test_user_levers_hold_against_the_scenarios_own_phases() -> None:
-    # Verdal's model comes into force at its start, 2013-01, after a burn-in under traditional
-    # practice; it switches the cross-agency network on in 2015-01 (month 24) by a phase.
-    session = Session(load_scenario(VERDAL, years=3), seed=1)
-    assert session.values["policy.followup.workers"] == 3.0  # the model's, not the burn-in's
-    network = {p.start: p for p in session.scenario().phases}["2015-01"]
-    assert network.params["policy.followup.network"] is True
+    # Verdal's model comes into force in 2013-01 (month 24), after two years of its old
+    # practice; it switches the cross-agency network on in 2015-01 (month 48) by a phase.
+    session = Session(load_scenario(VERDAL, years=5), seed=1)
+    assert session.values["policy.followup.workers"] == 1.0  # the old practice's at the start
+    phases = {p.start: p for p in session.scenario().phases}
+    assert phases["2013-01"].params["policy.followup.workers"] == 3.0
+    assert phases["2015-01"].params["policy.followup.network"] is True
     session.set_lever("policy.followup.network_families", 8)  # at the start
-    session.set_lever("policy.followup.workers", 5.0)  # set by the phase at the start
+    session.set_lever("policy.followup.workers", 5.0)  # which the 2013 phase also sets
     reform, network = session.scenario().phases
     assert "policy.followup.workers" not in reform.params  # the user's value holds
     assert "policy.followup.network_families" not in network.params
     assert network.params["policy.followup.network"] is True  # the rest of the phase stays
     assert session.values["policy.followup.workers"] == 5.0
-    session.step(30)
+    session.step(54)
     session.set_lever("policy.followup.network", False)  # a reform after the phase
     assert [p.start for p in session.scenario().phases] == ["2013-01", "2015-01", "2015-07"]
 
