@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.calibration.targets import within_tolerance
 from sim.inputs import checks
 from sim.inputs.errors import InputError
 from sim.inputs.expressions import Expression, parse
@@ -161,10 +162,7 @@ def verdict(s: Statement, value: tuple[float, float, float],
     if s.kind == "unrepresented":
         return "not represented"
     if s.kind == "level":
-        mean = value[0]
-        ok = {"eq": abs(mean - s.observed) <= s.tolerance,
-              "ge": mean >= s.observed - s.tolerance,
-              "le": mean <= s.observed + s.tolerance}[s.relation]
+        ok = within_tolerance(value[0], s.observed, s.tolerance, s.relation)
         out = "yes" if ok else "no"
     else:
         _, lo, hi = diff

@@ -30,6 +30,15 @@ RELATIONS = ("eq", "ge", "le")
 #: Symbols of the relations in tables and figures.
 RELATION_SIGNS = {"eq": "≈", "ge": "≥", "le": "≤"}
 
+def within_tolerance(simulated: float, observed: float, tolerance: float, relation: str
+                     ) -> bool:
+    """Whether ``simulated`` agrees with a fact stated as ``relation`` (``eq``, ``ge`` or
+    ``le``) ``observed`` give or take ``tolerance`` (which may be 0); NaN never does."""
+    d = simulated - observed
+    return bool({"eq": abs(d) <= tolerance, "ge": d >= -tolerance,
+                 "le": d <= tolerance}[relation])
+
+
 _TARGET_KEYS = ("id", "description", "source", "scenario", "expression", "per", "relation",
                 "observed", "tolerance", "tolerance_note", "use", "reason")
 _ID = re.compile(r"[a-z0-9_]+")
@@ -95,8 +104,7 @@ class Target:
 
     def within(self, simulated: float) -> bool:
         """Whether ``simulated`` is within tolerance of the observed value (or bound)."""
-        z = self.z(simulated)
-        return bool(math.isfinite(z) and abs(z) <= 1.0)
+        return within_tolerance(simulated, self.observed, self.tolerance, self.relation)
 
 
 def load_targets(path: str | os.PathLike[str]) -> list[Target]:
