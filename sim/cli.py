@@ -391,8 +391,8 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml",
                    help="scenario files; the first is the reference")
     p.add_argument("--against-baseline", action="store_true",
-                   help="report one scenario against the same municipality under baseline "
-                        "practice (same size, stock, years and seeds) as the reference")
+                   help="report each scenario against the same municipality under baseline "
+                        "practice (same size, stock, years and seeds) as its reference")
     p.add_argument("--baseline", metavar="FILE",
                    help="the practice --against-baseline uses (default: the bundled "
                         "scenarios/baseline.toml)")
@@ -431,13 +431,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from sim.present.report import build_report
     from sim.run.compare import run_paired
 
+    references: list[int] = []
     if args.against_baseline:
-        if len(scenarios) != 1:
-            raise InputError("takes one scenario, set against the same municipality under "
-                             f"baseline practice; got {len(scenarios)}",
-                             file="--against-baseline")
-        scenarios, _ = _against_baseline(args, scenarios)
-    _note_unlike(scenarios)
+        scenarios, references = _against_baseline(args, scenarios)
+    else:
+        _note_unlike(scenarios)
     from sim.run.progress import progress
     from sim.run.provenance import provenance
 
@@ -445,7 +443,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         results = run_paired(scenarios, replications=args.replications, seed=args.seed,
                              workers=args.workers, progress=update)
     prov = provenance(scenarios[0], args.seed, results[0].executor)
-    report = build_report(results, args.lang, prov)
+    report = build_report(results, args.lang, prov, reference_of=references)
     try:
         report.write(args.out)
     except OSError as exc:

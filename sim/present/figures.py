@@ -115,11 +115,14 @@ def difference_scale(name: str) -> float:
 
 
 def difference_bars(ax: Any, rows: Sequence[dict[str, Any]], names: Sequence[str],
-                    scale: float, *, alpha: float) -> None:
+                    scale: float, *, alpha: float, positions: Sequence[int] | None = None
+                    ) -> None:
     """Horizontal bars of paired differences with their 95 % intervals, one per scenario.
 
-    Each bar has its scenario's colour (:func:`scenario_colour`; the first bar is scenario 1,
-    the reference having none), a zero line marks no difference, and the x axis has a grid.
+    Each bar has its scenario's colour (:func:`scenario_colour` of its place among the
+    scenarios, ``positions``; by default the first bar is scenario 1, the reference having
+    none), so a bar matches its line in the figures beside it; a zero line marks no
+    difference, and the x axis has a grid.
 
     Args:
         ax: the matplotlib axes.
@@ -127,12 +130,14 @@ def difference_bars(ax: Any, rows: Sequence[dict[str, Any]], names: Sequence[str
         names: the bars' labels.
         scale: factor applied to the values (:func:`difference_scale`).
         alpha: bar opacity.
+        positions: each bar's scenario index among all the scenarios compared.
     """
     y = np.arange(len(rows))
+    where = list(positions) if positions is not None else [j + 1 for j in range(len(rows))]
     d = np.array([float(r["diff"]) for r in rows]) * scale
     lo = np.array([float(r["diff_ci_low"]) for r in rows]) * scale
     hi = np.array([float(r["diff_ci_high"]) for r in rows]) * scale
-    ax.barh(y, d, color=[scenario_colour(j + 1) for j in range(len(rows))], alpha=alpha)
+    ax.barh(y, d, color=[scenario_colour(j) for j in where], alpha=alpha)
     ax.errorbar(d, y, xerr=[d - lo, hi - d], fmt="none", ecolor="black", capsize=3, lw=1)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, names, fontsize=8)
@@ -160,7 +165,8 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
     for ax, name in zip(axes.flat, indicators, strict=False):
         mine = [r for r in rows if r["indicator"] == name and r["scenario"] in scenarios]
         scale = difference_scale(name)
-        difference_bars(ax, mine, scenarios, scale, alpha=0.8)
+        difference_bars(ax, mine, scenarios, scale, alpha=0.8,
+                        positions=comparison.compared_positions)
         unit = "million NOK" if scale != 1.0 else BY_NAME[name].unit
         if comparison.per_1000 and per_inhabitant(name):
             unit += " per 1,000 inhabitants"

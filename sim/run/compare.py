@@ -123,8 +123,12 @@ class Comparison:
     @property
     def compared(self) -> list[str]:
         """The names of the scenarios that are not a reference: those with a difference."""
-        return [res.scenario.name for i, res in enumerate(self.results)
-                if self.reference_of[i] != i]
+        return [self.results[i].scenario.name for i in self.compared_positions]
+
+    @property
+    def compared_positions(self) -> list[int]:
+        """The indices (in :attr:`results`) of the scenarios that are not a reference."""
+        return [i for i, r in enumerate(self.reference_of) if r != i]
 
     @property
     def reference_label(self) -> str:

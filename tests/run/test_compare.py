@@ -113,12 +113,12 @@ def test_compare_says_when_towns_differ_and_pairs_against_baseline(capsys, tmp_p
     assert (tmp_path / "paired" / "differences.png").stat().st_size > 0
 
 
-def test_report_warns_of_unlike_towns_and_sets_one_model_against_baseline(capsys,
-                                                                          tmp_path: Path
-                                                                          ) -> None:
+def test_report_warns_of_unlike_towns_and_sets_each_model_against_its_baseline(
+        capsys, tmp_path: Path) -> None:
     """The report's front page says when towns differ (in both languages); with
-    ``--against-baseline`` its reference is the same municipality under baseline practice, and
-    two scenarios are refused in one line."""
+    ``--against-baseline`` one model's reference is the same municipality under baseline
+    practice, and with two models each is set against its own municipality: every difference
+    sentence names that municipality's baseline, never the other's."""
     import html
     import re
 
@@ -140,6 +140,14 @@ def test_report_warns_of_unlike_towns_and_sets_one_model_against_baseline(capsys
     page = text(out)
     assert "The reference is “Verdal, baseline practice”" in page and "differs from" not in page
 
-    code, _, err = cli(capsys, "report", VERDAL, STJORDAL, "--against-baseline", "--years", 1,
-                       "--quiet", "--out", tmp_path / "two.html")
-    assert code == 2 and err.count("\n") == 1 and "takes one scenario" in err
+    out = tmp_path / "two.html"
+    code, _, err = cli(capsys, "report", VERDAL, STJORDAL, "--against-baseline", "--lang", "en",
+                       "--years", 1, "--replications", 2, "--quiet", "--out", out)
+    assert code == 0 and "note: " not in err
+    page = text(out)
+    assert "Each municipality's model is set against the same municipality" in page
+    assert "differs from" not in page and "The reference is" not in page
+    for town, other in (("Verdal", "Stjørdal"), ("Stjørdal", "Verdal")):
+        sentences = re.findall(town + r": [^“]*? than in “([^”]+)”", page)
+        assert sentences and set(sentences) == {f"{town}, baseline practice"}, (town, sentences)
+        assert f"{other}: " in page

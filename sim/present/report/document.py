@@ -30,7 +30,7 @@ from sim.present.report.stories import Story, choose_stories, story_sentence
 from sim.present.report.themes import theme_series
 from sim.present.report.trajectories import Trajectories, record_trajectories
 from sim.present.report.webpage import write_html
-from sim.present.report.words import join_list, t, years_phrase
+from sim.present.report.words import join_list, quoted, t, years_phrase
 from sim.present.text import check_lang, fmt
 from sim.run.compare import Comparison, unique_names, unlike
 
@@ -75,7 +75,12 @@ class Report:
         provenance: what produced the runs (:func:`sim.run.provenance.provenance`).
         trajectories: the run the family stories come from.
         stories: the families told.
-        comparison: the paired differences of ``results`` against the reference.
+        reference_of: for each result, the index of the result it is set against (itself
+            for a reference), as :class:`sim.run.compare.Comparison` takes it; empty (the
+            default) for every result against the first. ``boligsim report
+            --against-baseline`` sets each model against its own municipality under
+            baseline practice.
+        comparison: the paired differences of ``results`` against their references.
         measures: the headline measures.
     """
 
@@ -84,20 +89,30 @@ class Report:
     provenance: dict[str, Any]
     trajectories: Trajectories
     stories: list[Story]
+    reference_of: list[int] = field(default_factory=list)
     comparison: Comparison = field(init=False)
     measures: list[Measure] = field(init=False)
 
     def __post_init__(self) -> None:
         """Compare the runs, compute the headline measures and tell the stories."""
-        self.comparison = Comparison(self.results)
+        self.comparison = Comparison(self.results, reference_of=list(self.reference_of))
+        self.reference_of = self.comparison.reference_of
         self.measures = headline_measures(self.results, self.comparison)
         for story in self.stories:
             story.sentence = story_sentence(self.trajectories, story.family, self.lang)
 
     @property
+    def own_baselines(self) -> bool:
+        """Whether the results are set against references other than the first."""
+        return set(self.reference_of) != {0}
+
+    @property
     def reference(self) -> str:
-        """The reference scenario's name."""
-        return self.results[0].scenario.name
+        """What the differences are taken against, quoted: the reference scenario's name, or
+        in words the same municipality under today's practice."""
+        if self.own_baselines:
+            return t(self.lang, "own_baseline")
+        return quoted(self.results[0].scenario.name, self.lang)
 
     def pages(self) -> list[Page]:
         """The report's parts in reading order."""
@@ -116,25 +131,29 @@ class Report:
                 [r.scenario.name for r in self.results], lang))),
             ("p", t(lang, "made_by", version=self.provenance.get("boligsim", "?"),
                     replications=fmt(res0.replications, lang), seed=res0.seed)),
-            ("p", t(lang, "reference_is", ref=self.reference)),
+            ("p", t(lang, "reference_own") if self.own_baselines else
+             t(lang, "reference_is", ref=self.results[0].scenario.name)),
             *self._unlike(),
             ("h", t(lang, "headlines")),
             ("p", t(lang, "headline_intro")),
         ]
-        for _name, lines in headline_sentences(self.measures, self.results, lang):
+        for _name, lines in headline_sentences(self.measures, self.results, lang,
+                                               self.reference_of):
             front += [("li", line) for line in lines]
         return front
 
     def _unlike(self) -> list[tuple[str, str]]:
-        """A warning when a scenario's town differs from the reference's in size, stock or
+        """A warning when a scenario's town differs from its reference's in size, stock or
         period (:func:`sim.run.compare.unlike`): its differences are not a policy's effect."""
-        ref = self.results[0].scenario
-        towns = [r.scenario.name for r in self.results[1:] if unlike([ref, r.scenario])]
+        scen = [r.scenario for r in self.results]
+        towns = [sc.name for i, sc in enumerate(scen)
+                 if unlike([scen[self.reference_of[i]], sc])]
         if not towns:
             return []
-        quoted = [f"«{n}»" if self.lang == "nb" else f"“{n}”" for n in towns]
-        return [("p", t(self.lang, "unlike", towns=join_list(quoted, self.lang),
-                        ref=self.reference, differ="differs" if len(towns) == 1 else "differ"))]
+        names = [quoted(n, self.lang) for n in towns]
+        return [("p", t(self.lang, "unlike", towns=join_list(names, self.lang),
+                        ref=self.results[0].scenario.name,
+                        differ="differs" if len(towns) == 1 else "differ"))]
 
     def _figure_pages(self) -> list[Page]:
         """Tenure over time, then one page per theme."""
@@ -143,7 +162,8 @@ class Report:
         return [Page("figure", t(lang, "f_tenure"), caption="",
                      figure=partial(tenure_figure, results, lang)),
                 *(Page("figure", t(lang, key), caption=note,
-                       figure=partial(theme_figure, key, panels, results, self.comparison, lang))
+                       figure=partial(theme_figure, key, panels, results, self.comparison, lang,
+                                      self.reference))
                   for key, panels in theme_series())]
 
     def _story_pages(self) -> list[Page]:
@@ -215,8 +235,8 @@ def output_format(path: str | os.PathLike[str]) -> str:
 
 
 def build_report(results: Sequence[RunResult], lang: str = "nb",
-                 provenance: dict[str, Any] | None = None, *, story_scenario: int | None = None
-                 ) -> Report:
+                 provenance: dict[str, Any] | None = None, *, story_scenario: int | None = None,
+                 reference_of: Sequence[int] = ()) -> Report:
     """A :class:`Report` of runs already made (same seed and replications; first = reference).
 
     Args:
@@ -226,7 +246,10 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
         provenance: for the last page; by default :func:`sim.run.provenance.provenance` of
             the first run.
         story_scenario: index of the scenario whose first replication the family stories come
-            from; by default the first scenario after the reference (the reference if alone).
+            from; by default the first scenario that is not a reference (the reference if
+            alone).
+        reference_of: each result's reference (:attr:`Report.reference_of`); by default the
+            first result.
     """
     from sim.run.provenance import provenance as make_provenance
 
@@ -234,10 +257,12 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
     runs = _uniquely_named(results)
     if provenance is None:
         provenance = make_provenance(runs[0].scenario, runs[0].seed, runs[0].executor)
-    k = story_scenario if story_scenario is not None else min(1, len(runs) - 1)
+    refs = list(reference_of) or [0] * len(runs)
+    compared = [i for i, r in enumerate(refs) if r != i]
+    k = story_scenario if story_scenario is not None else (compared[0] if compared else 0)
     tr = record_trajectories(runs[k].scenario, runs[k].seed, 0)
     return Report(results=runs, lang=lang, provenance=provenance, trajectories=tr,
-                  stories=choose_stories(tr))
+                  stories=choose_stories(tr), reference_of=refs)
 
 
 def _uniquely_named(results: Sequence[RunResult]) -> list[RunResult]:

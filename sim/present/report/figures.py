@@ -63,10 +63,11 @@ def tenure_figure(results: Sequence[RunResult], lang: str, caption: str | None =
 
 
 def theme_figure(title: str, panels: Sequence[Series], results: Sequence[RunResult],
-                 comparison: Comparison, lang: str, caption: str | None = None) -> Figure:
-    """A theme page: each panel's mean and 95 % band over time per scenario, and beside it the
-    paired difference against the reference with its 95 % interval (when there are two or more
-    scenarios)."""
+                 comparison: Comparison, lang: str, reference: str,
+                 caption: str | None = None) -> Figure:
+    """A theme page: each panel's mean and 95 % band over time per scenario, and beside it
+    each compared scenario's paired difference against its reference (named ``reference`` on
+    the axis) with its 95 % interval (when there are two or more scenarios)."""
     plt = pyplot()
     diffs = len(results) > 1
     fig, axes = plt.subplots(len(panels), 2 if diffs else 1, figsize=PAGE, squeeze=False,
@@ -75,7 +76,7 @@ def theme_figure(title: str, panels: Sequence[Series], results: Sequence[RunResu
     for row, panel in enumerate(panels):
         _series_panel(axes[row, 0], panel, results, lang, legend=row == 0)
         if diffs:
-            _difference_panel(axes[row, 1], panel.diff, results, rows, lang)
+            _difference_panel(axes[row, 1], panel.diff, comparison, rows, reference, lang)
     return _finish(fig, t(lang, title), caption, left=0.07, right=0.98, hspace=0.55,
                    wspace=0.3 if diffs else 0.2)
 
@@ -100,24 +101,26 @@ def _series_panel(ax: Any, panel: Series, results: Sequence[RunResult], lang: st
         ax.legend(fontsize=7, loc="best")
 
 
-def _difference_panel(ax: Any, indicator: str | None, results: Sequence[RunResult],
-                      rows: dict[tuple[str, str], dict[str, Any]], lang: str) -> None:
-    """Horizontal bars: paired difference of ``indicator``'s run value against the reference
-    (the first of ``results``); no panel for a series without one."""
+def _difference_panel(ax: Any, indicator: str | None, comparison: Comparison,
+                      rows: dict[tuple[str, str], dict[str, Any]], reference: str,
+                      lang: str) -> None:
+    """Horizontal bars: paired difference of ``indicator``'s run value for each compared
+    scenario against its reference (``reference`` in words, quoted), in the scenario's colour;
+    no panel for a series without one."""
     if indicator is None:
         ax.set_visible(False)
         return
     ind = BY_NAME[indicator]
     scale = difference_scale(indicator)
-    others = [r.scenario.name for r in results[1:]]
+    others = comparison.compared
     difference_bars(ax, [rows[(name, indicator)] for name in others], others, scale,
-                    alpha=0.85)
+                    alpha=0.85, positions=comparison.compared_positions)
     ax.invert_yaxis()
     what = unit(lang, "mnok") if scale != 1.0 else unit(lang, {
         "children": "children", "dwellings": "dwellings"}.get(ind.unit, "families"))
     when = t(lang, "at_end") if ind.kind == "stock" else t(lang, "over_run")
     ax.set_title(label(lang, indicator), fontsize=9, loc="left")
-    ax.set_xlabel(t(lang, "diff_axis", ref=results[0].scenario.name, unit=what, when=when),
+    ax.set_xlabel(textwrap.fill(t(lang, "diff_axis", ref=reference, unit=what, when=when), 55),
                   fontsize=8)
     ax.xaxis.set_major_formatter(tick_formatter(lang))
 

@@ -94,7 +94,7 @@ def _from_summary(key: str, indicator: str, results: Sequence[RunResult],
     for j, res in enumerate(results):
         s = res.summary()[indicator]
         cell = Cell(res.scenario.name, s["mean"], s["ci95"][0], s["ci95"][1])
-        if j > 0:
+        if comparison.reference_of[j] != j:
             row = rows[(res.scenario.name, indicator)]
             cell.diff = float(row["diff"])
             cell.diff_low = float(row["diff_ci_low"])
@@ -103,18 +103,20 @@ def _from_summary(key: str, indicator: str, results: Sequence[RunResult],
     return Measure(key, indicator, "summary", BY_NAME[indicator].unit == "NOK", cells)
 
 
-def _derived(key: str, indicator: str, results: Sequence[RunResult],
+def _derived(key: str, indicator: str, results: Sequence[RunResult], comparison: Comparison,
              value: Callable[[np.ndarray], np.ndarray]) -> Measure:
-    """A measure computed from the monthly data: ``value`` maps (R, months) to (R,)."""
+    """A measure computed from the monthly data: ``value`` maps (R, months) to (R,); the
+    difference is against each result's reference in ``comparison``."""
     k = INDEX[indicator]
-    ref = value(results[0].data[:, :, k])
+    values = [value(res.data[:, :, k]) for res in results]
     cells = []
     for j, res in enumerate(results):
-        v = value(res.data[:, :, k])
+        v = values[j]
         m, lo, hi = mean_ci(v)
         cell = Cell(res.scenario.name, float(m), float(lo), float(hi))
-        if j > 0:
-            d, dlo, dhi = mean_ci(v - ref)
+        r = comparison.reference_of[j]
+        if r != j:
+            d, dlo, dhi = mean_ci(v - values[r])
             cell.diff, cell.diff_low, cell.diff_high = float(d), float(dlo), float(dhi)
         cells.append(cell)
     return Measure(key, indicator, "derived", BY_NAME[indicator].unit == "NOK", cells)
@@ -140,12 +142,13 @@ def headline_measures(results: Sequence[RunResult], comparison: Comparison) -> l
     return [
         _from_summary("m_own_home", "purchases", results, comparison),
         _from_summary("m_entered_work", "entered_work", results, comparison),
-        _derived("m_in_work_start", "families_in_work", results, _at_start),
+        _derived("m_in_work_start", "families_in_work", results, comparison, _at_start),
         _from_summary("m_in_work_end", "families_in_work", results, comparison),
         _from_summary("m_sa_total", "social_assistance_nok", results, comparison),
-        _derived("m_sa_first", "social_assistance_nok", results, _first_year),
-        _derived("m_sa_last", "social_assistance_nok", results, _last_year),
-        _derived("m_children_start", "children_municipal", results, _at_start),
+        _derived("m_sa_first", "social_assistance_nok", results, comparison, _first_year),
+        _derived("m_sa_last", "social_assistance_nok", results, comparison, _last_year),
+        _derived("m_children_start", "children_municipal", results, comparison,
+                 _at_start),
         _from_summary("m_children_end", "children_municipal", results, comparison),
         _from_summary("m_homeless_end", "homeless", results, comparison),
         _from_summary("m_children_homeless_end", "children_homeless", results, comparison),
@@ -223,16 +226,19 @@ def _estimate_text(mean: str, low: float, high: float, context: tuple[float, ...
 
 
 def headline_sentences(measures: Sequence[Measure], results: Sequence[RunResult],
-                       lang: str) -> list[tuple[str, list[str]]]:
-    """Plain-language headline sentences, grouped by scenario (reference first).
+                       lang: str, reference_of: Sequence[int] = ()
+                       ) -> list[tuple[str, list[str]]]:
+    """Plain-language headline sentences, grouped by scenario in the order of ``results``.
 
-    Every sentence of a scenario after the reference ends with its difference against the
-    reference (:func:`difference_text`).
+    Every sentence of a scenario that is not a reference ends with its difference against its
+    reference (:func:`difference_text`): the first result, or the one ``reference_of`` names
+    (as :class:`sim.run.compare.Comparison` takes it).
     """
     by_key = {m.key: m for m in measures}
-    ref = results[0].scenario.name
+    refs = list(reference_of) or [0] * len(results)
     return [(res.scenario.name,
-             _sentences(_Phrases(by_key, res.scenario.name, ref if j else None, lang),
+             _sentences(_Phrases(by_key, res.scenario.name,
+                                 results[refs[j]].scenario.name if refs[j] != j else None, lang),
                         years_phrase(res.scenario.years, lang)))
             for j, res in enumerate(results)]
 

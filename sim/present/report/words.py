@@ -33,6 +33,11 @@ def join_list(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
+def quoted(name: str, lang: str) -> str:
+    """A scenario's name in the language's quotation marks: «Verdal» (nb), “Verdal” (en)."""
+    return f"«{name}»" if lang == "nb" else f"“{name}”"
+
+
 def years_phrase(years: int, lang: str) -> str:
     """``over 10 år`` / ``over 10 years`` / ``over 1 year``."""
     if lang == "nb":
@@ -73,6 +78,12 @@ TEXT: dict[str, dict[str, str]] = {
         "reference_is": "Sammenlikningsgrunnlaget er «{ref}». Forskjellene er regnet "
                         "simulering for simulering mot det, med de samme hendelsene i "
                         "familienes liv.",
+        "own_baseline": "samme kommune under dagens praksis",
+        "reference_own": "Hver kommunes modell er sammenliknet med samme kommune under dagens "
+                         "praksis: samme innbyggertall, boligmasse, familier, periode og "
+                         "simuleringer. Forskjellene er regnet simulering for simulering, med "
+                         "de samme hendelsene i familienes liv; forskjeller mellom kommunene "
+                         "er ikke virkninger av politikk.",
         "unlike": "{towns} skiller seg fra «{ref}» i innbyggertall, boligmasse eller periode. "
                   "Forskjellene nedenfor er derfor ikke bare virkningen av politikken, men også "
                   "av at kommunene er ulike. Vil du se virkningen av en modell, sammenlikn den "
@@ -105,7 +116,7 @@ TEXT: dict[str, dict[str, str]] = {
         "diff_clause": "{diff}",
         "cell": "{mean} ({lo} til {hi})",
         "table_title": "Hovedtall per scenario (95 %-intervall i parentes; forskjell mot "
-                       "«{ref}» under)",
+                       "{ref} under)",
         "col_measure": "Mål",
         "m_own_home": "Familier inn i egen bolig (sum)",
         "m_entered_work": "Ganger en familie fikk jobb (sum)",
@@ -130,8 +141,8 @@ TEXT: dict[str, dict[str, str]] = {
         "f_evictions": "Utkastelser og tvangssalg",
         "f_money": "Sosialhjelp og kommunens nettokostnad",
         "band_note": "Linje: gjennomsnitt; skygge: 95 %-intervall. Søyler: forskjell mot "
-                     "«{ref}» med 95 %-intervall.",
-        "diff_axis": "forskjell mot «{ref}» ({unit}, {when})",
+                     "{ref} med 95 %-intervall.",
+        "diff_axis": "forskjell mot {ref} ({unit}, {when})",
         "at_end": "ved slutt",
         "over_run": "over hele perioden",
         "year_axis": "år",
@@ -206,6 +217,12 @@ TEXT: dict[str, dict[str, str]] = {
                    "seed {seed}.",
         "reference_is": "The reference is “{ref}”. Differences are taken run by run against "
                         "it, with the same events in the families' lives.",
+        "own_baseline": "the same municipality under today's practice",
+        "reference_own": "Each municipality's model is set against the same municipality under "
+                         "today's practice: same inhabitants, housing stock, families, period "
+                         "and runs. Differences are taken run by run, with the same events in "
+                         "the families' lives; differences between the municipalities are not "
+                         "effects of policy.",
         "unlike": "{towns} {differ} from “{ref}” in inhabitants, housing stock or period, so "
                   "the differences below are not the policy's effect alone but also the towns' "
                   "differences. To see a model's effect, set it against the same municipality "
@@ -238,7 +255,7 @@ TEXT: dict[str, dict[str, str]] = {
         "diff_clause": "{diff}",
         "cell": "{mean} ({lo} to {hi})",
         "table_title": "Headline numbers by scenario (95 % interval in brackets; difference "
-                       "against “{ref}” below)",
+                       "against {ref} below)",
         "col_measure": "Measure",
         "m_own_home": "Families into their own home (total)",
         "m_entered_work": "Times a family found a job (total)",
@@ -262,9 +279,9 @@ TEXT: dict[str, dict[str, str]] = {
         "f_startloans": "Start loans, and the share to families with children",
         "f_evictions": "Evictions and forced sales",
         "f_money": "Social assistance and the municipality's net cost",
-        "band_note": "Line: mean; shading: 95 % interval. Bars: difference against “{ref}” "
+        "band_note": "Line: mean; shading: 95 % interval. Bars: difference against {ref} "
                      "with 95 % interval.",
-        "diff_axis": "difference against “{ref}” ({unit}, {when})",
+        "diff_axis": "difference against {ref} ({unit}, {when})",
         "at_end": "at the end",
         "over_run": "over the run",
         "year_axis": "year",
