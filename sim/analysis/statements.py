@@ -1,6 +1,7 @@
 """What the report says about each municipality, set beside what the model gives.
 
-``python -m sim.analysis.statements [FILE] [--replications R] [--seed S] [--only ID,...]``
+``python -m sim.analysis.statements [FILE] [--replications R] [--seed S] [--only ID,...]
+[--update docs/scenarios.md]``
 reads the report's statements (``calibration/statements.toml``), runs each municipality's
 scenario and the same municipality under baseline practice with common random numbers, and
 prints one Markdown table a municipality: *the report says | the model gives | against
@@ -258,6 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", default="", help="scenario file stems, comma-separated "
                         "(e.g. verdal,stjordal)")
+    parser.add_argument("--update", metavar="FILE.md",
+                        help="replace each municipality's table in FILE.md (between its "
+                             "'<!-- generated: statements STEM -->' markers) instead of "
+                             "printing")
     args = parser.parse_args(argv)
     try:
         statements = load(args.file)
@@ -268,6 +273,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         keep = set(args.only.split(","))
         statements = [s for s in statements if s.scenario.stem in keep]
     findings = evaluate(statements, replications=args.replications, seed=args.seed)
+    if args.update:
+        from sim.present.marked import update_file
+
+        blocks = {f"statements {stem}": markdown(
+            [f for f in findings if f.statement.scenario.stem == stem],
+            replications=args.replications, seed=args.seed)
+            for stem in dict.fromkeys(f.statement.scenario.stem for f in findings)}
+        try:
+            update_file(args.update, blocks)
+        except (OSError, ValueError) as exc:
+            print(f"error: {args.update}: {exc}", file=sys.stderr)
+            return 2
+        print(f"updated {len(blocks)} table(s) in {args.update}")
+        return 0
     sys.stdout.write(markdown(findings, replications=args.replications, seed=args.seed))
     return 0
 

@@ -1,6 +1,8 @@
 """Outcome tables of the municipal models next to traditional practice in the same place.
 
-``python -m sim.present.tables scenarios/verdal.toml ... [--replications R] [--seed S]`` prints, for
+``python -m sim.present.tables scenarios/verdal.toml ... [--replications R] [--seed S]
+[--update docs/scenarios.md]`` prints (or writes in place, between the document's
+``<!-- generated: table verdal -->`` markers, :mod:`sim.present.marked`), for
 every scenario, a Markdown table of key outcomes under the municipality's own model and under
 baseline practice (``scenarios/baseline.toml``'s policy levers, same municipality, same seeds),
 with the paired difference and its 95 % interval. ``docs/scenarios.md`` is made with it.
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.inputs.scenario import BASELINE_FILE, load_scenario
+from sim.present.marked import update_file
 from sim.run.compare import Comparison, against_baseline
 from sim.run.runner import run_scenario
 
@@ -68,9 +71,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
     parser.add_argument("--replications", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--update", metavar="FILE.md",
+                        help="replace each scenario's table in FILE.md (between its "
+                             "'<!-- generated: table STEM -->' markers) instead of printing")
     args = parser.parse_args(argv)
-    for path in args.scenarios:
-        sys.stdout.write(table(path, args.replications, args.seed) + "\n")
+    tables = {f"table {Path(path).stem}": table(path, args.replications, args.seed)
+              for path in args.scenarios}
+    if args.update:
+        try:
+            update_file(args.update, tables)
+        except (OSError, ValueError) as exc:
+            print(f"error: {args.update}: {exc}", file=sys.stderr)
+            return 2
+        print(f"updated {len(tables)} table(s) in {args.update}")
+        return 0
+    for text in tables.values():
+        sys.stdout.write(text + "\n")
     return 0
 
 

@@ -1,0 +1,42 @@
+"""Generated blocks inside a hand-written Markdown document.
+
+A block is marked by two HTML comments, invisible when the document is rendered::
+
+    <!-- generated: KEY -->
+
+    ...made by a command...
+
+    <!-- end: KEY -->
+
+so a command can bring its tables up to date in place (``--update docs/scenarios.md``) and
+leave the prose around them alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+
+def replace_block(text: str, key: str, block: str) -> str:
+    """``text`` with the block marked ``key`` replaced by ``block``.
+
+    Raises:
+        ValueError: when the document has no such block, or has it more than once.
+    """
+    begin, end = f"<!-- generated: {key} -->", f"<!-- end: {key} -->"
+    pattern = re.compile(re.escape(begin) + r"\n.*?" + re.escape(end), re.S)
+    found = pattern.findall(text)
+    if len(found) != 1:
+        raise ValueError(f"expected one block marked {begin!r} … {end!r}, found {len(found)}")
+    return pattern.sub(lambda _: f"{begin}\n\n{block.strip()}\n\n{end}", text)
+
+
+def update_file(path: str | Path, blocks: dict[str, str]) -> None:
+    """Replace every block of ``blocks`` (key to Markdown) in the document at ``path``; the
+    file is written only when every key was found once."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    for key, block in blocks.items():
+        text = replace_block(text, key, block)
+    path.write_text(text, encoding="utf-8")
