@@ -274,19 +274,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         statements = [s for s in statements if s.scenario.stem in keep]
     findings = evaluate(statements, replications=args.replications, seed=args.seed)
     if args.update:
-        from sim.present.marked import update_file
+        from sim.present.marked import update_command
 
         blocks = {f"statements {stem}": markdown(
             [f for f in findings if f.statement.scenario.stem == stem],
             replications=args.replications, seed=args.seed)
             for stem in dict.fromkeys(f.statement.scenario.stem for f in findings)}
-        try:
-            update_file(args.update, blocks)
-        except (OSError, ValueError) as exc:
-            print(f"error: {args.update}: {exc}", file=sys.stderr)
-            return 2
-        print(f"updated {len(blocks)} table(s) in {args.update}")
-        return 0
+        return update_command(args.update, blocks)
     sys.stdout.write(markdown(findings, replications=args.replications, seed=args.seed))
     return 0
 

@@ -15,6 +15,7 @@ leave the prose around them alone.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 
@@ -40,3 +41,16 @@ def update_file(path: str | Path, blocks: dict[str, str]) -> None:
     for key, block in blocks.items():
         text = replace_block(text, key, block)
     path.write_text(text, encoding="utf-8")
+
+
+def update_command(path: str | Path, blocks: dict[str, str]) -> int:
+    """``--update FILE`` of a command that makes blocks: update the file, say so, and return
+    the exit status (2, with the reason on stderr, when the file cannot be read, written or
+    lacks a block)."""
+    try:
+        update_file(path, blocks)
+    except (OSError, ValueError) as exc:
+        print(f"error: {path}: {exc}", file=sys.stderr)
+        return 2
+    print(f"updated {len(blocks)} table(s) in {path}")
+    return 0

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.inputs.scenario import BASELINE_FILE, load_scenario
-from sim.present.marked import update_file
+from sim.present.marked import update_command
 from sim.run.compare import Comparison, against_baseline
 from sim.run.runner import run_scenario
 
@@ -78,13 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tables = {f"table {Path(path).stem}": table(path, args.replications, args.seed)
               for path in args.scenarios}
     if args.update:
-        try:
-            update_file(args.update, tables)
-        except (OSError, ValueError) as exc:
-            print(f"error: {args.update}: {exc}", file=sys.stderr)
-            return 2
-        print(f"updated {len(tables)} table(s) in {args.update}")
-        return 0
+        return update_command(args.update, tables)
     for text in tables.values():
         sys.stdout.write(text + "\n")
     return 0
