@@ -274,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         statements = [s for s in statements if s.scenario.stem in keep]
     findings = evaluate(statements, replications=args.replications, seed=args.seed)
     if args.update:
-        from sim.present.marked import update_command
+        from sim.run.marked import update_command
 
         blocks = {f"statements {stem}": markdown(
             [f for f in findings if f.statement.scenario.stem == stem],

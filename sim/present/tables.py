@@ -2,7 +2,7 @@
 
 ``python -m sim.present.tables scenarios/verdal.toml ... [--replications R] [--seed S]
 [--update docs/scenarios.md]`` prints (or writes in place, between the document's
-``<!-- generated: table verdal -->`` markers, :mod:`sim.present.marked`), for
+``<!-- generated: table verdal -->`` markers, :mod:`sim.run.marked`), for
 every scenario, a Markdown table of key outcomes under the municipality's own model and under
 baseline practice (``scenarios/baseline.toml``'s policy levers, same municipality, same seeds),
 with the paired difference and its 95 % interval. ``docs/scenarios.md`` is made with it.
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.inputs.scenario import BASELINE_FILE, load_scenario
-from sim.present.marked import update_command
 from sim.run.compare import Comparison, against_baseline
+from sim.run.marked import update_command
 from sim.run.runner import run_scenario
 
 #: Rows of the table: indicator, how to show it, and what its value is divided by (money in

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sim.present import tables
-from sim.present.marked import replace_block, update_file
+from sim.run.marked import replace_block, update_file
 
 DOC = """# Notes
 
