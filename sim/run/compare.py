@@ -131,9 +131,14 @@ class Comparison:
         return [i for i, r in enumerate(self.reference_of) if r != i]
 
     @property
+    def against_first(self) -> bool:
+        """Whether every result is set against the first (not each against its own)."""
+        return set(self.reference_of) == {0}
+
+    @property
     def reference_label(self) -> str:
         """What the differences are taken against, in words."""
-        if set(self.reference_of) == {0}:
+        if self.against_first:
             return self.results[0].scenario.name
         return "baseline practice in the same municipality"
 

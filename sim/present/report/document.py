@@ -104,7 +104,7 @@ class Report:
     @property
     def own_baselines(self) -> bool:
         """Whether the results are set against references other than the first."""
-        return set(self.reference_of) != {0}
+        return not self.comparison.against_first
 
     @property
     def reference(self) -> str:
@@ -137,8 +137,7 @@ class Report:
             ("h", t(lang, "headlines")),
             ("p", t(lang, "headline_intro")),
         ]
-        for _name, lines in headline_sentences(self.measures, self.results, lang,
-                                               self.reference_of):
+        for _name, lines in headline_sentences(self.measures, self.comparison, lang):
             front += [("li", line) for line in lines]
         return front
 

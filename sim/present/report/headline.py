@@ -225,17 +225,16 @@ def _estimate_text(mean: str, low: float, high: float, context: tuple[float, ...
              hi=format_value(high, measure, lang, *context))
 
 
-def headline_sentences(measures: Sequence[Measure], results: Sequence[RunResult],
-                       lang: str, reference_of: Sequence[int] = ()
-                       ) -> list[tuple[str, list[str]]]:
-    """Plain-language headline sentences, grouped by scenario in the order of ``results``.
+def headline_sentences(measures: Sequence[Measure], comparison: Comparison,
+                       lang: str) -> list[tuple[str, list[str]]]:
+    """Plain-language headline sentences, grouped by scenario in the order of the compared
+    results.
 
     Every sentence of a scenario that is not a reference ends with its difference against its
-    reference (:func:`difference_text`): the first result, or the one ``reference_of`` names
-    (as :class:`sim.run.compare.Comparison` takes it).
+    reference in ``comparison`` (:func:`difference_text`).
     """
     by_key = {m.key: m for m in measures}
-    refs = list(reference_of) or [0] * len(results)
+    results, refs = comparison.results, comparison.reference_of
     return [(res.scenario.name,
              _sentences(_Phrases(by_key, res.scenario.name,
                                  results[refs[j]].scenario.name if refs[j] != j else None, lang),
