@@ -239,15 +239,17 @@ def _against_baseline(args: argparse.Namespace, scenarios: list) -> tuple[list, 
     return against_baseline(scenarios, practice)
 
 
-def _note_unlike(scenarios: list) -> list[str]:
+def _note_unlike(scenarios: list, per_1000: bool) -> None:
     """Say on stderr, one line each, how the scenarios differ in size, stock or period
-    (:func:`sim.run.compare.unlike`); returns the lines."""
+    (:func:`sim.run.compare.unlike`), and what compares them better."""
     from sim.run.compare import unlike
 
     lines = unlike(scenarios)
     for line in lines:
         print(f"note: {line}: the difference is not the policy's alone", file=sys.stderr)
-    return lines
+    if lines and not per_1000:
+        print("note: --against-baseline compares each model with its own municipality; "
+              "--per-1000 puts counts per 1,000 inhabitants", file=sys.stderr)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -265,9 +267,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     references = None
     if args.against_baseline:
         scenarios, references = _against_baseline(args, scenarios)
-    elif _note_unlike(scenarios) and not args.per_1000:
-        print("note: --against-baseline compares each model with its own municipality; "
-              "--per-1000 puts counts per 1,000 inhabitants", file=sys.stderr)
+    else:
+        _note_unlike(scenarios, args.per_1000)
     from sim.run.files import atomic_write_text, prepare_out_dir
     from sim.run.progress import progress
     from sim.run.provenance import provenance
@@ -396,6 +397,9 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline", metavar="FILE",
                    help="the practice --against-baseline uses (default: the bundled "
                         "scenarios/baseline.toml)")
+    p.add_argument("--per-1000", action="store_true",
+                   help="counts and money per 1,000 inhabitants of each scenario's "
+                        "municipality, for towns of different sizes")
     p.add_argument("--lang", choices=("nb", "en"), default="nb",
                    help="language: nb (Norwegian bokmål, the default) or en (English)")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.html", help="the report")
@@ -435,7 +439,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.against_baseline:
         scenarios, references = _against_baseline(args, scenarios)
     else:
-        _note_unlike(scenarios)
+        _note_unlike(scenarios, args.per_1000)
     from sim.run.progress import progress
     from sim.run.provenance import provenance
 
@@ -443,7 +447,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         results = run_paired(scenarios, replications=args.replications, seed=args.seed,
                              workers=args.workers, progress=update)
     prov = provenance(scenarios[0], args.seed, results[0].executor)
-    report = build_report(results, args.lang, prov, reference_of=references)
+    report = build_report(results, args.lang, prov, reference_of=references,
+                          per_1000=args.per_1000)
     try:
         report.write(args.out)
     except OSError as exc:

@@ -142,12 +142,16 @@ class Comparison:
             return self.results[0].scenario.name
         return "baseline practice in the same municipality"
 
+    def inhabitants_per(self, res: RunResult, indicator: str) -> float:
+        """What to divide ``indicator``'s values of ``res`` by: thousands of inhabitants of
+        its municipality at the start when :attr:`per_1000` says so and the indicator is a
+        count or money (:func:`per_inhabitant`), else 1."""
+        if not (self.per_1000 and per_inhabitant(indicator)):
+            return 1.0
+        return float(res.scenario.params_at(0)["municipality.inhabitants"]) / 1000
+
     def _values(self, res: RunResult) -> np.ndarray:
-        v = res.run_values()
-        if not self.per_1000:
-            return v
-        per = float(res.scenario.params_at(0)["municipality.inhabitants"]) / 1000
-        return np.where([per_inhabitant(n) for n in self.names], v / per, v)
+        return res.run_values() / np.array([self.inhabitants_per(res, n) for n in self.names])
 
     def rows(self) -> list[dict[str, object]]:
         """One row per indicator and scenario, in indicator order then scenario order."""

@@ -151,3 +151,34 @@ def test_report_warns_of_unlike_towns_and_sets_each_model_against_its_baseline(
         sentences = re.findall(town + r": [^“]*? than in “([^”]+)”", page)
         assert sentences and set(sentences) == {f"{town}, baseline practice"}, (town, sentences)
         assert f"{other}: " in page
+
+
+def test_report_per_1000_puts_every_count_and_sum_per_inhabitants(capsys, tmp_path: Path
+                                                                   ) -> None:
+    """``report --per-1000``: the headline numbers are comparison.csv's per 1,000 inhabitants
+    (levels and differences), measures made from the monthly data too, and the report says so."""
+    from sim.present.report import build_report
+
+    base, stj = short(BASELINE), short(STJORDAL)
+    results = run_paired([base, stj], replications=REPLICATIONS, seed=SEED)
+    report = build_report(results, "en", {}, per_1000=True)
+    measures = {m.key: m for m in report.measures}
+    rows = {(r["indicator"], r["scenario"]): r
+            for r in Comparison(results, per_1000=True).rows()}
+    own = measures["m_own_home"]
+    for res, size in zip(results, (15.0, 23.592), strict=True):
+        cell = own.cell(res.scenario.name)
+        assert cell.mean == pytest.approx(res.summary()["purchases"]["mean"] / size)
+        assert cell.mean == rows[("purchases", res.scenario.name)]["mean"]
+        start = measures["m_children_start"].cell(res.scenario.name)
+        kids = res.data[:, 0, INDEX["children_municipal"]] / size
+        assert start.mean == pytest.approx(kids.mean())
+    stj_cell = measures["m_cost"].cell(results[1].scenario.name)
+    assert stj_cell.diff == rows[("municipal_net_cost_nok", results[1].scenario.name)]["diff"]
+    front = " ".join(text for _, text in report._front())
+    assert "per 1,000 inhabitants of each municipality" in front
+
+    out = tmp_path / "per.html"
+    code, _, _ = cli(capsys, "report", BASELINE, STJORDAL, "--per-1000", "--lang", "nb",
+                     "--years", 1, "--replications", 2, "--quiet", "--out", out)
+    assert code == 0 and "per 1 000 innbyggere" in out.read_text("utf-8")

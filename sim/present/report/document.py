@@ -90,12 +90,14 @@ class Report:
     trajectories: Trajectories
     stories: list[Story]
     reference_of: list[int] = field(default_factory=list)
+    per_1000: bool = False
     comparison: Comparison = field(init=False)
     measures: list[Measure] = field(init=False)
 
     def __post_init__(self) -> None:
         """Compare the runs, compute the headline measures and tell the stories."""
-        self.comparison = Comparison(self.results, reference_of=list(self.reference_of))
+        self.comparison = Comparison(self.results, reference_of=list(self.reference_of),
+                                     per_1000=self.per_1000)
         self.reference_of = self.comparison.reference_of
         self.measures = headline_measures(self.results, self.comparison)
         for story in self.stories:
@@ -118,7 +120,8 @@ class Report:
         """The report's parts in reading order."""
         lang, ref = self.lang, self.reference
         return [Page("text", t(lang, "title"), self._front()),
-                Page("table", t(lang, "table_title", ref=ref)),
+                Page("table", t(lang, "table_title", ref=ref)
+                     + (t(lang, "per_1000_title") if self.per_1000 else "")),
                 *self._figure_pages(),
                 *self._story_pages(),
                 Page("text", t(lang, "assumptions"), self._assumptions())]
@@ -135,7 +138,8 @@ class Report:
              t(lang, "reference_is", ref=self.results[0].scenario.name)),
             *self._unlike(),
             ("h", t(lang, "headlines")),
-            ("p", t(lang, "headline_intro")),
+            ("p", t(lang, "headline_intro")
+             + (" " + t(lang, "per_1000_note") if self.per_1000 else "")),
         ]
         for _name, lines in headline_sentences(self.measures, self.comparison, lang):
             front += [("li", line) for line in lines]
@@ -235,7 +239,7 @@ def output_format(path: str | os.PathLike[str]) -> str:
 
 def build_report(results: Sequence[RunResult], lang: str = "nb",
                  provenance: dict[str, Any] | None = None, *, story_scenario: int | None = None,
-                 reference_of: Sequence[int] = ()) -> Report:
+                 reference_of: Sequence[int] = (), per_1000: bool = False) -> Report:
     """A :class:`Report` of runs already made (same seed and replications; first = reference).
 
     Args:
@@ -249,6 +253,7 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
             alone).
         reference_of: each result's reference (:attr:`Report.reference_of`); by default the
             first result.
+        per_1000: counts and money per 1,000 inhabitants (:attr:`Report.per_1000`).
     """
     from sim.run.provenance import provenance as make_provenance
 
@@ -261,7 +266,7 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
     k = story_scenario if story_scenario is not None else (compared[0] if compared else 0)
     tr = record_trajectories(runs[k].scenario, runs[k].seed, 0)
     return Report(results=runs, lang=lang, provenance=provenance, trajectories=tr,
-                  stories=choose_stories(tr), reference_of=refs)
+                  stories=choose_stories(tr), reference_of=refs, per_1000=per_1000)
 
 
 def _uniquely_named(results: Sequence[RunResult]) -> list[RunResult]:

@@ -27,6 +27,7 @@ from sim.present.figures import (
 from sim.present.report.themes import Series
 from sim.present.report.words import t
 from sim.present.text import label, tick_formatter, unit
+from sim.run.compare import per_inhabitant
 from sim.run.files import PALETTE, pyplot
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -74,28 +75,34 @@ def theme_figure(title: str, panels: Sequence[Series], results: Sequence[RunResu
                              gridspec_kw={"width_ratios": [2.2, 1]} if diffs else None)
     rows = {(r["scenario"], r["indicator"]): r for r in comparison.rows()} if diffs else {}
     for row, panel in enumerate(panels):
-        _series_panel(axes[row, 0], panel, results, lang, legend=row == 0)
+        _series_panel(axes[row, 0], panel, results, comparison, lang, legend=row == 0)
         if diffs:
             _difference_panel(axes[row, 1], panel.diff, comparison, rows, reference, lang)
     return _finish(fig, t(lang, title), caption, left=0.07, right=0.98, hspace=0.55,
                    wspace=0.3 if diffs else 0.2)
 
 
-def _series_panel(ax: Any, panel: Series, results: Sequence[RunResult], lang: str,
-                  legend: bool) -> None:
+def _series_panel(ax: Any, panel: Series, results: Sequence[RunResult],
+                  comparison: Comparison, lang: str, legend: bool) -> None:
     """One panel over time: each scenario's mean and 95 % band, and the guideline if any.
 
-    A series with fewer points than months (one a year) marks each point. The legend is shown
-    where ``legend`` asks for it and wherever there is a guideline to name.
+    Counts and money are per 1,000 inhabitants of each scenario's municipality when
+    ``comparison.per_1000`` says so (shares stay shares). A series with fewer points than
+    months (one a year) marks each point. The legend is shown where ``legend`` asks for it and
+    wherever there is a guideline to name.
     """
+    per = comparison.per_1000 and panel.unit != "share"
     for j, res in enumerate(results):
         x, v = panel.values(res)
+        if per:
+            v = v / comparison.inhabitants_per(res, panel.diff or panel.name)
         mean_band(ax, x, v, scenario_colour(j), res.scenario.name,
                   "o-" if len(x) < len(res.dates) else "-")
     if panel.guideline is not None:
         ax.axhline(panel.guideline, color="black", lw=0.8, ls="--", label=t(lang, "guideline"))
     ax.set_title(label(lang, panel.name), fontsize=10, loc="left")
-    ax.set_ylabel(unit(lang, panel.unit), fontsize=8)
+    ax.set_ylabel(unit(lang, panel.unit) + (t(lang, "per_1000_unit") if per else ""),
+                  fontsize=8)
     _time_axes(ax, lang)
     if legend or panel.guideline is not None:
         ax.legend(fontsize=7, loc="best")
@@ -118,6 +125,8 @@ def _difference_panel(ax: Any, indicator: str | None, comparison: Comparison,
     ax.invert_yaxis()
     what = unit(lang, "mnok") if scale != 1.0 else unit(lang, {
         "children": "children", "dwellings": "dwellings"}.get(ind.unit, "families"))
+    if comparison.per_1000 and per_inhabitant(indicator):
+        what += t(lang, "per_1000_unit")
     when = t(lang, "at_end") if ind.kind == "stock" else t(lang, "over_run")
     ax.set_title(label(lang, indicator), fontsize=9, loc="left")
     ax.set_xlabel(textwrap.fill(t(lang, "diff_axis", ref=reference, unit=what, when=when), 55),

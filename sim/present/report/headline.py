@@ -88,12 +88,18 @@ class Measure:
 
 def _from_summary(key: str, indicator: str, results: Sequence[RunResult],
                   comparison: Comparison) -> Measure:
-    """A measure whose numbers are the run values of summary.json and comparison.csv."""
+    """A measure whose numbers are the run values of summary.json and comparison.csv (both
+    per 1,000 inhabitants when ``comparison.per_1000`` says so: then comparison.csv's)."""
     rows = {(r["scenario"], r["indicator"]): r for r in comparison.rows()}
     cells = []
     for j, res in enumerate(results):
-        s = res.summary()[indicator]
-        cell = Cell(res.scenario.name, s["mean"], s["ci95"][0], s["ci95"][1])
+        if comparison.per_1000:
+            row = rows[(res.scenario.name, indicator)]
+            cell = Cell(res.scenario.name, float(row["mean"]), float(row["ci_low"]),
+                        float(row["ci_high"]))
+        else:
+            s = res.summary()[indicator]
+            cell = Cell(res.scenario.name, s["mean"], s["ci95"][0], s["ci95"][1])
         if comparison.reference_of[j] != j:
             row = rows[(res.scenario.name, indicator)]
             cell.diff = float(row["diff"])
@@ -106,9 +112,11 @@ def _from_summary(key: str, indicator: str, results: Sequence[RunResult],
 def _derived(key: str, indicator: str, results: Sequence[RunResult], comparison: Comparison,
              value: Callable[[np.ndarray], np.ndarray]) -> Measure:
     """A measure computed from the monthly data: ``value`` maps (R, months) to (R,); the
-    difference is against each result's reference in ``comparison``."""
+    difference is against each result's reference in ``comparison``, and the values are per
+    1,000 inhabitants when it says so."""
     k = INDEX[indicator]
-    values = [value(res.data[:, :, k]) for res in results]
+    values = [value(res.data[:, :, k]) / comparison.inhabitants_per(res, indicator)
+              for res in results]
     cells = []
     for j, res in enumerate(results):
         v = values[j]

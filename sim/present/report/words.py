@@ -118,6 +118,10 @@ TEXT: dict[str, dict[str, str]] = {
         "table_title": "Hovedtall per scenario (95 %-intervall i parentes; forskjell mot "
                        "{ref} under)",
         "col_measure": "Mål",
+        "per_1000_title": ", per 1 000 innbyggere",
+        "per_1000_note": "Antall og kroner er regnet per 1 000 innbyggere i hver kommune, så "
+                         "kommuner av ulik størrelse kan stå side om side.",
+        "per_1000_unit": " per 1 000 innbyggere",
         "m_own_home": "Familier inn i egen bolig (sum)",
         "m_entered_work": "Ganger en familie fikk jobb (sum)",
         "m_in_work_start": "Familier i arbeid ved start",
@@ -257,6 +261,10 @@ TEXT: dict[str, dict[str, str]] = {
         "table_title": "Headline numbers by scenario (95 % interval in brackets; difference "
                        "against {ref} below)",
         "col_measure": "Measure",
+        "per_1000_title": ", per 1,000 inhabitants",
+        "per_1000_note": "Counts and money are per 1,000 inhabitants of each municipality, so "
+                         "municipalities of different sizes can stand side by side.",
+        "per_1000_unit": " per 1,000 inhabitants",
         "m_own_home": "Families into their own home (total)",
         "m_entered_work": "Times a family found a job (total)",
         "m_in_work_start": "Families in work at the start",
