@@ -610,9 +610,15 @@ PARAMS: list[Param] = [
     _p("policy.allocation.procurer", False, "", "policy", f"{ROE} §2.2 (Kristiansund)",
        "A housing procurer contacts private landlords on behalf of families the office knows "
        "(on the waiting list or followed)."),
+    _p("policy.allocation.help_children_private", False, "", "policy",
+       f"{ROE} §3.1.2: in Verdal's review tenants with some income got help to rent privately "
+       "or buy; §3.1.3: families with children rent privately or buy",
+       "An office that places no families with children in its dwellings helps those that "
+       "search (homeless or a lease ended) to find a private landlord."),
     _p("policy.allocation.procurer_effect", 2.0, "multiplier", "assumption",
-       "no public figure found", "Private-search success multiplier for families the "
-       "procurer helps.", (1.0, 10.0)),
+       "no public figure found", "Private-search success multiplier when the office contacts "
+       "landlords on a family's behalf (the procurer, or help_children_private).",
+       (1.0, 10.0)),
     _p("policy.allocation.colocated_factor", 0.7, "multiplier", "assumption",
        f"{ROE} §3.1.3: staff know tenants and neighbourhoods",
        "Arrears multiplier for tenants placed by an office that also follows up.", (0.0, 1.0)),

@@ -8,8 +8,10 @@ to move runs out.
   (:func:`sim.engine.processes.economy.can_afford_rent`) and finds a landlord at
   ``market.search_success`` a month, less where landlords turn away refugee families or
   families living on NAV benefits (Røe (2018) §1.2, §2.1), more with a caseworker's help
-  (``policy.followup.effect_search``) or a housing procurer who contacts landlords for the
-  families the office knows (``policy.allocation.procurer``, Kristiansund, Røe §2.2).
+  (``policy.followup.effect_search``), or when the office contacts landlords on the family's
+  behalf: a housing procurer for the families the office knows (``policy.allocation.procurer``,
+  Kristiansund, Røe §2.2), or an office that houses no families with children helping them to
+  rent privately instead (``policy.allocation.help_children_private``, Verdal, Røe §3.1.2).
 - *Municipal housing*: the housing office's waiting list and allocation
   (:func:`sim.engine.processes.municipal.update_waiting_list`,
   :func:`sim.engine.processes.municipal.allocate`).
@@ -41,9 +43,12 @@ def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     if p["policy.allocation.with_followup"]:  # the office helps its own tenants move on
         tenant = is_tenant(f.tenure[idx])
         prob *= np.where(tenant, p["policy.allocation.colocated_move_on"], 1.0)
+    helped = np.zeros(len(idx), dtype=bool)  # the office contacts landlords for them
     if p["policy.allocation.procurer"]:
-        known = f.followed[idx] | (f.waiting_since[idx] >= 0)
-        prob *= np.where(known, p["policy.allocation.procurer_effect"], 1.0)
+        helped |= f.followed[idx] | (f.waiting_since[idx] >= 0)
+    if p["policy.allocation.help_children_private"]:
+        helped |= f.kids[idx] > 0
+    prob *= np.where(helped, p["policy.allocation.procurer_effect"], 1.0)
     return np.minimum(prob, 1.0)
 
 

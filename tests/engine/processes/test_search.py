@@ -102,3 +102,29 @@ def test_an_office_that_also_follows_up_moves_its_tenants_on_sooner(
 
     rates = ownership._consider_rate(m)
     assert rates[tenant][0] == pytest.approx(0.01 * factor) and rates[renter][0] == 0.01
+
+
+@pytest.mark.parametrize(("procurer", "help_children"), [(False, False), (True, False),
+                                                         (False, True), (True, True)])
+def test_the_office_contacts_landlords_for_the_families_it_helps(
+        procurer: bool, help_children: bool) -> None:
+    """A housing procurer (Kristiansund) raises the search success of the families the office
+    knows (waiting list or followed); an office that places no families with children helps
+    every searching family with children instead (Verdal); a family helped both ways is
+    helped once, and a childless family the office does not know is not helped."""
+    m = make(f"policy.allocation.procurer={str(procurer).lower()}",
+             f"policy.allocation.help_children_private={str(help_children).lower()}",
+             "policy.allocation.procurer_effect=3.0", "market.search_success=0.1",
+             "market.discrimination_nav=0.0")
+    waiting_couple = add(m, tenure=HOMELESS)
+    m.f.waiting_since[waiting_couple] = 0
+    waiting_parent = add(m, tenure=HOMELESS, children=(4.0, 9.0))
+    m.f.waiting_since[waiting_parent] = 0
+    unknown_parent = add(m, tenure=HOMELESS, children=(2.0,))
+    unknown_couple = add(m, tenure=HOMELESS)
+    idx = np.concatenate([waiting_couple, waiting_parent, unknown_parent, unknown_couple])
+    expected = [0.1 * (3.0 if procurer else 1.0),
+                0.1 * (3.0 if procurer or help_children else 1.0),
+                0.1 * (3.0 if help_children else 1.0),
+                0.1]
+    assert search.search_success(m, idx) == pytest.approx(expected)
