@@ -211,9 +211,22 @@ def _uncertainty(setup: Setup, findings: Findings) -> dict[str, Any]:
         "effective_sample_size": posterior["ess"],
         "epsilon_widened": posterior["widened"],
         "accepted_at_box_edge": posterior["at_box_edge"],
+        "posterior_draws": _posterior_draws(setup, posterior),
         "profile": "span of each parameter over all evaluated points (fit and ABC) with "
                    f"loss <= best + chi2_{level:g}(1) = {profile:.4g}",
     }
+
+
+def _posterior_draws(setup: Setup, posterior: Mapping[str, Any]) -> dict[str, Any]:
+    """The accepted ABC draws and their importance weights, so that plausible worlds
+    (:mod:`sim.analysis.worlds`) can draw the calibrated parameters jointly from the
+    posterior rather than each from its interval."""
+    accepted = np.asarray(posterior["accepted"], dtype=bool)
+    draws = np.asarray(posterior["draws"])[accepted]
+    weights = np.asarray(posterior["weights"])[accepted]
+    return {"parameters": [f.path for f in setup.free],
+            "values": [[float(x) for x in row] for row in draws],
+            "weights": [float(w) for w in weights]}
 
 
 def _evaluations(setup: Setup, findings: Findings) -> dict[str, int]:

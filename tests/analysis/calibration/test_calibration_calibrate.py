@@ -72,6 +72,12 @@ def test_calibrate_writes_fit_fragment_and_figures(small_run: Path) -> None:
     for weight in fit["weights"].values():
         assert 0 < weight["noise_factor"] <= 1 and weight["noise_sd"] >= 0
     assert list(fit["timings"]) == ["search_s", "selection_s", "abc_s", "report_s", "total_s"]
+    draws = fit["uncertainty"]["posterior_draws"]  # the joint posterior plausible worlds use
+    assert draws["parameters"] == list(fit["parameters"])
+    assert len(draws["values"]) == len(draws["weights"]) == fit["uncertainty"]["accepted"]
+    for row in draws["values"]:
+        for path, x in zip(draws["parameters"], row, strict=True):
+            assert fit["parameters"][path]["bounds"][0] <= x <= fit["parameters"][path]["bounds"][1]
     assert list((small_run / "runs" / "points").glob("p*.parquet"))
 
 
