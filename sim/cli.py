@@ -17,6 +17,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sim.inputs.errors import InputError
 
@@ -127,9 +128,17 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
                         "municipality, for towns of different sizes")
     p.add_argument("--years", type=int, metavar="N", help="run length in years (default: each "
                    "scenario's)")
-    p.add_argument("--replications", type=int, default=20, metavar="R",
-                   help="replications per scenario (default: 20)")
-    p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    p.add_argument("--replications", type=int, metavar="R",
+                   help="replications per scenario (default: 20; 5 per world with --worlds)")
+    p.add_argument("--seed", type=int, default=1, metavar="S",
+                   help="random seed of the replications and of the worlds (default: 1)")
+    p.add_argument("--worlds", type=int, metavar="K",
+                   help="also run every scenario in K plausible worlds (every assumed and "
+                        "calibrated parameter drawn over its plausible range, docs/worlds.md) "
+                        "and say in how many the difference holds; 100 serves a politician")
+    p.add_argument("--fit", metavar="FIT.json",
+                   help="the calibration whose posterior the worlds draw fitted parameters "
+                        "from (default: calibration/fit.json)")
     _add_set(p)
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
                    help="xlsx also writes comparison.xlsx for spreadsheet users")
@@ -256,9 +265,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     """``boligsim compare``: paired runs of several scenarios; comparison.csv and figures."""
     from sim.inputs.scenario import load_scenario
 
+    if args.replications is None:
+        args.replications = 20 if args.worlds is None else 5
     _check_common(args)
+    if args.worlds is not None:
+        _at_least(args.worlds, 1, "--worlds", "an integer >= 1")
+    elif args.fit is not None:
+        raise InputError("--fit is for --worlds", file="--fit")
     scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
                  for p in args.scenarios]
+    worlds = _draw_worlds(args) if args.worlds is not None else None
 
     from sim.present.figures import KEY_INDICATORS, plot_differences, plot_timeseries
     from sim.present.outputs import COMPARE_FILES, comparison_text, write_xlsx
@@ -279,7 +295,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                              workers=args.workers, scheduler=args.scheduler,
                              store=out / "runs", resume=args.resume, progress=update)
     comparison = Comparison(results, reference_of=references, per_1000=args.per_1000)
-    atomic_write_text(out / "comparison.csv", comparison_text(comparison))
+    across = None
+    if worlds is not None:
+        across = _across_worlds(args, scenarios, worlds, references, out)
+    atomic_write_text(out / "comparison.csv", comparison_text(comparison, across))
     keys = list(KEY_INDICATORS)
     plot_timeseries(results, keys, out / "timeseries.png")
     if len(results) > 1:
@@ -287,12 +306,49 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     prov = provenance(scenarios[0], args.seed, results[0].executor)
     prov["scenarios"] = [{"name": r.scenario.name, "digest": r.scenario.digest(),
                           "sources": list(r.scenario.sources)} for r in results]
+    if across is not None:
+        prov["worlds"] = across.worlds.identity()
     if args.format == "xlsx":
-        write_xlsx(out / "comparison.xlsx", comparison, prov)
+        write_xlsx(out / "comparison.xlsx", comparison, prov, across)
     atomic_write_text(out / "provenance.json", json.dumps(prov, indent=2) + "\n")
+    more = "" if across is None else f", and in {args.worlds} plausible world(s)"
     print(f"compared {len(results)} scenario(s), {args.replications} paired replication(s) "
-          f"each; wrote comparison.csv and figures to {args.out}")
+          f"each{more}; wrote comparison.csv and figures to {args.out}")
     return 0
+
+
+def _draw_worlds(args: argparse.Namespace) -> Any:
+    """``--worlds K``: K plausible worlds seeded by ``--seed``, fitted parameters from the
+    posterior of ``--fit`` (or the bundled calibration's)."""
+    from sim.analysis.worlds import DEFAULT_FIT, Posterior, draw_worlds
+    from sim.inputs.parameters import REGISTRY
+
+    fit = Path(args.fit) if args.fit else DEFAULT_FIT
+    posterior = Posterior.from_fit(fit)
+    return draw_worlds(args.worlds, args.seed, REGISTRY, posterior)
+
+
+def _across_worlds(args: argparse.Namespace, scenarios: list, worlds: Any,
+                   references: list[int] | None, out: Path) -> Any:
+    """Run the scenarios in every world; write worlds.csv, world_parameters.csv and
+    worlds.png; return the :class:`sim.analysis.robust.WorldDifferences`."""
+    from sim.analysis.robust import run_worlds
+    from sim.present.figures import KEY_INDICATORS, plot_worlds
+    from sim.present.outputs import world_parameters_text, worlds_text
+    from sim.run.files import atomic_write_text
+    from sim.run.progress import progress
+
+    total = args.worlds * len(scenarios) * args.replications
+    with progress(total, "worlds", args.quiet) as update:
+        across = run_worlds(scenarios, worlds, replications=args.replications, seed=args.seed,
+                            reference_of=references or (), per_1000=args.per_1000,
+                            workers=args.workers, scheduler=args.scheduler,
+                            store=out / "runs" / "worlds", resume=args.resume, progress=update)
+    atomic_write_text(out / "worlds.csv", worlds_text(across))
+    atomic_write_text(out / "world_parameters.csv", world_parameters_text(worlds, scenarios[0]))
+    if across.compared:
+        plot_worlds(across, list(KEY_INDICATORS), out / "worlds.png")
+    return across
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

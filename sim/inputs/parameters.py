@@ -19,6 +19,8 @@ project's source for the municipalities' practice.
 
 from __future__ import annotations
 
+import dataclasses
+
 from sim.inputs.registry import Param, Registry
 
 ROE = "Røe (2018)"
@@ -692,5 +694,88 @@ PARAMS: list[Param] = [
        "Length of an employment measure.", (1, 36)),
 ]
 
+#: Where a parameter's valid range is wider than is plausible, the range plausible worlds
+#: (:mod:`sim.analysis.worlds`) draw it from, and why: ``{path: (low, high, reason)}``. The
+#: effects of the municipal models are attested by the report but not sized, so each range
+#: runs from a small effect to a large one. Parameters not listed here are drawn from a band
+#: around the value a scenario uses (:data:`sim.analysis.worlds.RELATIVE_BAND`), and fitted
+#: calibrated parameters from the calibration's posterior.
+PLAUSIBLE: dict[str, tuple[float, float, str]] = {
+    "stock.initial_occupancy": (0.9, 1.0, f"{ROE} §3.2: no vacant dwellings at Stjørdal's "
+                                "allocation meetings; stocks start nearly full"),
+    "population.share_single_parent": (0.26, 0.38, "assumption: a fifth either side, so the "
+                                       "household types sum below one"),
+    "population.share_couple_children": (0.27, 0.39, "assumption: a fifth either side, so the "
+                                         "household types sum below one"),
+    "population.share_couple_no_children": (0.05, 0.11, "assumption: a third either side, so "
+                                            "the household types sum below one"),
+    "population.share_employed": (0.25, 0.45, "not fitted: no fact moves it; from a quarter to "
+                                  "nearly half of the group's families in work at the start"),
+    "work.job_finding_rate": (0.015, 0.04, "not fitted: about a sixth to two fifths of "
+                              "families without work find a job within a year"),
+    "work.refugee_factor": (0.5, 1.0, "not fitted: refugee families find work at half the "
+                            "rate of others up to the same rate"),
+    "market.discrimination_refugee": (0.2, 0.6, f"{ROE} §1.2, §2.1: landlords turn refugee "
+                                      "families away; how often is not known"),
+    "market.discrimination_nav": (0.1, 0.5, f"{ROE} §1.2: landlords turn away families living "
+                                  "on NAV benefits; how often is not known"),
+    "ownership.consider_rate": (0.005, 0.02, "not fitted: a family tries to buy every four to "
+                                "sixteen years on its own"),
+    "policy.followup.effect_arrears": (0.3, 0.85, f"{ROE} §3.2.2: follow-up lowers arrears; "
+                                       "from a small cut to a large one"),
+    "policy.followup.effect_job": (1.1, 2.5, f"{ROE} §3.2.2: follow-up helps families into "
+                                   "work; from a tenth more to two and a half times"),
+    "policy.followup.effect_plan": (0.3, 0.85, f"{ROE} §3.2.1: the family plan; size unknown"),
+    "policy.followup.effect_readiness": (1.5, 5.0, f"{ROE} §3.1.2: the housing-career plan "
+                                         "readies tenants to buy; size unknown"),
+    "policy.followup.effect_eviction": (0.3, 0.85, f"{ROE} §3.2.2: routines against eviction; "
+                                        "size unknown"),
+    "policy.followup.effect_search": (1.1, 2.5, f"{ROE} §3.2.2: caseworkers help families find "
+                                      "private rentals; size unknown"),
+    "policy.followup.network_effect": (1.2, 4.0, f"{ROE} §3.1.1: the network works faster "
+                                       "than the agencies alone; size unknown"),
+    "policy.startloan.outreach_factor": (2.0, 12.0, f"{ROE} §3.1.2: tenants with some income "
+                                         "were offered start loans and bought; how many more "
+                                         "than would have is not known"),
+    "policy.allocation.procurer_effect": (1.2, 4.0, f"{ROE} §2.2, §3.1.2: help to find a "
+                                          "landlord; size unknown"),
+    "policy.allocation.colocated_factor": (0.5, 0.95, f"{ROE} §3.1.3: staff who know tenants "
+                                           "and neighbourhoods; size unknown"),
+    "policy.allocation.colocated_move_on": (1.1, 2.5, f"{ROE} §3.1.2, §3.2.2: an office that "
+                                            "allocates and follows up moves tenants on; size "
+                                            "unknown"),
+    "policy.work.measure_effect": (1.2, 3.0, "assumption: employment measures raise job "
+                                   "finding by a fifth to threefold; no public figure found"),
+}
+
+#: Parameters plausible worlds leave as a scenario sets them, and why: definitions and the
+#: rules of institutions, not uncertain behaviour.
+FIXED_IN_WORLDS: dict[str, str] = {
+    "population.initial_families": "a size (0: derived from the inhabitants), not a rate",
+    "demography.exit_age": "a definition: the age at which a family leaves the group",
+    "bank.term_years": "the banks' standard mortgage term, a rule",
+    "ownership.approval_months": "how long a loan approval is valid, a rule",
+}
+
+
+def _for_worlds(params: list[Param]) -> list[Param]:
+    """The parameters with their plausible ranges and fixings (:data:`PLAUSIBLE`,
+    :data:`FIXED_IN_WORLDS`) set."""
+    paths = {p.path for p in params}
+    unknown = (set(PLAUSIBLE) | set(FIXED_IN_WORLDS)) - paths
+    if unknown:
+        raise ValueError(f"plausible ranges for unknown parameters: {sorted(unknown)}")
+    out = []
+    for p in params:
+        if p.path in PLAUSIBLE:
+            lo, hi, why = PLAUSIBLE[p.path]
+            p = dataclasses.replace(p, plausible=(lo, hi), plausible_reason=why)
+        elif p.path in FIXED_IN_WORLDS:
+            p = dataclasses.replace(p, fixed_in_worlds=True,
+                                    plausible_reason=FIXED_IN_WORLDS[p.path])
+        out.append(p)
+    return out
+
+
 #: The registry every scenario is validated against.
-REGISTRY = Registry(PARAMS)
+REGISTRY = Registry(_for_worlds(PARAMS))

@@ -36,6 +36,13 @@ class Param:
             assumption, the reasoning behind it.
         bounds: inclusive ``(low, high)`` for numbers; ``None`` for bool and str.
         choices: the allowed values of a str parameter.
+        plausible: for a number of kind ``assumption`` or ``calibrated``, the ``(low, high)``
+            that plausible worlds (:mod:`sim.analysis.worlds`) draw it from, where the valid
+            ``bounds`` are wider than plausible; ``None`` for the default rule there (a band
+            around the value a scenario uses).
+        plausible_reason: why ``plausible`` is that range, or why a parameter is fixed.
+        fixed_in_worlds: a definition or an institution's rule, not an uncertain rate:
+            plausible worlds leave it as the scenario sets it.
     """
 
     path: str
@@ -46,6 +53,9 @@ class Param:
     source: str
     bounds: tuple[float, float] | None = None
     choices: tuple[str, ...] = field(default=())
+    plausible: tuple[float, float] | None = None
+    plausible_reason: str = ""
+    fixed_in_worlds: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -55,6 +65,13 @@ class Param:
                 raise ValueError(f"{self.path}: numeric parameter needs bounds")
         if isinstance(self.default, str) and not self.choices:
             raise ValueError(f"{self.path}: string parameter needs choices")
+        if self.plausible is not None:
+            lo, hi = self.plausible
+            if self.bounds is None or not self.bounds[0] <= lo < hi <= self.bounds[1]:
+                raise ValueError(f"{self.path}: plausible range {self.plausible} must lie "
+                                 f"within the bounds {self.bounds}, low below high")
+        if (self.plausible is not None or self.fixed_in_worlds) and not self.plausible_reason:
+            raise ValueError(f"{self.path}: a plausible range or fixing needs its reason")
         self.check(self.default, where="registry")
 
     @property

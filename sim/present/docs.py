@@ -58,6 +58,10 @@ def parameters_markdown() -> str:
         "Sources cite the entries of [sources.md](sources.md) by their key, such as `SSB (2014)` "
         "or `Røe (2018) §3.1.1`, followed by the fact taken from them.",
         "",
+        "The last column says how plausible worlds ([worlds.md](worlds.md)) draw an assumed or "
+        "calibrated number: over its plausible range (and why), left fixed (and why), or "
+        "from a band around the value a scenario uses.",
+        "",
     ]
     group = None
     for p in REGISTRY.values():
@@ -65,11 +69,29 @@ def parameters_markdown() -> str:
         if head != group:
             group = head
             lines += ["", f"## {head}", "",
-                      "| parameter | default | unit | range | kind | description | source |",
-                      "|---|---|---|---|---|---|---|"]
+                      "| parameter | default | unit | range | kind | description | source "
+                      "| plausible worlds |",
+                      "|---|---|---|---|---|---|---|---|"]
         lines.append(f"| `{p.path}` | {_default(p)} | {_cell(p.unit)} | {_range(p)} | "
-                     f"{KIND_TEXT[p.kind]} | {_cell(p.description)} | {_cell(p.source)} |")
+                     f"{KIND_TEXT[p.kind]} | {_cell(p.description)} | {_cell(p.source)} | "
+                     f"{_cell(_worlds(p))} |")
     return "\n".join(lines) + "\n"
+
+
+def _worlds(p: Param) -> str:
+    """How plausible worlds draw ``p`` (docs/worlds.md): its plausible range and why, fixed
+    and why, or the band around the value a scenario uses."""
+    from sim.analysis.worlds import RELATIVE_BAND
+
+    if p.kind not in ("assumption", "calibrated") or p.type not in (int, float):
+        return ""
+    if p.fixed_in_worlds:
+        return f"fixed: {p.plausible_reason}"
+    if p.plausible is not None:
+        lo, hi = p.plausible
+        return f"{lo:g} – {hi:g}: {p.plausible_reason}"
+    band = f"value ÷/× {RELATIVE_BAND:g}"
+    return band + (" (the posterior where fitted)" if p.kind == "calibrated" else "")
 
 
 def indicators_markdown() -> str:

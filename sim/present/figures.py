@@ -18,6 +18,7 @@ from sim.run.files import PALETTE, pyplot
 from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sim.analysis.robust import WorldDifferences
     from sim.run.compare import Comparison
     from sim.run.results import RunResult
 
@@ -176,6 +177,57 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
     hide_unused(axes, n)
     fig.suptitle(f"Difference against {ref} (paired by replication, 95 % interval)",
                  fontsize=10)
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig
+
+
+def plot_worlds(across: WorldDifferences, indicators: Sequence[str],
+                path: str | os.PathLike[str] | None = None) -> Any:
+    """The spread of each compared scenario's difference across plausible worlds.
+
+    One panel per indicator; for each compared scenario a dot per world (its mean paired
+    difference there), a bar from the 5th to the 95th percentile across worlds with the median
+    marked, and how many worlds share the median's sign. Where the dots straddle zero, the
+    direction of the difference depends on what the model assumes.
+    """
+    plt = pyplot()
+    names = [across.scenarios[s] for s in across.compared]
+    n = len(indicators)
+    nrows, cols = grid_shape(n)
+    fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 0.6 + 0.5 * max(
+        len(names), 1) * nrows + 1.3 * nrows), squeeze=False, constrained_layout=True)
+    rng = np.random.default_rng(0)  # jitter only
+    count = across.worlds.count
+    for ax, name in zip(axes.flat, indicators, strict=False):
+        k = across.indicators.index(name)
+        scale = difference_scale(name)
+        for y, s in enumerate(across.compared):
+            d = across.diff[:, s, k] * scale
+            colour = scenario_colour(s)
+            ax.scatter(d, y + rng.uniform(-0.18, 0.18, len(d)), s=10, color=colour, alpha=0.7,
+                       lw=0)
+            lo, med, hi = np.percentile(d, [5, 50, 95])
+            ax.plot([lo, hi], [y, y], color="black", lw=1.2)
+            ax.plot([med], [y], "|", color="black", ms=14, mew=2)
+            same = int(np.sum(np.sign(d) == np.sign(med)))
+            ax.annotate(f"{same} of {count}", (1.0, y), xycoords=("axes fraction", "data"),
+                        xytext=(-2, 6), textcoords="offset points", ha="right", fontsize=7)
+        ax.axvline(0, color="black", lw=0.8, ls="--")
+        ax.set_yticks(range(len(names)), names, fontsize=8)
+        ax.set_ylim(len(names) - 0.5, -0.5)
+        unit = "million NOK" if scale != 1.0 else BY_NAME[name].unit
+        if across.per_1000 and per_inhabitant(name):
+            unit += " per 1,000 inhabitants"
+        when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
+        ax.set_xlabel(f"difference ({unit}, {when})", fontsize=8)
+        ax.set_title(name.replace("_", " "), fontsize=10)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3, axis="x")
+    hide_unused(axes, n)
+    fig.suptitle(f"Difference in each of {count} plausible worlds (dots); 5–95 % range and "
+                 "median (bar); worlds sharing the median's sign", fontsize=10)
     if path is not None:
         fig.savefig(path, dpi=120)
         plt.close(fig)

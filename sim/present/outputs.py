@@ -1,5 +1,6 @@
 """The files of the public contract: ``timeseries.csv``, ``summary.json`` and ``scenario.toml``
-of a run, ``comparison.csv`` (and an Excel workbook) of a comparison.
+of a run, ``comparison.csv`` (and an Excel workbook) of a comparison, and with ``--worlds``
+``worlds.csv`` and ``world_parameters.csv`` beside it.
 
 Their formats are fixed: other tools read them. They are written so that the same inputs give
 the same bytes: no timestamps, no host names, fixed column and key order, and one number format
@@ -20,6 +21,9 @@ from sim.inputs.errors import InputError
 from sim.run.files import atomic_write_bytes, atomic_write_text, format_number, prepare_out_dir
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from sim.analysis.robust import WorldDifferences
+    from sim.analysis.worlds import Worlds
+    from sim.inputs.scenario import Scenario
     from sim.run.compare import Comparison
     from sim.run.results import RunResult
 
@@ -34,6 +38,8 @@ COMPARE_FILES = (COMPARISON, "runs")
 #: Columns of ``comparison.csv``.
 COMPARISON_COLUMNS = ("indicator", "scenario", "mean", "ci_low", "ci_high", "diff",
                       "diff_ci_low", "diff_ci_high")
+#: Columns of ``worlds.csv`` (``boligsim compare --worlds``).
+WORLDS_COLUMNS = ("world", "indicator", "scenario", "diff", "diff_ci_low", "diff_ci_high")
 
 
 def timeseries_text(result: RunResult) -> str:
@@ -119,36 +125,83 @@ def write_run(out_dir: str | os.PathLike[str], result: RunResult, provenance: di
     return paths
 
 
-def comparison_text(comparison: Comparison) -> str:
+def comparison_text(comparison: Comparison, across: WorldDifferences | None = None) -> str:
     """The text of ``comparison.csv``: one row per indicator and scenario, the paired
     difference against its reference (the first scenario, or with
-    ``--against-baseline`` the same municipality under baseline practice) beside each mean."""
+    ``--against-baseline`` the same municipality under baseline practice) beside each mean;
+    with ``across`` (``--worlds``) the columns of :data:`sim.analysis.robust.WORLD_COLUMNS`
+    after them."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COMPARISON_COLUMNS)
-    for row in comparison.rows():
-        w.writerow([row["indicator"], row["scenario"]]
-                   + [format_number(float(row[c])) for c in COMPARISON_COLUMNS[2:]])
+    rows = comparison_rows(comparison, across)
+    w.writerow(list(rows[0]))
+    for row in rows:
+        w.writerow([v if isinstance(v, str) else format_number(float(v)) for v in row.values()])
+    return buf.getvalue()
+
+
+def comparison_rows(comparison: Comparison, across: WorldDifferences | None = None
+                    ) -> list[dict[str, Any]]:
+    """The rows of ``comparison.csv`` (:func:`comparison_text`)."""
+    rows = [{c: row[c] for c in COMPARISON_COLUMNS} for row in comparison.rows()]
+    if across is None:
+        return rows
+    from sim.analysis.robust import differences
+
+    extra = across.summary(nominal=differences(comparison)[0])
+    return [{**row, **extra[(row["indicator"], row["scenario"])]} for row in rows]
+
+
+def worlds_text(across: WorldDifferences) -> str:
+    """``worlds.csv``: each compared scenario's difference in each plausible world, with its
+    95 % interval within the world."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(WORLDS_COLUMNS)
+    for row in across.rows():
+        w.writerow([row["world"], row["indicator"], row["scenario"]]
+                   + [format_number(float(row[c])) for c in WORLDS_COLUMNS[3:]])
+    return buf.getvalue()
+
+
+def world_parameters_text(worlds: Worlds, scenario: Scenario) -> str:
+    """``world_parameters.csv``: each world's value of every parameter that differs between
+    worlds, as ``scenario`` (the first compared) runs it."""
+    rows = worlds.table(scenario)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(list(rows[0]))
+    for row in rows:
+        w.writerow([row["world"], *(format_number(float(v)) for k, v in row.items()
+                                    if k != "world")])
     return buf.getvalue()
 
 
 def write_xlsx(path: str | os.PathLike[str], comparison: Comparison,
-               provenance: dict[str, object]) -> None:
+               provenance: dict[str, object], across: WorldDifferences | None = None) -> None:
     """An Excel workbook for analysts: the comparison, monthly means, and provenance.
 
     Sheets: ``comparison`` (as comparison.csv), ``monthly means`` (mean over replications of
-    every indicator per scenario and month), ``about`` (what was run).
+    every indicator per scenario and month), with ``across`` ``worlds`` (as worlds.csv),
+    ``about`` (what was run).
     """
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "comparison"
-    ws.append(list(COMPARISON_COLUMNS))
-    for row in comparison.rows():
-        ws.append([row[c] if isinstance(row[c], str) else float(row[c])
-                   for c in COMPARISON_COLUMNS])
+    rows = comparison_rows(comparison, across)
+    ws.append(list(rows[0]))
+    for row in rows:
+        ws.append([v if isinstance(v, str) else float(v) for v in row.values()])
     ws.freeze_panes = "C2"
+    if across is not None:
+        sheet = wb.create_sheet("worlds")
+        sheet.append(list(WORLDS_COLUMNS))
+        for r in across.rows():
+            sheet.append([r["world"], r["indicator"], r["scenario"],
+                          *(float(r[c]) for c in WORLDS_COLUMNS[3:])])
+        sheet.freeze_panes = "D2"
     means = wb.create_sheet("monthly means")
     means.append(["scenario", "month", "date", *comparison.names])
     for res in comparison.results:

@@ -1,0 +1,200 @@
+"""Plausible worlds (:mod:`sim.analysis.worlds`) and comparisons across them
+(:mod:`sim.analysis.robust`)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import cli
+
+from sim.analysis.robust import WorldDifferences, run_worlds
+from sim.analysis.worlds import (
+    BAND,
+    POSTERIOR,
+    RANGE,
+    RELATIVE_BAND,
+    Posterior,
+    draw_worlds,
+)
+from sim.inputs.errors import InputError
+from sim.inputs.parameters import REGISTRY
+from sim.inputs.registry import Param
+from sim.inputs.scenario import load_scenario
+from sim.run.compare import Comparison, against_baseline, run_paired
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+FITTED = ("market.search_success", "ownership.purchase_success")
+
+
+def posterior(weights=(1.0, 1.0, 2.0)) -> Posterior:
+    values = np.array([[0.2, 0.1], [0.3, 0.12], [0.25, 0.05]])[: len(weights)]
+    w = np.asarray(weights, dtype=float)
+    return Posterior(FITTED, values, w / w.sum(), "test")
+
+
+def fit_file(path: Path) -> Path:
+    """A fit.json holding only what plausible worlds read."""
+    post = posterior()
+    path.write_text(json.dumps({"uncertainty": {"posterior_draws": {
+        "parameters": list(post.parameters), "values": post.values.tolist(),
+        "weights": post.weights.tolist()}}}), encoding="utf-8")
+    return path
+
+
+def test_worlds_stratify_every_parameter_and_keep_to_its_plausible_range() -> None:
+    """Each parameter's K draws fall one in each of K equal strata (a Latin hypercube), a
+    ranged parameter within its plausible range, a banded one within the band around the
+    scenario's own value (Malvik's smaller caseload stays Malvik's), integers stay integers,
+    and rules and definitions are left as they are."""
+    k = 20
+    worlds = draw_worlds(k, 3, REGISTRY, posterior())
+    strata = np.floor(worlds.unit * k).astype(int)
+    assert all(sorted(col) == list(range(k)) for col in strata.T)
+    how = {d.path: d.how for d in worlds.dimensions}
+    assert how["policy.startloan.outreach_factor"] == RANGE
+    assert how["market.search_success"] == POSTERIOR and how["work.wage"] == BAND
+    assert "demography.exit_age" not in how and "economy.sa_covers_arrears" not in how
+    assert "policy.followup.workers" not in how  # a lever, not an assumption
+
+    malvik = load_scenario(SCENARIOS / "malvik.toml")
+    base = load_scenario(SCENARIOS / "baseline.toml")
+    for w in range(k):
+        mine, theirs = worlds.values(w, malvik), worlds.values(w, base)
+        lo, hi = REGISTRY["policy.startloan.outreach_factor"].plausible
+        assert lo <= mine["policy.startloan.outreach_factor"] <= hi
+        for sc, values in ((malvik, mine), (base, theirs)):
+            x, centre = values["work.wage"], sc.params["work.wage"]
+            assert centre / RELATIVE_BAND <= x <= centre * RELATIVE_BAND
+        assert isinstance(mine["policy.followup.caseload"], int)
+        assert mine["policy.followup.caseload"] <= round(6 * RELATIVE_BAND)
+        assert theirs["policy.followup.caseload"] >= round(15 / RELATIVE_BAND)
+        row = [mine[p] for p in FITTED]
+        assert any(np.allclose(row, r) for r in posterior().values)
+
+
+def test_posterior_draws_are_taken_by_their_weights_and_the_same_seed_gives_the_same_worlds(
+        ) -> None:
+    only_last = draw_worlds(30, 1, REGISTRY, posterior((0.0, 0.0, 1.0)))
+    assert set(only_last.rows) == {2}
+    even = draw_worlds(300, 1, REGISTRY, posterior((1.0, 1.0, 2.0)))
+    share = np.bincount(even.rows, minlength=3) / 300
+    assert share == pytest.approx([0.25, 0.25, 0.5], abs=0.01)  # stratified: near exact
+    again = draw_worlds(30, 1, REGISTRY, posterior())
+    assert np.array_equal(again.unit, draw_worlds(30, 1, REGISTRY, posterior()).unit)
+    assert not np.array_equal(again.unit, draw_worlds(30, 2, REGISTRY, posterior()).unit)
+
+
+def test_a_world_holds_for_the_whole_run_even_where_a_phase_sets_the_parameter() -> None:
+    verdal = load_scenario(SCENARIOS / "verdal.toml")
+    phase = dataclasses.replace(verdal.phases[0], params={
+        **verdal.phases[0].params, "policy.allocation.procurer_effect": 9.0})
+    verdal = dataclasses.replace(verdal, phases=[phase, *verdal.phases[1:]])
+    worlds = draw_worlds(4, 1, REGISTRY, posterior())
+    for w in range(4):
+        world = worlds.apply(w, verdal)
+        value = worlds.values(w, verdal)["policy.allocation.procurer_effect"]
+        for month in (0, 30, world.months - 1):
+            assert world.params_at(month)["policy.allocation.procurer_effect"] == value
+
+
+def test_plausible_ranges_lie_within_the_valid_bounds_and_say_why() -> None:
+    with pytest.raises(ValueError, match="within the bounds"):
+        Param("x.y", 2.0, "multiplier", "", "assumption", "", (1.0, 10.0), plausible=(0.5, 3.0),
+              plausible_reason="why")
+    with pytest.raises(ValueError, match="needs its reason"):
+        Param("x.y", 2.0, "multiplier", "", "assumption", "", (1.0, 10.0), plausible=(1.5, 3.0))
+    for path in REGISTRY:
+        p = REGISTRY[path]
+        if p.plausible is not None or p.fixed_in_worlds:
+            assert p.kind in ("assumption", "calibrated") and p.plausible_reason, path
+
+
+def test_summary_across_worlds_counts_signs_and_spreads() -> None:
+    worlds = draw_worlds(5, 1, REGISTRY)
+    diff = np.zeros((5, 2, 2))
+    diff[:, 1, 0] = [-3.0, -1.0, -2.0, 4.0, -5.0]  # holds in 4 of 5 against a negative nominal
+    diff[:, 1, 1] = [1.0, 2.0, 3.0, 4.0, 5.0]
+    half = np.full_like(diff, 0.5)
+    across = WorldDifferences(worlds, ("a", "b"), ["ref", "model"], [1], diff, half)
+    nominal = np.array([[0.0, 0.0], [-2.5, -1.0]])
+    s = across.summary(nominal)
+    assert s[("a", "model")]["worlds_sign_holds"] == pytest.approx(0.8)
+    assert s[("a", "model")]["worlds_diff_median"] == -2.0
+    assert s[("b", "model")]["worlds_sign_holds"] == 0.0  # the nominal says fewer; no world
+    assert s[("b", "model")]["worlds_diff_p05"] == pytest.approx(1.2)
+    assert s[("a", "ref")]["worlds_sign_holds"] == 1.0  # zero against zero
+    assert s[("a", "model")]["worlds_noise"] == 0.5
+    assert len(across.rows()) == 5 * 2
+
+
+def test_each_world_is_a_paired_comparison_and_a_resumed_run_reads_it_back(
+        tmp_path: Path) -> None:
+    """The difference in world w is the paired comparison of the scenarios run in world w;
+    every replication is stored, and a resumed run computes nothing again."""
+    verdal = dataclasses.replace(load_scenario(SCENARIOS / "verdal.toml", years=3), burn_in=2)
+    base = dataclasses.replace(load_scenario(SCENARIOS / "baseline.toml", years=3), burn_in=2)
+    runs, refs = against_baseline([verdal], base)
+    worlds = draw_worlds(2, 4, REGISTRY, posterior())
+    across = run_worlds(runs, worlds, replications=2, seed=7, reference_of=refs,
+                        store=tmp_path / "parts")
+    one = run_paired([worlds.apply(1, sc) for sc in runs], replications=2, seed=7)
+    rows = {(r["indicator"], r["scenario"]): r
+            for r in Comparison(one, reference_of=refs).rows()}
+    for k, name in enumerate(across.indicators):
+        assert across.diff[1, 1, k] == pytest.approx(rows[(name, "Verdal")]["diff"])
+    assert np.any(across.diff[0] != across.diff[1])  # the worlds differ
+    assert len(list((tmp_path / "parts").rglob("*.parquet"))) == 2 * 2 * 2
+    ran = []
+    again = run_worlds(runs, worlds, replications=2, seed=7, reference_of=refs,
+                       store=tmp_path / "parts", resume=True, progress=ran.append)
+    assert np.array_equal(again.diff, across.diff) and sum(ran) == 8
+
+
+def test_compare_with_worlds_writes_where_each_difference_holds(capsys, tmp_path: Path) -> None:
+    fit = fit_file(tmp_path / "fit.json")
+    out = tmp_path / "out"
+    code, stdout, _ = cli(capsys, "compare", SCENARIOS / "verdal.toml", "--against-baseline",
+                          "--worlds", 3, "--replications", 2, "--years", 1, "--fit", fit,
+                          "--quiet", "--out", out)
+    assert code == 0 and "3 plausible world(s)" in stdout
+    with open(out / "comparison.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[:8] == ["indicator", "scenario", "mean", "ci_low", "ci_high", "diff",
+                                 "diff_ci_low", "diff_ci_high"]
+    assert list(rows[0])[8:] == ["worlds", "worlds_sign_holds", "worlds_diff_median",
+                                 "worlds_diff_p05", "worlds_diff_p95", "worlds_noise"]
+    for row in rows:
+        assert 0.0 <= float(row["worlds_sign_holds"]) <= 1.0
+        assert float(row["worlds_diff_p05"]) <= float(row["worlds_diff_median"]) \
+            <= float(row["worlds_diff_p95"])
+    with open(out / "worlds.csv", encoding="utf-8") as fh:
+        assert {r["world"] for r in csv.DictReader(fh)} == {"0", "1", "2"}
+    with open(out / "world_parameters.csv", encoding="utf-8") as fh:
+        params = list(csv.DictReader(fh))
+    assert len(params) == 3 and "policy.allocation.procurer_effect" in params[0]
+    assert (out / "worlds.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--worlds", 0], "--worlds"),
+    (["--fit", "x.json"], "--fit is for --worlds"),
+    (["--worlds", 2, "--fit", "missing.json"], "missing.json"),
+])
+def test_compare_worlds_refuses_bad_arguments_in_one_line(capsys, tmp_path: Path, args,
+                                                          needle: str) -> None:
+    code, _, err = cli(capsys, "compare", SCENARIOS / "baseline.toml", *args, "--quiet",
+                       "--out", tmp_path / "out")
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_fit_without_posterior_draws_is_refused(tmp_path: Path) -> None:
+    bare = tmp_path / "fit.json"
+    bare.write_text(json.dumps({"uncertainty": {}}), encoding="utf-8")
+    with pytest.raises(InputError, match="calibrate again"):
+        Posterior.from_fit(bare)
