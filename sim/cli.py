@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_run(commands)
     _add_compare(commands)
+    _add_discover(commands)
     _add_check(commands)
     _add_sensitivity(commands)
     _add_bench(commands)
@@ -349,6 +350,86 @@ def _across_worlds(args: argparse.Namespace, scenarios: list, worlds: Any,
     if across.compared:
         plot_worlds(across, list(KEY_INDICATORS), out / "worlds.png")
     return across
+
+
+def _add_discover(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "discover", help="find the plausible worlds in which a conclusion fails (PRIM)",
+        description="Read the plausible worlds of 'boligsim compare --worlds' in DIR and find, "
+                    "for a conclusion such as 'Verdal has fewer children_homeless than its "
+                    "reference', the ranges of assumptions in which it fails: PRIM boxes with "
+                    "coverage and density, and feature scores (EMA Workbench). Writes "
+                    "boxes.csv, feature_scores.csv, discovery.json and discovery.png to --out.",
+    )
+    p.add_argument("compared", metavar="DIR", help="the --out of 'boligsim compare --worlds'")
+    p.add_argument("--scenario", required=True, metavar="NAME",
+                   help="the scenario the conclusion is about, as named in comparison.csv")
+    p.add_argument("--indicator", required=True, metavar="NAME",
+                   help="the outcome (docs/indicators.md), e.g. children_homeless")
+    p.add_argument("--direction", required=True, metavar="fewer|less|more",
+                   help="what the conclusion says of the scenario against its reference")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.add_argument("--force", action="store_true", help="overwrite earlier outputs in --out")
+    p.set_defaults(func=_cmd_discover)
+
+
+def _cmd_discover(args: argparse.Namespace) -> int:
+    """``boligsim discover``: PRIM and feature scoring on the worlds of a comparison."""
+    import csv
+
+    import numpy as np
+
+    from sim.analysis.discovery import conclusion_fails, discover, sentence
+    from sim.run.files import atomic_write_text, format_number, prepare_out_dir
+
+    folder = Path(args.compared)
+    tables = {}
+    for name in ("worlds.csv", "world_parameters.csv"):
+        try:
+            with open(folder / name, encoding="utf-8", newline="") as fh:
+                tables[name] = list(csv.DictReader(fh))
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc} (run 'boligsim compare "
+                             "--worlds K --out DIR' first)", file=str(folder / name)) from None
+    fails = conclusion_fails(tables["worlds.csv"], args.scenario, args.indicator,
+                             args.direction, where=str(folder / "worlds.csv"))
+    params = tables["world_parameters.csv"]
+    worlds = [int(r["world"]) for r in params]
+    if sorted(fails) != sorted(worlds):
+        raise InputError("worlds.csv and world_parameters.csv hold other worlds",
+                         file=str(folder))
+    x = {k: [float(r[k]) for r in params] for k in params[0] if k != "world"}
+    failing = [fails[w] for w in worlds]
+    out = prepare_out_dir(args.out, force=args.force, files=("boxes.csv", "discovery.json"))
+    found = discover(x, failing)
+    words = {"fewer": "fewer", "less": "less", "more": "more"}[args.direction]
+    conclusion = f"{args.scenario} has {words} {args.indicator} than its reference"
+    text = sentence(found, conclusion)
+    lines = ["box,coverage,density,mass,restricted,limits"]
+    for t, lims in zip(found.trajectory, found.limits, strict=True):
+        spans = "; ".join(f"{p} {'' if lo is None else format_number(lo)}.."
+                          f"{'' if hi is None else format_number(hi)}"
+                          for p, (lo, hi) in lims.items())
+        lines.append(f"{t['box']},{format_number(t['coverage'])},{format_number(t['density'])},"
+                     f"{format_number(t['mass'])},{t['restricted']},\"{spans}\"")
+    atomic_write_text(out / "boxes.csv", "\n".join(lines) + "\n")
+    atomic_write_text(out / "feature_scores.csv", "parameter,score\n" + "".join(
+        f"{p},{format_number(v)}\n" for p, v in found.scores))
+    record = {"conclusion": conclusion, "sentence": text, "worlds": found.total,
+              "fails_in": found.failing, "chosen_box": found.chosen,
+              "box": {p: list(v) for p, v in found.box.items()},
+              "coverage": None if found.chosen is None else
+              found.trajectory[found.chosen]["coverage"],
+              "density": None if found.chosen is None else
+              found.trajectory[found.chosen]["density"],
+              "feature_scores": dict(found.scores)}
+    atomic_write_text(out / "discovery.json", json.dumps(record, indent=2) + "\n")
+    from sim.present.figures import plot_discovery
+
+    plot_discovery(found, {k: np.asarray(v) for k, v in x.items()}, np.asarray(failing),
+                   conclusion, out / "discovery.png")
+    print(text)
+    return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from sim.run.files import PALETTE, pyplot
 from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sim.analysis.discovery import Discovery
     from sim.analysis.robust import WorldDifferences
     from sim.run.compare import Comparison
     from sim.run.results import RunResult
@@ -228,6 +229,60 @@ def plot_worlds(across: WorldDifferences, indicators: Sequence[str],
     hide_unused(axes, n)
     fig.suptitle(f"Difference in each of {count} plausible worlds (dots); 5–95 % range and "
                  "median (bar); worlds sharing the median's sign", fontsize=10)
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig
+
+
+def plot_discovery(discovery: Discovery, x: dict[str, np.ndarray], fails: np.ndarray,
+                   conclusion: str, path: str | os.PathLike[str] | None = None) -> Any:
+    """Scenario discovery in two panels: PRIM's peeling trajectory (coverage against density,
+    the chosen box marked), and the worlds on the two parameters that matter most (the chosen
+    box's, else the highest feature scores), those where the conclusion fails marked, with the
+    box drawn."""
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4), constrained_layout=True)
+    if discovery.trajectory:
+        cov = [t["coverage"] for t in discovery.trajectory]
+        den = [t["density"] for t in discovery.trajectory]
+        dims = [t["restricted"] for t in discovery.trajectory]
+        points = left.scatter(cov, den, c=dims, cmap="viridis", s=18)
+        fig.colorbar(points, ax=left, label="parameters restricted")
+        if discovery.chosen is not None:
+            left.scatter([cov[discovery.chosen]], [den[discovery.chosen]], s=120,
+                         facecolors="none", edgecolors="black", lw=1.5, label="chosen box")
+            left.legend(fontsize=8, loc="lower left")
+    left.set_xlabel("coverage (share of the failing worlds in the box)", fontsize=8)
+    left.set_ylabel("density (share of the box's worlds that fail)", fontsize=8)
+    left.set_title("PRIM's peeling trajectory", fontsize=10)
+    left.grid(alpha=0.3)
+    axes = list(discovery.box)[:2]
+    for name, _ in discovery.scores:
+        if len(axes) < 2 and name not in axes:
+            axes.append(name)
+    if len(axes) == 2:
+        a, b = (np.asarray(x[n], dtype=float) for n in axes)
+        right.scatter(a[~fails], b[~fails], s=14, color=PALETTE[0], alpha=0.7, label="holds")
+        right.scatter(a[fails], b[fails], s=22, color=PALETTE[1], marker="x", label="fails")
+        box = discovery.box
+        lo_a, hi_a = box.get(axes[0], (None, None))
+        lo_b, hi_b = box.get(axes[1], (None, None))
+        if box:
+            from matplotlib.patches import Rectangle
+
+            x0, x1 = lo_a if lo_a is not None else a.min(), hi_a if hi_a is not None else a.max()
+            y0, y1 = lo_b if lo_b is not None else b.min(), hi_b if hi_b is not None else b.max()
+            right.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=1.5,
+                                      ls="--", color="black", label="box"))
+        right.set_xlabel(axes[0], fontsize=8)
+        right.set_ylabel(axes[1], fontsize=8)
+        right.legend(fontsize=8, loc="best")
+    right.set_title("The worlds on the two parameters that matter most", fontsize=10)
+    right.grid(alpha=0.3)
+    holds = discovery.total - discovery.failing
+    fig.suptitle(f"{conclusion}: holds in {holds} of {discovery.total} plausible worlds",
+                 fontsize=10)
     if path is not None:
         fig.savefig(path, dpi=120)
         plt.close(fig)

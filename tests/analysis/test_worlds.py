@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +199,66 @@ def test_a_fit_without_posterior_draws_is_refused(tmp_path: Path) -> None:
     bare.write_text(json.dumps({"uncertainty": {}}), encoding="utf-8")
     with pytest.raises(InputError, match="calibrate again"):
         Posterior.from_fit(bare)
+
+
+def test_prim_finds_the_box_of_two_inputs_in_which_a_conclusion_fails() -> None:
+    """A known answer: among 100 uniform inputs the conclusion fails exactly where a < 0.3
+    and b > 0.6. PRIM (on the inputs feature scoring ranks highest) must restrict those two
+    and no others, near the true limits, with nearly all failing worlds in the box."""
+    from sim.analysis.discovery import discover, sentence
+
+    rng = np.random.default_rng(0)
+    x = {f"p{k:02d}": rng.uniform(size=150) for k in range(100)}
+    x["a"], x["b"] = rng.uniform(size=150), rng.uniform(size=150)
+    fails = (x["a"] < 0.3) & (x["b"] > 0.6)
+    found = discover(x, fails)
+    assert set(found.box) == {"a", "b"}
+    (a_lo, a_hi), (b_lo, b_hi) = found.box["a"], found.box["b"]
+    # the open sides may be trimmed a little where no world fails by chance
+    assert (a_lo is None or a_lo < 0.1) and a_hi == pytest.approx(0.3, abs=0.05)
+    assert (b_hi is None or b_hi > 0.9) and b_lo == pytest.approx(0.6, abs=0.05)
+    best = found.trajectory[found.chosen]
+    assert best["coverage"] >= 0.9 and best["density"] >= 0.9
+    assert {name for name, _ in found.scores[:2]} == {"a", "b"}
+    assert re.search(r"fails mostly where .*a is below 0\.\d+.* \(1[12] of the 12 worlds",
+                     sentence(found, "It"))
+
+
+def test_a_conclusion_that_never_fails_has_nothing_to_discover() -> None:
+    from sim.analysis.discovery import conclusion_fails, discover, sentence
+
+    rows = [{"world": str(w), "indicator": "homeless", "scenario": "Verdal",
+             "diff": str(-1.0 - w)} for w in range(5)]
+    fails = conclusion_fails(rows, "Verdal", "homeless", "fewer")
+    assert fails == {w: False for w in range(5)}
+    assert conclusion_fails(rows, "Verdal", "homeless", "more") == {w: True for w in range(5)}
+    found = discover({"a": np.arange(5.0)}, list(fails.values()))
+    assert found.chosen is None and sentence(found, "It") == "It: holds in 5 of 5 plausible worlds."
+    for args, needle in ((("Malvik", "homeless", "fewer"), "Verdal"),
+                         (("Verdal", "nope", "fewer"), "nope"),
+                         (("Verdal", "homeless", "lower"), "fewer, less, more")):
+        with pytest.raises(InputError, match=needle):
+            conclusion_fails(rows, *args)
+
+
+def test_discover_reads_a_comparison_across_worlds(capsys, tmp_path: Path) -> None:
+    fit = fit_file(tmp_path / "fit.json")
+    worlds = tmp_path / "worlds"
+    code, _, _ = cli(capsys, "compare", SCENARIOS / "verdal.toml", "--against-baseline",
+                     "--worlds", 8, "--replications", 2, "--years", 3, "--fit", fit, "--quiet",
+                     "--out", worlds)
+    assert code == 0
+    out = tmp_path / "found"
+    code, stdout, _ = cli(capsys, "discover", worlds, "--scenario", "Verdal", "--indicator",
+                          "homeless", "--direction", "fewer", "--out", out)
+    assert code == 0 and "plausible worlds" in stdout
+    record = json.loads((out / "discovery.json").read_text(encoding="utf-8"))
+    assert record["worlds"] == 8 and record["sentence"] == stdout.strip()
+    for name in ("boxes.csv", "feature_scores.csv", "discovery.png"):
+        assert (out / name).stat().st_size > 0
+    code, _, err = cli(capsys, "discover", worlds, "--scenario", "Stjørdal", "--indicator",
+                       "homeless", "--direction", "fewer", "--out", out, "--force")
+    assert code == 2 and "Verdal" in err and len(err.strip().splitlines()) == 1
+    code, _, err = cli(capsys, "discover", tmp_path / "none", "--scenario", "Verdal",
+                       "--indicator", "homeless", "--direction", "fewer", "--out", out)
+    assert code == 2 and "compare --worlds" in err
