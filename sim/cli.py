@@ -65,6 +65,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_worlds(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--worlds", type=int, metavar="K",
+                   help="also run every scenario in K plausible worlds (every assumed and "
+                        "calibrated parameter drawn over its plausible range, docs/worlds.md) "
+                        "and say in how many the difference holds; 100 serves a politician")
+    p.add_argument("--fit", metavar="FIT.json",
+                   help="the calibration whose posterior the worlds draw fitted parameters "
+                        "from (default: calibration/fit.json)")
+
+
+def _check_worlds(args: argparse.Namespace) -> None:
+    """Default replications (fewer per world with ``--worlds``) and the worlds' options."""
+    if args.replications is None:
+        args.replications = 20 if args.worlds is None else 5
+    if args.worlds is not None:
+        _at_least(args.worlds, 1, "--worlds", "an integer >= 1")
+    elif args.fit is not None:
+        raise InputError("--fit is for --worlds", file="--fit")
+
+
 def _add_set(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
@@ -133,13 +153,7 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
                    help="replications per scenario (default: 20; 5 per world with --worlds)")
     p.add_argument("--seed", type=int, default=1, metavar="S",
                    help="random seed of the replications and of the worlds (default: 1)")
-    p.add_argument("--worlds", type=int, metavar="K",
-                   help="also run every scenario in K plausible worlds (every assumed and "
-                        "calibrated parameter drawn over its plausible range, docs/worlds.md) "
-                        "and say in how many the difference holds; 100 serves a politician")
-    p.add_argument("--fit", metavar="FIT.json",
-                   help="the calibration whose posterior the worlds draw fitted parameters "
-                        "from (default: calibration/fit.json)")
+    _add_worlds(p)
     _add_set(p)
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
                    help="xlsx also writes comparison.xlsx for spreadsheet users")
@@ -266,13 +280,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     """``boligsim compare``: paired runs of several scenarios; comparison.csv and figures."""
     from sim.inputs.scenario import load_scenario
 
-    if args.replications is None:
-        args.replications = 20 if args.worlds is None else 5
+    _check_worlds(args)
     _check_common(args)
-    if args.worlds is not None:
-        _at_least(args.worlds, 1, "--worlds", "an integer >= 1")
-    elif args.fit is not None:
-        raise InputError("--fit is for --worlds", file="--fit")
     scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
                  for p in args.scenarios]
     worlds = _draw_worlds(args) if args.worlds is not None else None
@@ -329,22 +338,30 @@ def _draw_worlds(args: argparse.Namespace) -> Any:
     return draw_worlds(args.worlds, args.seed, REGISTRY, posterior)
 
 
-def _across_worlds(args: argparse.Namespace, scenarios: list, worlds: Any,
-                   references: list[int] | None, out: Path) -> Any:
-    """Run the scenarios in every world; write worlds.csv, world_parameters.csv and
-    worlds.png; return the :class:`sim.analysis.robust.WorldDifferences`."""
+def _run_worlds(args: argparse.Namespace, scenarios: list, worlds: Any,
+                references: list[int] | None, store: Path | None) -> Any:
+    """Every scenario in every world, with a progress bar
+    (:func:`sim.analysis.robust.run_worlds`)."""
     from sim.analysis.robust import run_worlds
-    from sim.present.figures import KEY_INDICATORS, plot_worlds
-    from sim.present.outputs import world_parameters_text, worlds_text
-    from sim.run.files import atomic_write_text
     from sim.run.progress import progress
 
     total = args.worlds * len(scenarios) * args.replications
     with progress(total, "worlds", args.quiet) as update:
-        across = run_worlds(scenarios, worlds, replications=args.replications, seed=args.seed,
-                            reference_of=references or (), per_1000=args.per_1000,
-                            workers=args.workers, scheduler=args.scheduler,
-                            store=out / "runs" / "worlds", resume=args.resume, progress=update)
+        return run_worlds(scenarios, worlds, replications=args.replications, seed=args.seed,
+                          reference_of=references or (), per_1000=args.per_1000,
+                          workers=args.workers, scheduler=args.scheduler, store=store,
+                          resume=args.resume, progress=update)
+
+
+def _across_worlds(args: argparse.Namespace, scenarios: list, worlds: Any,
+                   references: list[int] | None, out: Path) -> Any:
+    """Run the scenarios in every world; write worlds.csv, world_parameters.csv and
+    worlds.png; return the :class:`sim.analysis.robust.WorldDifferences`."""
+    from sim.present.figures import KEY_INDICATORS, plot_worlds
+    from sim.present.outputs import world_parameters_text, worlds_text
+    from sim.run.files import atomic_write_text
+
+    across = _run_worlds(args, scenarios, worlds, references, out / "runs" / "worlds")
     atomic_write_text(out / "worlds.csv", worlds_text(across))
     atomic_write_text(out / "world_parameters.csv", world_parameters_text(worlds, scenarios[0]))
     if across.compared:
@@ -542,9 +559,10 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.html", help="the report")
     p.add_argument("--years", type=int, metavar="N",
                    help="run length in years (default: each scenario's)")
-    p.add_argument("--replications", type=int, default=20, metavar="R",
-                   help="replications per scenario (default: 20)")
+    p.add_argument("--replications", type=int, metavar="R",
+                   help="replications per scenario (default: 20; 5 per world with --worlds)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
+    _add_worlds(p)
     _add_set(p)
     p.add_argument("--workers", type=int, default=1, metavar="W",
                    help="local processes to run in (default: 1); results do not depend on it")
@@ -556,6 +574,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     """``boligsim report``: paired runs of the scenarios, written up as PDF or HTML."""
     from sim.inputs.scenario import load_scenario
 
+    _check_worlds(args)
     _check_common(args)
     from sim.present.report import output_format
 
@@ -568,6 +587,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         raise InputError("the folder to write the report in does not exist", file=str(folder))
     scenarios = [load_scenario(p, overrides=args.overrides, years=args.years)
                  for p in args.scenarios]
+    worlds = _draw_worlds(args) if args.worlds is not None else None
 
     from sim.present.report import build_report
     from sim.run.compare import run_paired
@@ -583,9 +603,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with progress(args.replications * len(scenarios), "report", args.quiet) as update:
         results = run_paired(scenarios, replications=args.replications, seed=args.seed,
                              workers=args.workers, progress=update)
+    across = None
+    if worlds is not None:
+        across = _run_worlds(args, scenarios, worlds, references, None)
     prov = provenance(scenarios[0], args.seed, results[0].executor)
     report = build_report(results, args.lang, prov, reference_of=references,
-                          per_1000=args.per_1000)
+                          per_1000=args.per_1000, across=across)
     try:
         report.write(args.out)
     except OSError as exc:

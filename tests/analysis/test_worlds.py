@@ -262,3 +262,52 @@ def test_discover_reads_a_comparison_across_worlds(capsys, tmp_path: Path) -> No
     code, _, err = cli(capsys, "discover", tmp_path / "none", "--scenario", "Verdal",
                        "--indicator", "homeless", "--direction", "fewer", "--out", out)
     assert code == 2 and "compare --worlds" in err
+
+
+def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_on() -> None:
+    """Each headline difference of a report with worlds carries "same direction in N of K
+    plausible worlds"; when all hold, one sentence says so; when one points the same way in
+    fewer than 90 % of them, a line names what it depends on."""
+    import html
+    import re as regex
+
+    from sim.analysis.robust import differences
+    from sim.present.report import build_report
+
+    base = dataclasses.replace(load_scenario(SCENARIOS / "baseline.toml", years=1), burn_in=2)
+    verdal = dataclasses.replace(load_scenario(SCENARIOS / "verdal.toml", years=1), burn_in=2)
+    runs, refs = against_baseline([verdal], base)
+    results = run_paired(runs, replications=2, seed=3)
+    nominal = differences(Comparison(results, reference_of=refs))[0]
+    worlds = draw_worlds(10, 1, REGISTRY)
+    diff = np.repeat(nominal[None] + np.sign(nominal[None]), 10, axis=0)  # all hold
+    across = WorldDifferences(worlds, results[0].names, [r.scenario.name for r in results],
+                              [1], diff, np.ones_like(diff))
+
+    def front(report) -> str:
+        return " ".join(html.unescape(text) for _, text in report._front())
+
+    page = front(build_report(results, "en", {}, reference_of=refs, across=across))
+    assert page.count("(same direction in 10 of 10 plausible worlds)") == 7
+    assert "Every difference above points the same way in at least 90%" in page
+
+    k = list(results[0].names).index("evictions")
+    shaky = diff.copy()
+    shaky[:4, 1, k] = -np.sign(nominal[1, k]) if nominal[1, k] else 1.0
+    across = dataclasses.replace(across, diff=shaky)
+    page = front(build_report(results, "nb", {}, reference_of=refs, across=across))
+    assert "(samme retning i 6 av 10 plausible verdener)" in page
+    assert regex.search(r"Verdal – Utkastelser \(sum\): samme retning i 6 av 10 verdener; "
+                        r"avhenger mest av \S", page), page
+
+
+def test_report_with_worlds_runs_from_the_command_line(capsys, tmp_path: Path) -> None:
+    fit = fit_file(tmp_path / "fit.json")
+    out = tmp_path / "r.html"
+    code, _, _ = cli(capsys, "report", SCENARIOS / "verdal.toml", "--against-baseline",
+                     "--worlds", 2, "--replications", 2, "--years", 1, "--fit", fit, "--lang",
+                     "en", "--quiet", "--out", out)
+    assert code == 0 and "of 2 plausible worlds" in out.read_text(encoding="utf-8")
+    code, _, err = cli(capsys, "report", SCENARIOS / "verdal.toml", "--fit", fit, "--quiet",
+                       "--out", out)
+    assert code == 2 and "--fit is for --worlds" in err

@@ -30,14 +30,19 @@ from sim.present.report.stories import Story, choose_stories, story_sentence
 from sim.present.report.themes import theme_series
 from sim.present.report.trajectories import Trajectories, record_trajectories
 from sim.present.report.webpage import write_html
-from sim.present.report.words import join_list, quoted, t, years_phrase
+from sim.present.report.words import join_list, parameter_words, quoted, t, years_phrase
 from sim.present.text import check_lang, fmt
 from sim.run.compare import Comparison, unique_names, unlike
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
 
+    from sim.analysis.robust import WorldDifferences
     from sim.run.results import RunResult
+
+#: A headline difference that points the same way in fewer than this share of the plausible
+#: worlds gets a sentence on what it depends on (``report --worlds``).
+ROBUST_SHARE = 0.9
 
 #: Output formats by file suffix.
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
@@ -91,8 +96,10 @@ class Report:
     stories: list[Story]
     reference_of: list[int] = field(default_factory=list)
     per_1000: bool = False
+    across: WorldDifferences | None = None
     comparison: Comparison = field(init=False)
     measures: list[Measure] = field(init=False)
+    worlds: dict[tuple[str, str], dict[str, float]] | None = field(init=False)
 
     def __post_init__(self) -> None:
         """Compare the runs, compute the headline measures and tell the stories."""
@@ -100,6 +107,11 @@ class Report:
                                      per_1000=self.per_1000)
         self.reference_of = self.comparison.reference_of
         self.measures = headline_measures(self.results, self.comparison)
+        self.worlds = None
+        if self.across is not None:
+            from sim.analysis.robust import differences
+
+            self.worlds = self.across.summary(nominal=differences(self.comparison)[0])
         for story in self.stories:
             story.sentence = story_sentence(self.trajectories, story.family, self.lang)
 
@@ -141,9 +153,61 @@ class Report:
             ("p", t(lang, "headline_intro")
              + (" " + t(lang, "per_1000_note") if self.per_1000 else "")),
         ]
-        for _name, lines in headline_sentences(self.measures, self.comparison, lang):
+        for _name, lines in headline_sentences(self.measures, self.comparison, lang,
+                                               self.worlds):
             front += [("li", line) for line in lines]
-        return front
+        return front + self._robustness()
+
+    def _robustness(self) -> list[tuple[str, str]]:
+        """With plausible worlds: what they are, and for each headline difference that points
+        the same way in fewer than :data:`ROBUST_SHARE` of them, the one or two assumptions it
+        depends on most (:func:`sim.analysis.discovery.discover`)."""
+        if self.across is None or self.worlds is None:
+            return []
+        lang, across = self.lang, self.across
+        count = across.worlds.count
+        out = [("h", t(lang, "worlds_head")), ("p", t(lang, "worlds_intro", count=count))]
+        shaky = []
+        for s in across.compared:
+            scen = self.results[s].scenario
+            for m in self.measures:
+                share = self.worlds[(m.indicator, scen.name)]["worlds_sign_holds"]
+                if m.source == "summary" and share < ROBUST_SHARE:
+                    shaky.append((s, m, share))
+        if not shaky:
+            return out + [("p", t(lang, "worlds_robust", share=f"{ROBUST_SHARE:.0%}"))]
+        from sim.analysis.robust import differences
+
+        nominal = differences(self.comparison)[0]
+        for s, m, share in shaky:
+            scen = self.results[s].scenario
+            params = self._depends_on(s, m.indicator, float(nominal[s, self._index(m)]))
+            words = join_list([parameter_words(lang, p) for p in params], lang)
+            out.append(("li", t(lang, "hangs_on", scen=scen.name, measure=t(lang, m.key),
+                                holds=round(share * count), count=count, params=words)))
+        return out
+
+    def _index(self, measure: Measure) -> int:
+        """The column of ``measure``'s indicator in the comparison's indicators."""
+        return list(self.comparison.names).index(measure.indicator)
+
+    def _depends_on(self, position: int, indicator: str, nominal: float) -> list[str]:
+        """The one or two parameters a difference's direction depends on most: those of the
+        box PRIM chooses (else the highest feature scores)."""
+        import numpy as np
+
+        from sim.analysis.discovery import discover
+
+        across = self.across
+        assert across is not None
+        k = list(across.indicators).index(indicator)
+        d = across.diff[:, position, k]
+        fails = np.sign(d) != np.sign(nominal)
+        rows = across.worlds.table(self.results[position].scenario)
+        x = {p: [r[p] for r in rows] for p in rows[0] if p != "world"}
+        found = discover(x, fails)
+        names = list(found.box) or [name for name, _ in found.scores]
+        return names[:2]
 
     def _unlike(self) -> list[tuple[str, str]]:
         """A warning when a scenario's town differs from its reference's in size, stock or
@@ -239,7 +303,8 @@ def output_format(path: str | os.PathLike[str]) -> str:
 
 def build_report(results: Sequence[RunResult], lang: str = "nb",
                  provenance: dict[str, Any] | None = None, *, story_scenario: int | None = None,
-                 reference_of: Sequence[int] = (), per_1000: bool = False) -> Report:
+                 reference_of: Sequence[int] = (), per_1000: bool = False,
+                 across: WorldDifferences | None = None) -> Report:
     """A :class:`Report` of runs already made (same seed and replications; first = reference).
 
     Args:
@@ -254,6 +319,7 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
         reference_of: each result's reference (:attr:`Report.reference_of`); by default the
             first result.
         per_1000: counts and money per 1,000 inhabitants (:attr:`Report.per_1000`).
+        across: the differences in plausible worlds (:attr:`Report.across`).
     """
     from sim.run.provenance import provenance as make_provenance
 
@@ -266,7 +332,8 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
     k = story_scenario if story_scenario is not None else (compared[0] if compared else 0)
     tr = record_trajectories(runs[k].scenario, runs[k].seed, 0)
     return Report(results=runs, lang=lang, provenance=provenance, trajectories=tr,
-                  stories=choose_stories(tr), reference_of=refs, per_1000=per_1000)
+                  stories=choose_stories(tr), reference_of=refs, per_1000=per_1000,
+                  across=across)
 
 
 def _uniquely_named(results: Sequence[RunResult]) -> list[RunResult]:

@@ -10,7 +10,7 @@ assistance, values at the start) are computed from the monthly data with the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -234,20 +234,35 @@ def _estimate_text(mean: str, low: float, high: float, context: tuple[float, ...
 
 
 def headline_sentences(measures: Sequence[Measure], comparison: Comparison,
-                       lang: str) -> list[tuple[str, list[str]]]:
+                       lang: str, worlds: Mapping[tuple[str, str], Mapping[str, float]]
+                       | None = None) -> list[tuple[str, list[str]]]:
     """Plain-language headline sentences, grouped by scenario in the order of the compared
     results.
 
     Every sentence of a scenario that is not a reference ends with its difference against its
-    reference in ``comparison`` (:func:`difference_text`).
+    reference in ``comparison`` (:func:`difference_text`) and, given ``worlds`` (the summary
+    across plausible worlds, :meth:`sim.analysis.robust.WorldDifferences.summary`), in how
+    many worlds it points the same way.
     """
     by_key = {m.key: m for m in measures}
     results, refs = comparison.results, comparison.reference_of
     return [(res.scenario.name,
              _sentences(_Phrases(by_key, res.scenario.name,
-                                 results[refs[j]].scenario.name if refs[j] != j else None, lang),
+                                 results[refs[j]].scenario.name if refs[j] != j else None, lang,
+                                 worlds),
                         years_phrase(res.scenario.years, lang)))
             for j, res in enumerate(results)]
+
+
+def worlds_clause(measure: Measure, scenario: str, lang: str,
+                  worlds: Mapping[tuple[str, str], Mapping[str, float]] | None) -> str:
+    """`` (same direction in 92 of 100 plausible worlds)`` for a measure whose numbers are a
+    run value (``summary``), else empty."""
+    if worlds is None or measure.source != "summary":
+        return ""
+    w = worlds[(measure.indicator, scenario)]
+    count = int(w["worlds"])
+    return t(lang, "worlds_clause", holds=round(w["worlds_sign_holds"] * count), count=count)
 
 
 @dataclass(frozen=True)
@@ -259,12 +274,14 @@ class _Phrases:
         scenario: the scenario's name.
         reference: the reference's name; ``None`` for the reference itself.
         lang: ``nb`` or ``en``.
+        worlds: the summary across plausible worlds, if any.
     """
 
     measures: dict[str, Measure]
     scenario: str
     reference: str | None
     lang: str
+    worlds: Mapping[tuple[str, str], Mapping[str, float]] | None = None
 
     def interval(self, key: str) -> str:
         """Measure ``key``'s 95 % interval in words (:func:`interval_text`)."""
@@ -284,6 +301,7 @@ class _Phrases:
             measure = self.measures[key]
             text += " – " + difference_text(measure.cell(self.scenario), measure,
                                             self.reference, self.lang)
+            text += worlds_clause(measure, self.scenario, self.lang, self.worlds)
         return f"{text}{tail}."
 
 

@@ -118,6 +118,17 @@ TEXT: dict[str, dict[str, str]] = {
         "table_title": "Hovedtall per scenario (95 %-intervall i parentes; forskjell mot "
                        "{ref} under)",
         "col_measure": "Mål",
+        "worlds_clause": " (samme retning i {holds} av {count} plausible verdener)",
+        "worlds_head": "Hvor sikre er forskjellene?",
+        "worlds_intro": "Modellen bygger på antatte virkninger og tilpassede rater som ingen "
+                        "kilde gir nøyaktig. Hver modell er derfor også kjørt i {count} "
+                        "plausible verdener: i hver er alle antatte og tilpassede størrelser "
+                        "trukket innenfor det som er rimelig. «Samme retning i 92 av 100» "
+                        "betyr at forskjellen peker samme vei i 92 av dem.",
+        "worlds_robust": "Alle forskjellene over peker samme vei i minst {share} av de "
+                         "plausible verdenene.",
+        "hangs_on": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
+                    "avhenger mest av {params}.",
         "per_1000_title": ", per 1 000 innbyggere",
         "per_1000_note": "Antall og kroner er regnet per 1 000 innbyggere i hver kommune, så "
                          "kommuner av ulik størrelse kan stå side om side.",
@@ -261,6 +272,17 @@ TEXT: dict[str, dict[str, str]] = {
         "table_title": "Headline numbers by scenario (95 % interval in brackets; difference "
                        "against {ref} below)",
         "col_measure": "Measure",
+        "worlds_clause": " (same direction in {holds} of {count} plausible worlds)",
+        "worlds_head": "How sure are the differences?",
+        "worlds_intro": "The model rests on assumed effects and fitted rates that no source "
+                        "gives exactly. Every model was therefore also run in {count} "
+                        "plausible worlds, each drawing every assumed and fitted quantity "
+                        "within what is plausible. “Same direction in 92 of 100” means the "
+                        "difference points the same way in 92 of them.",
+        "worlds_robust": "Every difference above points the same way in at least {share} of "
+                         "the plausible worlds.",
+        "hangs_on": "{scen} – {measure}: same direction in {holds} of {count} worlds; it "
+                    "depends most on {params}.",
         "per_1000_title": ", per 1,000 inhabitants",
         "per_1000_note": "Counts and money are per 1,000 inhabitants of each municipality, so "
                          "municipalities of different sizes can stand side by side.",
@@ -359,6 +381,76 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "page",
     },
 }
+
+
+#: Plain words for the parameters a conclusion may hang on (``report --worlds``); any other is
+#: named by its dotted path.
+PARAMETER_WORDS: dict[str, dict[str, str]] = {
+    "nb": {
+        "policy.startloan.outreach_factor": "hvor mye oppsøkende arbeid får leietakere til å "
+                                            "prøve å kjøpe",
+        "policy.followup.effect_readiness": "hvor mye boligkarriereplanen gjør leietakere "
+                                            "klare til å kjøpe",
+        "policy.followup.network_effect": "virkningen av det tverretatlige nettverket",
+        "policy.allocation.procurer_effect": "hvor mye hjelp til å finne en utleier betyr",
+        "policy.allocation.colocated_factor": "hvor mye færre restanser et samlet boligkontor "
+                                              "gir",
+        "policy.allocation.colocated_move_on": "hvor mye et samlet boligkontor hjelper "
+                                               "leietakere videre",
+        "policy.followup.effect_search": "hvor mye saksbehandlerens hjelp betyr for å finne "
+                                         "bolig",
+        "policy.followup.effect_eviction": "hvor mye oppfølging hindrer utkastelser",
+        "policy.followup.effect_plan": "virkningen av familieplanen",
+        "policy.followup.effect_arrears": "hvor mye oppfølging reduserer restanser",
+        "policy.followup.effect_job": "hvor mye oppfølging hjelper familier i arbeid",
+        "policy.work.measure_effect": "virkningen av arbeidsrettede tiltak",
+        "work.job_finding_rate": "hvor raskt familier uten arbeid får jobb",
+        "work.refugee_factor": "hvor raskt flyktningfamilier får jobb",
+        "market.discrimination_refugee": "hvor ofte utleiere avviser flyktningfamilier",
+        "market.discrimination_nav": "hvor ofte utleiere avviser familier på NAV-ytelser",
+        "market.search_success": "hvor lett det er å finne en privat utleier",
+        "ownership.consider_rate": "hvor ofte familier prøver å kjøpe på egen hånd",
+        "ownership.purchase_success": "hvor lett det er å finne en bolig å kjøpe",
+        "economy.payment_failure_rate": "hvor ofte familier ikke klarer å betale",
+        "population.share_employed": "hvor mange familier som er i arbeid ved start",
+        "demography.local_inflow_per_10k": "hvor mange nye familier som kommer til",
+        "demography.outmigration_rate": "hvor mange familier som flytter ut",
+    },
+    "en": {
+        "policy.startloan.outreach_factor": "how much outreach makes tenants try to buy",
+        "policy.followup.effect_readiness": "how much the housing-career plan readies tenants "
+                                            "to buy",
+        "policy.followup.network_effect": "the effect of the cross-agency network",
+        "policy.allocation.procurer_effect": "how much help to find a landlord matters",
+        "policy.allocation.colocated_factor": "how much an office that allocates and follows "
+                                              "up cuts arrears",
+        "policy.allocation.colocated_move_on": "how much an office that allocates and follows "
+                                               "up moves tenants on",
+        "policy.followup.effect_search": "how much a caseworker's help matters in finding a "
+                                         "home",
+        "policy.followup.effect_eviction": "how much follow-up prevents evictions",
+        "policy.followup.effect_plan": "the effect of the family plan",
+        "policy.followup.effect_arrears": "how much follow-up cuts arrears",
+        "policy.followup.effect_job": "how much follow-up helps families into work",
+        "policy.work.measure_effect": "the effect of employment measures",
+        "work.job_finding_rate": "how fast families without work find a job",
+        "work.refugee_factor": "how fast refugee families find a job",
+        "market.discrimination_refugee": "how often landlords turn refugee families away",
+        "market.discrimination_nav": "how often landlords turn away families on NAV benefits",
+        "market.search_success": "how easily a family finds a private landlord",
+        "ownership.consider_rate": "how often families try to buy on their own",
+        "ownership.purchase_success": "how easily a family finds a home to buy",
+        "economy.payment_failure_rate": "how often families fail to pay",
+        "population.share_employed": "how many families are in work at the start",
+        "demography.local_inflow_per_10k": "how many new families arrive",
+        "demography.outmigration_rate": "how many families move away",
+    },
+}
+
+
+def parameter_words(lang: str, path: str) -> str:
+    """A parameter in plain words (:data:`PARAMETER_WORDS`), else its dotted path."""
+    return PARAMETER_WORDS[check_lang(lang)].get(path, path)
 
 
 def t(lang: str, key: str, **fields: Any) -> str:
