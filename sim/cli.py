@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_discover(commands)
     _add_check(commands)
     _add_sensitivity(commands)
+    _add_optimise(commands)
     _add_bench(commands)
     _add_report(commands)
     _add_dashboard(commands)
@@ -531,6 +532,31 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     """``boligsim sensitivity``: see :func:`sim.analysis.sensitivity.command`."""
     from sim.analysis.sensitivity import command
 
+    return command(args.experiment, args.out, workers=args.workers, scheduler=args.scheduler,
+                   quiet=args.quiet, force=args.force, resume=args.resume)
+
+
+def _add_optimise(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "optimise", help="search lever mixes for the Pareto front, across plausible worlds",
+        description="Search the experiment's levers with NSGA-II (Platypus) for the mixes on "
+                    "the Pareto front of its objectives, subject to its constraints, each "
+                    "evaluated in the same sample of plausible worlds; write DIR/front.csv, "
+                    "candidates.csv, models.csv (the compared municipal models placed in the "
+                    "same municipality and worlds), front.png and optimise.json "
+                    "(docs/optimise.md).",
+    )
+    p.add_argument("experiment", metavar="EXPERIMENT.toml", help="the experiment file")
+    _add_execution(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.set_defaults(func=_cmd_optimise)
+
+
+def _cmd_optimise(args: argparse.Namespace) -> int:
+    """``boligsim optimise``: see :func:`sim.analysis.optimise.command`."""
+    from sim.analysis.optimise import command
+
+    _at_least(args.workers, 1, "--workers", "an integer >= 1")
     return command(args.experiment, args.out, workers=args.workers, scheduler=args.scheduler,
                    quiet=args.quiet, force=args.force, resume=args.resume)
 

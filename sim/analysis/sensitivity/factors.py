@@ -58,19 +58,21 @@ class Factor:
         return float(min(max(x, self.low), self.high))
 
 
-def load_factors(raw: Any, file: str, *, registry: bool, method: str) -> tuple[Factor, ...]:
-    """The checked ``[[parameters]]`` entries: registry parameters of the housing model
-    (``registry``) or a function's named inputs, grouped as ``method`` allows."""
+def load_factors(raw: Any, file: str, *, registry: bool, method: str,
+                 name: str = "parameters") -> tuple[Factor, ...]:
+    """The checked ``[[parameters]]`` entries (``[[name]]``: ``levers`` for a policy search):
+    registry parameters of the housing model (``registry``) or a function's named inputs,
+    grouped as ``method`` allows."""
     if raw is None:
-        raise InputError("missing; list the inputs to vary as [[parameters]] entries",
-                         file=file, key="parameters")
+        raise InputError(f"missing; list the inputs to vary as [[{name}]] entries",
+                         file=file, key=name)
     if not isinstance(raw, list) or not raw or not all(isinstance(p, dict) for p in raw):
-        raise InputError("expected one or more [[parameters]] entries (an array of tables)",
-                         file=file, key="parameters")
+        raise InputError(f"expected one or more [[{name}]] entries (an array of tables)",
+                         file=file, key=name)
     factor_of = _model_factor if registry else _function_factor
     factors: list[Factor] = []
     for index, entry in enumerate(raw, start=1):
-        where = f"parameters[{index}]"
+        where = f"{name}[{index}]"
         reject_unknown_keys(entry, PARAMETER_KEYS, file, where)
         factor = factor_of(entry, file, where)
         if factor.name in {f.name for f in factors}:
