@@ -7,7 +7,8 @@ point; the uncertainty around it is :mod:`sim.analysis.calibration.uncertainty`'
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,25 @@ def round_point(x: Sequence[float], free: Sequence[FreeParam], digits: int = DIG
 def defaults_point(free: Sequence[FreeParam]) -> np.ndarray:
     """The registry defaults of the free parameters, clipped into the set-up bounds."""
     return np.array([min(max(f.default, f.low), f.high) for f in free])
+
+
+def start_point(free: Sequence[FreeParam], optimiser: Mapping[str, Any], base: str = ""
+                ) -> np.ndarray | None:
+    """The member of the first population the search starts from: the values of
+    ``optimiser.start_at`` (an earlier fit's ``calibrated.toml``, relative to the folder
+    ``base`` of the set-up; a free parameter it lacks takes the registry default), else the
+    registry defaults if ``start_at_defaults``, clipped into the set-up bounds."""
+    if optimiser.get("start_at"):
+        import os
+        import tomllib
+
+        from sim.inputs.checks import flatten_tables
+
+        with open(os.path.join(base, optimiser["start_at"]), "rb") as fh:
+            values = flatten_tables(tomllib.load(fh))
+        return np.array([min(max(float(values.get(f.path, f.default)), f.low), f.high)
+                         for f in free])
+    return defaults_point(free) if optimiser["start_at_defaults"] else None
 
 
 def measure_noise(probe: Evaluator, setup: Setup) -> None:
@@ -86,7 +106,7 @@ def minimise(evaluator: Evaluator, setup: Setup) -> dict[str, Any]:
         maxiter=opt["maxiter"], popsize=opt["popsize"], tol=opt["tol"], mutation=mutation,
         recombination=opt["recombination"], rng=np.random.default_rng(setup.seed),
         polish=False, init="latinhypercube", updating="deferred", vectorized=True,
-        x0=defaults_point(setup.free) if opt["start_at_defaults"] else None,
+        x0=start_point(setup.free, opt, os.path.dirname(setup.file)),
         integrality=integrality if any(integrality) else None,
     )
     return {"x": np.asarray(result.x, dtype=float), "loss": float(result.fun),

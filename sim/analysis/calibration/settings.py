@@ -15,7 +15,7 @@ from sim.inputs.errors import InputError
 OPTIMISER_DEFAULTS: dict[str, Any] = {
     "method": "differential_evolution", "popsize": 10, "maxiter": 15, "tol": 0.01,
     "mutation": [0.5, 1.0], "recombination": 0.7, "strategy": "best1bin",
-    "start_at_defaults": True, "reevaluate": 10,
+    "start_at_defaults": True, "start_at": "", "reevaluate": 10,
 }
 UNCERTAINTY_DEFAULTS: dict[str, Any] = {
     "method": "abc", "draws": 300, "local_share": 0.7, "local_width": 0.2, "level": 0.9,
@@ -30,8 +30,10 @@ def optimiser_settings(data: Mapping[str, Any], file: str) -> dict[str, Any]:
     ``popsize`` (individuals per free parameter), ``maxiter`` (generations), ``tol``,
     ``mutation``, ``recombination`` and ``strategy`` are
     :func:`scipy.optimize.differential_evolution`'s; ``start_at_defaults`` puts the registry
-    defaults in the first population; ``reevaluate`` is how many of the best points the
-    selection evaluates again.
+    defaults in the first population, and ``start_at`` (a scenario fragment such as an earlier
+    fit's ``calibrated.toml``, relative to the set-up) its values instead, so a calibration
+    after a small change of the model starts from the previous fit rather than wandering off;
+    ``reevaluate`` is how many of the best points the selection evaluates again.
     """
     optimiser = settings(data, OPTIMISER_DEFAULTS, file, "optimiser")
     choice(optimiser["method"], ("differential_evolution",), file, "optimiser.method")
@@ -42,6 +44,14 @@ def optimiser_settings(data: Mapping[str, Any], file: str) -> dict[str, Any]:
     optimiser["recombination"] = number(optimiser["recombination"], file,
                                         "optimiser.recombination", low=0, high=1)
     boolean(optimiser["start_at_defaults"], file, "optimiser.start_at_defaults")
+    if optimiser["start_at"]:
+        import os
+
+        start = os.path.normpath(os.path.join(os.path.dirname(file), str(optimiser["start_at"])))
+        if not os.path.isfile(start):
+            raise InputError(f"{start} not found (the path is relative to this file)",
+                             file=file, key="optimiser.start_at")
+        optimiser["start_at"] = str(optimiser["start_at"])  # as written: fit.json stays portable
     number(optimiser["reevaluate"], file, "optimiser.reevaluate", integer=True, low=0)
     return optimiser
 

@@ -151,6 +151,7 @@ def test_bad_calibration_table_names_key_and_what_is_allowed(
     ("optimiser", "mutation = [0.5, 1.0, 1.5]", "optimiser.mutation", "[low, high]"),
     ("optimiser", "recombination = 1.5", "optimiser.recombination", "from 0 to 1"),
     ("optimiser", "start_at_defaults = 'yes'", "optimiser.start_at_defaults", "true or false"),
+    ("optimiser", "start_at = 'earlier.toml'", "optimiser.start_at", "earlier.toml not found"),
     ("optimiser", "generations = 3", "optimiser.generations", "allowed keys are method"),
     ("uncertainty", "method = 'mcmc'", "uncertainty.method", "one of abc"),
     ("uncertainty", "draws = -1", "uncertainty.draws", "an integer >= 0"),
@@ -163,6 +164,28 @@ def test_bad_settings_name_key_and_what_is_allowed(tmp_path: Path, table: str, l
                                                    key: str, allowed: str) -> None:
     write_targets(tmp_path / "targets.toml", SYNTHETIC_TARGETS)
     assert_refused(set_line(write_setup(tmp_path / "setup.toml"), table, line), key, allowed)
+
+
+def test_search_starts_from_an_earlier_fit_when_told(tmp_path: Path) -> None:
+    """``optimiser.start_at``: the earlier fit's values (clipped into the set-up's bounds; a
+    parameter it lacks at its registry default) are the first population's given member;
+    without it the registry defaults are, and with neither nothing is."""
+    from sim.analysis.calibration.fit import start_point
+
+    write_targets(tmp_path / "targets.toml", SYNTHETIC_TARGETS)
+    (tmp_path / "earlier.toml").write_text(
+        "[scenario]\nname = 'earlier'\n[economy]\nbostotte_own_rate = 0.9\n", encoding="utf-8")
+    setup = cal.load_setup(set_line(write_setup(tmp_path / "setup.toml"), "optimiser",
+                                    "start_at = 'earlier.toml'"))
+    start = start_point(setup.free, setup.optimiser, str(tmp_path))
+    point = dict(zip([f.path for f in setup.free], start, strict=True))
+    assert point["economy.bostotte_own_rate"] == 0.35  # 0.9 clipped to the set-up's bound
+    assert point["population.municipal_children_share"] == pytest.approx(
+        REGISTRY["population.municipal_children_share"].default)
+    plain = cal.load_setup(write_setup(tmp_path / "plain.toml"))
+    assert list(start_point(plain.free, plain.optimiser)) == [
+        min(max(REGISTRY[f.path].default, f.low), f.high) for f in plain.free]
+    assert start_point(plain.free, {**plain.optimiser, "start_at_defaults": False}) is None
 
 
 def test_missing_files_and_bad_references_fail_with_one_line(
