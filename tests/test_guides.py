@@ -59,8 +59,23 @@ def small_calibration(path: Path, tmp: Path) -> Path:
     cal["replications"] = 1
     cal["targets"] = str((path.parent / cal["targets"]).resolve())
     data.setdefault("optimiser", {}).update(popsize=2, maxiter=1)
+    if data["optimiser"].get("start_at"):
+        data["optimiser"]["start_at"] = str((path.parent / data["optimiser"]["start_at"])
+                                            .resolve())
     data.setdefault("uncertainty", {}).update(draws=6, min_accepted=2)
     data.setdefault("report", {})["replications"] = 1
+    out = tmp / f"small_{path.name}"
+    out.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return out
+
+
+def small_optimisation(path: Path, tmp: Path) -> Path:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data["optimise"].update(evaluations=4, population=4, worlds=2, replications=1)
+    data["optimise"]["compare"] = [str((path.parent / p).resolve())
+                                   for p in data["optimise"].get("compare", [])[:1]]
+    data["model"]["years"] = 1
+    data["model"]["scenario"] = str((path.parent / data["model"]["scenario"]).resolve())
     out = tmp / f"small_{path.name}"
     out.write_text(tomli_w.dumps(data), encoding="utf-8")
     return out
@@ -74,11 +89,15 @@ def adapt(cmd: str, tmp: Path) -> str:
     cmd = re.sub(r"(^|&& )python -c ", rf"\1{py} -c ", cmd)
     cmd = re.sub(r"--replications \d+", "--replications 2", cmd)
     cmd = re.sub(r"--years \d+", "--years 1", cmd)
+    cmd = re.sub(r"--worlds \d+", "--worlds 2", cmd)
     if re.search(r" -m sim (run|compare|report) ", cmd) and "--years" not in cmd:
         cmd += " --years 1"
     if " -m sim sensitivity " in cmd:
         cmd = re.sub(r"(experiments/\S+\.toml)",
                      lambda m: str(small_experiment(tmp / m.group(1), tmp)), cmd)
+    if " -m sim optimise " in cmd:
+        cmd = re.sub(r"(experiments/\S+\.toml)",
+                     lambda m: str(small_optimisation(tmp / m.group(1), tmp)), cmd)
     if " -m sim calibrate " in cmd:
         cmd = re.sub(r"(calibration/\S+\.toml)",
                      lambda m: str(small_calibration(tmp / m.group(1), tmp)), cmd)
