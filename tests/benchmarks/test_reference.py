@@ -118,10 +118,13 @@ def test_engine_and_reference_agree(scenario) -> None:
 
 
 def test_cross_check_detects_a_divergent_rule(scenario) -> None:
-    """A reference whose job-finding rate is 1.75 times the engine's is flagged on families
-    in work: the check has the power to see a rule that diverges."""
+    """A reference whose job-finding rate is 1.75 times the engine's is flagged on what work
+    decides — families in work or on social assistance (which of them clears the noise
+    depends on the calibrated rates: at the ninth calibration social assistance does): the
+    check has the power to see a rule that diverges."""
     rate = scenario.params["work.job_finding_rate"]
     checks = cross_check(scenario, REPLICATIONS, seed=0,
                          reference_overrides={"work.job_finding_rate": 1.75 * rate})
     flagged = {c.indicator for c in checks if not c.ok}
-    assert "families_in_work" in flagged, "\n" + format_checks(checks)
+    assert flagged & {"families_in_work", "social_assistance_recipients"}, (
+        "\n" + format_checks(checks))
