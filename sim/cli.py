@@ -420,8 +420,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     failing = [fails[w] for w in worlds]
     out = prepare_out_dir(args.out, force=args.force, files=("boxes.csv", "discovery.json"))
     found = discover(x, failing)
-    words = {"fewer": "fewer", "less": "less", "more": "more"}[args.direction]
-    conclusion = f"{args.scenario} has {words} {args.indicator} than its reference"
+    conclusion = f"{args.scenario} has {args.direction} {args.indicator} than its reference"
     text = sentence(found, conclusion)
     lines = ["box,coverage,density,mass,restricted,limits"]
     for t, lims in zip(found.trajectory, found.limits, strict=True):
@@ -515,17 +514,22 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_sensitivity(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser(
-        "sensitivity", help="global sensitivity analysis of an experiment file (SALib)",
-        description="Sample the experiment's parameters with SALib (morris, sobol or fast), "
-                    "run the model at every point and write DIR/indices.csv, noise.csv, "
-                    "convergence.csv, samples.csv and figures (docs/sensitivity.md).",
-    )
+def _add_experiment(commands: argparse._SubParsersAction, name: str, summary: str,
+                    description: str, func: Any) -> None:
+    """A command that runs an experiment file: its argument, execution options and --out."""
+    p = commands.add_parser(name, help=summary, description=description)
     p.add_argument("experiment", metavar="EXPERIMENT.toml", help="the experiment file")
     _add_execution(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
-    p.set_defaults(func=_cmd_sensitivity)
+    p.set_defaults(func=func)
+
+
+def _add_sensitivity(commands: argparse._SubParsersAction) -> None:
+    _add_experiment(
+        commands, "sensitivity", "global sensitivity analysis of an experiment file (SALib)",
+        "Sample the experiment's parameters with SALib (morris, sobol or fast), run the model at "
+        "every point and write DIR/indices.csv, noise.csv, convergence.csv, samples.csv and "
+        "figures (docs/sensitivity.md).", _cmd_sensitivity)
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -537,19 +541,13 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def _add_optimise(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser(
-        "optimise", help="search lever mixes for the Pareto front, across plausible worlds",
-        description="Search the experiment's levers with NSGA-II (Platypus) for the mixes on "
-                    "the Pareto front of its objectives, subject to its constraints, each "
-                    "evaluated in the same sample of plausible worlds; write DIR/front.csv, "
-                    "candidates.csv, models.csv (the compared municipal models placed in the "
-                    "same municipality and worlds), front.png and optimise.json "
-                    "(docs/optimise.md).",
-    )
-    p.add_argument("experiment", metavar="EXPERIMENT.toml", help="the experiment file")
-    _add_execution(p)
-    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
-    p.set_defaults(func=_cmd_optimise)
+    _add_experiment(
+        commands, "optimise", "search lever mixes for the Pareto front, across plausible worlds",
+        "Search the experiment's levers with NSGA-II (Platypus) for the mixes on the Pareto "
+        "front of its objectives, subject to its constraints, each evaluated in the same sample "
+        "of plausible worlds; write DIR/front.csv, candidates.csv, models.csv (the compared "
+        "municipal models placed in the same municipality and worlds), front.png and "
+        "optimise.json (docs/optimise.md).", _cmd_optimise)
 
 
 def _cmd_optimise(args: argparse.Namespace) -> int:

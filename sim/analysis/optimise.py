@@ -378,12 +378,11 @@ def _constraints(raw: Any, file: str) -> tuple[Constraint, ...]:
 def candidate_values(scenario: Scenario, seed: int, replications: int) -> np.ndarray:
     """Run values ``(replications, indicators)`` of ``scenario``: one candidate in one world,
     its replications as one batch of towns. Module-level so it pickles for workers."""
-    from sim.inputs.indicators import BY_NAME, NAMES
+    from sim.run.results import run_values
     from sim.run.runner import run_replications
 
-    histories = run_replications([(scenario, seed, k) for k in range(replications)])
-    stock = np.array([BY_NAME[n].kind == "stock" for n in NAMES], dtype=bool)
-    return np.array([np.where(stock, h[-1], h.sum(axis=0)) for h in histories])
+    return run_values(np.stack(run_replications([(scenario, seed, k)
+                                                 for k in range(replications)])))
 
 
 def summarise(values: np.ndarray, experiment: Experiment) -> dict[str, float]:
@@ -425,32 +424,32 @@ class ModelEvaluator:
     def __call__(self, candidates: list[dict[str, Any]]) -> list[dict[str, float]]:
         return [summarise(v, self.experiment) for v in self.values(candidates)]
 
-    def values(self, candidates: Sequence[Mapping[str, Any]],
-               scenarios: Sequence[Scenario] | None = None) -> list[np.ndarray]:
-        """Run values ``(worlds, replications, indicators)`` of each candidate (its levers
-        applied to the experiment's municipality in each world, for the whole run), or of each
-        of ``scenarios`` run in the worlds as they are."""
+    def values(self, candidates: Sequence[Mapping[str, Any]]) -> list[np.ndarray]:
+        """Run values ``(worlds, replications, indicators)`` of each candidate: its levers
+        applied to the experiment's municipality in each world, for the whole run."""
+        return self._run([f"c{_digest(c)}" for c in candidates], lambda c, w: (
+            self.world_scenarios[w].with_overrides(dict(candidates[c]), where="levers",
+                                                   throughout=True)))
+
+    def model_values(self, scenarios: Sequence[Scenario]) -> list[np.ndarray]:
+        """Run values ``(worlds, replications, indicators)`` of each of ``scenarios`` in the
+        worlds (the compared municipal models)."""
+        return self._run([f"m{sc.digest()[:20]}" for sc in scenarios],
+                         lambda c, w: self.worlds.apply(w, scenarios[c]))
+
+    def _run(self, keys: Sequence[str], scenario: Callable[[int, int], Scenario]
+             ) -> list[np.ndarray]:
+        """Run ``scenario(c, w)`` for every key ``c`` and world ``w``, one task each, a key met
+        twice run once; the run values stacked by world, in the order of ``keys``."""
         from sim.run.ensemble import Task, run_tasks
 
-        exp = self.experiment
-        tasks, keys = [], []
-        for c, cand in enumerate(candidates):
-            key = _digest(cand)
-            keys.append(key)
-            for w, world in enumerate(self.world_scenarios):
-                sc = (scenarios[c] if scenarios is not None else
-                      world.with_overrides(dict(cand), where="levers", throughout=True))
-                if scenarios is not None:
-                    sc = self.worlds.apply(w, sc)
-                tasks.append(Task(f"c{key}-w{w:04d}", candidate_values,
-                                  (sc, exp.search.seed, exp.replications)))
-        unique: dict[str, Task] = {t.key: t for t in tasks}  # a candidate met twice runs once
-        done = dict(zip(unique, run_tasks(list(unique.values()), self.executor,
-                                          store=self.store, progress=self.progress),
-                        strict=True))
-        n = self.worlds.count
-        return [np.stack([done[t.key] for t in tasks[c * n:(c + 1) * n]])
-                for c in range(len(candidates))]
+        exp, n = self.experiment, self.worlds.count
+        tasks = {f"{key}-w{w:04d}": Task(f"{key}-w{w:04d}", candidate_values,
+                                         (scenario(c, w), exp.search.seed, exp.replications))
+                 for c, key in enumerate(keys) for w in range(n)}
+        done = dict(zip(tasks, run_tasks(list(tasks.values()), self.executor, store=self.store,
+                                         progress=self.progress), strict=True))
+        return [np.stack([done[f"{key}-w{w:04d}"] for w in range(n)]) for key in keys]
 
 
 def practice_of(model: Scenario, town: Scenario) -> Scenario:
@@ -495,7 +494,7 @@ def command(path: str, out: str, *, workers: int = 1, scheduler: str | None = No
         evaluate = ModelEvaluator(exp, worlds, ex, store, update)
         result = pareto_search(exp.search, evaluate)
         placed = [practice_of(m, exp.scenario) for m in models]
-        model_values = evaluate.values([{"model": i} for i in range(len(placed))], placed)
+        model_values = evaluate.model_values(placed)
         model_outcomes = [summarise(v, exp) for v in model_values]
     from sim.analysis.front import front_text, plot_front
 

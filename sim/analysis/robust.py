@@ -77,8 +77,7 @@ class WorldDifferences:
         nominal difference of zero: is zero too).
         """
         median = np.median(self.diff, axis=0)
-        ref = median if nominal is None else nominal
-        holds = (np.sign(self.diff) == np.sign(ref)[None]).mean(axis=0)
+        holds = self.holds(nominal).mean(axis=0)
         p05, p95 = np.percentile(self.diff, [5, 95], axis=0)
         noise = np.median(self.halfwidth, axis=0)
         out = {}
@@ -89,6 +88,12 @@ class WorldDifferences:
                     "worlds_diff_median": float(median[s, k]), "worlds_diff_p05": float(p05[s, k]),
                     "worlds_diff_p95": float(p95[s, k]), "worlds_noise": float(noise[s, k])}
         return out
+
+    def holds(self, nominal: np.ndarray | None = None) -> np.ndarray:
+        """``(worlds, scenarios, indicators)``: whether each world's difference has the sign
+        of ``nominal`` (``(scenarios, indicators)``; by default the median across worlds)."""
+        ref = np.median(self.diff, axis=0) if nominal is None else nominal
+        return np.sign(self.diff) == np.sign(ref)[None]
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per world, indicator and compared scenario: the difference and its

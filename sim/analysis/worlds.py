@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,10 +229,3 @@ def draw_worlds(count: int, seed: int, registry: Registry,
                           len(cumulative) - 1)
     return Worlds(seed, dims, sample[:, : len(dims)], rows, posterior)
 
-
-def world_summary(worlds: Worlds) -> Mapping[str, int]:
-    """How many parameters are drawn each way."""
-    counts = {POSTERIOR: 0, RANGE: 0, BAND: 0}
-    for d in worlds.dimensions:
-        counts[d.how] += 1
-    return counts

@@ -116,6 +116,16 @@ def difference_scale(name: str) -> float:
     return 1e-6 if BY_NAME[name].unit == "NOK" else 1.0
 
 
+def difference_label(name: str, per_1000: bool = False) -> str:
+    """The axis label of an indicator's run-value differences: ``difference (families, at the
+    end)``, money in millions, per 1,000 inhabitants where ``per_1000`` divides it."""
+    unit = "million NOK" if difference_scale(name) != 1.0 else BY_NAME[name].unit
+    if per_1000 and per_inhabitant(name):
+        unit += " per 1,000 inhabitants"
+    when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
+    return f"difference ({unit}, {when})"
+
+
 def difference_bars(ax: Any, rows: Sequence[dict[str, Any]], names: Sequence[str],
                     scale: float, *, alpha: float, positions: Sequence[int] | None = None
                     ) -> None:
@@ -169,11 +179,7 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
         scale = difference_scale(name)
         difference_bars(ax, mine, scenarios, scale, alpha=0.8,
                         positions=comparison.compared_positions)
-        unit = "million NOK" if scale != 1.0 else BY_NAME[name].unit
-        if comparison.per_1000 and per_inhabitant(name):
-            unit += " per 1,000 inhabitants"
-        when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
-        ax.set_xlabel(f"difference ({unit}, {when})", fontsize=8)
+        ax.set_xlabel(difference_label(name, comparison.per_1000), fontsize=8)
         ax.set_title(name.replace("_", " "), fontsize=10)
     hide_unused(axes, n)
     fig.suptitle(f"Difference against {ref} (paired by replication, 95 % interval)",
@@ -218,11 +224,7 @@ def plot_worlds(across: WorldDifferences, indicators: Sequence[str],
         ax.axvline(0, color="black", lw=0.8, ls="--")
         ax.set_yticks(range(len(names)), names, fontsize=8)
         ax.set_ylim(len(names) - 0.5, -0.5)
-        unit = "million NOK" if scale != 1.0 else BY_NAME[name].unit
-        if across.per_1000 and per_inhabitant(name):
-            unit += " per 1,000 inhabitants"
-        when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
-        ax.set_xlabel(f"difference ({unit}, {when})", fontsize=8)
+        ax.set_xlabel(difference_label(name, across.per_1000), fontsize=8)
         ax.set_title(name.replace("_", " "), fontsize=10)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3, axis="x")

@@ -22,6 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.inputs.scenario import Scenario
 
 
+def run_values(data: np.ndarray, names: Sequence[str] = NAMES) -> np.ndarray:
+    """Run values ``(R, indicators)`` of histories ``(R, months, indicators)``: a stock's value
+    in the last month, a flow's or money indicator's total over the run."""
+    stock = np.array([BY_NAME[n].kind == "stock" for n in names], dtype=bool)
+    return np.where(stock, data[:, -1, :], data.sum(axis=1))
+
+
 def mean_ci(values: np.ndarray | Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean over axis 0 and the t-based 95 % interval of that mean.
 
@@ -77,8 +84,7 @@ class RunResult:
         A stock's run value is its value in the last month; a flow's or money indicator's is
         its total over the run (docs/outputs.md, ``summary.json``).
         """
-        stock = np.array([BY_NAME[n].kind == "stock" for n in self.names], dtype=bool)
-        return np.where(stock, self.data[:, -1, :], self.data.sum(axis=1))
+        return run_values(self.data, self.names)
 
     def summary(self) -> dict[str, dict[str, Any]]:
         """Mean and t-based 95 % confidence interval of the mean over replications

@@ -100,6 +100,7 @@ class Report:
     comparison: Comparison = field(init=False)
     measures: list[Measure] = field(init=False)
     worlds: dict[tuple[str, str], dict[str, float]] | None = field(init=False)
+    nominal: Any = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         """Compare the runs, compute the headline measures and tell the stories."""
@@ -111,7 +112,8 @@ class Report:
         if self.across is not None:
             from sim.analysis.robust import differences
 
-            self.worlds = self.across.summary(nominal=differences(self.comparison)[0])
+            self.nominal = differences(self.comparison)[0]
+            self.worlds = self.across.summary(nominal=self.nominal)
         for story in self.stories:
             story.sentence = story_sentence(self.trajectories, story.family, self.lang)
 
@@ -176,38 +178,19 @@ class Report:
                     shaky.append((s, m, share))
         if not shaky:
             return out + [("p", t(lang, "worlds_robust", share=f"{ROBUST_SHARE:.0%}"))]
-        from sim.analysis.robust import differences
-
-        nominal = differences(self.comparison)[0]
+        fails = ~across.holds(self.nominal)
+        params: dict[int, dict[str, list[Any]]] = {}  # each scenario's worlds, drawn once
         for s, m, share in shaky:
             scen = self.results[s].scenario
-            params = self._depends_on(s, m.indicator, float(nominal[s, self._index(m)]))
-            words = join_list([parameter_words(lang, p) for p in params], lang)
+            if s not in params:
+                rows = across.worlds.table(scen)
+                params[s] = {p: [r[p] for r in rows] for p in rows[0] if p != "world"}
+            k = list(across.indicators).index(m.indicator)
+            names = _depends_on(params[s], fails[:, s, k])
+            words = join_list([parameter_words(lang, p) for p in names], lang)
             out.append(("li", t(lang, "hangs_on", scen=scen.name, measure=t(lang, m.key),
                                 holds=round(share * count), count=count, params=words)))
         return out
-
-    def _index(self, measure: Measure) -> int:
-        """The column of ``measure``'s indicator in the comparison's indicators."""
-        return list(self.comparison.names).index(measure.indicator)
-
-    def _depends_on(self, position: int, indicator: str, nominal: float) -> list[str]:
-        """The one or two parameters a difference's direction depends on most: those of the
-        box PRIM chooses (else the highest feature scores)."""
-        import numpy as np
-
-        from sim.analysis.discovery import discover
-
-        across = self.across
-        assert across is not None
-        k = list(across.indicators).index(indicator)
-        d = across.diff[:, position, k]
-        fails = np.sign(d) != np.sign(nominal)
-        rows = across.worlds.table(self.results[position].scenario)
-        x = {p: [r[p] for r in rows] for p in rows[0] if p != "world"}
-        found = discover(x, fails)
-        names = list(found.box) or [name for name, _ in found.scores]
-        return names[:2]
 
     def _unlike(self) -> list[tuple[str, str]]:
         """A warning when a scenario's town differs from its reference's in size, stock or
@@ -299,6 +282,16 @@ def output_format(path: str | os.PathLike[str]) -> str:
     if suffix not in FORMATS:
         raise ValueError(f"expected a file name ending in .pdf or .html, got {str(path)!r}")
     return FORMATS[suffix]
+
+
+def _depends_on(params: dict[str, list[Any]], fails: Any) -> list[str]:
+    """The one or two parameters a difference's direction depends on most across the worlds:
+    those of the box PRIM chooses (else the highest feature scores,
+    :func:`sim.analysis.discovery.discover`)."""
+    from sim.analysis.discovery import discover
+
+    found = discover(params, fails)
+    return (list(found.box) or [name for name, _ in found.scores])[:2]
 
 
 def build_report(results: Sequence[RunResult], lang: str = "nb",
