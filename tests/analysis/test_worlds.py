@@ -267,7 +267,8 @@ def test_discover_reads_a_comparison_across_worlds(capsys, tmp_path: Path) -> No
 def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_on() -> None:
     """Each headline difference of a report with worlds carries "same direction in N of K
     plausible worlds"; when all hold, one sentence says so; when one points the same way in
-    fewer than 90 % of them, a line names what it depends on."""
+    fewer than 90 % of them, a line names what it depends on; with fewer than 100 worlds, a
+    sentence says the shares are rough."""
     import html
     import re as regex
 
@@ -290,6 +291,7 @@ def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_
     page = front(build_report(results, "en", {}, reference_of=refs, across=across))
     assert page.count("(same direction in 10 of 10 plausible worlds)") == 7
     assert "Every difference above points the same way in at least 90%" in page
+    assert "Only 10 plausible worlds: the shares are rough" in page  # fewer than FEW_WORLDS
 
     k = list(results[0].names).index("evictions")
     shaky = diff.copy()
@@ -297,6 +299,7 @@ def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_
     across = dataclasses.replace(across, diff=shaky)
     page = front(build_report(results, "nb", {}, reference_of=refs, across=across))
     assert "(samme retning i 6 av 10 plausible verdener)" in page
+    assert "Bare 10 plausible verdener: andelene er grove" in page
     assert regex.search(r"Verdal – Utkastelser \(sum\): samme retning i 6 av 10 verdener; "
                         r"avhenger mest av \S", page), page
 

@@ -44,6 +44,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 #: worlds gets a sentence on what it depends on (``report --worlds``).
 ROBUST_SHARE = 0.9
 
+#: Fewer plausible worlds than this, and the section on how sure the differences are says its
+#: answer is rough (:func:`few_worlds`): a share of K worlds has a standard error of up to
+#: 1/(2√K), 5 points at 100 and 16 at 10, so a difference near :data:`ROBUST_SHARE` may fall
+#: either side of it by chance, and PRIM's boxes found in few worlds are hints, not findings
+#: (docs/worlds.md).
+FEW_WORLDS = 100
+
 #: Output formats by file suffix.
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
@@ -168,7 +175,8 @@ class Report:
             return []
         lang, across = self.lang, self.across
         count = across.worlds.count
-        out = [("h", t(lang, "worlds_head")), ("p", t(lang, "worlds_intro", count=count))]
+        out = [("h", t(lang, "worlds_head")), ("p", t(lang, "worlds_intro", count=count)),
+               *few_worlds(count, lang)]
         shaky = []
         for s in across.compared:
             scen = self.results[s].scenario
@@ -282,6 +290,14 @@ def output_format(path: str | os.PathLike[str]) -> str:
     if suffix not in FORMATS:
         raise ValueError(f"expected a file name ending in .pdf or .html, got {str(path)!r}")
     return FORMATS[suffix]
+
+
+def few_worlds(count: int, lang: str) -> list[tuple[str, str]]:
+    """A paragraph warning that ``count`` plausible worlds give rough shares and chance
+    dependencies, when there are fewer than :data:`FEW_WORLDS`; else nothing."""
+    if count >= FEW_WORLDS:
+        return []
+    return [("p", t(lang, "worlds_few", worlds=fmt(count, lang), least=fmt(FEW_WORLDS, lang)))]
 
 
 def _depends_on(params: dict[str, list[Any]], fails: Any) -> list[str]:

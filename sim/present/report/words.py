@@ -125,6 +125,9 @@ TEXT: dict[str, dict[str, str]] = {
                         "plausible verdener: i hver er alle antatte og tilpassede størrelser "
                         "trukket innenfor det som er rimelig. «Samme retning i 92 av 100» "
                         "betyr at forskjellen peker samme vei i 92 av dem.",
+        "worlds_few": "Bare {worlds} plausible verdener: andelene er grove, og det en "
+                      "forskjell ser ut til å avhenge av, kan være tilfeldig. Bruk minst "
+                      "{least} for et svar som kan vises fram.",
         "worlds_robust": "Alle forskjellene over peker samme vei i minst {share} av de "
                          "plausible verdenene.",
         "hangs_on": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
@@ -279,6 +282,9 @@ TEXT: dict[str, dict[str, str]] = {
                         "plausible worlds, each drawing every assumed and fitted quantity "
                         "within what is plausible. “Same direction in 92 of 100” means the "
                         "difference points the same way in 92 of them.",
+        "worlds_few": "Only {worlds} plausible worlds: the shares are rough, and what a "
+                      "difference seems to depend on may be chance. Use at least {least} for "
+                      "an answer to show.",
         "worlds_robust": "Every difference above points the same way in at least {share} of "
                          "the plausible worlds.",
         "hangs_on": "{scen} – {measure}: same direction in {holds} of {count} worlds; it "
@@ -387,63 +393,261 @@ TEXT: dict[str, dict[str, str]] = {
 #: named by its dotted path.
 PARAMETER_WORDS: dict[str, dict[str, str]] = {
     "nb": {
-        "policy.startloan.outreach_factor": "hvor mye oppsøkende arbeid får leietakere til å "
-                                            "prøve å kjøpe",
-        "policy.followup.effect_readiness": "hvor mye boligkarriereplanen gjør leietakere "
-                                            "klare til å kjøpe",
-        "policy.followup.network_effect": "virkningen av det tverretatlige nettverket",
-        "policy.allocation.procurer_effect": "hvor mye hjelp til å finne en utleier betyr",
-        "policy.allocation.colocated_factor": "hvor mye færre restanser et samlet boligkontor "
-                                              "gir",
-        "policy.allocation.colocated_move_on": "hvor mye et samlet boligkontor hjelper "
-                                               "leietakere videre",
-        "policy.followup.effect_search": "hvor mye saksbehandlerens hjelp betyr for å finne "
-                                         "bolig",
-        "policy.followup.effect_eviction": "hvor mye oppfølging hindrer utkastelser",
-        "policy.followup.effect_plan": "virkningen av familieplanen",
-        "policy.followup.effect_arrears": "hvor mye oppfølging reduserer restanser",
-        "policy.followup.effect_job": "hvor mye oppfølging hjelper familier i arbeid",
-        "policy.work.measure_effect": "virkningen av arbeidsrettede tiltak",
+        "stock.initial_occupancy": "hvor mange av de kommunale boligene som er i bruk ved start",
+        "stock.owned_cost": "hva det koster kommunen å eie en kommunal bolig",
+        "stock.sublet_admin_cost": "hva det koster kommunen å administrere en bolig den framleier",
+        "population.share_single_parent": "hvor mange familier som er enslige forsørgere",
+        "population.share_couple_children": "hvor mange familier som er par med barn",
+        "population.share_couple_no_children": "hvor mange familier som er par uten barn",
+        "population.mean_children": "hvor mange barn familiene har",
+        "population.refugee_extra_children": "hvor mange flere barn flyktningfamilier har",
+        "population.share_refugee": "hvor mange familier som har flyktningbakgrunn ved start",
+        "population.share_need_moderate": "hvor mange familier som trenger noe hjelp med helse, "
+                                          "rus eller økonomi",
+        "population.share_need_extensive": "hvor mange familier som trenger omfattende hjelp og "
+                                           "tjenester",
+        "population.share_employed": "hvor mange familier som er i arbeid ved start",
+        "population.share_second_earner": "hvor mange par i arbeid som har to inntekter",
+        "population.share_disability": "hvor mange familier som har uføretrygd",
+        "population.share_debt": "hvor mange familier som har forbruksgjeld ved start",
+        "population.mean_debt": "hvor mye forbruksgjeld familier med gjeld har",
+        "population.share_remarks": "hvor mange familier som har betalingsanmerkninger ved start",
+        "population.mean_savings": "hvor mye familiene har spart ved start",
+        "population.share_homeless": "hvor mange familier som er bostedsløse ved start",
+        "population.municipal_children_share": "hvor mange av leietakerne i kommunal bolig som er "
+                                               "barnefamilier ved start",
+        "population.mean_months_municipal": "hvor lenge leietakerne har bodd i kommunal bolig ved "
+                                            "start",
+        "demography.birth_rate": "hvor mange barn som blir født",
+        "demography.separation_rate": "hvor ofte par går fra hverandre",
+        "demography.repartner_rate": "hvor ofte enslige voksne får ny partner",
+        "demography.outmigration_rate": "hvor mange familier som flytter ut",
+        "demography.owner_outmigration_rate": "hvor ofte familier som kom som boligeiere, flytter "
+                                              "ut",
+        "demography.refugee_outmigration_extra": "hvor mange flere flyktningfamilier som flytter "
+                                                 "ut de første årene",
+        "demography.local_inflow_per_10k": "hvor mange nye familier som kommer til",
+        "demography.single_inflow_per_10k": "hvor mange enslige som trenger bolig etter "
+                                            "institusjon, behandling eller fengsel",
+        "demography.single_extensive_share": "hvor mange av de enslige boligsøkerne som trenger "
+                                             "omfattende hjelp",
+        "demography.inflow_owner_share": "hvor mange nye familier som er boligeiere med for tungt "
+                                         "boliglån",
+        "demography.inflow_homeless_share": "hvor mange nye familier som er bostedsløse når de "
+                                            "kommer",
         "work.job_finding_rate": "hvor raskt familier uten arbeid får jobb",
+        "work.job_loss_rate": "hvor ofte familier i arbeid mister jobben",
+        "work.permanent_share": "hvor mange nye jobber som er faste",
+        "work.permanent_conversion": "hvor raskt midlertidige jobber blir faste",
         "work.refugee_factor": "hvor raskt flyktningfamilier får jobb",
+        "work.need_factor_moderate": "hvor raskt familier som trenger noe hjelp, får jobb",
+        "work.need_factor_extensive": "hvor raskt familier som trenger omfattende hjelp, får jobb",
+        "work.wage": "hvor høy lønnen er",
+        "work.wage_sd": "hvor mye lønnen varierer",
+        "work.tax_rate": "hvor mye skatt familiene betaler",
+        "work.disability_pension": "hvor stor uføretrygden er",
+        "economy.equivalence_second_adult": "hvor mye en voksen til øker levekostnadene",
+        "economy.equivalence_child": "hvor mye et barn øker levekostnadene",
+        "economy.spending_position": "hvor mye familiene bruker til livsopphold",
+        "economy.refugee_spending_position": "hvor mye flyktningfamilier bruker til livsopphold",
+        "economy.sa_takeup": "hvor mange familier med rett til sosialhjelp som søker",
+        "economy.sa_housing_norm_share": "hvor store boutgifter sosialhjelpen dekker",
+        "economy.savings_buffer": "hvor mye sparepenger en familie kan ha og likevel få "
+                                  "sosialhjelp",
+        "economy.saving_share": "hvor stor del av overskuddet familiene sparer",
+        "economy.payment_failure_rate": "hvor ofte familier ikke klarer å betale",
+        "economy.debt_rate": "renten på forbruksgjeld",
+        "economy.debt_min_payment": "hvor mye familiene må betale på forbruksgjelden hver måned",
+        "economy.remark_after_missed": "hvor raskt manglende betaling gir betalingsanmerkning",
+        "economy.remark_clear_months": "hvor lenge betalingsanmerkninger blir stående etter at "
+                                       "gjelden er betalt",
+        "economy.counselling_months": "hvor lang tid gjeldsrådgivning tar",
+        "economy.counselling_success": "hvor ofte gjeldsrådgivning løser gjeldsproblemet",
+        "economy.counselling_referral": "hvor ofte familier med gjeld og uten oppfølging får "
+                                        "gjeldsrådgivning",
+        "economy.owner_costs": "hva det koster å eie bolig utenom lånet",
+        "economy.bostotte_own_rate": "hvor mye bostøtte familiene får ut fra inntekten",
+        "economy.temporary_cost": "hva midlertidig bolig koster kommunen",
+        "economy.temporary_share": "hvor mange bostedsløse familier kommunen betaler midlertidig "
+                                   "bolig for",
+        "market.price_per_person": "hvor mye dyrere en større bolig er",
+        "market.price_growth": "hvor raskt boligprisene stiger",
+        "market.price_volatility": "hvor mye boligprisene svinger",
+        "market.rent_growth": "hvor raskt husleiene stiger",
+        "market.rent_volatility": "hvor mye husleiene svinger",
+        "market.rent_dispersion": "hvor mye husleien varierer mellom ledige boliger",
+        "market.search_success": "hvor lett det er å finne en privat utleier",
         "market.discrimination_refugee": "hvor ofte utleiere avviser flyktningfamilier",
         "market.discrimination_nav": "hvor ofte utleiere avviser familier på NAV-ytelser",
-        "market.search_success": "hvor lett det er å finne en privat utleier",
+        "market.max_rent_share": "hvor stor del av inntekten familiene kan betale i husleie",
+        "market.apply_rate": "hvor ofte familier uten arbeid som leier privat, søker kommunal "
+                             "bolig",
+        "market.lease_end_rate": "hvor ofte private utleiere sier opp leieforholdet",
+        "market.forced_sale_discount": "hvor mye under verdi en bolig selges ved tvangssalg",
+        "market.sale_costs": "hva et tvangssalg koster",
+        "market.rate_shift": "hvor mye høyere eller lavere rentene er",
+        "market.bank_rate": "renten på banklån",
         "ownership.consider_rate": "hvor ofte familier prøver å kjøpe på egen hånd",
         "ownership.purchase_success": "hvor lett det er å finne en bolig å kjøpe",
-        "economy.payment_failure_rate": "hvor ofte familier ikke klarer å betale",
-        "population.share_employed": "hvor mange familier som er i arbeid ved start",
-        "demography.local_inflow_per_10k": "hvor mange nye familier som kommer til",
-        "demography.outmigration_rate": "hvor mange familier som flytter ut",
+        "ownership.interest_only_months": "hvor lang avdragsfrihet eiere med startlån får ved "
+                                          "restanser",
+        "ownership.default_after": "hvor lenge en eier kan ligge etter med lånet før tvangssalg",
+        "tenancy.private_rent_premium": "hvor mye mer i husleie utleiere krever av "
+                                        "vanskeligstilte familier",
+        "policy.startloan.fixed_premium": "hvor mye dyrere fast rente på startlån er",
+        "policy.startloan.stress_add": "hvor stor renteøkning en familie må tåle for å få "
+                                       "startlån",
+        "policy.startloan.reapply_months": "hvor lenge en familie som fikk avslag på startlån, må "
+                                           "vente før den søker igjen",
+        "policy.startloan.outreach_factor": "hvor mye oppsøkende arbeid får leietakere til å "
+                                            "prøve å kjøpe",
+        "policy.rotation.exit_grace_months": "hvor lang tid en leietaker som må flytte, får til å "
+                                             "finne ny bolig",
+        "policy.allocation.procurer_effect": "hvor mye hjelp til å finne en utleier betyr",
+        "policy.allocation.colocated_factor": "hvor mye færre restanser et samlet boligkontor gir",
+        "policy.allocation.colocated_move_on": "hvor mye et samlet boligkontor hjelper leietakere "
+                                               "videre",
+        "policy.followup.caseload": "hvor mange familier én saksbehandler kan følge opp",
+        "policy.followup.cost_per_worker": "hva en saksbehandler koster",
+        "policy.followup.effect_arrears": "hvor mye oppfølging reduserer restanser",
+        "policy.followup.effect_plan": "virkningen av familieplanen",
+        "policy.followup.effect_job": "hvor mye oppfølging hjelper familier i arbeid",
+        "policy.followup.effect_counselling": "hvor ofte oppfølging får familier med gjeld til "
+                                              "gjeldsrådgivning",
+        "policy.followup.effect_readiness": "hvor mye boligkarriereplanen gjør leietakere klare "
+                                            "til å kjøpe",
+        "policy.followup.effect_eviction": "hvor mye oppfølging hindrer utkastelser",
+        "policy.followup.effect_search": "hvor mye saksbehandlerens hjelp betyr for å finne bolig",
+        "policy.followup.network_effect": "virkningen av det tverretatlige nettverket",
+        "policy.work.measure_effect": "virkningen av arbeidsrettede tiltak",
+        "policy.work.measure_months": "hvor lenge arbeidsrettede tiltak varer",
     },
     "en": {
-        "policy.startloan.outreach_factor": "how much outreach makes tenants try to buy",
-        "policy.followup.effect_readiness": "how much the housing-career plan readies tenants "
-                                            "to buy",
-        "policy.followup.network_effect": "the effect of the cross-agency network",
-        "policy.allocation.procurer_effect": "how much help to find a landlord matters",
-        "policy.allocation.colocated_factor": "how much an office that allocates and follows "
-                                              "up cuts arrears",
-        "policy.allocation.colocated_move_on": "how much an office that allocates and follows "
-                                               "up moves tenants on",
-        "policy.followup.effect_search": "how much a caseworker's help matters in finding a "
-                                         "home",
-        "policy.followup.effect_eviction": "how much follow-up prevents evictions",
-        "policy.followup.effect_plan": "the effect of the family plan",
-        "policy.followup.effect_arrears": "how much follow-up cuts arrears",
-        "policy.followup.effect_job": "how much follow-up helps families into work",
-        "policy.work.measure_effect": "the effect of employment measures",
+        "stock.initial_occupancy": "how many municipal dwellings are occupied at the start",
+        "stock.owned_cost": "what owning a municipal dwelling costs the municipality",
+        "stock.sublet_admin_cost": "what administering a sublet dwelling costs the municipality",
+        "population.share_single_parent": "how many families are single parents",
+        "population.share_couple_children": "how many families are couples with children",
+        "population.share_couple_no_children": "how many families are couples without children",
+        "population.mean_children": "how many children families have",
+        "population.refugee_extra_children": "how many more children refugee families have",
+        "population.share_refugee": "how many families have a refugee background at the start",
+        "population.share_need_moderate": "how many families need some help with health, "
+                                          "substance use or money",
+        "population.share_need_extensive": "how many families need extensive help and services",
+        "population.share_employed": "how many families are in work at the start",
+        "population.share_second_earner": "how many working couples have two earners",
+        "population.share_disability": "how many families have a disability pension",
+        "population.share_debt": "how many families have consumer debt at the start",
+        "population.mean_debt": "how much consumer debt indebted families have",
+        "population.share_remarks": "how many families have payment remarks at the start",
+        "population.mean_savings": "how much families have saved at the start",
+        "population.share_homeless": "how many families are homeless at the start",
+        "population.municipal_children_share": "how many municipal tenants are families with "
+                                               "children at the start",
+        "population.mean_months_municipal": "how long tenants have lived in municipal housing at "
+                                            "the start",
+        "demography.birth_rate": "how many children are born",
+        "demography.separation_rate": "how often couples separate",
+        "demography.repartner_rate": "how often single adults find a new partner",
+        "demography.outmigration_rate": "how many families move away",
+        "demography.owner_outmigration_rate": "how often families that came as homeowners move "
+                                              "away",
+        "demography.refugee_outmigration_extra": "how many more refugee families move away in "
+                                                 "their first years",
+        "demography.local_inflow_per_10k": "how many new families arrive",
+        "demography.single_inflow_per_10k": "how many single adults need a home after an "
+                                            "institution, treatment or prison",
+        "demography.single_extensive_share": "how many of the single adults seeking a home need "
+                                             "extensive help",
+        "demography.inflow_owner_share": "how many new families are homeowners with too heavy a "
+                                         "mortgage",
+        "demography.inflow_homeless_share": "how many new families arrive homeless",
         "work.job_finding_rate": "how fast families without work find a job",
+        "work.job_loss_rate": "how often families in work lose their job",
+        "work.permanent_share": "how many new jobs are permanent",
+        "work.permanent_conversion": "how fast temporary jobs become permanent",
         "work.refugee_factor": "how fast refugee families find a job",
+        "work.need_factor_moderate": "how fast families needing some help find a job",
+        "work.need_factor_extensive": "how fast families needing extensive help find a job",
+        "work.wage": "how high wages are",
+        "work.wage_sd": "how much wages vary",
+        "work.tax_rate": "how much tax families pay",
+        "work.disability_pension": "how large the disability pension is",
+        "economy.equivalence_second_adult": "how much a second adult adds to living costs",
+        "economy.equivalence_child": "how much a child adds to living costs",
+        "economy.spending_position": "how much families spend on everyday living",
+        "economy.refugee_spending_position": "how much refugee families spend on everyday living",
+        "economy.sa_takeup": "how many families entitled to social assistance claim it",
+        "economy.sa_housing_norm_share": "how high housing costs social assistance covers",
+        "economy.savings_buffer": "how much savings a family may keep and still get social "
+                                  "assistance",
+        "economy.saving_share": "how much of their surplus families save",
+        "economy.payment_failure_rate": "how often families fail to pay",
+        "economy.debt_rate": "the interest rate on consumer debt",
+        "economy.debt_min_payment": "how much families must pay on their consumer debt each month",
+        "economy.remark_after_missed": "how soon missed payments lead to a payment remark",
+        "economy.remark_clear_months": "how long payment remarks stay after the debts are paid",
+        "economy.counselling_months": "how long debt counselling takes",
+        "economy.counselling_success": "how often debt counselling settles the debt",
+        "economy.counselling_referral": "how often indebted families without follow-up get debt "
+                                        "counselling",
+        "economy.owner_costs": "what owning a home costs besides the loan",
+        "economy.bostotte_own_rate": "how much housing allowance families get for their income",
+        "economy.temporary_cost": "what temporary accommodation costs the municipality",
+        "economy.temporary_share": "how many homeless families the municipality pays temporary "
+                                   "accommodation for",
+        "market.price_per_person": "how much more a larger home costs",
+        "market.price_growth": "how fast house prices rise",
+        "market.price_volatility": "how much house prices swing",
+        "market.rent_growth": "how fast rents rise",
+        "market.rent_volatility": "how much rents swing",
+        "market.rent_dispersion": "how much rents vary between homes to let",
+        "market.search_success": "how easily a family finds a private landlord",
         "market.discrimination_refugee": "how often landlords turn refugee families away",
         "market.discrimination_nav": "how often landlords turn away families on NAV benefits",
-        "market.search_success": "how easily a family finds a private landlord",
+        "market.max_rent_share": "how much of their income families can pay in rent",
+        "market.apply_rate": "how often private renters without work apply for municipal housing",
+        "market.lease_end_rate": "how often private landlords end a lease",
+        "market.forced_sale_discount": "how far below its value a home sells in a forced sale",
+        "market.sale_costs": "what a forced sale costs",
+        "market.rate_shift": "how much higher or lower interest rates are",
+        "market.bank_rate": "the interest rate on bank mortgages",
         "ownership.consider_rate": "how often families try to buy on their own",
         "ownership.purchase_success": "how easily a family finds a home to buy",
-        "economy.payment_failure_rate": "how often families fail to pay",
-        "population.share_employed": "how many families are in work at the start",
-        "demography.local_inflow_per_10k": "how many new families arrive",
-        "demography.outmigration_rate": "how many families move away",
+        "ownership.interest_only_months": "how long start-loan owners in arrears may pay interest "
+                                          "only",
+        "ownership.default_after": "how long an owner can be behind on the loan before a forced "
+                                   "sale",
+        "tenancy.private_rent_premium": "how much extra rent landlords charge disadvantaged "
+                                        "families",
+        "policy.startloan.fixed_premium": "how much more a fixed start-loan rate costs",
+        "policy.startloan.stress_add": "how large a rate rise a family must bear to get a start "
+                                       "loan",
+        "policy.startloan.reapply_months": "how long a family refused a start loan waits before "
+                                           "applying again",
+        "policy.startloan.outreach_factor": "how much outreach makes tenants try to buy",
+        "policy.rotation.exit_grace_months": "how long a tenant who must move has to find a new "
+                                             "home",
+        "policy.allocation.procurer_effect": "how much help to find a landlord matters",
+        "policy.allocation.colocated_factor": "how much an office that allocates and follows up "
+                                              "cuts arrears",
+        "policy.allocation.colocated_move_on": "how much an office that allocates and follows up "
+                                               "moves tenants on",
+        "policy.followup.caseload": "how many families one caseworker can follow up",
+        "policy.followup.cost_per_worker": "what a caseworker costs",
+        "policy.followup.effect_arrears": "how much follow-up cuts arrears",
+        "policy.followup.effect_plan": "the effect of the family plan",
+        "policy.followup.effect_job": "how much follow-up helps families into work",
+        "policy.followup.effect_counselling": "how often follow-up brings indebted families to "
+                                              "debt counselling",
+        "policy.followup.effect_readiness": "how much the housing-career plan readies tenants to "
+                                            "buy",
+        "policy.followup.effect_eviction": "how much follow-up prevents evictions",
+        "policy.followup.effect_search": "how much a caseworker's help matters in finding a home",
+        "policy.followup.network_effect": "the effect of the cross-agency network",
+        "policy.work.measure_effect": "the effect of employment measures",
+        "policy.work.measure_months": "how long employment measures last",
     },
 }
 

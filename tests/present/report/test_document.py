@@ -10,6 +10,7 @@ from report_helpers import SCENARIOS
 from sim.cli import build_parser, main
 from sim.inputs.parameters import REGISTRY
 from sim.present.report import Report, output_format
+from sim.present.report.document import FEW_WORLDS, few_worlds
 
 
 def test_front_page_tells_the_headlines_in_norwegian(nb_report: Report) -> None:
@@ -31,6 +32,19 @@ def test_the_suffix_chooses_the_format() -> None:
     assert output_format("r.htm") == "html"
     with pytest.raises(ValueError, match=".pdf or .html"):
         output_format("r.docx")
+
+
+def test_few_worlds_are_called_rough_and_enough_are_not() -> None:
+    """Below :data:`FEW_WORLDS` plausible worlds the section on how sure the differences are
+    says its shares are rough; at or above it, nothing."""
+    assert FEW_WORLDS == 100
+    [(style, text)] = few_worlds(10, "nb")
+    assert style == "p"
+    assert text.startswith("Bare 10 plausible verdener: andelene er grove") and "100" in text
+    [(_, text)] = few_worlds(FEW_WORLDS - 1, "en")
+    assert text.startswith("Only 99 plausible worlds: the shares are rough") and "100" in text
+    assert few_worlds(FEW_WORLDS, "nb") == few_worlds(FEW_WORLDS, "en") == []
+    assert few_worlds(1000, "en") == []
 
 
 # --- the command line ---------------------------------------------------------------------
