@@ -660,6 +660,8 @@ def _add_dashboard(commands: argparse._SubParsersAction) -> None:
                    help="run length in years (default: the scenario's)")
     p.add_argument("--lang", choices=("nb", "en"), default="nb",
                    help="language of the page: nb (default) or en")
+    p.add_argument("--worlds", type=int, default=None, metavar="K",
+                   help="plausible worlds the page's 'how sure?' runs (default: 20)")
     _add_set(p)
     p.set_defaults(func=_cmd_dashboard)
 
@@ -674,12 +676,14 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     if args.years is not None and not 1 <= args.years <= MAX_YEARS:
         raise InputError(f"expected an integer from 1 to {MAX_YEARS} (years), got {args.years}",
                          file="--years")
-    from sim.present.dashboard import load_start_scenario, serve
+    from sim.present.dashboard import DASHBOARD_WORLDS, load_start_scenario, serve
 
+    worlds = DASHBOARD_WORLDS if args.worlds is None else args.worlds
+    _at_least(worlds, 1, "--worlds", "an integer >= 1")
     load_start_scenario(args.scenario, overrides=args.overrides, years=args.years)  # check
     path = None if args.scenario is None else str(Path(args.scenario).resolve())
     return serve(path, host=args.host, port=args.port, seed=args.seed, lang=args.lang,
-                 overrides=args.overrides, years=args.years)
+                 overrides=args.overrides, years=args.years, worlds=worlds)
 
 
 def _add_calibrate(commands: argparse._SubParsersAction) -> None:

@@ -4,7 +4,9 @@ The app imports the model, never the reverse (Mesa's model / app split). What th
 lives in :mod:`sim.present.dashboard`; this module only lays it out: the sidebar holds the run's
 controls (step, twelve months, play and pause, reset), the month, the changes made during the
 run, and one control per policy lever, grouped by section; the main area shows the live
-figure and a table of the key indicators now, beside the reference in the same month.
+figure and a table of the key indicators now, beside the reference in the same month, with a
+button that runs the levers and the reference in plausible worlds and adds, beside each
+difference, in how many of them it keeps its direction.
 
 The scenario, seed and language come from the command line through the environment
 (:func:`sim.present.dashboard.config_from_env`); nothing the browser sends is read as a file name.
@@ -26,6 +28,7 @@ from sim.present.dashboard import (
     config_from_env,
     figure,
     load_start_scenario,
+    worlds_text,
 )
 from sim.present.text import fmt, label
 
@@ -127,7 +130,7 @@ def Page() -> None:
                     LeverControl(lever, values[lever.path], on_lever, session.finished)
         with solara.Column():
             solara.Image(png, format="png", width="100%", classes=["live-figure"])
-            Table(session, words, lang, version)
+            Table(session, words, lang, version, bump)
 
 
 @solara.component
@@ -163,19 +166,57 @@ def Controls(session: Session, words: dict[str, str], playing: bool, set_playing
 
 
 @solara.component
-def Table(session: Session, words: dict[str, str], lang: str, version: int) -> None:
+def Table(session: Session, words: dict[str, str], lang: str, version: int, bump: Any) -> None:
     """The key indicators in the last simulated month, beside the reference (``version``
-    changes with every step or change)."""
+    changes with every step or change), and "how sure?": once the plausible worlds have run
+    (:meth:`sim.present.dashboard.Session.check_worlds`, in a thread), a column says in how
+    many of them each difference keeps its direction."""
+    count = _CONFIG["worlds"]
+    running, set_running = solara.use_state(False)
+    done, set_done = solara.use_state(0)
+
+    def start_check() -> None:
+        set_done(0)
+        set_running(True)
+
+        def work() -> None:
+            try:
+                session.check_worlds(count, progress=set_done)
+            finally:
+                set_running(False)
+                bump()
+
+        threading.Thread(target=work, daemon=True).start()
+
+    check = session.worlds
+
+    def worlds_cells(panel: str, how: str) -> str:
+        if not check:
+            return ""
+        end = _value_text(check.nominal[panel], how, lang)
+        return (f"<td class='worlds-end'>{end}</td>"
+                f"<td class='worlds'>{html.escape(worlds_text(check, panel, lang))}</td>")
+
+    heads = (["indicator", "now", "ref_now", "diff"]
+             + (["worlds_end", "worlds_column"] if check else []))
     rows = "".join(
         f"<tr><td>{html.escape(label(lang, panel))}</td>"
         f"<td class='now'>{_value_text(now, how, lang)}</td>"
         f"<td>{_value_text(ref, how, lang)}</td>"
-        f"<td>{_value_text(now - ref, how, lang)}</td></tr>"
+        f"<td>{_value_text(now - ref, how, lang)}</td>{worlds_cells(panel, how)}</tr>"
         for panel, how, now, ref in session.table())
     solara.HTML(tag="table", classes=["indicator-table"], unsafe_innerHTML=(
-        "<thead><tr>" + "".join(f"<th>{html.escape(words[k])}</th>" for k in (
-            "indicator", "now", "ref_now", "diff")) + "</tr></thead>"
-        f"<tbody>{rows}</tbody>"), style={"border-spacing": "12px 2px"})
+        "<thead><tr>" + "".join(f"<th>{html.escape(words[k])}</th>" for k in heads)
+        + f"</tr></thead><tbody>{rows}</tbody>"), style={"border-spacing": "12px 2px"})
+    with solara.Row(gap="8px", style={"align-items": "center"}):
+        solara.Button(words["worlds_button"].format(worlds=count), on_click=start_check,
+                      disabled=running, classes=["check-worlds"])
+        if running:
+            solara.Text(words["worlds_running"].format(done=done, worlds=count),
+                        classes=["worlds-status"])
+    if check:
+        solara.Text(words["worlds_note"].format(worlds=check.count),
+                    style={"font-size": "0.85em"}, classes=["worlds-note"])
 
 
 page = Page

@@ -6,6 +6,11 @@ This module holds what the page does, free of any web framework, so it can be te
 * :func:`levers` builds the controls from the parameter registry: every parameter of kind
   ``policy`` becomes a slider over its bounds (numbers), a switch (true/false) or a choice
   (text).
+* :meth:`Session.check_worlds` answers "how sure?": it runs the levers as set and the
+  reference again in a number of plausible worlds (:mod:`sim.analysis.worlds`: the assumed
+  effects drawn from their plausible ranges, the calibrated rates from the calibration's
+  posterior) and counts, for each indicator, in how many the difference at the end of the run
+  has the sign it has in the session's own world.
 * :class:`Session` is one browser tab's simulation: the *reference* — the scenario as loaded,
   run once in full — and the *policy run*, a :class:`sim.engine.model.HousingModel` stepped month by
   month with the levers as set. Both use replication 0 of the seed, so they see the same life
@@ -43,6 +48,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 ENV = "BOLIGSIM_DASHBOARD"
 #: Steps a slider has over its range when the unit has no natural step.
 SLIDER_STEPS = 100
+#: Plausible worlds "how sure?" runs by default: the levers and the reference once each per
+#: world, so about 40 runs of the scenario (seconds for a municipality of 15,000). Fewer than
+#: the 100 a report should use (docs/worlds.md): the page says so.
+DASHBOARD_WORLDS = 20
 
 #: Panels of the live figure: (label key, how the value is shown, unit key).
 #: ``level``: the month's value; ``cumulative``: total since the start; ``mnok``: total since
@@ -72,6 +81,18 @@ WORDS = {
                        "(som en reform).",
         "cumulative": " (sum fra start)", "mnok": " (mill. kr, sum fra start)",
         "month_axis": "måned",
+        "worlds_button": "Hvor sikkert? ({worlds} plausible verdener)",
+        "worlds_running": "Kjører plausible verdener: {done} av {worlds}",
+        "worlds_end": "Forskjell ved slutten",
+        "worlds_column": "Samme retning",
+        "worlds_cell": "i {held} av {worlds}",
+        "worlds_none": "ingen forskjell i noen",
+        "worlds_some": "ingen her, men i {other} av {worlds}",
+        "worlds_note": "Samme retning: i hvor mange av {worlds} plausible verdener forskjellen "
+                       "ved slutten av kjøringen har samme fortegn som her. En verden trekker "
+                       "de antatte virkningene innenfor rimelige spenn og de kalibrerte ratene "
+                       "fra kalibreringen. {worlds} verdener gir et grovt svar; en rapport "
+                       "bør bruke minst 100.",
     },
     "en": {
         "title": "boligsim – {name}", "step": "Step (1 month)", "year": "12 months",
@@ -85,6 +106,18 @@ WORDS = {
                        "reform).",
         "cumulative": " (total since start)", "mnok": " (million NOK, total since start)",
         "month_axis": "month",
+        "worlds_button": "How sure? ({worlds} plausible worlds)",
+        "worlds_running": "Running plausible worlds: {done} of {worlds}",
+        "worlds_end": "Difference at the end",
+        "worlds_column": "Same direction",
+        "worlds_cell": "in {held} of {worlds}",
+        "worlds_none": "none in any",
+        "worlds_some": "none here, but in {other} of {worlds}",
+        "worlds_note": "Same direction: in how many of {worlds} plausible worlds the difference "
+                       "at the end of the run has the sign it has here. A world draws the "
+                       "assumed effects within plausible ranges and the calibrated rates from "
+                       "the calibration. {worlds} worlds give a rough answer; a report should "
+                       "use at least 100.",
     },
 }
 
@@ -189,6 +222,7 @@ class Session:
         start = scenario.params_at(0)
         self.start_values = {lv.path: start[lv.path] for lv in self.levers}
         self.reforms: list[tuple[int, dict[str, Any]]] = []
+        self.worlds: WorldsCheck | None = None
         self.lock = threading.RLock()
         self.reference = run_replication(scenario, self.seed, 0)
         self.model = self._new_model()
@@ -277,6 +311,7 @@ class Session:
         with self.lock:
             if self.values[path] == value:
                 return
+            self.worlds = None
             month = self.month
             if month == 0:
                 self.start_values[path] = value
@@ -289,6 +324,10 @@ class Session:
             else:
                 self.reforms.append((month, {path: value}))
             self._replay(month)
+
+    def _levers(self) -> tuple[dict[str, Any], list[tuple[int, dict[str, Any]]]]:
+        """A copy of the start values and the reforms."""
+        return dict(self.start_values), [(m, dict(v)) for m, v in self.reforms]
 
     def _replay(self, month: int) -> None:
         """Rebuild the policy run and simulate it to ``month`` (same seed: same history)."""
@@ -313,6 +352,7 @@ class Session:
             for _month, values in self.reforms:
                 self.start_values.update(values)
             self.reforms = []
+            self.worlds = None
             self.model = self._new_model()
 
     # ------------------------------------------------------------------ numbers
@@ -331,6 +371,83 @@ class Session:
             now = float(policy[-1]) if len(policy) else float("nan")
             rows.append((panel, how, now, float(ref[k]) if self.month else float("nan")))
         return rows
+
+
+    def check_worlds(self, count: int = DASHBOARD_WORLDS, *, fit: str | os.PathLike[str] |
+                     None = None, progress: Any = None) -> WorldsCheck:
+        """Run the levers as set (reforms included) and the reference in ``count`` plausible
+        worlds, and keep in :attr:`worlds` how often each panel's difference at the end of the
+        run has the sign it has in the session's own world.
+
+        Every run is replication 0 of the session's seed, so within a world the two runs see
+        the same life events and the difference is the levers'. The worlds are drawn as
+        ``boligsim compare --worlds`` draws them (:func:`sim.analysis.worlds.draw_worlds`,
+        seeded by the session's seed), the calibrated rates from ``fit``'s posterior (by
+        default the bundled calibration's).
+
+        Args:
+            count: plausible worlds.
+            fit: a calibration's ``fit.json``.
+            progress: called with the number of worlds done after each world.
+        """
+        from sim.analysis.worlds import DEFAULT_FIT, Posterior, draw_worlds
+        from sim.inputs.parameters import REGISTRY
+        from sim.run.runner import run_replication
+
+        with self.lock:
+            policy, levers = self.scenario(), self._levers()
+        registry = self.base.registry or REGISTRY
+        worlds = draw_worlds(count, self.seed, registry,
+                             Posterior.from_fit(fit or DEFAULT_FIT))
+        nominal = _ends(run_replication(policy, self.seed, 0)) - _ends(self.reference)
+        held = np.zeros(len(PANELS), dtype=int)
+        for w in range(count):
+            diff = (_ends(run_replication(worlds.apply(w, policy), self.seed, 0))
+                    - _ends(run_replication(worlds.apply(w, self.base), self.seed, 0)))
+            held += np.sign(diff) == np.sign(nominal)
+            if progress is not None:
+                progress(w + 1)
+        panels = [p[0] for p in PANELS]
+        check = WorldsCheck(count, dict(zip(panels, held.tolist(), strict=True)),
+                            dict(zip(panels, nominal.tolist(), strict=True)), levers)
+        with self.lock:
+            if self._levers() == levers:  # no lever moved while the worlds ran
+                self.worlds = check
+        return check
+
+
+@dataclass(frozen=True)
+class WorldsCheck:
+    """What :meth:`Session.check_worlds` found.
+
+    Attributes:
+        count: plausible worlds run.
+        held: ``{panel: worlds in which the difference at the end has the session's sign}``.
+        nominal: ``{panel: the difference at the end in the session's own world}``.
+        levers: the start values and reforms it was run for (a later change voids it).
+    """
+
+    count: int
+    held: dict[str, int]
+    nominal: dict[str, float]
+    levers: tuple[dict[str, Any], list[tuple[int, dict[str, Any]]]]
+
+
+def worlds_text(check: WorldsCheck, panel: str, lang: str = "nb") -> str:
+    """The "same direction" cell of a panel: ``in 18 of 20``; for no difference in the
+    session's own world, ``none in any`` or ``none here, but in 3 of 20`` (worlds with one)."""
+    words = WORDS[lang]
+    held, count = check.held[panel], check.count
+    if check.nominal[panel]:
+        return words["worlds_cell"].format(held=held, worlds=count)
+    if held == count:
+        return words["worlds_none"]
+    return words["worlds_some"].format(other=count - held, worlds=count)
+
+
+def _ends(history: np.ndarray) -> np.ndarray:
+    """Each panel's value at the end of a run: the last month's level, or the total."""
+    return np.array([_panel_values(history, panel, how)[-1] for panel, how, _ in PANELS])
 
 
 def _panel_values(history: np.ndarray, panel: str, how: str) -> np.ndarray:
@@ -416,12 +533,13 @@ def config_from_env() -> dict[str, Any]:
     config = json.loads(raw) if raw else {}
     return {"scenario": config.get("scenario"), "overrides": config.get("overrides", []),
             "years": config.get("years"), "seed": int(config.get("seed", 1)),
-            "lang": config.get("lang", "nb")}
+            "lang": config.get("lang", "nb"),
+            "worlds": int(config.get("worlds", DASHBOARD_WORLDS))}
 
 
 def serve(scenario_path: str | None, *, host: str = "127.0.0.1", port: int = 8765,
           seed: int = 1, lang: str = "nb", overrides: Sequence[str] = (),
-          years: int | None = None) -> int:
+          years: int | None = None, worlds: int = DASHBOARD_WORLDS) -> int:
     """Serve the dashboard with Solara's server until interrupted.
 
     The choices reach the app (:mod:`sim.present.app`) through the environment variable :data:`ENV`;
@@ -432,7 +550,8 @@ def serve(scenario_path: str | None, *, host: str = "127.0.0.1", port: int = 876
         0 when the server stops.
     """
     os.environ[ENV] = json.dumps({"scenario": scenario_path, "overrides": list(overrides),
-                                  "years": years, "seed": seed, "lang": lang})
+                                  "years": years, "seed": seed, "lang": lang,
+                                  "worlds": worlds})
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     from solara.__main__ import cli
 

@@ -9,6 +9,7 @@ installed.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -22,7 +23,7 @@ import pytest
 from sim.inputs.errors import InputError
 from sim.inputs.parameters import REGISTRY
 from sim.inputs.scenario import load_scenario
-from sim.present.dashboard import Session, levers
+from sim.present.dashboard import PANELS, Session, levers, worlds_text
 from sim.run.runner import run_replication
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,6 +106,29 @@ def test_user_levers_hold_against_the_scenarios_own_phases() -> None:
     assert [p.start for p in session.scenario().phases] == ["2013-01", "2015-01", "2015-07"]
 
 
+def test_how_sure_counts_the_worlds_in_which_a_difference_keeps_its_sign() -> None:
+    session = Session(load_scenario(BASELINE, years=3), seed=1)
+    same = session.check_worlds(2)  # levers as loaded: the same runs in every world
+    assert same.held == {panel: 2 for panel, _how, _unit in PANELS}
+    session.set_lever("policy.allocation.children_allowed", False)
+    assert session.worlds is None  # a moved lever voids the answer
+    done: list[int] = []
+    check = session.check_worlds(3, progress=done.append)
+    assert done == [1, 2, 3] and session.worlds == check
+    # no new family with children gets a municipal dwelling: fewer children there in
+    # every world, whatever the assumptions
+    assert check.nominal["children_municipal"] < 0 and check.held["children_municipal"] == 3
+    assert all(0 <= held <= 3 for held in check.held.values())
+    assert worlds_text(check, "children_municipal", "en") == "in 3 of 3"
+    none = dataclasses.replace(check, held={**check.held, "homeless": 1},
+                               nominal={**check.nominal, "homeless": 0.0})
+    assert worlds_text(none, "homeless", "en") == "none here, but in 2 of 3"
+    assert worlds_text(same, "homeless", "nb") == "ingen forskjell i noen"
+    session.step(12)
+    session.set_lever("policy.rotation.contract_years", 3)
+    assert session.worlds is None
+
+
 def test_lever_values_are_checked_against_the_registry() -> None:
     session = Session(load_scenario(BASELINE, years=1), seed=1)
     with pytest.raises(InputError, match="out of range"):
@@ -150,8 +174,8 @@ def dashboard(tmp_path: Path):  # noqa: ANN201 - yields the URL
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", "dashboard", str(BASELINE), "--port", str(port),
-         "--years", "3", "--lang", "en"], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-        env=env)
+         "--years", "3", "--lang", "en", "--worlds", "2"], cwd=tmp_path, stdout=log,
+        stderr=subprocess.STDOUT, env=env)
     try:
         _wait_for_port(port, proc)
         yield f"http://127.0.0.1:{port}/"
@@ -209,6 +233,13 @@ def test_page_moves_a_lever_steps_and_redraws(dashboard: str, tmp_path: Path) ->
             page.keyboard.press("ArrowRight")
             expect(page.get_by_text("2013-01: rent_to_market = 0.81")).to_be_visible(
                 timeout=15_000)
+            # how sure: the levers and the reference in two plausible worlds
+            page.locator("button.check-worlds").click()
+            expect(table).to_contain_text("Same direction", timeout=90_000)
+            cells = table.locator("td.worlds").all_inner_texts()
+            assert len(cells) == 8, cells
+            assert all(c == "none in any" or c.endswith(" of 2") for c in cells), cells
+            expect(page.locator(".worlds-note")).to_contain_text("2 plausible worlds")
             status.scroll_into_view_if_needed()
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot), full_page=True)
