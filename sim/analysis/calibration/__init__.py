@@ -22,12 +22,14 @@ is stored as a Parquet part keyed by a hash of the point (``DIR/runs/points``); 
 reads the finished ones back, and since the optimiser is seeded and the loss deterministic, a
 resumed calibration retraces the same path.
 
-Parameter uncertainty: approximate Bayesian computation (ABC) with a uniform kernel, by
-importance sampling. Draws come from a defensive mixture of the prior (uniform on the set-up
-bounds) and a box around the fit, are weighted back to the prior, and are accepted when
-``L(θ) ≤ L* + χ²_level(k)`` (``L*`` the smallest loss seen, ``k`` free parameters); the weighted
-quantiles of the accepted draws are the reported intervals. ``docs/validation.md`` explains the
-choice.
+Parameter uncertainty: approximate Bayesian computation (ABC) by importance sampling. Draws
+come from a defensive mixture of the prior (uniform on the set-up bounds) and a box around the
+fit and are weighted back to the prior; each is simulated with random numbers of its own, an
+error of the tolerance's SD is added to its moments (noisy ABC), and the draws nearest the
+observations are moved by a local-linear regression adjustment; the weighted quantiles of the
+adjusted draws are the reported intervals, which so include the Monte Carlo error of the
+moments. :mod:`~sim.analysis.calibration.coverage` measures how often they contain known
+values. ``docs/validation.md`` explains the choice.
 
 Outputs (:func:`run_calibration`): ``fit.json``, ``calibrated.toml`` (a scenario fragment other
 scenarios can ``extends``), ``targets.png`` and ``parameters.png``;
@@ -47,6 +49,8 @@ The modules, each importing only those before it:
 * :mod:`~sim.analysis.calibration.fit`: the noise weights, the search and the selection of the
   fit.
 * :mod:`~sim.analysis.calibration.uncertainty`: ABC and the profile intervals.
+* :mod:`~sim.analysis.calibration.coverage`: the coverage experiment
+  (``python -m sim.analysis.calibration.coverage``).
 * :mod:`~sim.analysis.calibration.record`: what the stages found, as ``fit.json`` records it.
 * :mod:`~sim.analysis.calibration.figures`, :mod:`~sim.analysis.calibration.outputs`: the
   figures and the files of a calibration.

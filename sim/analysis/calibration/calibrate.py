@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -19,7 +20,7 @@ from sim.analysis.calibration.moments import MomentPlan
 from sim.analysis.calibration.outputs import write_outputs
 from sim.analysis.calibration.record import Findings, fit_record
 from sim.analysis.calibration.setup import Setup
-from sim.analysis.calibration.uncertainty import abc
+from sim.analysis.calibration.uncertainty import abc, deviations, structural_misfit
 
 
 @dataclass
@@ -53,13 +54,15 @@ def run_calibration(setup: Setup, out: str | os.PathLike[str], *, workers: int =
        evaluated again with ``report.replications`` and the best there is the fit
        (:func:`~sim.analysis.calibration.fit.select_fit`).
     4. *ABC* around the fit (:func:`~sim.analysis.calibration.uncertainty.abc`), with R
-       replications per draw.
+       replications per draw, each draw with random numbers of its own unless
+       ``uncertainty.seeds = "common"``.
     5. *Report*: the fit and the defaults with ``report.replications`` over the full runs of
        every fitted and check target's scenario.
 
-    Every evaluated point is stored in ``out/runs/points`` (search and ABC),
-    ``out/runs/refine`` (noise and selection) or ``out/runs/report``; with ``resume`` stored
-    points are read instead of simulated.
+    Every evaluated point is stored in ``out/runs/points`` (search, and ABC with common
+    seeds), ``out/runs/abc`` (ABC with redrawn seeds), ``out/runs/refine`` (noise and
+    selection) or ``out/runs/report``; with ``resume`` stored points are read instead of
+    simulated.
 
     Args:
         setup: from :func:`~sim.analysis.calibration.setup.load_setup`; its ``noise`` is
@@ -120,6 +123,7 @@ class _Stores(NamedTuple):
     """Where each kind of evaluation is stored (:class:`~sim.run.ensemble.PartStore`)."""
 
     points: Any  #: the search and ABC: R replications, runs cut for the fitted targets
+    abc: Any  #: ABC with redrawn seeds: as ``points``, each point with seeds of its own
     refine: Any  #: the noise and the selection: report.replications, the same runs
     report: Any  #: the report: report.replications, full runs of every target's scenario
 
@@ -139,7 +143,10 @@ def _part_stores(setup: Setup, out: Path, resume: bool) -> _Stores:
         return PartStore(out / "runs" / name,
                          {**base, "replications": replications, "jobs": jobs}, resume=resume)
 
+    redrawn = {**base, "seeds": "redrawn", "replications": setup.replications,
+               "jobs": fit_jobs}
     return _Stores(points=store("points", setup.replications, fit_jobs),
+                   abc=PartStore(out / "runs" / "abc", redrawn, resume=resume),
                    refine=store("refine", report_replications, fit_jobs),
                    report=store("report", report_replications, setup.report_plan().identity()))
 
@@ -162,13 +169,21 @@ def _stages(setup: Setup, stores: _Stores, executor: Any, progress: Callable[[in
         refine = evaluator(search.plan, report_replications, stores.refine)
         x_fit, loss_fit, selection = select_fit(search, refine, found["x"], setup)
     with _stopwatch(timings, "abc_s"):
-        posterior = abc(search, setup, x_fit, loss_fit)
+        if setup.uncertainty["seeds"] == "redrawn":
+            drawer = Evaluator(setup.fit_plan(noise=False), setup.free, setup.seed,
+                               setup.replications, executor, stores.abc, progress, redraw=True)
+            at_fit = deviations(drawer.plan, refine.moments(x_fit[None, :])[0])
+            posterior = abc(drawer, setup, x_fit, math.inf, structural_misfit(at_fit))
+        else:
+            drawer = search
+            posterior = abc(search, setup, x_fit, loss_fit)
     with _stopwatch(timings, "report_s"):
         reporter = evaluator(setup.report_plan(), report_replications, stores.report)
         raw_fit, raw_default = reporter.raw(np.vstack([x_fit, x_default]))
-    return Findings(search=search, reporter=reporter, found=found, loss_default=loss_default,
-                    x_fit=x_fit, loss_fit=loss_fit, selection=selection, posterior=posterior,
-                    raw_fit=raw_fit, raw_default=raw_default)
+    return Findings(search=search, drawer=drawer, reporter=reporter, found=found,
+                    loss_default=loss_default, x_fit=x_fit, loss_fit=loss_fit,
+                    selection=selection, posterior=posterior, raw_fit=raw_fit,
+                    raw_default=raw_default)
 
 
 def _points_budget(setup: Setup) -> int:

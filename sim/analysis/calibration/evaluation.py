@@ -42,6 +42,14 @@ def point_key(params: Mapping[str, float]) -> str:
     return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
+def point_seed(seed: int, key: str) -> int:
+    """A seed of its own for the point ``key`` (:func:`point_key`), derived from ``seed``:
+    a point's random numbers differ from every other point's, yet its result is the same
+    each time it is evaluated (so stores resume)."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
+    return int(digest[:8], 16) % (2 ** 31 - 1)
+
+
 class Evaluator:
     """Evaluates batches of parameter points through the ensemble runner.
 
@@ -52,16 +60,20 @@ class Evaluator:
     Args:
         plan: the scenarios, expressions and targets.
         free: the free parameters (the order of a point's coordinates).
-        seed: the seed of every evaluation (common random numbers).
+        seed: the seed of every evaluation (common random numbers), or with ``redraw`` the
+            seed each point's own seed is derived from (:func:`point_seed`).
         replications: replications per point.
         executor: a :class:`concurrent.futures.Executor` (serial, processes or Dask).
         store: a :class:`~sim.run.ensemble.PartStore`, or ``None``.
         progress: called with the number of points completed.
+        redraw: give every point random numbers of its own instead of common ones, so the
+            simulation noise of its moments is independent of other points' (the ABC stage:
+            :func:`sim.analysis.calibration.uncertainty.abc`).
     """
 
     def __init__(self, plan: MomentPlan, free: Sequence[FreeParam], seed: int,
                  replications: int, executor: Any, store: Any = None,
-                 progress: Callable[[int], Any] | None = None):
+                 progress: Callable[[int], Any] | None = None, *, redraw: bool = False):
         self.plan = plan
         self.free = list(free)
         self.seed = seed
@@ -69,6 +81,7 @@ class Evaluator:
         self.executor = executor
         self.store = store
         self.progress = progress
+        self.redraw = redraw
         self.cache: dict[str, np.ndarray] = {}
         self.coordinates: dict[str, np.ndarray] = {}
         self.evaluated = 0
@@ -91,8 +104,9 @@ class Evaluator:
         todo: dict[str, Any] = {}
         for key, p in zip(keys, points, strict=True):
             if key not in self.cache and key not in todo:
+                seed = point_seed(self.seed, key) if self.redraw else self.seed
                 todo[key] = Task(key, evaluate_calibration_point,
-                                 (jobs, p, self.seed, self.replications))
+                                 (jobs, p, seed, self.replications))
         if todo:
             tasks = list(todo.values())
             results = run_tasks(tasks, self.executor, store=self.store, progress=self.progress)

@@ -75,9 +75,10 @@ def plot_parameters(setup: Setup, fitted: Mapping[str, float], posterior: Mappin
     """Two panels per free parameter over its prior range.
 
     Top: weighted histogram of the accepted ABC draws, the interval, the fit and the registry
-    default. Bottom: the loss of every evaluated point (fit and ABC) against the parameter —
-    its lower envelope is the empirical profile — with the profile threshold
-    ``L* + χ²_level(1)`` and the ABC threshold ``ε``.
+    default. Bottom: the loss of every point evaluated with the search's random numbers
+    against the parameter — its lower envelope is the empirical profile — with the profile
+    threshold ``L* + χ²_level(1)`` and, when ABC was rejection with those random numbers,
+    its threshold ``ε``.
     """
     from sim.run.files import PALETTE, pyplot
 
@@ -118,8 +119,9 @@ def plot_parameters(setup: Setup, fitted: Mapping[str, float], posterior: Mappin
                            lw=0, label="evaluated points")
             bottom.axhline(best + chi2_quantile(level, 1), color=PALETTE[3], lw=1,
                            label=f"profile threshold ({pct} %)")
-            bottom.axhline(posterior.get("epsilon", math.nan), color=PALETTE[1], lw=1,
-                           ls=":", label="ABC threshold ε")
+            if posterior.get("seeds") == "common" and posterior.get("estimator") == "rejection":
+                bottom.axhline(posterior.get("epsilon", math.nan), color=PALETTE[1], lw=1,
+                               ls=":", label="ABC threshold ε")
             bottom.set_ylim(best - 0.05 * (cap - best), cap)
         bottom.set_xlabel(f.unit, fontsize=8)
         bottom.set_ylabel("loss", fontsize=8)

@@ -30,8 +30,10 @@ class Findings:
     :func:`sim.analysis.calibration.calibrate.run_calibration`).
 
     Attributes:
-        search: the evaluator of the search and ABC (``replications`` per point, fitted
-            targets, runs cut after the last month they need).
+        search: the evaluator of the search (``replications`` per point, fitted targets,
+            runs cut after the last month they need, common random numbers).
+        drawer: the evaluator of the ABC draws: ``search`` itself with common seeds, else
+            one with redrawn seeds whose loss leaves out the noise factor.
         reporter: the evaluator of the report (``report.replications`` per point, fitted and
             check targets, full runs).
         found: the optimiser's result (:func:`sim.analysis.calibration.fit.minimise`).
@@ -44,6 +46,7 @@ class Findings:
     """
 
     search: Evaluator
+    drawer: Evaluator
     reporter: Evaluator
     found: dict[str, Any]
     loss_default: float
@@ -61,7 +64,8 @@ class Findings:
 
     @cached_property
     def evaluated(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every point of the search and ABC and its loss: ``(points, k)``, ``(points,)``."""
+        """Every point evaluated with the search's common random numbers (the search, and
+        ABC with common seeds) and its loss: ``(points, k)``, ``(points,)``."""
         return self.search.all_points()
 
 
@@ -141,7 +145,7 @@ def _target_rows_at_fit(setup: Setup, findings: Findings) -> tuple[list[dict[str
     """The report's rows at the fit, each with its moment at the defaults, and the report's
     loss at the defaults (fitted targets only)."""
     plan = findings.reporter.plan
-    predictive = posterior_predictive(findings.search, findings.posterior, len(plan.targets))
+    predictive = posterior_predictive(findings.drawer, findings.posterior, len(plan.targets))
     rows = target_rows(plan, findings.raw_fit, posterior=predictive)
     at_defaults = plan.moments(findings.raw_default)
     for row, m in zip(rows, at_defaults, strict=True):
@@ -201,7 +205,9 @@ def _uncertainty(setup: Setup, findings: Findings) -> dict[str, Any]:
     box_low, box_high = posterior["box"]
     profile = float(np.nanmin(findings.evaluated[1])) + chi2_quantile(level, 1)
     return {
-        "method": "ABC, uniform kernel, defensive importance sampling",
+        "method": f"ABC, {posterior['estimator']}, {posterior['seeds']} seeds, "
+                  "defensive importance sampling",
+        "estimator": posterior["estimator"], "seeds": posterior["seeds"],
         "level": level, "draws": int(len(posterior["losses"])),
         "draws_prior": posterior["n_global"], "draws_local": posterior["n_local"],
         "local_box": {f.path: [box_low[j], box_high[j]] for j, f in enumerate(setup.free)},
@@ -212,8 +218,10 @@ def _uncertainty(setup: Setup, findings: Findings) -> dict[str, Any]:
         "epsilon_widened": posterior["widened"],
         "accepted_at_box_edge": posterior["at_box_edge"],
         "posterior_draws": _posterior_draws(setup, posterior),
-        "profile": "span of each parameter over all evaluated points (fit and ABC) with "
-                   f"loss <= best + chi2_{level:g}(1) = {profile:.4g}",
+        "profile": "span of each parameter over the points evaluated with the search's "
+                   f"random numbers with loss <= best + chi2_{level:g}(1) = {profile:.4g} "
+                   "(conditional on those random numbers: a cross-check, not an interval "
+                   "that includes the simulation noise)",
     }
 
 
@@ -231,7 +239,8 @@ def _posterior_draws(setup: Setup, posterior: Mapping[str, Any]) -> dict[str, An
 
 def _evaluations(setup: Setup, findings: Findings) -> dict[str, int]:
     """Points simulated (not read from a store) and scenario runs per point."""
-    return {"fit_and_abc_points": findings.search.evaluated,
+    drawn = findings.drawer.evaluated if findings.drawer is not findings.search else 0
+    return {"fit_and_abc_points": findings.search.evaluated + drawn,
             "report_points": findings.reporter.evaluated,
             "runs_per_fit_point": setup.replications * len(findings.search.plan.jobs),
             "runs_per_report_point": (setup.report["replications"]

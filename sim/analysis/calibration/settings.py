@@ -19,8 +19,12 @@ OPTIMISER_DEFAULTS: dict[str, Any] = {
 }
 UNCERTAINTY_DEFAULTS: dict[str, Any] = {
     "method": "abc", "draws": 300, "local_share": 0.7, "local_width": 0.2, "level": 0.9,
-    "min_accepted": 20,
+    "min_accepted": 20, "estimator": "regression", "accept_share": 0.5, "seeds": "redrawn",
 }
+#: ABC estimators: noisy ABC with regression adjustment, or plain rejection.
+ESTIMATORS = ("regression", "rejection")
+#: Random numbers of the ABC draws: each its own, or the search's common ones.
+SEEDS = ("redrawn", "common")
 REPORT_DEFAULTS: dict[str, Any] = {"replications": 10}
 
 
@@ -70,10 +74,19 @@ def uncertainty_settings(data: Mapping[str, Any], file: str) -> dict[str, Any]:
 
     ``draws`` ABC draws, ``local_share`` of them in a box of ``local_width`` (a share of each
     parameter's range) around the fit; intervals at ``level``; at least ``min_accepted``
-    draws accepted (see :func:`sim.analysis.calibration.uncertainty.abc`).
+    draws kept; the ``estimator`` (:data:`ESTIMATORS`), the ``accept_share`` of draws the
+    regression keeps, and the ``seeds`` of the draws (:data:`SEEDS`) — the defaults make
+    intervals that include the simulation noise (see
+    :func:`sim.analysis.calibration.uncertainty.abc`); ``rejection`` with ``common`` is the
+    method before, kept to measure what the change did (``docs/validation.md`` §8).
     """
     uncertainty = settings(data, UNCERTAINTY_DEFAULTS, file, "uncertainty")
     choice(uncertainty["method"], ("abc",), file, "uncertainty.method")
+    choice(uncertainty["estimator"], ESTIMATORS, file, "uncertainty.estimator")
+    uncertainty["accept_share"] = number(uncertainty["accept_share"], file,
+                                         "uncertainty.accept_share", low=0, high=1,
+                                         low_open=True)
+    choice(uncertainty["seeds"], SEEDS, file, "uncertainty.seeds")
     number(uncertainty["draws"], file, "uncertainty.draws", integer=True, low=0)
     number(uncertainty["min_accepted"], file, "uncertainty.min_accepted", integer=True, low=1)
     uncertainty["local_share"] = number(uncertainty["local_share"], file,

@@ -125,15 +125,20 @@ class Setup:
         """Dotted paths of the free parameters, in set-up order."""
         return [f.path for f in self.free]
 
-    def weight(self, target: Target) -> float:
+    def weight(self, target: Target, *, noise: bool = True) -> float:
         """The weight of a fitted target's squared deviation in tolerances: the set-up's
-        weight times :meth:`factor`."""
-        return self.weights.get(target.id, 1.0) * self.factor(target)
+        weight times :meth:`factor` (unless ``noise`` is false)."""
+        return self.weights.get(target.id, 1.0) * (self.factor(target) if noise else 1.0)
 
-    def fit_plan(self) -> MomentPlan:
-        """The fitted targets, each scenario cut after the last month they need."""
-        return moment_plan(self.fit, self.scenarios, [self.weight(t) for t in self.fit],
-                           truncate=True)
+    def fit_plan(self, *, noise: bool = True) -> MomentPlan:
+        """The fitted targets, each scenario cut after the last month they need.
+
+        Args:
+            noise: weigh each target by :meth:`factor` as well; false for the ABC kernel
+                with redrawn seeds, whose draws carry the simulation noise themselves.
+        """
+        return moment_plan(self.fit, self.scenarios,
+                           [self.weight(t, noise=noise) for t in self.fit], truncate=True)
 
     def report_plan(self) -> MomentPlan:
         """Fitted and check targets over the scenarios' full runs (checks weigh nothing)."""
