@@ -32,6 +32,7 @@ import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -398,7 +399,7 @@ class Session:
             policy, levers = self.scenario(), self._levers()
         registry = self.base.registry or REGISTRY
         worlds = draw_worlds(count, self.seed, registry,
-                             Posterior.from_fit(fit or DEFAULT_FIT))
+                             Posterior.from_fit(Path(fit) if fit else DEFAULT_FIT))
         nominal = _ends(run_replication(policy, self.seed, 0)) - _ends(self.reference)
         held = np.zeros(len(PANELS), dtype=int)
         for w in range(count):
