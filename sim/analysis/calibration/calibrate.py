@@ -139,14 +139,13 @@ def _part_stores(setup: Setup, out: Path, resume: bool) -> _Stores:
     fit_jobs = setup.fit_plan().identity()
     report_replications = setup.report["replications"]
 
-    def store(name: str, replications: int, jobs: list[dict[str, Any]]) -> Any:
+    def store(name: str, replications: int, jobs: list[dict[str, Any]], **more: Any) -> Any:
         return PartStore(out / "runs" / name,
-                         {**base, "replications": replications, "jobs": jobs}, resume=resume)
+                         {**base, **more, "replications": replications, "jobs": jobs},
+                         resume=resume)
 
-    redrawn = {**base, "seeds": "redrawn", "replications": setup.replications,
-               "jobs": fit_jobs}
     return _Stores(points=store("points", setup.replications, fit_jobs),
-                   abc=PartStore(out / "runs" / "abc", redrawn, resume=resume),
+                   abc=store("abc", setup.replications, fit_jobs, seeds="redrawn"),
                    refine=store("refine", report_replications, fit_jobs),
                    report=store("report", report_replications, setup.report_plan().identity()))
 

@@ -160,12 +160,12 @@ def run_coverage(setup_file: str | Path, out: str | Path, *, values: int = 20, s
                                          log=lambda text: None)
                 _append(out / CSV, _rows(i, method, truth, result.fit))
                 update(1)
-    summary = summarise(read_rows(out / CSV), setup.uncertainty["level"])
-    summary["identity"] = identity
     from sim.run.files import atomic_write_text
 
+    rows = read_rows(out / CSV)
+    summary = {**summarise(rows, setup.uncertainty["level"]), "identity": identity}
     atomic_write_text(out / JSON, json.dumps(summary, indent=2) + "\n")
-    plot_coverage(read_rows(out / CSV), setup, out / PNG)
+    plot_coverage(rows, setup, out / PNG)
     return summary
 
 

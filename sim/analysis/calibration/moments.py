@@ -66,9 +66,14 @@ class MomentPlan:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
+    def deviations(self, moments: np.ndarray) -> np.ndarray:
+        """Each target's signed deviation in tolerances (:meth:`Target.z`; NaN for a missing
+        moment)."""
+        return np.array([t.z(float(m)) for t, m in zip(self.targets, moments, strict=True)])
+
     def contributions(self, moments: np.ndarray) -> np.ndarray:
         """Each target's weighted squared deviation (``NAN_PENALTY`` for a missing moment)."""
-        z = np.array([t.z(float(m)) for t, m in zip(self.targets, moments, strict=True)])
+        z = self.deviations(moments)
         sq = np.where(np.isfinite(z), z * z, NAN_PENALTY)
         return self.weights * sq
 

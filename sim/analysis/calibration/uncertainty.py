@@ -68,10 +68,9 @@ def abc(evaluator: Evaluator, setup: Setup, fit_x: np.ndarray, fit_loss: float,
       would extrapolate the regression far outside the draws towards a fit no parameter
       reaches (in the main calibration it put three rates' intervals wholly beside the
       fit), so the regression projects to the fit's own deviation, as the rejection
-      estimator measures from the smallest loss rather than from zero. The
-      intervals thus include the Monte Carlo error of the moments that common random numbers
-      hide, and use many draws, not the few closest (``docs/validation.md`` §8 measures
-      their coverage).
+      estimator measures from the smallest loss rather than from zero. The intervals thus
+      include the Monte Carlo error of the moments that common random numbers hide, and use
+      many draws, not the few closest (``docs/validation.md`` §8 measures their coverage).
     * ``rejection``: the draws with loss ``L ≤ ε = L* + χ²_level(k)`` (``L*`` the smallest
       loss, the fit's included when ``fit_loss`` is finite) unadjusted, a likelihood-ratio
       region; with ``seeds = "common"`` the method before, conditional on the search's
@@ -83,10 +82,10 @@ def abc(evaluator: Evaluator, setup: Setup, fit_x: np.ndarray, fit_loss: float,
     Returns:
         ``draws`` (adjusted by the regression), ``raw_draws`` (as simulated), ``losses``
         (the squared distance in tolerances the draws were kept by: from the anchor for
-        ``regression``), ``weights`` (importance
-        × kernel, zero when not kept), ``accepted``, ``epsilon`` (the largest distance kept),
-        the effective sample size, the box, the parameters whose kept box draws reach a box
-        edge inside the bounds, and the per-parameter weighted quantiles.
+        ``regression``), ``weights`` (importance × kernel, zero when not kept),
+        ``accepted``, ``epsilon`` (the largest distance kept), the effective sample size,
+        the box, the parameters whose kept box draws reach a box edge inside the bounds, and
+        the per-parameter weighted quantiles.
     """
     from scipy.stats import qmc
 
@@ -101,17 +100,16 @@ def abc(evaluator: Evaluator, setup: Setup, fit_x: np.ndarray, fit_loss: float,
     n_global = n - n_local
     rng = np.random.default_rng([setup.seed, 7])
 
-    def deviations(xs: np.ndarray, stage: int) -> np.ndarray:
+    def draw_deviations(xs: np.ndarray, stage: int) -> np.ndarray:
         if not len(xs):
             return np.empty((0, len(evaluator.plan.targets)))
         z = _deviations(evaluator, xs, np.random.default_rng([setup.seed, 11, stage])
                         if regression else None)
         return z - anchor if regression and anchor is not None else z
 
-
     prior_draws = (low + qmc.LatinHypercube(d=k, rng=rng).random(n_global) * span
                    if n_global else np.empty((0, k)))
-    prior_z = deviations(prior_draws, 1)
+    prior_z = draw_deviations(prior_draws, 1)
     box_low = np.maximum(low, fit_x - cfg["local_width"] * span)
     box_high = np.minimum(high, fit_x + cfg["local_width"] * span)
     if n_global:
@@ -124,7 +122,7 @@ def abc(evaluator: Evaluator, setup: Setup, fit_x: np.ndarray, fit_loss: float,
     local_draws = (box_low + qmc.LatinHypercube(d=k, rng=rng).random(n_local)
                    * (box_high - box_low) if n_local else np.empty((0, k)))
     raw = np.vstack([prior_draws, local_draws])
-    z = np.vstack([prior_z, deviations(local_draws, 2)])
+    z = np.vstack([prior_z, draw_deviations(local_draws, 2)])
     volume_ratio = float(np.prod(span / np.maximum(box_high - box_low, 1e-300)))
     in_box = np.all((raw >= box_low) & (raw <= box_high), axis=1)
     density = n_global / max(n, 1) + (n_local / max(n, 1)) * in_box * volume_ratio
@@ -172,8 +170,7 @@ def deviations(plan: MomentPlan, moments: np.ndarray) -> np.ndarray:
     """Signed deviations of ``moments`` (``(points, targets)`` or ``(targets,)``) from the
     observations in tolerances, times √weight; NaN where a moment cannot be computed."""
     m = np.atleast_2d(moments)
-    z = np.array([[t.z(float(v)) for t, v in zip(plan.targets, row, strict=True)]
-                  for row in m]).reshape(m.shape) * np.sqrt(plan.weights)
+    z = np.array([plan.deviations(row) for row in m]).reshape(m.shape) * np.sqrt(plan.weights)
     return z if np.ndim(moments) == 2 else z[0]
 
 
