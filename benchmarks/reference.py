@@ -55,7 +55,8 @@ The subset. Each month, every family (agent), in the engine's order of processes
    log-normal factor around the market rent, takes it if affordable (rent after allowance
    within ``market.max_rent_share`` of net income, or within the social-assistance housing
    norm) and a landlord accepts it (``market.search_success``, less
-   ``market.discrimination_refugee`` / ``market.discrimination_nav``); homeless families and,
+   ``market.discrimination_refugee`` / ``market.discrimination_nav`` /
+   ``market.discrimination_needs``); homeless families and,
    at ``market.apply_rate``, private renters without work join the municipal waiting list
    if eligible (``policy.allocation.eligibility``, ``policy.allocation.children_allowed``).
 
@@ -472,6 +473,8 @@ class Family(mesa.Agent):
                 chance *= 1 - p["market.discrimination_refugee"]
             if not self.employed:
                 chance *= 1 - p["market.discrimination_nav"]
+            if self.need == NEED_EXTENSIVE:
+                chance *= 1 - p["market.discrimination_needs"]
             if affordable and self.random.random() < min(chance, 1.0):
                 self.rent_factor = offer
                 self.debt += self.rent_arrears

@@ -89,6 +89,10 @@ class Families:
     refugee: Annotated[Bool, Column(False, "refugee background")]
     rooted: Annotated[Bool, Column(False, "came to the municipality's group as an owner: moves "
         "away at demography.owner_outmigration_rate whatever its tenure later")]
+    client: Annotated[Bool, Column(False, "came as one of the municipal stock's other clientele, "
+        "a single adult with service needs the services referred to the housing office: leaves "
+        "at demography.client_departure_rate, and its application stands while it rents "
+        "privately")]
     need: Annotated[Int8, Column(NEED_LOW, "health/substance/budgeting need: 0 low, 1 moderate, 2 "
         "extensive")]
     employed: Annotated[Bool, Column(False, "an adult is employed")]

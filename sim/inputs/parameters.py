@@ -182,15 +182,21 @@ PARAMS: list[Param] = [
        "calibrated", "SSB (2014): 2.5 % disadvantaged; keeps the group about stable",
        "Local families falling into difficulty per year per 10,000 inhabitants.", (0.0, 100.0)),
     _p("demography.single_inflow_per_10k", 6.0, "persons/year per 10,000 inhabitants",
-       "assumption", "NIBR (2016): 0.75 homeless per 1,000 inhabitants, mostly single; 14 % "
+       "calibrated", "NIBR (2016): 0.75 homeless per 1,000 inhabitants, mostly single; 14 % "
        "in an institution and 7 % in prison due to leave within two months without a home "
-       "(of the order of 6 and 3 a year per 10,000, a rough derivation). Fitted to "
-       "homelessness and Verdal's stock in use (calibration run 6) it rose to 15 and pulled "
-       "the group's departures up until Stjørdal's stays fell to five years: the single "
-       "adults need their own departures and their own place outside the group's targets "
-       "first (docs/validation.md)",
+       "(of the order of 6 and 3 a year per 10,000, a rough derivation, the default). Fitted "
+       "to homelessness and Verdal's stock in use, with the single adults leaving at their own "
+       "demography.client_departure_rate (docs/validation.md)",
        "Single adults with service needs seeking housing (leaving institutions, treatment or "
        "prison) per year per 10,000 inhabitants; they arrive homeless.", (0.0, 100.0)),
+    _p("demography.client_departure_rate", 0.1, "1/year", "assumption",
+       "no public figure found; the single adults with service needs leave the municipality's "
+       "housing for care, treatment or prison, die (overdose and other deaths are far above "
+       "the population's) or move away, none of which the families' rates describe",
+       "Annual probability that a single adult who came as one of the stock's other clientele "
+       "(demography.single_inflow_per_10k) leaves the model's population, whatever its tenure: "
+       "its own rate, so that fitting the families' departures does not move it.",
+       (0.0, 1.0)),
     _p("demography.single_extensive_share", 0.58, "share", "assumption",
        "NIBR (2020): of the homeless, 50 % substance-dependent, a third mentally ill, a quarter "
        "both, so about 58 % with either",
@@ -409,6 +415,12 @@ PARAMS: list[Param] = [
        f"{ROE} §1.2: discrimination because income comes from NAV (size not found)",
        "Share of private landlords that turn away a family living on NAV benefits.",
        (0.0, 1.0)),
+    _p("market.discrimination_needs", 0.5, "share", "assumption",
+       f"{ROE} §1.2, §2.1: landlords turn applicants away; NIBR (2016): most of the homeless "
+       "have substance-use or mental-health problems, and many stay homeless for months; size "
+       "not found",
+       "Share of private landlords that turn away an applicant with extensive service needs "
+       "(substance use, mental illness), on top of the other reasons.", (0.0, 1.0)),
     _p("market.max_rent_share", 0.4, "share of net income", "assumption",
        "common affordability rule of thumb",
        "Highest rent (after housing allowance) a family or landlord accepts, as a share of "
@@ -717,6 +729,12 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
                             "rate of others up to the same rate"),
     "market.discrimination_refugee": (0.2, 0.6, f"{ROE} §1.2, §2.1: landlords turn refugee "
                                       "families away; how often is not known"),
+    "market.discrimination_needs": (0.3, 0.8, f"{ROE} §1.2, §2.1; NIBR (2016): landlords "
+                                    "turn away applicants with substance-use or mental-health "
+                                    "problems; how often is not known"),
+    "demography.client_departure_rate": (0.05, 0.25, "assumption: the single adults with "
+                                         "service needs leave for care, treatment or prison, "
+                                         "die or move, once in four to twenty years"),
     "market.discrimination_nav": (0.1, 0.5, f"{ROE} §1.2: landlords turn away families living "
                                   "on NAV benefits; how often is not known"),
     "ownership.consider_rate": (0.005, 0.02, "not fitted: a family tries to buy every four to "

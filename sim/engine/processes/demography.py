@@ -124,6 +124,8 @@ def _new_households(m: HousingModel, split: np.ndarray, u: np.ndarray) -> None:
 def _moves_away(m: HousingModel, u: np.ndarray) -> None:
     """Families move out of the municipality, refugees more in their first five years, and
     households whose head reaches ``demography.exit_age`` leave the model's population.
+    Single adults who came as the stock's other clientele (``client``) leave at their own
+    ``demography.client_departure_rate`` (to care, treatment or prison, by death, or away).
 
     Households that came as owners (``rooted``) move at the owners' lower rate whatever their
     tenure later. Assumption: the propensity to move belongs to the household (age, roots,
@@ -138,6 +140,7 @@ def _moves_away(m: HousingModel, u: np.ndarray) -> None:
     recent = f.refugee[:n] & (years_here < 5)
     rate = np.where(recent, monthly(base + extra), monthly(base))
     rate = np.where(f.rooted[:n], monthly(p["demography.owner_outmigration_rate"]), rate)
+    rate = np.where(f.client[:n], monthly(p["demography.client_departure_rate"]), rate)
     aged = f.head_age[:n] >= p["demography.exit_age"]  # policy cannot change an age
     leave = f.active[:n] & ((u < rate) | aged)
     depart(m, leave.nonzero()[0])
@@ -168,7 +171,8 @@ def arrivals(m: HousingModel) -> None:
     as owners with a heavy mortgage (``demography.inflow_owner_share``) or renting privately
     with two months of rent arrears. Single adults with service needs
     (``demography.single_inflow_per_10k``; half of them extensive needs, assumption) arrive
-    homeless — the municipal stock's other clientele, who compete with families for it.
+    homeless — the municipal stock's other clientele, who compete with families for it; the
+    services that know them refer them to the housing office (``client``).
 
     Each town of a batch draws its arrivals from its own stream, in the order of its single
     run; the families of all towns are then made together, refugees first, so that each
@@ -196,6 +200,7 @@ def arrivals(m: HousingModel) -> None:
         f.employed[s] = False
         f.permanent[s] = False
         f.tenure[s] = HOMELESS
+        f.client[s] = True
     m.flows["arrivals"] += m.towns.count(np.arange(first_new, f.n))
 
 

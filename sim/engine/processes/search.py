@@ -7,14 +7,18 @@ to move runs out.
   its size (log-normal, ``market.rent_dispersion``); it can take the lease if it can afford it
   (:func:`sim.engine.processes.economy.can_afford_rent`) and finds a landlord at
   ``market.search_success`` a month, less where landlords turn away refugee families or
-  families living on NAV benefits (Røe (2018) §1.2, §2.1), more with a caseworker's help
+  families living on NAV benefits (Røe (2018) §1.2, §2.1) or applicants with extensive
+  service needs (``market.discrimination_needs``), more with a caseworker's help
   (``policy.followup.effect_search``), or when the office contacts landlords on the family's
   behalf: a housing procurer for the families the office knows (``policy.allocation.procurer``,
   Kristiansund, Røe §2.2), or an office that houses no families with children helping them to
   rent privately instead (``policy.allocation.help_children_private``, Verdal, Røe §3.1.2).
 - *Municipal housing*: the housing office's waiting list and allocation
   (:func:`sim.engine.processes.municipal.update_waiting_list`,
-  :func:`sim.engine.processes.municipal.allocate`).
+  :func:`sim.engine.processes.municipal.allocate`). A single adult with service needs whom the
+  services referred (``client``) stays on the list when it finds a private lease: the
+  referral, not its own search, is its application (assumption: the services keep asking for
+  a dwelling with follow-up, which a private lease found on the open market seldom is).
 - *When all fails*: a family whose time to move has run out becomes homeless, except a
   municipal tenant whose lease is renewed unless the municipality enforces exits.
 """
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.families import HOMELESS, PRIVATE, is_tenant
+from sim.engine.families import HOMELESS, NEED_EXTENSIVE, PRIVATE, is_tenant
 from sim.engine.processes import municipal
 from sim.engine.processes.economy import can_afford_rent
 
@@ -39,6 +43,7 @@ def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     prob = m.towns.per_row(p["market.search_success"], idx)
     prob *= np.where(f.refugee[idx], 1 - p["market.discrimination_refugee"], 1.0)
     prob *= np.where(f.employed[idx], 1.0, 1 - p["market.discrimination_nav"])
+    prob *= np.where(f.need[idx] == NEED_EXTENSIVE, 1 - p["market.discrimination_needs"], 1.0)
     prob *= np.where(f.followed[idx], p["policy.followup.effect_search"], 1.0)
     if p["policy.allocation.with_followup"]:  # the office helps its own tenants move on
         tenant = is_tenant(f.tenure[idx])
@@ -69,7 +74,7 @@ def step(m: HousingModel) -> None:
         f.rent_factor[found] = offer[taken]
         municipal.move_out(m, found, PRIVATE)
         f.tenure_months[found] = 0  # a new lease, even after a private one
-        f.waiting_since[found] = -1
+        f.waiting_since[found[~f.client[found]]] = -1  # a referral stands (see above)
 
     # private renters living on benefits also apply, for a stable and cheaper home
     applies = act & (f.tenure[:n] == PRIVATE) & ~f.employed[:n] & (u[1] < p["market.apply_rate"])

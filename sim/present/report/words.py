@@ -429,6 +429,8 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "demography.local_inflow_per_10k": "hvor mange nye familier som kommer til",
         "demography.single_inflow_per_10k": "hvor mange enslige som trenger bolig etter "
                                             "institusjon, behandling eller fengsel",
+        "demography.client_departure_rate": "hvor ofte de enslige med hjelpebehov flytter ut av "
+                                            "kommunens boliger (institusjon, behandling, død)",
         "demography.single_extensive_share": "hvor mange av de enslige boligsøkerne som trenger "
                                              "omfattende hjelp",
         "demography.inflow_owner_share": "hvor mange nye familier som er boligeiere med for tungt "
@@ -479,6 +481,8 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "market.search_success": "hvor lett det er å finne en privat utleier",
         "market.discrimination_refugee": "hvor ofte utleiere avviser flyktningfamilier",
         "market.discrimination_nav": "hvor ofte utleiere avviser familier på NAV-ytelser",
+        "market.discrimination_needs": "hvor ofte utleiere avviser søkere med rus- eller "
+                                       "psykiske problemer",
         "market.max_rent_share": "hvor stor del av inntekten familiene kan betale i husleie",
         "market.apply_rate": "hvor ofte familier uten arbeid som leier privat, søker kommunal "
                              "bolig",
@@ -558,6 +562,8 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "demography.local_inflow_per_10k": "how many new families arrive",
         "demography.single_inflow_per_10k": "how many single adults need a home after an "
                                             "institution, treatment or prison",
+        "demography.client_departure_rate": "how often the single adults with service needs "
+                                            "leave (care, treatment, prison, death)",
         "demography.single_extensive_share": "how many of the single adults seeking a home need "
                                              "extensive help",
         "demography.inflow_owner_share": "how many new families are homeowners with too heavy a "
@@ -606,6 +612,8 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "market.search_success": "how easily a family finds a private landlord",
         "market.discrimination_refugee": "how often landlords turn refugee families away",
         "market.discrimination_nav": "how often landlords turn away families on NAV benefits",
+        "market.discrimination_needs": "how often landlords turn away applicants with "
+                                       "substance-use or mental-health problems",
         "market.max_rent_share": "how much of their income families can pay in rent",
         "market.apply_rate": "how often private renters without work apply for municipal housing",
         "market.lease_end_rate": "how often private landlords end a lease",

@@ -15,6 +15,7 @@ from process_helpers import (
 
 from sim.engine.families import (
     EMPTY_SLOT,
+    HOMELESS,
     OWNER_BANK,
     PRIVATE,
 )
@@ -135,3 +136,32 @@ def test_households_leave_the_population_when_the_head_reaches_the_exit_age() ->
     assert not m.f.active[tenant].any() and not m.f.active[owners].any()
     assert m.stock.occupant[0] == -1
     assert m.f.active[young].all()
+
+
+def test_referred_single_adults_arrive_homeless_as_the_stocks_clientele() -> None:
+    """Single adults with service needs (``demography.single_inflow_per_10k``) arrive homeless,
+    alone, without children or work, and marked as referred by the services (``client``)."""
+    m = make(*QUIET[:-1], "demography.single_inflow_per_10k=100.0",
+             "municipality.inhabitants=100000", "demography.outmigration_rate=0.0",
+             "demography.client_departure_rate=0.0")
+    for _ in range(3):
+        demography.step(m)
+    f, n = m.f, m.f.n
+    assert n > 100 and f.client[:n].all()
+    assert (f.tenure[:n] == HOMELESS).all() and (f.adults[:n] == 1).all()
+    assert (f.n_children[:n] == 0).all() and not f.employed[:n].any()
+
+
+@pytest.mark.parametrize("clients_leave", [False, True])
+def test_the_stocks_clientele_leaves_at_its_own_rate(clients_leave: bool) -> None:
+    """Referred single adults (``client``) leave at ``demography.client_departure_rate``
+    whatever the families' rate, and families at theirs whatever the clients': with one rate
+    at certainty and the other at zero, exactly one of the two groups is gone after a month."""
+    families_rate, clients_rate = (0.0, 1.0) if clients_leave else (1.0, 0.0)
+    m = make(*QUIET, force={"demography.outmigration_rate": families_rate,
+                            "demography.client_departure_rate": clients_rate})
+    renters = add(m, 50, tenure=PRIVATE)
+    clients = add(m, 50, tenure=PRIVATE, client=True)
+    demography.step(m)
+    assert not m.f.active[clients].any() if clients_leave else m.f.active[clients].all()
+    assert m.f.active[renters].all() if clients_leave else not m.f.active[renters].any()

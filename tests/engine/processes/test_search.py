@@ -18,6 +18,8 @@ from process_helpers import (
 from sim.engine.families import (
     HOMELESS,
     MUNICIPAL,
+    NEED_EXTENSIVE,
+    NEED_MODERATE,
     PRIVATE,
 )
 from sim.engine.processes import (
@@ -41,6 +43,44 @@ def test_private_search_and_discrimination(discrimination: float, refugee_finds:
     assert (f.tenure[refugee][0] == PRIVATE) == refugee_finds
     if not refugee_finds:
         assert f.tenure[refugee] == HOMELESS and f.waiting_since[refugee] == m.month
+
+
+@pytest.mark.parametrize(("screening", "finds"), [(0.0, True), (1.0, False)])
+def test_landlords_screen_out_applicants_with_extensive_needs(screening: float,
+                                                               finds: bool) -> None:
+    """When every landlord turns away applicants with extensive service needs
+    (``market.discrimination_needs``), such a searcher stays homeless and joins the waiting
+    list, while one with moderate needs and the same income finds a lease; without screening
+    both do."""
+    m = make("market.search_success=1.0", "market.discrimination_nav=0.0",
+             f"market.discrimination_needs={screening}", dwellings=0)
+    moderate = add(m, tenure=HOMELESS, employed=True, wage=40000.0, need=NEED_MODERATE)
+    extensive = add(m, tenure=HOMELESS, employed=True, wage=40000.0, need=NEED_EXTENSIVE)
+    set_incomes(m)
+    search.step(m)
+    f = m.f
+    assert f.tenure[moderate] == PRIVATE
+    assert (f.tenure[extensive][0] == PRIVATE) == finds
+    if not finds:
+        assert f.waiting_since[extensive] == m.month
+
+
+def test_a_referred_single_adult_keeps_its_place_on_the_list_after_a_private_lease() -> None:
+    """A single adult the services referred (``client``) who finds a private lease stays on
+    the waiting list and is given the dwelling that falls vacant; a family on the list that
+    finds a lease leaves the list."""
+    m = make("market.search_success=1.0", "market.discrimination_nav=0.0",
+             "market.discrimination_needs=0.0", dwellings=1)
+    m.month = 3
+    family = add(m, tenure=HOMELESS, employed=True, wage=40000.0, waiting_since=0,
+                 children=(5.0,))
+    client = add(m, tenure=HOMELESS, employed=True, wage=40000.0, waiting_since=0,
+                 client=True)
+    set_incomes(m)
+    search.step(m)
+    f = m.f
+    assert f.tenure[family] == PRIVATE and f.waiting_since[family] == -1
+    assert f.tenure[client] == MUNICIPAL and m.stock.occupant[0] == client[0]
 
 
 def test_private_search_needs_an_affordable_rent() -> None:
