@@ -15,7 +15,6 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from sim.inputs.indicators import INDEX
 from sim.inputs.scenario import load_scenario
@@ -61,24 +60,14 @@ def change_over_twenty_years(*overrides: str, burn_in: int | None = None) -> dic
     return out
 
 
-#: The measures that hold; the owners' share is a known drift (below).
-BALANCED = ("families", "children per family", "share in work")
+#: The measures that hold. The owners' share drifted by -17 % while prices and rents grew
+#: through the burn-in against incomes that do not (docs/validation.md, 5.7).
+BALANCED = ("families", "children per family", "owners' share", "share in work")
 
 
 def test_the_population_keeps_its_size_and_make_up() -> None:
     change = change_over_twenty_years()
     assert max(abs(change[name]) for name in BALANCED) <= BOUND, change
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "a known drift: the owners drawn at the start in SSB's share (SSB (2014)) keep their homes, "
-    "while the owners among arriving families, whose income has fallen, mostly lose theirs "
-    "within a few years; the model's flows keep about a quarter of the group's families as "
-    "owners, and the drawn owners take about 45 years to age out, longer than the burn-in "
-    "(docs/validation.md, 5.7)"))
-def test_the_owners_share_holds() -> None:
-    change = change_over_twenty_years()
-    assert abs(change["owners' share"]) <= BOUND, change
 
 
 NO_EXIT = ("demography.outmigration_rate=0", "demography.owner_outmigration_rate=0",

@@ -102,9 +102,12 @@ def step(m: HousingModel) -> None:
     floating loans to them if they changed.
 
     ``I_{t+1} = I_t * exp((g - s²/2)/12 + s/sqrt(12) * z)``, each town of a batch with its own
-    draws.
+    draws. The indices stand still at 1 through the burn-in: prices and rents are the
+    registry's at the first reported month, not grown by the decades the institutions take
+    to settle (docs/ODD.md, 5).
     """
-    _move_indices(m)
+    if m.month >= m.burn_in:
+        _move_indices(m)
     moved = set_rates(m)
     if np.any(moved):
         follow_rates(m, moved)

@@ -160,3 +160,16 @@ def test_the_rates_follow_the_calendar_through_a_burn_in() -> None:
     m.settle()  # the burn-in only
     m.step()  # the first reported month
     assert m.market.bank_rate == rates_at(parse_month(sc.start)).bank
+
+
+def test_prices_and_rents_stand_still_through_the_burn_in() -> None:
+    """The indices are 1 when the first reported month begins, however long the burn-in, and
+    move from then on: a 24-year burn-in at 2 % real growth would otherwise raise prices by
+    60 % against incomes that do not grow."""
+    sc = load_scenario(BASELINE, years=1, burn_in=3,
+                       overrides=["market.price_growth=0.1", "market.rent_growth=0.1"])
+    m = HousingModel(sc, 1)
+    m.settle()
+    assert (m.market.price_index, m.market.rent_index) == (1.0, 1.0)
+    m.run()
+    assert m.market.price_index != 1.0 and m.market.rent_index != 1.0
