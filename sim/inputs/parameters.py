@@ -489,7 +489,12 @@ PARAMS: list[Param] = [
        "Husbanken (n.d.-a): interest-only period up to 8 years",
        "Length of the interest-only period a start-loan owner in arrears gets.", (1, 96)),
     _p("ownership.default_after", 6, "months", "assumption", "collection and forced sale",
-       "Months of loan arrears before the lender forces a sale.", (1, 36)),
+       "Months of loan arrears before the lender petitions for a forced sale.", (1, 36)),
+    _p("ownership.forced_sale_months", 4, "months", "assumption",
+       "Tvangsfullbyrdelsesloven (1992) ch. 11: notice, the court's decision, a sale by a broker "
+       "and a confirmed bid take months; how many is not stated",
+       "Months from the petition for a forced sale to the buyer taking over the home, while "
+       "the family still lives in it and may find a rental (0: at once).", (0, 24)),
 
     # ------------------------------------------------------------------ tenancy
     _p("tenancy.eviction_arrears", 3.0, "months of rent", "context",
@@ -732,6 +737,10 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "market.discrimination_needs": (0.3, 0.8, f"{ROE} §1.2, §2.1; NIBR (2016): landlords "
                                     "turn away applicants with substance-use or mental-health "
                                     "problems; how often is not known"),
+    "ownership.forced_sale_months": (2, 9, "assumption: a notice of 14 days, the court's "
+                                     "decision, a broker's sale with bids binding for six "
+                                     "weeks and a month to appeal the confirmation "
+                                     "(Tvangsfullbyrdelsesloven (1992) ch. 11)"),
     "demography.client_departure_rate": (0.05, 0.25, "assumption: the single adults with "
                                          "service needs leave for care, treatment or prison, "
                                          "die or move, once in four to twenty years"),

@@ -17,7 +17,9 @@ defaults and forced sales.
   approval lapses.
 - *Relief*: a start-loan owner who falls behind may get an interest-only period first
   (``policy.startloan.payment_relief``; Husbanken allows up to 8 years).
-- *Default*: ``ownership.default_after`` months of loan arrears force a sale at a discount; a
+- *Default*: ``ownership.default_after`` months of loan arrears and the lender petitions for a
+  forced sale; the family may find a rental before the home is sold,
+  ``ownership.forced_sale_months`` later, or becomes homeless then. The sale is at a discount; a
   start-loan loss is shared 25 % municipality / 75 % state (Husbanken, risk of loss); the
   unwritten part of a grant is reclaimed from what is left (Røe §3.1.1 fn. 13).
 """
@@ -189,23 +191,42 @@ def relief(m: HousingModel) -> None:
 
 
 def defaults(m: HousingModel, u: np.ndarray) -> None:
-    """Owners ``ownership.default_after`` months behind are forced to sell; before that,
-    bank owners halfway there may ask the start-loan desk to refinance (``u``: the desk's
-    order), where the practice allows it."""
+    """The lender petitions for a forced sale of owners ``ownership.default_after`` months
+    behind, and the home is sold ``ownership.forced_sale_months`` later; before that, bank
+    owners halfway there may ask the start-loan desk to refinance (``u``: the desk's order),
+    where the practice allows it.
+
+    The petition is a notice to move (``exit_by`` at the sale): meanwhile the family lives in
+    the home and looks for a rental (:mod:`sim.engine.processes.search`, which completes the
+    sale of those who find one), and an owner whose arrears fall below the threshold has paid
+    and stopped the sale. At the sale a family still in the home becomes homeless
+    (Tvangsfullbyrdelsesloven (1992) ch. 11: the owner may settle and stop a forced sale until
+    the bid is confirmed; the months are an assumption).
+    """
     p, f, n = m.p, m.f, m.f.n
     payment = np.maximum(f.loan_payment[:n], 1.0)
     owing = f.active[:n] & is_owner(f.tenure[:n])
     if p["policy.startloan.refinance"]:
-        trouble = owing & (f.tenure[:n] == OWNER_BANK) & (
+        trouble = owing & (f.tenure[:n] == OWNER_BANK) & (f.exit_by[:n] < 0) & (
             f.loan_arrears[:n] >= p["ownership.default_after"] / 2 * payment)
         ask = trouble.nonzero()[0]
         if len(ask):
             startloan.refinance(m, ask, u[ask])
-    behind = f.loan_arrears[:n] >= p["ownership.default_after"] * np.maximum(
-        f.loan_payment[:n], 1.0)
-    idx = (owing & behind).nonzero()[0]
-    if not len(idx):
-        return
+    behind = f.loan_arrears[:n] >= p["ownership.default_after"] * payment
+    notice = f.exit_by[:n] >= 0
+    f.exit_by[:n][owing & notice & ~behind] = -1  # paid up: the sale is stopped
+    f.exit_by[:n][owing & ~notice & behind] = m.month + p["ownership.forced_sale_months"]
+    idx = (owing & behind & (f.exit_by[:n] <= m.month)).nonzero()[0]
+    if len(idx):
+        forced_sale(m, idx)
+        f.set_tenure(idx, HOMELESS)
+        f.exit_by[idx] = -1
+
+
+def forced_sale(m: HousingModel, idx: np.ndarray) -> None:
+    """The homes of owners ``idx`` are sold by force: the lenders' losses, the grant reclaimed,
+    what is left to the family, a payment remark. Where the family goes is the caller's."""
+    p, f = m.p, m.f
     sale = market_value(m, idx) * (1 - p["market.forced_sale_discount"])
     loss = np.asarray(forced_sale_loss(f.loan_principal[idx], f.loan_arrears[idx], sale,
                                        p["market.sale_costs"]))
@@ -225,7 +246,6 @@ def defaults(m: HousingModel, u: np.ndarray) -> None:
     f.loan_arrears[idx] = 0.0
     f.loan_payment[idx] = 0.0
     f.grant[idx] = 0.0
-    f.set_tenure(idx, HOMELESS)
     m.flows["forced_sales"] += m.towns.count(idx)
     m.flows["forced_sales_startloan"] += m.towns.count(idx[sl])
     m.flows["startloan_losses_nok"] += m.towns.total(loss[sl], idx[sl])

@@ -2,7 +2,9 @@
 to move runs out.
 
 - *Who searches*: homeless families and families that must move (a private lease ended, an
-  exit request from a municipal dwelling).
+  exit request from a municipal dwelling, a forced sale of their home under way: one who finds
+  a rental moves out and the sale completes then,
+  :func:`sim.engine.processes.ownership.forced_sale`).
 - *Private rental*: each month a searching family is offered a rent around the market rent for
   its size (log-normal, ``market.rent_dispersion``); it can take the lease if it can afford it
   (:func:`sim.engine.processes.economy.can_afford_rent`) and finds a landlord at
@@ -29,8 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.families import HOMELESS, NEED_EXTENSIVE, PRIVATE, is_tenant
-from sim.engine.processes import municipal
+from sim.engine.families import HOMELESS, NEED_EXTENSIVE, PRIVATE, is_owner, is_tenant
+from sim.engine.processes import municipal, ownership
 from sim.engine.processes.economy import can_afford_rent
 
 if TYPE_CHECKING:
@@ -72,6 +74,9 @@ def step(m: HousingModel) -> None:
     found = idx[taken]
     if len(found):
         f.rent_factor[found] = offer[taken]
+        selling = found[is_owner(f.tenure[found])]  # found a rental before the forced sale
+        if len(selling):
+            ownership.forced_sale(m, selling)
         municipal.move_out(m, found, PRIVATE)
         f.tenure_months[found] = 0  # a new lease, even after a private one
         f.waiting_since[found[~f.client[found]]] = -1  # a referral stands (see above)
@@ -82,7 +87,8 @@ def step(m: HousingModel) -> None:
     municipal.allocate(m)
 
     # time to move has run out
-    due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)).nonzero()[0]
+    due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)
+           & ~is_owner(f.tenure[:n])).nonzero()[0]  # owners: at the sale (ownership)
     if len(due):
         staying = is_tenant(f.tenure[due]) & (not p["policy.rotation.enforce_exit"])
         municipal.renew_lease(m, due[staying])

@@ -481,6 +481,7 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "market.search_success": "hvor lett det er å finne en privat utleier",
         "market.discrimination_refugee": "hvor ofte utleiere avviser flyktningfamilier",
         "market.discrimination_nav": "hvor ofte utleiere avviser familier på NAV-ytelser",
+        "ownership.forced_sale_months": "hvor mange måneder et tvangssalg tar",
         "market.discrimination_needs": "hvor ofte utleiere avviser søkere med rus- eller "
                                        "psykiske problemer",
         "market.max_rent_share": "hvor stor del av inntekten familiene kan betale i husleie",
@@ -612,6 +613,7 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "market.search_success": "how easily a family finds a private landlord",
         "market.discrimination_refugee": "how often landlords turn refugee families away",
         "market.discrimination_nav": "how often landlords turn away families on NAV benefits",
+        "ownership.forced_sale_months": "how many months a forced sale takes",
         "market.discrimination_needs": "how often landlords turn away applicants with "
                                        "substance-use or mental-health problems",
         "market.max_rent_share": "how much of their income families can pay in rent",

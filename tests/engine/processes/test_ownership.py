@@ -20,12 +20,14 @@ from sim.engine.families import (
     HOMELESS,
     OWNER_BANK,
     OWNER_STARTLOAN,
+    PRIVATE,
 )
 from sim.engine.finance import annuity_payment
 from sim.engine.model import HousingModel
 from sim.engine.processes import (
     market,
     ownership,
+    search,
 )
 from sim.inputs.rates import rates_at
 
@@ -60,11 +62,11 @@ def _owner(m: HousingModel, tenure: int, *, principal: float, price: float,
 
 
 def test_forced_sale_of_defaulting_owners_and_loss_split() -> None:
-    """Owners six months behind are forced to sell and become homeless with a remark. The loss on
-    the start loan (principal + arrears + costs - discounted price) is counted, 25 % of it for
-    the municipality; a bank owner's loss is not a start-loan loss; an owner five months
-    behind keeps the home."""
-    m = make(dwellings=0)
+    """Owners six months behind are forced to sell (here at once) and become homeless with a
+    remark. The loss on the start loan (principal + arrears + costs - discounted price) is
+    counted, 25 % of it for the municipality; a bank owner's loss is not a start-loan loss; an
+    owner five months behind keeps the home."""
+    m = make("ownership.forced_sale_months=0", dwellings=0)
     p = m.p
     assert p["ownership.default_after"] == 6
     sl = _owner(m, OWNER_STARTLOAN, principal=2.0e6, price=1.8e6, months_behind=6)
@@ -87,7 +89,7 @@ def test_forced_sale_of_defaulting_owners_and_loss_split() -> None:
 def test_forced_sale_with_equity_reclaims_the_grant() -> None:
     """A defaulting owner with equity loses nothing for the lenders; what is left after the sale
     goes to savings, less the part of the establishment grant not yet written off."""
-    m = make(dwellings=0)
+    m = make("ownership.forced_sale_months=0", dwellings=0)
     p = m.p
     i = _owner(m, OWNER_STARTLOAN, principal=1.0e6, price=3.0e6, months_behind=6,
                grant=100000.0)
@@ -98,6 +100,45 @@ def test_forced_sale_with_equity_reclaims_the_grant() -> None:
     assert m.flows["startloan_losses_nok"] == 0
     assert m.f.savings[i] == pytest.approx(left - reclaimed)
     assert m.flows["grants_nok"] == pytest.approx(-reclaimed)
+
+
+def test_a_forced_sale_takes_its_months_and_the_family_lives_in_the_home_meanwhile() -> None:
+    """The petition is a notice to move at the sale, four months on: the owners keep the home
+    and the loan until then; one who pays its arrears down stops the sale; at the sale the one
+    still in the home becomes homeless."""
+    m = make("ownership.forced_sale_months=4", dwellings=0)
+    stays = _owner(m, OWNER_BANK, principal=2.0e6, price=1.8e6, months_behind=6)
+    pays = _owner(m, OWNER_BANK, principal=2.0e6, price=1.8e6, months_behind=6)
+    f = m.f
+    m.month = 10
+    ownership.defaults(m, np.zeros(f.n))
+    assert list(f.exit_by[[stays[0], pays[0]]]) == [14, 14]
+    assert f.tenure[stays] == OWNER_BANK and f.loan_principal[stays] == 2.0e6
+    assert m.flows["forced_sales"] == 0
+    f.loan_arrears[pays] = 20000.0  # two months behind: paid and stopped
+    for m.month in range(11, 15):
+        ownership.defaults(m, np.zeros(f.n))
+        assert f.tenure[stays] == (HOMELESS if m.month == 14 else OWNER_BANK)
+    assert f.remark[stays] and f.loan_principal[stays] == 0 and f.exit_by[stays] == -1
+    assert f.tenure[pays] == OWNER_BANK and f.exit_by[pays] == -1
+    assert m.flows["forced_sales"] == 1
+
+
+def test_an_owner_who_finds_a_rental_before_the_sale_moves_there() -> None:
+    """During the sale's months the family searches like any family that must move; one that
+    finds a landlord moves to private rental and the sale is completed then, not made
+    homeless."""
+    m = make("ownership.forced_sale_months=4", dwellings=0, force={"market.search_success": 1.0})
+    i = _owner(m, OWNER_BANK, principal=1.0e6, price=1.8e6, months_behind=6)
+    f = m.f
+    f.employed[i] = f.permanent[i] = True
+    set_incomes(m)
+    ownership.defaults(m, np.zeros(f.n))
+    assert f.tenure[i] == OWNER_BANK and f.exit_by[i] == 4
+    search.step(m)
+    assert f.tenure[i] == PRIVATE and f.exit_by[i] == -1
+    assert f.loan_principal[i] == 0 and f.remark[i] and f.savings[i] > 0
+    assert m.flows["forced_sales"] == 1
 
 
 @pytest.mark.parametrize("relief", [True, False])
