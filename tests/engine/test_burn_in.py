@@ -109,8 +109,9 @@ def test_a_settled_start_does_not_drift_in_the_first_reported_year() -> None:
 
 
 def test_without_a_burn_in_the_first_year_drifts() -> None:
-    """From the drawn population the same check fails: payment remarks, social assistance and
-    the caseworkers' caseload jump in the first year (the transient the burn-in removes)."""
+    """From the drawn population the same check fails: payment remarks and the caseworkers'
+    caseload jump in the first year (the transient the burn-in removes; at the twelfth fit
+    payment remarks move by about 40 standard errors, children and social assistance by 6)."""
     drift = first_year_drift(0)
     moved = {k for k, v in drift.items() if v > BOUND}
-    assert {"with_payment_remarks", "social_assistance_recipients", "followed_up"} <= moved
+    assert {"with_payment_remarks", "followed_up"} <= moved
