@@ -90,7 +90,8 @@ INDICATORS: tuple[Indicator, ...] = (
        "eviction (arriving in the municipality is not counted)."),
     _i("child_months_insecure", "child-months", "flow",
        "Children in homeless families (incl. temporary accommodation) or in families under "
-       "notice to move (a private lease ended, an exit request), counted each month."),
+       "notice to move (a private lease ended, an exit request, a forced sale of their home "
+       "under way), counted each month."),
     # money during the month
     _i("social_assistance_nok", "NOK", "money", "Social assistance paid (municipal)."),
     _i("housing_allowance_nok", "NOK", "money", "Housing allowance (bostøtte) paid (state)."),

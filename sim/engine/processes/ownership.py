@@ -193,8 +193,8 @@ def relief(m: HousingModel) -> None:
 def defaults(m: HousingModel, u: np.ndarray) -> None:
     """The lender petitions for a forced sale of owners ``ownership.default_after`` months
     behind, and the home is sold ``ownership.forced_sale_months`` later; before that, bank
-    owners halfway there may ask the start-loan desk to refinance (``u``: the desk's order),
-    where the practice allows it.
+    owners halfway there and not yet under a petition may ask the start-loan desk to refinance
+    (``u``: the desk's order), where the practice allows it.
 
     The petition is a notice to move (``exit_by`` at the sale): meanwhile the family lives in
     the home and looks for a rental (:mod:`sim.engine.processes.search`, which completes the
