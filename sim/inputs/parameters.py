@@ -488,6 +488,11 @@ PARAMS: list[Param] = [
     _p("ownership.interest_only_months", 24, "months", "assumption",
        "Husbanken (n.d.-a): interest-only period up to 8 years",
        "Length of the interest-only period a start-loan owner in arrears gets.", (1, 96)),
+    _p("ownership.bank_forbearance_months", 12, "months", "assumption",
+       "Boliglånsforskriften (2015): a bank may defer instalments when the borrower's ability to "
+       "pay is weakened for a time; the length is not stated",
+       "Months a bank owner in arrears whose loss of income is temporary (in work or on "
+       "unemployment benefit) pays interest only, once per loan (0: no forbearance).", (0, 36)),
     _p("ownership.default_after", 6, "months", "assumption", "collection and forced sale",
        "Months of loan arrears before the lender petitions for a forced sale.", (1, 36)),
     _p("ownership.forced_sale_months", 4, "months", "assumption",
@@ -741,6 +746,10 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
                                      "decision, a broker's sale with bids binding for six "
                                      "weeks and a month to appeal the confirmation "
                                      "(Tvangsfullbyrdelsesloven (1992) ch. 11)"),
+    "ownership.bank_forbearance_months": (3, 24, "assumption: banks defer instalments for "
+                                          "months to a year or two, and were asked to allow "
+                                          "six months' deferral in 2020; how long in practice "
+                                          "is not published (Boliglånsforskriften (2015))"),
     "demography.client_departure_rate": (0.05, 0.25, "assumption: the single adults with "
                                          "service needs leave for care, treatment or prison, "
                                          "die or move, once in four to twenty years"),

@@ -15,11 +15,14 @@ defaults and forced sales.
   straight to the desk where the municipality refers them (Verdal).
 - *Purchase*: an approved family buys at ``ownership.purchase_success`` a month until the
   approval lapses.
-- *Relief*: a start-loan owner who falls behind may get an interest-only period first
-  (``policy.startloan.payment_relief``; Husbanken allows up to 8 years).
+- *Relief*: an owner who falls behind may pay interest only for a while first: a start-loan
+  owner where the practice allows it (``policy.startloan.payment_relief``; Husbanken allows up
+  to 8 years), a bank owner whose loss of income is temporary
+  (``ownership.bank_forbearance_months``, the mortgage regulation's deferral of instalments).
 - *Default*: ``ownership.default_after`` months of loan arrears and the lender petitions for a
   forced sale; the family may find a rental before the home is sold,
-  ``ownership.forced_sale_months`` later, or becomes homeless then. The sale is at a discount; a
+  ``ownership.forced_sale_months`` later, or becomes homeless then (both completed by the
+  housing search, :mod:`sim.engine.processes.search`). The sale is at a discount; a
   start-loan loss is shared 25 % municipality / 75 % state (Husbanken, risk of loss); the
   unwritten part of a grant is reclaimed from what is left (Røe §3.1.1 fn. 13).
 """
@@ -169,39 +172,52 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
 
 
 def relief(m: HousingModel) -> None:
-    """Interest-only periods for start-loan owners who fall behind, and their end.
+    """Interest-only periods for owners who fall behind, and their end.
 
-    Husbanken lets the municipality give a start-loan borrower in difficulty an interest-only period
-    (up to 8 years, Husbanken (n.d.-a)) instead of forcing a sale. A start-loan
-    owner with loan arrears who has not had relief pays only interest for
-    ``ownership.interest_only_months`` (if ``policy.startloan.payment_relief``); afterwards the loan
-    is paid down over the months of its term still left.
+    - *Start loans*: Husbanken lets the municipality give a start-loan borrower in difficulty
+      an interest-only period (up to 8 years, Husbanken (n.d.-a)) instead of forcing a sale. A
+      start-loan owner with loan arrears who has not had relief pays only interest for
+      ``ownership.interest_only_months`` (if ``policy.startloan.payment_relief``).
+    - *Bank loans*: the mortgage regulation lets a bank defer instalments when something in the
+      loan's life weakens the borrower's ability to pay for a time, and Finanstilsynet asks banks
+      to give it only then (Boliglånsforskriften (2015)). A bank owner with loan arrears whose
+      weakening is temporary — in work, or drawing unemployment benefit after losing it — and
+      who has not had relief on this loan pays only interest for
+      ``ownership.bank_forbearance_months`` (an assumption; 0: no forbearance). An owner living
+      on social assistance or a disability pension has a lasting loss of income and gets none.
+
+    Afterwards the loan is paid down over the months of its term still left. One period per
+    loan: ``relief_until`` keeps the month it ended.
     """
     p, f, n = m.p, m.f, m.f.n
-    sl = f.active[:n] & (f.tenure[:n] == OWNER_STARTLOAN)
-    ending = (sl & (f.relief_until[:n] == m.month)).nonzero()[0]
+    owner = f.active[:n] & is_owner(f.tenure[:n])
+    ending = (owner & (f.relief_until[:n] == m.month)).nonzero()[0]
     if len(ending):
         f.loan_payment[ending] = annuity_payment(f.loan_principal[ending], f.loan_rate[ending],
                                                  np.maximum(f.loan_months[ending], 1))
-    if not p["policy.startloan.payment_relief"]:
-        return
-    start = (sl & (f.loan_arrears[:n] > 0) & (f.relief_until[:n] < 0)).nonzero()[0]
-    f.relief_until[start] = m.month + p["ownership.interest_only_months"]
+    months = np.where(f.tenure[:n] == OWNER_STARTLOAN, p["ownership.interest_only_months"],
+                      p["ownership.bank_forbearance_months"])
+    granted = np.where(f.tenure[:n] == OWNER_STARTLOAN, p["policy.startloan.payment_relief"],
+                       f.employed[:n] | (f.ub_left[:n] > 0))
+    start = (owner & granted & (months > 0) & (f.loan_arrears[:n] > 0)
+             & (f.relief_until[:n] < 0) & (f.exit_by[:n] < 0)).nonzero()[0]
+    f.relief_until[start] = m.month + months[start]
     f.loan_payment[start] = f.loan_principal[start] * f.loan_rate[start] / 12
 
 
 def defaults(m: HousingModel, u: np.ndarray) -> None:
     """The lender petitions for a forced sale of owners ``ownership.default_after`` months
-    behind, and the home is sold ``ownership.forced_sale_months`` later; before that, bank
-    owners halfway there and not yet under a petition may ask the start-loan desk to refinance
+    behind, to be completed ``ownership.forced_sale_months`` later; before that, bank owners
+    halfway there and not yet under a petition may ask the start-loan desk to refinance
     (``u``: the desk's order), where the practice allows it.
 
     The petition is a notice to move (``exit_by`` at the sale): meanwhile the family lives in
-    the home and looks for a rental (:mod:`sim.engine.processes.search`, which completes the
-    sale of those who find one), and an owner whose arrears fall below the threshold has paid
-    and stopped the sale. At the sale a family still in the home becomes homeless
-    (Tvangsfullbyrdelsesloven (1992) ch. 11: the owner may settle and stop a forced sale until
-    the bid is confirmed; the months are an assumption).
+    the home and looks for a rental, and an owner whose arrears fall below the threshold has
+    paid and stopped the sale (Tvangsfullbyrdelsesloven (1992) ch. 11: the owner may settle
+    and stop a forced sale until the bid is confirmed; the months are an assumption). The sale
+    itself is completed by the housing search (:mod:`sim.engine.processes.search`), like any
+    other notice to move: when the family finds a rental, or at the sale's month, when a
+    family still in the home becomes homeless.
     """
     p, f, n = m.p, m.f, m.f.n
     payment = np.maximum(f.loan_payment[:n], 1.0)
@@ -216,11 +232,6 @@ def defaults(m: HousingModel, u: np.ndarray) -> None:
     notice = f.exit_by[:n] >= 0
     f.exit_by[:n][owing & notice & ~behind] = -1  # paid up: the sale is stopped
     f.exit_by[:n][owing & ~notice & behind] = m.month + p["ownership.forced_sale_months"]
-    idx = (owing & behind & (f.exit_by[:n] <= m.month)).nonzero()[0]
-    if len(idx):
-        forced_sale(m, idx)
-        f.set_tenure(idx, HOMELESS)
-        f.exit_by[idx] = -1
 
 
 def forced_sale(m: HousingModel, idx: np.ndarray) -> None:

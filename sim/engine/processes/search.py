@@ -21,8 +21,9 @@ to move runs out.
   services referred (``client``) stays on the list when it finds a private lease: the
   referral, not its own search, is its application (assumption: the services keep asking for
   a dwelling with follow-up, which a private lease found on the open market seldom is).
-- *When all fails*: a family whose time to move has run out becomes homeless, except a
-  municipal tenant whose lease is renewed unless the municipality enforces exits.
+- *When all fails*: a family whose time to move has run out becomes homeless (an owner's home
+  is sold by force then), except a municipal tenant whose lease is renewed unless the
+  municipality enforces exits.
 """
 
 from __future__ import annotations
@@ -87,9 +88,11 @@ def step(m: HousingModel) -> None:
     municipal.allocate(m)
 
     # time to move has run out
-    due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)
-           & ~is_owner(f.tenure[:n])).nonzero()[0]  # owners: at the sale (ownership)
+    due = (act & (f.exit_by[:n] >= 0) & (f.exit_by[:n] <= m.month)).nonzero()[0]
     if len(due):
+        sold = due[is_owner(f.tenure[due])]  # the forced sale is completed
+        if len(sold):
+            ownership.forced_sale(m, sold)
         staying = is_tenant(f.tenure[due]) & (not p["policy.rotation.enforce_exit"])
         municipal.renew_lease(m, due[staying])
         municipal.move_out(m, due[~staying], HOMELESS)

@@ -496,6 +496,8 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "ownership.purchase_success": "hvor lett det er å finne en bolig å kjøpe",
         "ownership.interest_only_months": "hvor lang avdragsfrihet eiere med startlån får ved "
                                           "restanser",
+        "ownership.bank_forbearance_months": "hvor lang avdragsfrihet banken gir eiere som "
+                                             "midlertidig har mistet inntekt",
         "ownership.default_after": "hvor lenge en eier kan ligge etter med lånet før tvangssalg",
         "tenancy.private_rent_premium": "hvor mye mer i husleie utleiere krever av "
                                         "vanskeligstilte familier",
@@ -627,6 +629,8 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "ownership.purchase_success": "how easily a family finds a home to buy",
         "ownership.interest_only_months": "how long start-loan owners in arrears may pay interest "
                                           "only",
+        "ownership.bank_forbearance_months": "how long a bank lets owners who lost income for a "
+                                             "time pay interest only",
         "ownership.default_after": "how long an owner can be behind on the loan before a forced "
                                    "sale",
         "tenancy.private_rent_premium": "how much extra rent landlords charge disadvantaged "

@@ -62,17 +62,19 @@ def _owner(m: HousingModel, tenure: int, *, principal: float, price: float,
 
 
 def test_forced_sale_of_defaulting_owners_and_loss_split() -> None:
-    """Owners six months behind are forced to sell (here at once) and become homeless with a
-    remark. The loss on the start loan (principal + arrears + costs - discounted price) is
-    counted, 25 % of it for the municipality; a bank owner's loss is not a start-loan loss; an
-    owner five months behind keeps the home."""
-    m = make("ownership.forced_sale_months=0", dwellings=0)
+    """Owners six months behind are forced to sell (here at once: the petition, then the
+    month's search, which finds them no landlord) and become homeless with a remark. The loss
+    on the start loan (principal + arrears + costs - discounted price) is counted, 25 % of it
+    for the municipality; a bank owner's loss is not a start-loan loss; an owner five months
+    behind keeps the home."""
+    m = make("ownership.forced_sale_months=0", dwellings=0, force={"market.search_success": 0.0})
     p = m.p
     assert p["ownership.default_after"] == 6
     sl = _owner(m, OWNER_STARTLOAN, principal=2.0e6, price=1.8e6, months_behind=6)
     bank = _owner(m, OWNER_BANK, principal=2.0e6, price=1.8e6, months_behind=7)
     fine = _owner(m, OWNER_STARTLOAN, principal=2.0e6, price=1.8e6, months_behind=5)
     ownership.defaults(m, np.zeros(m.f.n))
+    search.step(m)
     f = m.f
     sale = 1.8e6 * (1 - p["market.forced_sale_discount"])
     loss = 2.0e6 + 60000.0 + p["market.sale_costs"] - sale
@@ -89,12 +91,13 @@ def test_forced_sale_of_defaulting_owners_and_loss_split() -> None:
 def test_forced_sale_with_equity_reclaims_the_grant() -> None:
     """A defaulting owner with equity loses nothing for the lenders; what is left after the sale
     goes to savings, less the part of the establishment grant not yet written off."""
-    m = make("ownership.forced_sale_months=0", dwellings=0)
+    m = make("ownership.forced_sale_months=0", dwellings=0, force={"market.search_success": 0.0})
     p = m.p
     i = _owner(m, OWNER_STARTLOAN, principal=1.0e6, price=3.0e6, months_behind=6,
                grant=100000.0)
     m.month = 24  # two of twenty write-off years have passed
     ownership.defaults(m, np.zeros(m.f.n))
+    search.step(m)
     left = 3.0e6 * (1 - p["market.forced_sale_discount"]) - p["market.sale_costs"] - 1.0e6 - 6e4
     reclaimed = 100000.0 * (1 - 2 / p["policy.startloan.grant_writeoff_years"])
     assert m.flows["startloan_losses_nok"] == 0
@@ -105,19 +108,21 @@ def test_forced_sale_with_equity_reclaims_the_grant() -> None:
 def test_a_forced_sale_takes_its_months_and_the_family_lives_in_the_home_meanwhile() -> None:
     """The petition is a notice to move at the sale, four months on: the owners keep the home
     and the loan until then; one who pays its arrears down stops the sale; at the sale the one
-    still in the home becomes homeless."""
-    m = make("ownership.forced_sale_months=4", dwellings=0)
+    still in the home, who found no landlord, becomes homeless."""
+    m = make("ownership.forced_sale_months=4", dwellings=0, force={"market.search_success": 0.0})
     stays = _owner(m, OWNER_BANK, principal=2.0e6, price=1.8e6, months_behind=6)
     pays = _owner(m, OWNER_BANK, principal=2.0e6, price=1.8e6, months_behind=6)
     f = m.f
     m.month = 10
     ownership.defaults(m, np.zeros(f.n))
+    search.step(m)
     assert list(f.exit_by[[stays[0], pays[0]]]) == [14, 14]
     assert f.tenure[stays] == OWNER_BANK and f.loan_principal[stays] == 2.0e6
     assert m.flows["forced_sales"] == 0
     f.loan_arrears[pays] = 20000.0  # two months behind: paid and stopped
     for m.month in range(11, 15):
         ownership.defaults(m, np.zeros(f.n))
+        search.step(m)
         assert f.tenure[stays] == (HOMELESS if m.month == 14 else OWNER_BANK)
     assert f.remark[stays] and f.loan_principal[stays] == 0 and f.exit_by[stays] == -1
     assert f.tenure[pays] == OWNER_BANK and f.exit_by[pays] == -1
@@ -172,3 +177,34 @@ def test_the_bank_stress_tests_at_the_month_s_rate() -> None:
         assert m.market.bank_rate == rates_at(date).bank
         verdicts.append(bool(ownership.bank_assessment(m, i)[0][0]))
     assert verdicts == [True, False]
+
+
+def test_a_bank_defers_instalments_only_for_a_temporary_loss_of_income() -> None:
+    """A bank owner in arrears who is in work or draws unemployment benefit pays interest only
+    for ``ownership.bank_forbearance_months``, once per loan; one living on social assistance
+    gets no deferral (Boliglånsforskriften (2015): for a temporary weakening only)."""
+    m = make("ownership.bank_forbearance_months=6")
+    loan = dict(tenure=OWNER_BANK, loan_principal=1_000_000.0, loan_rate=0.04, loan_months=300,
+                loan_payment=5278.0, loan_arrears=5278.0, price_paid=1.2e6)
+    jobless = add(m, ub_left=10, **loan)
+    working = add(m, employed=True, **loan)
+    on_sa = add(m, **loan)
+    f = m.f
+    ownership.relief(m)
+    interest = 1_000_000.0 * 0.04 / 12
+    assert f.loan_payment[jobless] == f.loan_payment[working] == pytest.approx(interest)
+    assert f.loan_payment[on_sa] == pytest.approx(5278.0) and f.relief_until[on_sa] == -1
+    m.month = 6  # the deferral ends: the annuity over the months left
+    ownership.relief(m)
+    assert f.loan_payment[jobless] == pytest.approx(annuity_payment(1_000_000.0, 0.04, 300))
+    m.month = 7  # behind again: no second deferral on the same loan
+    ownership.relief(m)
+    assert f.loan_payment[jobless] == pytest.approx(annuity_payment(1_000_000.0, 0.04, 300))
+
+
+def test_no_bank_forbearance_when_its_months_are_zero() -> None:
+    m = make("ownership.bank_forbearance_months=0")
+    i = add(m, employed=True, tenure=OWNER_BANK, loan_principal=1_000_000.0, loan_rate=0.04,
+            loan_months=300, loan_payment=5278.0, loan_arrears=5278.0, price_paid=1.2e6)
+    ownership.relief(m)
+    assert m.f.loan_payment[i] == pytest.approx(5278.0) and m.f.relief_until[i] == -1
