@@ -264,17 +264,19 @@ def _against_baseline(args: argparse.Namespace, scenarios: list) -> tuple[list, 
     return against_baseline(scenarios, practice)
 
 
-def _note_unlike(scenarios: list, per_1000: bool) -> None:
+def _note_unlike(scenarios: list, per_1000: bool) -> list[str]:
     """Say on stderr, one line each, how the scenarios differ in size, stock or period
-    (:func:`sim.run.compare.unlike`), and what compares them better."""
+    (:func:`sim.run.compare.unlike`), and what compares them better; return the notes, which
+    the outputs keep (``provenance.json``, the workbook's "about" sheet)."""
     from sim.run.compare import unlike
 
-    lines = unlike(scenarios)
-    for line in lines:
-        print(f"note: {line}: the difference is not the policy's alone", file=sys.stderr)
-    if lines and not per_1000:
-        print("note: --against-baseline compares each model with its own municipality; "
-              "--per-1000 puts counts per 1,000 inhabitants", file=sys.stderr)
+    notes = [f"{line}: the difference is not the policy's alone" for line in unlike(scenarios)]
+    if notes and not per_1000:
+        notes.append("--against-baseline compares each model with its own municipality; "
+                     "--per-1000 puts counts per 1,000 inhabitants")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return notes
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -291,11 +293,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.present.outputs import COMPARE_FILES, comparison_text, write_xlsx
     from sim.run.compare import Comparison, run_paired
 
-    references = None
+    references, notes = None, []
     if args.against_baseline:
         scenarios, references = _against_baseline(args, scenarios)
     else:
-        _note_unlike(scenarios, args.per_1000)
+        notes = _note_unlike(scenarios, args.per_1000)
     from sim.run.files import atomic_write_text, prepare_out_dir
     from sim.run.progress import progress
     from sim.run.provenance import provenance
@@ -319,6 +321,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                           "sources": list(r.scenario.sources)} for r in results]
     if across is not None:
         prov["worlds"] = across.worlds.identity()
+    if notes:
+        prov["unlike"] = notes
     if args.format == "xlsx":
         write_xlsx(out / "comparison.xlsx", comparison, prov, across)
     atomic_write_text(out / "provenance.json", json.dumps(prov, indent=2) + "\n")

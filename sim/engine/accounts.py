@@ -80,6 +80,7 @@ def indicators(m: HousingModel) -> np.ndarray:
     row[..., INDEX["followed_up"]] = count(act & f.followed[:n])
     _means(m, row, counts)
     row[..., INDEX["with_payment_remarks"]] = count(act & f.remark[:n])
+    row[..., INDEX["refugees_municipal"]] = count(act & f.refugee[:n] & is_tenant(f.tenure[:n]))
     row[..., INDEX["new_homeless"]] = count(
         act & (f.tenure[:n] == HOMELESS) & (f.tenure_months[:n] == 0))
     _children_at_risk(m, row)

@@ -59,6 +59,8 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("mean_owner_equity_nok", "NOK", "stock",
        "Mean housing equity (market value less loan) of owner families."),
     _i("with_payment_remarks", "families", "stock", "Families with payment remarks."),
+    _i("refugees_municipal", "families", "stock",
+       "Families with a refugee background renting municipal or sublet dwellings."),
     # flows during the month
     _i("startloan_applications", "families", "flow",
        "Start-loan applications the desk assessed (purchases and refinancing)."),

@@ -15,9 +15,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
+from sim.inputs.indicators import INDEX
 from sim.inputs.scenario import BASELINE_FILE, load_scenario
 from sim.run.compare import Comparison, against_baseline
 from sim.run.marked import update_command
+from sim.run.results import RunResult, mean_ci
 from sim.run.runner import run_scenario
 
 #: Rows of the table: indicator, how to show it, and what its value is divided by (money in
@@ -42,6 +46,19 @@ ROWS = (
 )
 
 
+#: The row after ``child_moves``: how often a child moved, each replication's children's moves
+#: over the run divided by the mean number of children living in the municipality.
+MOVES_PER_CHILD = "moves per child, whole run"
+
+
+def moves_per_child(res: RunResult) -> np.ndarray:
+    """Each replication's moves per child over the run (the child perspective of Røe (2018)
+    §1.2: low-income families move about twice as often as others)."""
+    moves = res.data[:, :, INDEX["child_moves"]].sum(axis=1)
+    children = res.data[:, :, INDEX["children"]].mean(axis=1)
+    return moves / np.maximum(children, 1e-9)
+
+
 def _fmt(x: float, scale: float = 1) -> str:
     return f"{x / scale:,.1f}".replace(",", " ")
 
@@ -63,7 +80,17 @@ def table(path: str | Path, replications: int, seed: int) -> str:
                 f"{_fmt(m['diff_ci_high'], scale)})")
         lines.append(f"| {label} | {_fmt(b['mean'], scale)} | {_fmt(m['mean'], scale)} | "
                      f"{diff} |")
+        if name == "child_moves":
+            lines.append(_per_child_row(*results))
     return "\n".join(lines) + "\n"
+
+
+def _per_child_row(base: RunResult, model: RunResult) -> str:
+    """The moves-per-child row, with its paired difference (two decimals: a few moves)."""
+    b, m = moves_per_child(base), moves_per_child(model)
+    d, lo, hi = (float(x) for x in mean_ci(m - b))
+    return (f"| {MOVES_PER_CHILD} | {b.mean():.2f} | {m.mean():.2f} | "
+            f"{d:.2f} ({lo:.2f} to {hi:.2f}) |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

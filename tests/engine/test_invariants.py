@@ -111,7 +111,8 @@ FLOAT_COLUMNS = tuple(k for k, (dtype, _, _) in COLUMNS.items() if dtype is np.f
 COUNTS = ("families", *TENURE_INDICATORS, "children_municipal", "children_homeless", "children",
           "waiting_list", "vacant_municipal", "municipal_stock", "families_in_work",
           "social_assistance_recipients", "in_arrears", "followed_up",
-          "with_payment_remarks", "startloan_applications", "startloans_granted",
+          "with_payment_remarks", "refugees_municipal", "startloan_applications",
+          "startloans_granted",
           "startloans_granted_children", "purchases", "moves_out_of_municipal", "allocations",
           "evictions", "forced_sales", "entered_work", "new_homeless", "arrivals",
           "departures")
@@ -246,6 +247,8 @@ def _counts(s: Month) -> None:
     assert ind["children_homeless"] == kids[tenure == HOMELESS].sum(), where
     assert ind["children_municipal"] + ind["children_homeless"] <= ind["children"], where
     assert ind["child_moves"] <= ind["children"], where
+    assert ind["refugees_municipal"] == np.count_nonzero(f.refugee[idx] & tenant), where
+    assert ind["refugees_municipal"] <= ind["municipal"] + ind["sublet"], where
     assert ind["children_homeless"] <= ind["child_months_insecure"] <= ind["children"], where
     for name in ("families_in_work", "social_assistance_recipients", "in_arrears",
                  "followed_up", "with_payment_remarks", "waiting_list", "new_homeless"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +100,8 @@ def test_compare_says_when_towns_differ_and_pairs_against_baseline(capsys, tmp_p
     notes = [line for line in err.splitlines() if line.startswith("note: ")]
     assert any("23 592 inhabitants" in line for line in notes), err
     assert any("--against-baseline" in line for line in notes), err
+    kept = json.loads((tmp_path / "direct" / "provenance.json").read_text())["unlike"]
+    assert [f"note: {line}" for line in kept] == notes  # the outputs keep what was said
 
     code, _, err = cli(capsys, "compare", VERDAL, STJORDAL, "--against-baseline", "--per-1000",
                        "--years", 1, "--replications", 2, "--quiet", "--out",

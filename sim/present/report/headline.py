@@ -140,6 +140,11 @@ def _last_year(x: np.ndarray) -> np.ndarray:
     return x[:, -12:].sum(axis=1)
 
 
+def _in_years(x: np.ndarray) -> np.ndarray:
+    """Each replication's total of child-months, in child-years."""
+    return x.sum(axis=1) / 12
+
+
 def _at_start(x: np.ndarray) -> np.ndarray:
     """Each replication's value at the end of the first month."""
     return x[:, 0]
@@ -160,6 +165,9 @@ def headline_measures(results: Sequence[RunResult], comparison: Comparison) -> l
         _from_summary("m_children_end", "children_municipal", results, comparison),
         _from_summary("m_homeless_end", "homeless", results, comparison),
         _from_summary("m_children_homeless_end", "children_homeless", results, comparison),
+        _derived("m_child_years_insecure", "child_months_insecure", results, comparison,
+                 _in_years),
+        _from_summary("m_child_moves", "child_moves", results, comparison),
         _from_summary("m_evictions", "evictions", results, comparison),
         _from_summary("m_cost", "municipal_net_cost_nok", results, comparison),
     ]
@@ -320,6 +328,11 @@ def _sentences(p: _Phrases, years: str) -> list[str]:
                      interval=iv("m_children_end")), "m_children_end"),
         p.sentence(t(lang, "h_homeless", scen=name, interval=iv("m_homeless_end"),
                      children=val("m_children_homeless_end")), "m_homeless_end"),
+        p.sentence(t(lang, "h_children_insecure", scen=name,
+                     interval=iv("m_child_years_insecure"), years=years),
+                   "m_child_years_insecure"),
+        p.sentence(t(lang, "h_child_moves", scen=name, interval=iv("m_child_moves"),
+                     years=years), "m_child_moves"),
         p.sentence(t(lang, "h_evictions", scen=name, interval=iv("m_evictions"), years=years),
                    "m_evictions"),
         p.sentence(t(lang, "h_cost", scen=name, interval=iv("m_cost"), years=years), "m_cost"),

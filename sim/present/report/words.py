@@ -111,6 +111,9 @@ TEXT: dict[str, dict[str, str]] = {
                       "{interval} ved slutt",
         "h_homeless": "{scen}: {interval} familier bostedsløse eller i midlertidig bolig "
                       "ved slutt, med {children} barn",
+        "h_children_insecure": "{scen}: barn levde {interval} år bostedsløse eller med varsel "
+                               "om å flytte {years}",
+        "h_child_moves": "{scen}: barn flyttet {interval} ganger innen kommunen {years}",
         "h_evictions": "{scen}: {interval} utkastelser {years}",
         "h_cost": "{scen}: kommunens nettokostnad {interval} mill. kr {years}",
         "diff_clause": "{diff}",
@@ -147,6 +150,8 @@ TEXT: dict[str, dict[str, str]] = {
         "m_children_end": "Barn i kommunal bolig ved slutt",
         "m_homeless_end": "Bostedsløse familier ved slutt",
         "m_children_homeless_end": "Barn i bostedsløse familier ved slutt",
+        "m_child_years_insecure": "Barneår bostedsløs eller med flyttevarsel (sum)",
+        "m_child_moves": "Barns flyttinger innen kommunen (sum)",
         "m_evictions": "Utkastelser (sum)",
         "m_cost": "Kommunens nettokostnad (mill. kr, sum)",
         "diff_prefix": "forskjell",
@@ -268,6 +273,10 @@ TEXT: dict[str, dict[str, str]] = {
                       "to {interval} at the end",
         "h_homeless": "{scen}: {interval} families homeless or in temporary accommodation at "
                       "the end, with {children} children",
+        "h_children_insecure": "{scen}: children spent {interval} years homeless or under "
+                               "notice to move {years}",
+        "h_child_moves": "{scen}: children moved home {interval} times within the "
+                         "municipality {years}",
         "h_evictions": "{scen}: {interval} evictions {years}",
         "h_cost": "{scen}: the municipality's net cost {interval} million NOK {years}",
         "diff_clause": "{diff}",
@@ -304,6 +313,8 @@ TEXT: dict[str, dict[str, str]] = {
         "m_children_end": "Children in municipal housing at the end",
         "m_homeless_end": "Homeless families at the end",
         "m_children_homeless_end": "Children in homeless families at the end",
+        "m_child_years_insecure": "Child-years homeless or under notice to move (total)",
+        "m_child_moves": "Children's moves within the municipality (total)",
         "m_evictions": "Evictions (total)",
         "m_cost": "Municipality's net cost (million NOK, total)",
         "diff_prefix": "difference",

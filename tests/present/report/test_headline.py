@@ -25,7 +25,8 @@ def test_headline_numbers_are_those_of_summary_json(html_report: str, html_cells
                                                              rel=1e-9, abs=1e-9)
         checked.add(cell["data-indicator"])
     assert {"purchases", "entered_work", "families_in_work", "social_assistance_nok",
-            "children_municipal", "homeless", "evictions", "municipal_net_cost_nok"} <= checked
+            "children_municipal", "homeless", "child_moves", "evictions",
+            "municipal_net_cost_nok"} <= checked
 
     # the plain-language sentence shows the same numbers
     own = summaries["Baseline"]["indicators"]["purchases"]
@@ -51,3 +52,17 @@ def test_a_difference_is_said_from_its_interval(money: bool, low: float, high: f
     measure = Measure("m", "municipal_net_cost_nok" if money else "purchases", "summary",
                       money, [cell])
     assert difference_text(cell, measure, "Base", "en") == want
+
+
+def test_the_headline_tells_what_a_model_does_to_children(html_report: str,
+                                                         html_cells: HtmlCells,
+                                                         summaries: dict[str, dict]) -> None:
+    """Children's years homeless or under notice (child-months in years) and their moves have
+    their own sentences and table rows, beside children in municipal housing."""
+    months = summaries["Verdal"]["indicators"]["child_months_insecure"]["mean"]
+    insecure = [c for c in html_cells.cells if c["data-indicator"] == "child_months_insecure"
+                and c["data-scenario"] == "Verdal"]
+    assert insecure and float(insecure[0]["data-mean"]) == pytest.approx(months / 12)
+    assert "Verdal: children spent " in html_report
+    assert "years homeless or under notice to move over 2 years" in html_report
+    assert "Verdal: children moved home " in html_report
