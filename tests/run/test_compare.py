@@ -134,7 +134,11 @@ def test_report_warns_of_unlike_towns_and_sets_each_model_against_its_baseline(
         code, _, err = cli(capsys, "report", BASELINE, STJORDAL, "--lang", lang, "--years", 1,
                            "--replications", 2, "--quiet", "--out", out)
         assert code == 0 and "23 592 inhabitants" in err
-        assert needle in text(out)
+        page = text(out)
+        assert needle in page
+        # no sentence states a difference between the two towns as the policy's
+        assert "than in" not in page and "enn i" not in page, lang
+        assert ("no difference is stated" if lang == "en" else "ingen forskjell oppgis") in page
 
     out = tmp_path / "verdal.html"
     code, _, err = cli(capsys, "report", VERDAL, "--against-baseline", "--lang", "en",

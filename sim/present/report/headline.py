@@ -19,6 +19,7 @@ import numpy as np
 from sim.inputs.indicators import BY_NAME, INDEX
 from sim.present.report.words import t, years_phrase
 from sim.present.text import MINUS, NBSP, fmt_auto, fmt_millions
+from sim.run.compare import unlike
 from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -250,14 +251,21 @@ def headline_sentences(measures: Sequence[Measure], comparison: Comparison,
     Every sentence of a scenario that is not a reference ends with its difference against its
     reference in ``comparison`` (:func:`difference_text`) and, given ``worlds`` (the summary
     across plausible worlds, :meth:`sim.analysis.robust.WorldDifferences.summary`), in how
-    many worlds it points the same way.
+    many worlds it points the same way — unless the two towns differ in size, stock or period
+    (:func:`sim.run.compare.unlike`) and the figures are not per 1,000 inhabitants: a
+    difference between two towns is not a policy's effect, so the sentence says so instead.
     """
     by_key = {m.key: m for m in measures}
     results, refs = comparison.results, comparison.reference_of
+
+    def other_town(j: int) -> bool:
+        return not comparison.per_1000 and bool(
+            unlike([results[refs[j]].scenario, results[j].scenario]))
+
     return [(res.scenario.name,
              _sentences(_Phrases(by_key, res.scenario.name,
                                  results[refs[j]].scenario.name if refs[j] != j else None, lang,
-                                 worlds),
+                                 worlds, other_town(j)),
                         years_phrase(res.scenario.years, lang)))
             for j, res in enumerate(results)]
 
@@ -283,6 +291,8 @@ class _Phrases:
         reference: the reference's name; ``None`` for the reference itself.
         lang: ``nb`` or ``en``.
         worlds: the summary across plausible worlds, if any.
+        unlike: the scenario's town differs from its reference's in size, stock or period,
+            and the figures are not per 1,000 inhabitants: no difference is stated.
     """
 
     measures: dict[str, Measure]
@@ -290,6 +300,7 @@ class _Phrases:
     reference: str | None
     lang: str
     worlds: Mapping[tuple[str, str], Mapping[str, float]] | None = None
+    unlike: bool = False
 
     def interval(self, key: str) -> str:
         """Measure ``key``'s 95 % interval in words (:func:`interval_text`)."""
@@ -305,7 +316,9 @@ class _Phrases:
 
     def sentence(self, text: str, key: str, tail: str = "") -> str:
         """``text``, then measure ``key``'s difference against the reference, then ``tail``."""
-        if self.reference is not None:
+        if self.reference is not None and self.unlike:
+            text += " – " + t(self.lang, "unlike_clause", ref=self.reference)
+        elif self.reference is not None:
             measure = self.measures[key]
             text += " – " + difference_text(measure.cell(self.scenario), measure,
                                             self.reference, self.lang)

@@ -89,6 +89,8 @@ TEXT: dict[str, dict[str, str]] = {
                   "av at kommunene er ulike. Vil du se virkningen av en modell, sammenlikn den "
                   "med samme kommune under dagens praksis (boligsim report FIL.toml "
                   "--against-baseline).",
+        "unlike_clause": "en annen kommune enn «{ref}»: ingen forskjell oppgis (se merknaden "
+                         "over)",
         "headlines": "Hovedtall",
         "headline_intro": "Tallene er gjennomsnitt over simuleringene. Intervallet er et "
                           "95 %-konfidensintervall: med like mange nye simuleringer vil "
@@ -250,6 +252,8 @@ TEXT: dict[str, dict[str, str]] = {
                   "the differences below are not the policy's effect alone but also the towns' "
                   "differences. To see a model's effect, set it against the same municipality "
                   "under today's practice (boligsim report FILE.toml --against-baseline).",
+        "unlike_clause": "another town than “{ref}”: no difference is stated (see the note "
+                         "above)",
         "headlines": "Headline numbers",
         "headline_intro": "Numbers are means over the runs. The interval is a 95 % "
                           "confidence interval: with as many new runs the mean would almost "
