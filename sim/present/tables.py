@@ -5,7 +5,9 @@
 ``<!-- generated: table verdal -->`` markers, :mod:`sim.run.marked`), for
 every scenario, a Markdown table of key outcomes under the municipality's own model and under
 baseline practice (``scenarios/baseline.toml``'s policy levers, same municipality, same seeds),
-with the paired difference and its 95 % interval. ``docs/scenarios.md`` is made with it.
+with the paired difference and its 95 % interval; given several scenarios, also a table of what
+each model does to children, and where it does worse than baseline practice (the
+``<!-- generated: children -->`` block). ``docs/scenarios.md`` is made with it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -63,15 +66,38 @@ def _fmt(x: float, scale: float = 1) -> str:
     return f"{x / scale:,.1f}".replace(",", " ")
 
 
-def table(path: str | Path, replications: int, seed: int) -> str:
-    """The Markdown table for one scenario file."""
+@dataclass(frozen=True)
+class Paired:
+    """One model and the same municipality under baseline practice, run with the same seeds."""
+
+    base: RunResult
+    model: RunResult
+
+    @property
+    def name(self) -> str:
+        return self.model.scenario.name
+
+    def rows(self) -> dict[tuple[str, str], dict[str, object]]:
+        """The comparison's rows by (indicator, scenario name)."""
+        return {(r["indicator"], r["scenario"]): r
+                for r in Comparison([self.base, self.model]).rows()}
+
+
+def paired(path: str | Path, replications: int, seed: int) -> Paired:
+    """Run the model of scenario file ``path`` and its municipality under baseline practice."""
     (base, model), _ = against_baseline([load_scenario(path)], load_scenario(BASELINE_FILE))
-    results = [run_scenario(base, replications=replications, seed=seed),
-               run_scenario(model, replications=replications, seed=seed)]
-    rows = {(r["indicator"], r["scenario"]): r for r in Comparison(results).rows()}
-    end = results[1].dates[-1]
-    lines = [f"**{model.name}**, {model.start} to {end}, {replications} paired replications "
-             f"(seed {seed}):", "",
+    return Paired(run_scenario(base, replications=replications, seed=seed),
+                  run_scenario(model, replications=replications, seed=seed))
+
+
+def table(path: str | Path | Paired, replications: int = 20, seed: int = 1) -> str:
+    """The Markdown table for one scenario file (or its runs, already made)."""
+    runs = path if isinstance(path, Paired) else paired(path, replications, seed)
+    base, model = runs.base.scenario, runs.model.scenario
+    rows = runs.rows()
+    end = runs.model.dates[-1]
+    lines = [f"**{model.name}**, {model.start} to {end}, {runs.model.replications} paired "
+             f"replications (seed {runs.model.seed}):", "",
              f"| outcome | baseline practice | {model.name}'s model | difference (95 % CI) |",
              "|---|---:|---:|---:|"]
     for name, label, scale in ROWS:
@@ -81,8 +107,40 @@ def table(path: str | Path, replications: int, seed: int) -> str:
         lines.append(f"| {label} | {_fmt(b['mean'], scale)} | {_fmt(m['mean'], scale)} | "
                      f"{diff} |")
         if name == "child_moves":
-            lines.append(_per_child_row(*results))
+            lines.append(_per_child_row(runs.base, runs.model))
     return "\n".join(lines) + "\n"
+
+
+#: The children's outcomes set side by side for every model: for each, more is worse.
+CHILD_OUTCOMES = (("child_months_insecure", "child-years homeless or under notice", 12),
+                  ("children_homeless", "children homeless at the end", 1))
+
+
+def children_table(runs: Sequence[Paired]) -> str:
+    """Every model's difference for children against its own municipality under baseline
+    practice, and where it does worse (the interval lies wholly above zero)."""
+    head = [label for _, label, _ in CHILD_OUTCOMES] + [MOVES_PER_CHILD]
+    lines = ["| model | " + " | ".join(head) + " | worse than baseline practice in |",
+             "|---|" + "---:|" * len(head) + "---|"]
+    for r in runs:
+        rows, cells, worse = r.rows(), [], []
+        for (name, label, scale) in CHILD_OUTCOMES:
+            m = rows[(name, r.name)]
+            cells.append(f"{_fmt(m['diff'], scale)} ({_fmt(m['diff_ci_low'], scale)} to "
+                         f"{_fmt(m['diff_ci_high'], scale)})")
+            if float(m["diff_ci_low"]) > 0:  # type: ignore[arg-type]
+                worse.append(label)
+        d, lo, hi = (float(x) for x in mean_ci(moves_per_child(r.model)
+                                                - moves_per_child(r.base)))
+        cells.append(f"{d:.2f} ({lo:.2f} to {hi:.2f})")
+        if lo > 0:
+            worse.append(MOVES_PER_CHILD)
+        lines.append(f"| {r.name} | " + " | ".join(cells) + " | "
+                     + ("; ".join(worse) or "–") + " |")
+    reps, seed = runs[0].model.replications, runs[0].model.seed
+    return (f"Differences against the same municipality under baseline practice, whole run "
+            f"unless said, {reps} paired replications (seed {seed}):\n\n"
+            + "\n".join(lines) + "\n")
 
 
 def _per_child_row(base: RunResult, model: RunResult) -> str:
@@ -102,8 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="replace each scenario's table in FILE.md (between its "
                              "'<!-- generated: table STEM -->' markers) instead of printing")
     args = parser.parse_args(argv)
-    tables = {f"table {Path(path).stem}": table(path, args.replications, args.seed)
-              for path in args.scenarios}
+    runs = {Path(path).stem: paired(path, args.replications, args.seed)
+            for path in args.scenarios}
+    tables = {f"table {stem}": table(r) for stem, r in runs.items()}
+    if len(runs) > 1:
+        tables["children"] = children_table(list(runs.values()))
     if args.update:
         return update_command(args.update, tables)
     for text in tables.values():
