@@ -10,13 +10,15 @@ a seed:
 - a *fitted* calibrated parameter jointly with the others from the calibration's posterior: one
   accepted ABC draw of ``fit.json`` per world, chosen by its importance weight
   (``uncertainty.posterior_draws``), so the fit's correlations are kept;
-- a parameter with a plausible range in the registry (``Param.plausible``: the effects the
-  report attests but does not size, the rates no fact moves) uniformly over that range;
-- any other from a band around the value the scenario uses: between that value divided and
-  multiplied by :data:`RELATIVE_BAND` (log-uniform, within the valid bounds; integers rounded;
-  zero stays zero) — an assumption, since no source gives a range;
-- definitions and institutions' rules (``Param.fixed_in_worlds``), booleans and choices stay
-  as the scenario sets them.
+- a parameter with a plausible range in the registry (``Param.plausible``, every other one
+  but those below, each range with its reason) uniformly over that range;
+- the few that bundled scenarios set to values of their own (see
+  :data:`sim.inputs.parameters.PLAUSIBLE`) from a band around the value the scenario uses:
+  between that value divided and multiplied by :data:`RELATIVE_BAND` (log-uniform, within the
+  valid bounds; integers rounded; zero stays zero) — an assumption, since no source gives a
+  range;
+- definitions, institutions' rules, a stress-test lever and a price
+  (``Param.fixed_in_worlds``), booleans and choices stay as the scenario sets them.
 
 A world is the same *position* in every scenario: a band is centred on each scenario's own
 value (Malvik's smaller caseload stays smaller), so scenarios compared in one world differ only

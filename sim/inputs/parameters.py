@@ -719,49 +719,239 @@ PARAMS: list[Param] = [
 #: Where a parameter's valid range is wider than is plausible, the range plausible worlds
 #: (:mod:`sim.analysis.worlds`) draw it from, and why: ``{path: (low, high, reason)}``. The
 #: effects of the municipal models are attested by the report but not sized, so each range
-#: runs from a small effect to a large one. Parameters not listed here are drawn from a band
-#: around the value a scenario uses (:data:`sim.analysis.worlds.RELATIVE_BAND`), and fitted
-#: calibrated parameters from the calibration's posterior.
+#: runs from a small effect to a large one. Every number assumed or calibrated has one (the
+#: fitted ones are drawn from the calibration's posterior instead), but those in
+#: :data:`FIXED_IN_WORLDS` and three that bundled scenarios set to values of their own, which a
+#: common range would erase: ``policy.followup.caseload`` (Malvik, Trondheim-Lerkendal),
+#: ``policy.followup.effect_counselling`` (Malvik) and ``population.mean_months_municipal``
+#: (Stjørdal). These are drawn from a band around the value each scenario uses
+#: (:data:`sim.analysis.worlds.RELATIVE_BAND`).
 PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "stock.initial_occupancy": (0.9, 1.0, f"{ROE} §3.2: no vacant dwellings at Stjørdal's "
                                 "allocation meetings; stocks start nearly full"),
+    "stock.owned_cost": (4500.0, 10500.0, "assumption: 2-4 % a year of a flat at 2.2 million NOK "
+                         "(Romerikes Blad (2020)) plus 1,000-3,000 NOK of upkeep a month"),
+    "stock.sublet_admin_cost": (500.0, 2500.0, f"{ROE} §3.2.2: subletting costs more than owning, "
+                                "not how much; assumption: from half to two and a half times the "
+                                "default"),
     "population.share_single_parent": (0.26, 0.38, "assumption: a fifth either side, so the "
                                        "household types sum below one"),
     "population.share_couple_children": (0.27, 0.39, "assumption: a fifth either side, so the "
                                          "household types sum below one"),
     "population.share_couple_no_children": (0.05, 0.11, "assumption: a third either side, so "
                                             "the household types sum below one"),
+    "population.mean_children": (1.6, 2.6, "assumption: from a fifth below two children a family "
+                                 "to nearly a third above, as families with many children are most "
+                                 f"exposed ({ROE} §1.2, §2.1)"),
+    "population.refugee_extra_children": (0.3, 1.5, f"{ROE} §2.1: refugee families are often "
+                                          "large; assumption: from a third of a child to one and a "
+                                          "half children more than others"),
+    "population.share_refugee": (0.2, 0.5, f"{ROE} §3.1.1: many refugee families in Verdal's "
+                                 "municipal dwellings, no share given; assumption: from a fifth to "
+                                 "half of the group"),
+    "population.share_need_moderate": (0.2, 0.5, f"{ROE} §1.2: some have health, substance or "
+                                       "mental-health problems, no share given; assumption: from a "
+                                       "fifth to half of the families"),
+    "population.share_need_extensive": (0.05, 0.25, f"{ROE} §3.3: some need extensive services, no "
+                                        "share given; assumption: from one family in twenty to one "
+                                        "in four"),
     "population.share_employed": (0.25, 0.45, "not fitted: no fact moves it; from a quarter to "
                                   "nearly half of the group's families in work at the start"),
+    "population.share_second_earner": (0.2, 0.55, "assumption: from a fifth to over half of "
+                                       "working couples with a second earner, around the source's "
+                                       "30 of 80 %; no figure found"),
+    "population.share_disability": (0.05, 0.3, f"{ROE} §3.1.1: disability pension is among "
+                                    "applicants' incomes, no share given; assumption: from one "
+                                    "family in twenty to three in ten"),
+    "population.share_debt": (0.3, 0.65, f"{ROE} §2.1: serious and growing debt problems, no share "
+                              "given; assumption: from three families in ten to about two in "
+                              "three"),
+    "population.mean_debt": (75000.0, 300_000.0, "assumption: from half to twice the default; no "
+                             "public figure for the group's consumer debt"),
+    "population.share_remarks": (0.1, 0.4, "assumption: from one family in ten to two in five; no "
+                                 "public figure"),
+    "population.mean_savings": (1000.0, 10000.0, "assumption: low-income families hold little, "
+                                "from a third to about three times the default; no public figure"),
+    "population.share_homeless": (0.04, 0.12, "NIBR (2012), NIBR (2020): homeless persons per "
+                                  "1,000 inhabitants halved, 1.26 to 0.62; assumption: from half "
+                                  "to one and a half times the default"),
+    "population.municipal_children_share": (0.15, 0.35, f"{ROE} §3.1.1: over 53 children in about "
+                                            "120 dwellings, 15 % of tenants or more at two or "
+                                            "three a family; moot after the burn-in"),
+    "demography.separation_rate": (0.015, 0.06, "assumption: from half to twice the default, one "
+                                   "to six couples in a hundred a year; no public figure for the "
+                                   "group"),
+    "demography.repartner_rate": (0.015, 0.06, "assumption: from half to twice the default, one to "
+                                  "six single adults in a hundred a year; no public figure for the "
+                                  "group"),
+    "demography.refugee_outmigration_extra": (0.01, 0.1, "assumption: secondary migration after "
+                                              "settlement, from one to ten refugee families in a "
+                                              "hundred a year more than others; no figure in the "
+                                              "sources"),
+    "demography.client_departure_rate": (0.05, 0.25, "assumption: the single adults with "
+                                         "service needs leave for care, treatment or prison, "
+                                         "die or move, once in four to twenty years"),
+    "demography.single_extensive_share": (0.45, 0.7, "NIBR (2020): about 58 % of the homeless "
+                                          "dependent on substances or mentally ill; assumption: "
+                                          "45-70 %, as how many need extensive services varies"),
+    "demography.inflow_homeless_share": (0.15, 0.4, "Finansavisen (2019): about a quarter of "
+                                         "eviction requests end in eviction; assumption: 15-40 %, "
+                                         "as not every evicted family is homeless nor every "
+                                         "homeless one evicted"),
     "work.job_finding_rate": (0.015, 0.04, "not fitted: about a sixth to two fifths of "
                               "families without work find a job within a year"),
+    "work.job_loss_rate": (0.006, 0.025, "assumption: from half to twice the default, about 7 to "
+                           "26 % of working families losing their work in a year; no figure for "
+                           "the group"),
+    "work.permanent_share": (0.3, 0.7, f"{ROE} §3.1.1: banks demand a permanent job; assumption: "
+                             "from three new jobs in ten permanent to seven in ten; no figure for "
+                             "the group"),
+    "work.permanent_conversion": (0.015, 0.06, "assumption: from half to twice the default, about "
+                                  "17 to 52 % of temporary jobs made permanent within a year; no "
+                                  "public figure"),
     "work.refugee_factor": (0.5, 1.0, "not fitted: refugee families find work at half the "
                             "rate of others up to the same rate"),
+    "work.need_factor_moderate": (0.4, 0.85, "assumption: moderate needs cut job finding by a "
+                                  "seventh to three fifths; no public figure"),
+    "work.need_factor_extensive": (0.05, 0.4, "assumption: extensive needs cut job finding to "
+                                   "between a twentieth and two fifths, never above moderate "
+                                   "needs' range; no public figure"),
+    "work.wage": (25000.0, 40000.0, "assumption: low-paid full-time work, about 300,000 to 480,000 "
+                  "NOK a year gross; no wage statistic for the group in the sources"),
+    "work.wage_sd": (0.2, 0.45, "assumption: from two thirds to one and a half times the default; "
+                     "no public figure for the spread of the group's wages"),
+    "work.disability_pension": (22000.0, 28000.0, "assumption: from the minimum level, about 2.66 "
+                                "G a year for a single (the default), to about a quarter more for "
+                                "adults who earned before"),
+    "economy.equivalence_second_adult": (0.4, 0.7, "assumption: SIFO (2023)'s budgets for other "
+                                         "households were not found; from below the OECD-modified "
+                                         "0.5 to the original OECD scale's 0.7"),
+    "economy.equivalence_child": (0.2, 0.5, "assumption: SIFO (2023)'s budgets for other "
+                                  "households were not found; from below the OECD-modified 0.3 to "
+                                  "the original OECD scale's 0.5"),
+    "economy.spending_position": (0.25, 0.8, f"{ROE} §3.1.1: actual spending differs from SIFO; "
+                                  "assumption: from a quarter to four fifths of the way from the "
+                                  "guideline to SIFO"),
+    "economy.refugee_spending_position": (0.0, 0.45, f"{ROE} §3.1.1: SIFO showed a foreign family "
+                                          "10,000 NOK a month short, yet it managed; assumption: "
+                                          "from the guideline to under halfway to SIFO"),
+    "economy.sa_takeup": (0.7, 0.95, "assumption: most eligible families claim, from seven in ten "
+                          "to nineteen in twenty; no public figure"),
+    "economy.sa_housing_norm_share": (0.8, 1.25, "Sosialtjenesteloven (2009): reasonable housing "
+                                      "costs are covered; assumption: local norms from a fifth "
+                                      "below to a quarter above the market rent"),
+    "economy.savings_buffer": (2000.0, 15000.0, "Sosialtjenesteloven (2009): own means are used "
+                               "first; assumption: a small buffer of 2,000 to 15,000 NOK is left; "
+                               "no public figure"),
+    "economy.saving_share": (0.1, 0.5, "assumption: from a tenth to half of a month's surplus "
+                             "saved; no public figure"),
+    "economy.debt_rate": (0.1, 0.22, "assumption: consumer loans and credit cards at about 10 to "
+                          "22 % a year; no figure in the sources"),
+    "economy.debt_min_payment": (0.01, 0.04, "assumption: from half to twice the default, 1 to 4 % "
+                                 "of the debt a month; no figure in the sources"),
+    "economy.remark_after_missed": (2, 6, "assumption: collection takes two to six months of "
+                                    "unpaid claims before a payment remark; no figure in the "
+                                    "sources"),
+    "economy.remark_clear_months": (12, 48, "assumption: from one to four years before a settled "
+                                    "remark stops counting against a family; no rule or figure in "
+                                    "the sources"),
+    "economy.counselling_months": (6, 24, f"{ROE} §3.3: counselling settles debt over time; "
+                                   "assumption: from half a year to two years"),
+    "economy.counselling_success": (0.4, 0.8, f"{ROE} §3.3.1: Malvik's counselling 'resets' "
+                                    "payment remarks; assumption: from two cases in five settling "
+                                    "the debt to four in five"),
+    "economy.counselling_referral": (0.002, 0.01, "assumption: families seldom seek counselling "
+                                     "unaided, from about one in forty to one in nine indebted "
+                                     "families a year"),
+    "economy.owner_costs": (2000.0, 5000.0, "assumption: common costs, municipal fees and upkeep "
+                            "of a modest flat, from 2,000 to 5,000 NOK a month; no figure in the "
+                            "sources"),
+    "economy.temporary_cost": (10000.0, 30000.0, f"{ROE} §3.2.2: camping cabins and hostels; "
+                               "assumption: from above a town's market rent (SSB (2017b)) to twice "
+                               "the default"),
+    "economy.temporary_share": (0.4, 0.8, "assumption: the rest stay with family or friends; from "
+                                "two homeless families in five placed to four in five; no public "
+                                "figure"),
+    "market.price_per_person": (0.04, 0.2, "SSB (2017b): in Trondheim a room more adds 18-26 % to "
+                                "the rent; assumption: a person more needs less than a room, "
+                                "4-20 %"),
+    "market.price_growth": (-0.01, 0.04, "SSB (2023): Trondheim's prices rose 9.1 % in 2016 and "
+                            "fell 1.6 % in 2023; assumption: a real trend from -1 to +4 % a year"),
+    "market.price_volatility": (0.02, 0.08, "SSB (2023): yearly growth in Trondheim from -1.6 % to "
+                                "+9.1 %; assumption: a volatility from 2 to 8 % a year"),
+    "market.rent_growth": (-0.01, 0.03, "assumption: real rents from falling 1 % to rising 3 % a "
+                           "year; no rent series in the sources"),
+    "market.rent_volatility": (0.01, 0.04, "assumption: from half to twice the default, half the "
+                               "span of market.price_volatility as rents move less; no public "
+                               "figure"),
+    "market.rent_dispersion": (0.08, 0.3, "assumption: from about half to twice the default; no "
+                               "figure for the spread of offers within a town"),
     "market.discrimination_refugee": (0.2, 0.6, f"{ROE} §1.2, §2.1: landlords turn refugee "
                                       "families away; how often is not known"),
+    "market.discrimination_nav": (0.1, 0.5, f"{ROE} §1.2: landlords turn away families living "
+                                  "on NAV benefits; how often is not known"),
     "market.discrimination_needs": (0.3, 0.8, f"{ROE} §1.2, §2.1; NIBR (2016): landlords "
                                     "turn away applicants with substance-use or mental-health "
                                     "problems; how often is not known"),
-    "ownership.forced_sale_months": (2, 9, "assumption: a notice of 14 days, the court's "
-                                     "decision, a broker's sale with bids binding for six "
-                                     "weeks and a month to appeal the confirmation "
-                                     "(Tvangsfullbyrdelsesloven (1992) ch. 11)"),
+    "market.max_rent_share": (0.3, 0.5, "assumption: the affordability rule of thumb, from 30 to "
+                              "50 % of net income; landlords' practice is not published"),
+    "market.apply_rate": (0.005, 0.03, "assumption: from about 6 to 30 % of private renters "
+                          "without work applying in a year; no public figure"),
+    "market.lease_end_rate": (0.06, 0.2, f"{ROE} §1.2: low-income families move about twice as "
+                              "often; assumption: landlords end one lease in sixteen to one in "
+                              "five a year"),
+    "market.forced_sale_discount": (0.05, 0.25, "assumption: a broker sells on the open market "
+                                    "(Tvangsfullbyrdelsesloven (1992) ch. 11), at 5 to 25 % below "
+                                    "market value; no public figure"),
+    "market.sale_costs": (30000.0, 100_000.0, "assumption: broker's fee, court fees and legal "
+                          "costs of 30,000 to 100,000 NOK; no figure in the sources"),
+    "market.bank_rate": (0.018, 0.042, "Norges Bank (2018), SSB (2025): households' mortgage rate "
+                         "between 1.8 and 4.2 % a year in 2012-2022"),
+    "ownership.consider_rate": (0.005, 0.02, "not fitted: a family tries to buy every four to "
+                                "sixteen years on its own"),
+    "ownership.interest_only_months": (12, 60, "Husbanken (n.d.-a): interest-only periods up to 8 "
+                                       "years; assumption: an owner in arrears gets one to five "
+                                       "years"),
     "ownership.bank_forbearance_months": (3, 24, "assumption: banks defer instalments for "
                                           "months to a year or two, and were asked to allow "
                                           "six months' deferral in 2020; how long in practice "
                                           "is not published (Boliglånsforskriften (2015))"),
-    "demography.client_departure_rate": (0.05, 0.25, "assumption: the single adults with "
-                                         "service needs leave for care, treatment or prison, "
-                                         "die or move, once in four to twenty years"),
-    "market.discrimination_nav": (0.1, 0.5, f"{ROE} §1.2: landlords turn away families living "
-                                  "on NAV benefits; how often is not known"),
-    "ownership.consider_rate": (0.005, 0.02, "not fitted: a family tries to buy every four to "
-                                "sixteen years on its own"),
+    "ownership.default_after": (3, 12, "assumption: the lender petitions after three to twelve "
+                                "months of arrears, after reminders and collection; no figure in "
+                                "the sources"),
+    "ownership.forced_sale_months": (2, 9, "assumption: a notice of 14 days, the court's "
+                                     "decision, a broker's sale with bids binding for six "
+                                     "weeks and a month to appeal the confirmation "
+                                     "(Tvangsfullbyrdelsesloven (1992) ch. 11)"),
+    "tenancy.private_rent_premium": (0.0, 0.1, "assumption: from market rent to a tenth above it "
+                                     "for tenants landlords see as risky; no public figure"),
+    "policy.startloan.fixed_premium": (0.0, 0.01, "assumption: a fixed rate from level with the "
+                                       "floating rate to one percentage point above it; no rate "
+                                       "series in the sources"),
+    "policy.startloan.stress_add": (0.01, 0.05, "assumption: from one percentage point to the "
+                                    "banks' five (Boliglånsforskriften (2015)); no municipal "
+                                    "practice found"),
+    "policy.startloan.reapply_months": (6, 24, "assumption: from half a year to two years before a "
+                                        "refused family is assessed again; no municipal practice "
+                                        "found"),
+    "policy.startloan.outreach_factor": (2.0, 12.0, f"{ROE} §3.1.2: tenants with some income "
+                                         "were offered start loans and bought; how many more "
+                                         "than would have is not known"),
+    "policy.rotation.exit_grace_months": (3, 12, "assumption: from three months to a year to find "
+                                          "a home after an exit request; no municipal practice in "
+                                          "the sources"),
+    "policy.allocation.procurer_effect": (1.2, 4.0, f"{ROE} §2.2, §3.1.2: help to find a "
+                                          "landlord; size unknown"),
+    "policy.allocation.colocated_factor": (0.5, 0.95, f"{ROE} §3.1.3: staff who know tenants "
+                                           "and neighbourhoods; size unknown"),
+    "policy.allocation.colocated_move_on": (1.1, 2.5, f"{ROE} §3.1.2, §3.2.2: an office that "
+                                            "allocates and follows up moves tenants on; size "
+                                            "unknown"),
     "policy.followup.effect_arrears": (0.3, 0.85, f"{ROE} §3.2.2: follow-up lowers arrears; "
                                        "from a small cut to a large one"),
+    "policy.followup.effect_plan": (0.3, 0.85, f"{ROE} §3.2.1: the family plan; size unknown"),
     "policy.followup.effect_job": (1.1, 2.5, f"{ROE} §3.2.2: follow-up helps families into "
                                    "work; from a tenth more to two and a half times"),
-    "policy.followup.effect_plan": (0.3, 0.85, f"{ROE} §3.2.1: the family plan; size unknown"),
     "policy.followup.effect_readiness": (1.5, 5.0, f"{ROE} §3.1.2: the housing-career plan "
                                          "readies tenants to buy; size unknown"),
     "policy.followup.effect_eviction": (0.3, 0.85, f"{ROE} §3.2.2: routines against eviction; "
@@ -770,27 +960,25 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
                                       "private rentals; size unknown"),
     "policy.followup.network_effect": (1.2, 4.0, f"{ROE} §3.1.1: the network works faster "
                                        "than the agencies alone; size unknown"),
-    "policy.startloan.outreach_factor": (2.0, 12.0, f"{ROE} §3.1.2: tenants with some income "
-                                         "were offered start loans and bought; how many more "
-                                         "than would have is not known"),
-    "policy.allocation.procurer_effect": (1.2, 4.0, f"{ROE} §2.2, §3.1.2: help to find a "
-                                          "landlord; size unknown"),
-    "policy.allocation.colocated_factor": (0.5, 0.95, f"{ROE} §3.1.3: staff who know tenants "
-                                           "and neighbourhoods; size unknown"),
-    "policy.allocation.colocated_move_on": (1.1, 2.5, f"{ROE} §3.1.2, §3.2.2: an office that "
-                                            "allocates and follows up moves tenants on; size "
-                                            "unknown"),
     "policy.work.measure_effect": (1.2, 3.0, "assumption: employment measures raise job "
                                    "finding by a fifth to threefold; no public figure found"),
+    "policy.work.measure_months": (3, 12, f"{ROE} §3.2.2 names wage subsidy, Jobbsjansen and "
+                                   "mentors, not their lengths; assumption: from three months to a "
+                                   "year"),
 }
 
-#: Parameters plausible worlds leave as a scenario sets them, and why: definitions and the
-#: rules of institutions, not uncertain behaviour.
+#: Parameters plausible worlds leave as a scenario sets them, and why: definitions, the
+#: rules of institutions, a stress-test lever and a price, not uncertain behaviour.
 FIXED_IN_WORLDS: dict[str, str] = {
     "population.initial_families": "a size (0: derived from the inhabitants), not a rate",
     "demography.exit_age": "a definition: the age at which a family leaves the group",
+    "work.tax_rate": "the tax rules averaged over low incomes, not behaviour",
+    "market.rate_shift": "a stress-test lever that phases set; the dated rate path "
+                         "(market.rate_path) is data",
     "bank.term_years": "the banks' standard mortgage term, a rule",
     "ownership.approval_months": "how long a loan approval is valid, a rule",
+    "policy.followup.cost_per_worker": "a price (salary and overhead): it changes the costs "
+                                       "reported, not what happens to families",
 }
 
 

@@ -51,15 +51,16 @@ def fit_file(path: Path) -> Path:
 def test_worlds_stratify_every_parameter_and_keep_to_its_plausible_range() -> None:
     """Each parameter's K draws fall one in each of K equal strata (a Latin hypercube), a
     ranged parameter within its plausible range, a banded one within the band around the
-    scenario's own value (Malvik's smaller caseload stays Malvik's), integers stay integers,
-    and rules and definitions are left as they are."""
+    scenario's own value (Malvik's smaller caseload and larger counselling effect stay
+    Malvik's), integers stay integers, and rules and definitions are left as they are."""
     k = 20
     worlds = draw_worlds(k, 3, REGISTRY, posterior())
     strata = np.floor(worlds.unit * k).astype(int)
     assert all(sorted(col) == list(range(k)) for col in strata.T)
     how = {d.path: d.how for d in worlds.dimensions}
     assert how["policy.startloan.outreach_factor"] == RANGE
-    assert how["market.search_success"] == POSTERIOR and how["work.wage"] == BAND
+    assert how["market.search_success"] == POSTERIOR and how["work.wage"] == RANGE
+    assert how["policy.followup.effect_counselling"] == BAND
     assert "demography.exit_age" not in how and "economy.sa_covers_arrears" not in how
     assert "policy.followup.workers" not in how  # a lever, not an assumption
 
@@ -70,7 +71,8 @@ def test_worlds_stratify_every_parameter_and_keep_to_its_plausible_range() -> No
         lo, hi = REGISTRY["policy.startloan.outreach_factor"].plausible
         assert lo <= mine["policy.startloan.outreach_factor"] <= hi
         for sc, values in ((malvik, mine), (base, theirs)):
-            x, centre = values["work.wage"], sc.params["work.wage"]
+            path = "policy.followup.effect_counselling"
+            x, centre = values[path], sc.params[path]
             assert centre / RELATIVE_BAND <= x <= centre * RELATIVE_BAND
         assert isinstance(mine["policy.followup.caseload"], int)
         assert mine["policy.followup.caseload"] <= round(6 * RELATIVE_BAND)
@@ -114,6 +116,11 @@ def test_plausible_ranges_lie_within_the_valid_bounds_and_say_why() -> None:
         p = REGISTRY[path]
         if p.plausible is not None or p.fixed_in_worlds:
             assert p.kind in ("assumption", "calibrated") and p.plausible_reason, path
+        if p.plausible is not None:
+            lo, hi = p.plausible
+            assert lo <= p.default <= hi, f"{path}: the default lies outside its range"
+            if p.type is int:
+                assert float(lo).is_integer() and float(hi).is_integer(), path
 
 
 def test_summary_across_worlds_counts_signs_and_spreads() -> None:
