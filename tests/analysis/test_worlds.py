@@ -296,7 +296,7 @@ def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_
         return " ".join(html.unescape(text) for _, text in report._front())
 
     page = front(build_report(results, "en", {}, reference_of=refs, across=across))
-    assert page.count("(same direction in 10 of 10 plausible worlds)") == 7
+    assert page.count("(same direction in 10 of 10 plausible worlds)") == 8
     assert "Every difference above points the same way in at least 90%" in page
     assert "Only 10 plausible worlds: the shares are rough" in page  # fewer than FEW_WORLDS
 
