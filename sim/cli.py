@@ -593,9 +593,14 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     _add_worlds(p)
     _add_set(p)
     p.add_argument("--workers", type=int, default=1, metavar="W",
-                   help="local processes to run in (default: 1); results do not depend on it")
+                   help="processes (or Dask workers with --scheduler local) to run in "
+                        "(default: 1); results do not depend on it")
+    p.add_argument("--scheduler", metavar="ADDR",
+                   help="run on Dask: 'local' starts a cluster on this machine, "
+                        "tcp://HOST:PORT uses a running scheduler (a report with --worlds is "
+                        "the longest job a presenter starts)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_report, force=False, resume=False, scheduler=None)
+    p.set_defaults(func=_cmd_report, force=False, resume=False)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -630,7 +635,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     with progress(args.replications * len(scenarios), "report", args.quiet) as update:
         results = run_paired(scenarios, replications=args.replications, seed=args.seed,
-                             workers=args.workers, progress=update)
+                             workers=args.workers, scheduler=args.scheduler, progress=update)
     across = None
     if worlds is not None:
         across = _run_worlds(args, scenarios, worlds, references, None)

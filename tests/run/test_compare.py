@@ -189,3 +189,23 @@ def test_report_per_1000_puts_every_count_and_sum_per_inhabitants(capsys, tmp_pa
     code, _, _ = cli(capsys, "report", BASELINE, STJORDAL, "--per-1000", "--lang", "nb",
                      "--years", 1, "--replications", 2, "--quiet", "--out", out)
     assert code == 0 and "per 1 000 innbyggere" in out.read_text("utf-8")
+
+
+def test_report_runs_on_dask_with_the_same_numbers(capsys, tmp_path: Path) -> None:
+    """``report --scheduler local`` (a report with plausible worlds is the longest job a
+    presenter starts) gives the same headline numbers as a serial run: results do not depend
+    on where they are run."""
+    import re
+
+    pages = {}
+    for name, extra in (("serial", []), ("dask", ["--scheduler", "local", "--workers", 2])):
+        out = tmp_path / f"{name}.html"
+        code, _, err = cli(capsys, "report", VERDAL, "--against-baseline", "--lang", "en",
+                           "--years", 1, "--replications", 2, "--worlds", 2, "--quiet",
+                           *extra, "--out", out)
+        assert code == 0, err
+        pages[name] = re.findall(r'data-(?:mean|diff)="([^"]+)"', out.read_text("utf-8"))
+    assert pages["serial"] and pages["serial"] == pages["dask"]
+    code, _, err = cli(capsys, "report", VERDAL, "--years", 1, "--replications", 1, "--quiet",
+                       "--scheduler", "somewhere", "--out", tmp_path / "bad.html")
+    assert code == 2 and "--scheduler" in err and err.count("\n") == 1  # it is used, not ignored
