@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -102,12 +103,10 @@ def table(path: str | Path | Paired, replications: int = 20, seed: int = 1) -> s
              "|---|---:|---:|---:|"]
     for name, label, scale in ROWS:
         b, m = rows[(name, base.name)], rows[(name, model.name)]
-        diff = (f"{_fmt(m['diff'], scale)} ({_fmt(m['diff_ci_low'], scale)} to "
-                f"{_fmt(m['diff_ci_high'], scale)})")
         lines.append(f"| {label} | {_fmt(b['mean'], scale)} | {_fmt(m['mean'], scale)} | "
-                     f"{diff} |")
+                     f"{_diff_cell(m, scale)} |")
         if name == "child_moves":
-            lines.append(_per_child_row(runs.base, runs.model))
+            lines.append(_per_child_row(runs))
     return "\n".join(lines) + "\n"
 
 
@@ -126,12 +125,10 @@ def children_table(runs: Sequence[Paired]) -> str:
         rows, cells, worse = r.rows(), [], []
         for (name, label, scale) in CHILD_OUTCOMES:
             m = rows[(name, r.name)]
-            cells.append(f"{_fmt(m['diff'], scale)} ({_fmt(m['diff_ci_low'], scale)} to "
-                         f"{_fmt(m['diff_ci_high'], scale)})")
+            cells.append(_diff_cell(m, scale))
             if float(m["diff_ci_low"]) > 0:  # type: ignore[arg-type]
                 worse.append(label)
-        d, lo, hi = (float(x) for x in mean_ci(moves_per_child(r.model)
-                                                - moves_per_child(r.base)))
+        d, lo, hi = _moves_per_child_diff(r)
         cells.append(f"{d:.2f} ({lo:.2f} to {hi:.2f})")
         if lo > 0:
             worse.append(MOVES_PER_CHILD)
@@ -143,12 +140,23 @@ def children_table(runs: Sequence[Paired]) -> str:
             + "\n".join(lines) + "\n")
 
 
-def _per_child_row(base: RunResult, model: RunResult) -> str:
+def _diff_cell(row: Mapping[str, Any], scale: float) -> str:
+    """A comparison row's paired difference with its 95 % interval: ``-4.8 (-7.7 to -1.9)``."""
+    return (f"{_fmt(row['diff'], scale)} ({_fmt(row['diff_ci_low'], scale)} to "
+            f"{_fmt(row['diff_ci_high'], scale)})")
+
+
+def _moves_per_child_diff(runs: Paired) -> tuple[float, float, float]:
+    """The paired difference in moves per child, model less baseline, and its 95 % interval."""
+    d, lo, hi = mean_ci(moves_per_child(runs.model) - moves_per_child(runs.base))
+    return float(d), float(lo), float(hi)
+
+
+def _per_child_row(runs: Paired) -> str:
     """The moves-per-child row, with its paired difference (two decimals: a few moves)."""
-    b, m = moves_per_child(base), moves_per_child(model)
-    d, lo, hi = (float(x) for x in mean_ci(m - b))
-    return (f"| {MOVES_PER_CHILD} | {b.mean():.2f} | {m.mean():.2f} | "
-            f"{d:.2f} ({lo:.2f} to {hi:.2f}) |")
+    d, lo, hi = _moves_per_child_diff(runs)
+    return (f"| {MOVES_PER_CHILD} | {moves_per_child(runs.base).mean():.2f} | "
+            f"{moves_per_child(runs.model).mean():.2f} | {d:.2f} ({lo:.2f} to {hi:.2f}) |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -142,6 +142,12 @@ class Comparison:
             return self.results[0].scenario.name
         return "baseline practice in the same municipality"
 
+    def differs_from_reference(self, j: int) -> bool:
+        """Whether result ``j``'s town differs from its reference's in size, stock or period
+        (:func:`unlike`): a difference between the two is then not a policy's effect alone."""
+        return bool(unlike([self.results[self.reference_of[j]].scenario,
+                            self.results[j].scenario]))
+
     def inhabitants_per(self, res: RunResult, indicator: str) -> float:
         """What to divide ``indicator``'s values of ``res`` by: thousands of inhabitants of
         its municipality at the start when :attr:`per_1000` says so and the indicator is a

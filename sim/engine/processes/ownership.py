@@ -195,9 +195,10 @@ def relief(m: HousingModel) -> None:
     if len(ending):
         f.loan_payment[ending] = annuity_payment(f.loan_principal[ending], f.loan_rate[ending],
                                                  np.maximum(f.loan_months[ending], 1))
-    months = np.where(f.tenure[:n] == OWNER_STARTLOAN, p["ownership.interest_only_months"],
+    sl = f.tenure[:n] == OWNER_STARTLOAN
+    months = np.where(sl, p["ownership.interest_only_months"],
                       p["ownership.bank_forbearance_months"])
-    granted = np.where(f.tenure[:n] == OWNER_STARTLOAN, p["policy.startloan.payment_relief"],
+    granted = np.where(sl, p["policy.startloan.payment_relief"],
                        f.employed[:n] | (f.ub_left[:n] > 0))
     start = (owner & granted & (months > 0) & (f.loan_arrears[:n] > 0)
              & (f.relief_until[:n] < 0) & (f.exit_by[:n] < 0)).nonzero()[0]

@@ -32,7 +32,7 @@ from sim.present.report.trajectories import Trajectories, record_trajectories
 from sim.present.report.webpage import write_html
 from sim.present.report.words import join_list, parameter_words, quoted, t, years_phrase
 from sim.present.text import check_lang, fmt
-from sim.run.compare import Comparison, unique_names, unlike
+from sim.run.compare import Comparison, unique_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
@@ -203,9 +203,8 @@ class Report:
     def _unlike(self) -> list[tuple[str, str]]:
         """A warning when a scenario's town differs from its reference's in size, stock or
         period (:func:`sim.run.compare.unlike`): its differences are not a policy's effect."""
-        scen = [r.scenario for r in self.results]
-        towns = [sc.name for i, sc in enumerate(scen)
-                 if unlike([scen[self.reference_of[i]], sc])]
+        towns = [r.scenario.name for i, r in enumerate(self.results)
+                 if self.comparison.differs_from_reference(i)]
         if not towns:
             return []
         names = [quoted(n, self.lang) for n in towns]

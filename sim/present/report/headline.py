@@ -19,7 +19,6 @@ import numpy as np
 from sim.inputs.indicators import BY_NAME, INDEX
 from sim.present.report.words import t, years_phrase
 from sim.present.text import MINUS, NBSP, fmt_auto, fmt_millions
-from sim.run.compare import unlike
 from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -252,20 +251,17 @@ def headline_sentences(measures: Sequence[Measure], comparison: Comparison,
     reference in ``comparison`` (:func:`difference_text`) and, given ``worlds`` (the summary
     across plausible worlds, :meth:`sim.analysis.robust.WorldDifferences.summary`), in how
     many worlds it points the same way — unless the two towns differ in size, stock or period
-    (:func:`sim.run.compare.unlike`) and the figures are not per 1,000 inhabitants: a
-    difference between two towns is not a policy's effect, so the sentence says so instead.
+    (:meth:`sim.run.compare.Comparison.differs_from_reference`) and the figures are not per
+    1,000 inhabitants: a difference between two towns is not a policy's effect, so the
+    sentence says so instead.
     """
     by_key = {m.key: m for m in measures}
     results, refs = comparison.results, comparison.reference_of
-
-    def other_town(j: int) -> bool:
-        return not comparison.per_1000 and bool(
-            unlike([results[refs[j]].scenario, results[j].scenario]))
-
     return [(res.scenario.name,
              _sentences(_Phrases(by_key, res.scenario.name,
                                  results[refs[j]].scenario.name if refs[j] != j else None, lang,
-                                 worlds, other_town(j)),
+                                 worlds, not comparison.per_1000
+                                 and comparison.differs_from_reference(j)),
                         years_phrase(res.scenario.years, lang)))
             for j, res in enumerate(results)]
 
