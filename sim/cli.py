@@ -66,22 +66,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_worlds(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--worlds", type=int, metavar="K",
-                   help="also run every scenario in K plausible worlds (every assumed and "
-                        "calibrated parameter drawn over its plausible range, docs/worlds.md) "
-                        "and say in how many the difference holds; 100 serves a politician")
+#: Plausible worlds a report runs unless told otherwise, and ``compare --worlds`` without a
+#: number: enough for a share such as "92 of 100" to be told from chance within about ±5
+#: (docs/worlds.md).
+DEFAULT_WORLDS = 100
+
+
+def _add_worlds(p: argparse.ArgumentParser, *, report: bool = False) -> None:
+    if report:
+        p.add_argument("--worlds", type=int, default=DEFAULT_WORLDS, metavar="K",
+                       help="run every scenario also in K plausible worlds (every assumed "
+                            "and calibrated parameter drawn over its plausible range, "
+                            "docs/worlds.md) and say beside each difference in how many it "
+                            f"holds (default: {DEFAULT_WORLDS}, 5 replications each; 0: "
+                            "none, for a quick draft)")
+    else:
+        p.add_argument("--worlds", type=int, nargs="?", const=DEFAULT_WORLDS, metavar="K",
+                       help="also run every scenario in K plausible worlds (every assumed and "
+                            "calibrated parameter drawn over its plausible range, "
+                            "docs/worlds.md) and say in how many the difference holds; "
+                            f"--worlds alone: {DEFAULT_WORLDS}, what a politician should see; "
+                            "0: none")
     p.add_argument("--fit", metavar="FIT.json",
                    help="the calibration whose posterior the worlds draw fitted parameters "
                         "from (default: calibration/fit.json)")
 
 
 def _check_worlds(args: argparse.Namespace) -> None:
-    """Default replications (fewer per world with ``--worlds``) and the worlds' options."""
+    """Default replications and the worlds' options: 5 in each world; in the nominal one 20
+    for a report (its headline intervals) and without worlds, else 5 (``--replications``
+    sets both). ``--worlds 0`` means none."""
+    report = args.func is _cmd_report
+    if args.worlds == 0:
+        args.worlds = None
+    args.world_replications = args.replications or 5
     if args.replications is None:
-        args.replications = 20 if args.worlds is None else 5
+        args.replications = 20 if args.worlds is None or report else 5
     if args.worlds is not None:
-        _at_least(args.worlds, 1, "--worlds", "an integer >= 1")
+        _at_least(args.worlds, 1, "--worlds", "an integer >= 0 (0: none)")
     elif args.fit is not None:
         raise InputError("--fit is for --worlds", file="--fit")
 
@@ -350,9 +372,10 @@ def _run_worlds(args: argparse.Namespace, scenarios: list, worlds: Any,
     from sim.analysis.robust import run_worlds
     from sim.run.progress import progress
 
-    total = args.worlds * len(scenarios) * args.replications
+    total = args.worlds * len(scenarios) * args.world_replications
     with progress(total, "worlds", args.quiet) as update:
-        return run_worlds(scenarios, worlds, replications=args.replications, seed=args.seed,
+        return run_worlds(scenarios, worlds, replications=args.world_replications,
+                          seed=args.seed,
                           reference_of=references or (), per_1000=args.per_1000,
                           workers=args.workers, scheduler=args.scheduler, store=store,
                           resume=args.resume, progress=update)
@@ -588,19 +611,25 @@ def _add_report(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--years", type=int, metavar="N",
                    help="run length in years (default: each scenario's)")
     p.add_argument("--replications", type=int, metavar="R",
-                   help="replications per scenario (default: 20; 5 per world with --worlds)")
+                   help="replications per scenario (default: 20, and 5 in each world)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
-    _add_worlds(p)
+    _add_worlds(p, report=True)
     _add_set(p)
     p.add_argument("--workers", type=int, default=1, metavar="W",
                    help="processes (or Dask workers with --scheduler local) to run in "
                         "(default: 1); results do not depend on it")
     p.add_argument("--scheduler", metavar="ADDR",
                    help="run on Dask: 'local' starts a cluster on this machine, "
-                        "tcp://HOST:PORT uses a running scheduler (a report with --worlds is "
+                        "tcp://HOST:PORT uses a running scheduler (a report's worlds are "
                         "the longest job a presenter starts)")
+    p.add_argument("--runs", metavar="DIR",
+                   help="keep every run in DIR as it finishes, so that --resume goes on "
+                        "after a stop (default: FILE_runs beside the report)")
+    p.add_argument("--resume", action="store_true",
+                   help="go on from the runs kept in --runs (made with the same scenarios, "
+                        "seed, replications and worlds) instead of running them again")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_report, force=False, resume=False)
+    p.set_defaults(func=_cmd_report, force=False)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -633,12 +662,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from sim.run.progress import progress
     from sim.run.provenance import provenance
 
+    runs = _report_runs(args)
     with progress(args.replications * len(scenarios), "report", args.quiet) as update:
         results = run_paired(scenarios, replications=args.replications, seed=args.seed,
-                             workers=args.workers, scheduler=args.scheduler, progress=update)
+                             workers=args.workers, scheduler=args.scheduler, store=runs,
+                             resume=args.resume, progress=update)
     across = None
     if worlds is not None:
-        across = _run_worlds(args, scenarios, worlds, references, None)
+        across = _run_worlds(args, scenarios, worlds, references, runs / "worlds")
     prov = provenance(scenarios[0], args.seed, results[0].executor)
     report = build_report(results, args.lang, prov, reference_of=references,
                           per_1000=args.per_1000, across=across)
@@ -646,9 +677,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
         report.write(args.out)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", file=args.out) from None
+    more = "" if across is None else f", and in {args.worlds} plausible world(s)"
     print(f"wrote the {kind.upper()} report ({args.lang}) of {len(results)} scenario(s), "
-          f"{args.replications} paired replication(s) each, to {args.out}")
+          f"{args.replications} paired replication(s) each{more}, to {args.out}; the runs are "
+          f"kept in {runs}")
     return 0
+
+
+def _report_runs(args: argparse.Namespace) -> Path:
+    """The folder a report keeps its runs in (``--runs``, else ``FILE_runs`` beside the
+    report), checked before the runs start."""
+    from sim.run.files import prepare_out_dir
+
+    out = Path(args.out)
+    folder = Path(args.runs) if args.runs else out.with_name(out.stem + "_runs")
+    if args.runs == "":
+        raise InputError("expected a folder, got an empty name", file="--runs")
+    return prepare_out_dir(folder).resolve()
 
 
 def _add_dashboard(commands: argparse._SubParsersAction) -> None:

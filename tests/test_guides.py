@@ -92,6 +92,8 @@ def adapt(cmd: str, tmp: Path) -> str:
     cmd = re.sub(r"--worlds \d+", "--worlds 2", cmd)
     if re.search(r" -m sim (run|compare|report) ", cmd) and "--years" not in cmd:
         cmd += " --years 1"
+    if " -m sim report " in cmd and "--worlds" not in cmd:  # a report runs 100 by default
+        cmd += " --worlds 2"
     if " -m sim sensitivity " in cmd:
         cmd = re.sub(r"(experiments/\S+\.toml)",
                      lambda m: str(small_experiment(tmp / m.group(1), tmp)), cmd)

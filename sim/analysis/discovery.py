@@ -125,6 +125,41 @@ def discover(x: Mapping[str, Sequence[float]], fails: Sequence[bool]) -> Discove
                      ranked)
 
 
+@dataclass(frozen=True)
+class Condition:
+    """One parameter of the worlds where a conclusion fails most: its range there and the range
+    the worlds drew it from, so a reader can tell "below 0.03" from the whole plausible span.
+
+    Attributes:
+        parameter: the parameter's path.
+        low: the lower end of the range where the conclusion fails mostly (``None``: open).
+        high: the upper end (``None``: open); both ``None`` when PRIM found no box and the
+            parameter is named for its feature score alone.
+        drawn: the lowest and highest value the worlds gave it.
+    """
+
+    parameter: str
+    low: float | None
+    high: float | None
+    drawn: tuple[float, float]
+
+
+def hangs_on(x: Mapping[str, Sequence[float]], fails: Sequence[bool],
+             most: int = 2) -> list[Condition]:
+    """The one or two parameters a conclusion depends on most, with the ranges where it fails:
+    the restrictions of PRIM's chosen box (highest feature score first), else the parameters
+    with the highest feature scores and no range (:func:`discover`). Empty when the conclusion
+    fails in no world or in every one."""
+    found = discover(x, fails)
+    named = list(found.box.items())[:most] or [(name, (None, None))
+                                               for name, _ in found.scores[:most]]
+    out = []
+    for name, (lo, hi) in named:
+        column = np.asarray(x[name], dtype=float)
+        out.append(Condition(name, lo, hi, (float(column.min()), float(column.max()))))
+    return out
+
+
 def _choose(trajectory: Sequence[Mapping[str, float]]) -> int:
     """The box with the most coverage among the dense and simple ones; else the densest of
     the simple ones (its density then says how loosely the conclusion's failures cluster)."""

@@ -27,6 +27,7 @@ from sim.present.dashboard import (
     Session,
     config_from_env,
     figure,
+    hangs_on_text,
     load_start_scenario,
     worlds_text,
 )
@@ -217,6 +218,13 @@ def Table(session: Session, words: dict[str, str], lang: str, version: int, bump
     if check:
         solara.Text(words["worlds_note"].format(worlds=check.count),
                     style={"font-size": "0.85em"}, classes=["worlds-note"])
+        shaky = [(panel, hangs_on_text(check, panel, lang)) for panel in check.hangs_on]
+        if shaky:
+            solara.HTML(tag="div", classes=["worlds-hangs"], unsafe_innerHTML=(
+                f"<b>{html.escape(words['worlds_hangs'])}</b><ul>" + "".join(
+                    f"<li>{html.escape(label(lang, panel))}: "
+                    f"{html.escape(worlds_text(check, panel, lang))}; {html.escape(text)}.</li>"
+                    for panel, text in shaky) + "</ul>"), style={"font-size": "0.85em"})
 
 
 page = Page

@@ -31,7 +31,7 @@ import os
 import textwrap
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ from sim.inputs.indicators import INDEX
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
 
+    from sim.analysis.discovery import Condition
     from sim.inputs.registry import Registry
     from sim.inputs.scenario import Scenario
 
@@ -94,6 +95,9 @@ WORDS = {
                        "de antatte virkningene innenfor rimelige spenn og de kalibrerte ratene "
                        "fra kalibreringen. {worlds} verdener gir et grovt svar; en rapport "
                        "bør bruke minst 100.",
+        "worlds_hangs": "Det forskjellene avhenger av",
+        "worlds_turns": "den snur særlig der {where}",
+        "worlds_depends": "avhenger mest av {names}",
     },
     "en": {
         "title": "boligsim – {name}", "step": "Step (1 month)", "year": "12 months",
@@ -119,6 +123,9 @@ WORDS = {
                        "assumed effects within plausible ranges and the calibrated rates from "
                        "the calibration. {worlds} worlds give a rough answer; a report should "
                        "use at least 100.",
+        "worlds_hangs": "What the differences depend on",
+        "worlds_turns": "it turns mostly where {where}",
+        "worlds_depends": "it depends most on {names}",
     },
 }
 
@@ -391,8 +398,10 @@ class Session:
             fit: a calibration's ``fit.json``.
             progress: called with the number of worlds done after each world.
         """
+        from sim.analysis.discovery import hangs_on
         from sim.analysis.worlds import DEFAULT_FIT, Posterior, draw_worlds
         from sim.inputs.parameters import REGISTRY
+        from sim.present.report.document import ROBUST_SHARE
         from sim.run.runner import run_replication
 
         with self.lock:
@@ -401,16 +410,20 @@ class Session:
         worlds = draw_worlds(count, self.seed, registry,
                              Posterior.from_fit(Path(fit) if fit else DEFAULT_FIT))
         nominal = _ends(run_replication(policy, self.seed, 0)) - _ends(self.reference)
-        held = np.zeros(len(PANELS), dtype=int)
+        same = np.zeros((count, len(PANELS)), dtype=bool)
         for w in range(count):
             diff = (_ends(run_replication(worlds.apply(w, policy), self.seed, 0))
                     - _ends(run_replication(worlds.apply(w, self.base), self.seed, 0)))
-            held += np.sign(diff) == np.sign(nominal)
+            same[w] = np.sign(diff) == np.sign(nominal)
             if progress is not None:
                 progress(w + 1)
         panels = [p[0] for p in PANELS]
-        check = WorldsCheck(count, dict(zip(panels, held.tolist(), strict=True)),
-                            dict(zip(panels, nominal.tolist(), strict=True)), levers)
+        rows = worlds.table(policy)
+        params = {k: [r[k] for r in rows] for k in rows[0] if k != "world"}
+        hangs = {panel: hangs_on(params, ~same[:, j]) for j, panel in enumerate(panels)
+                 if nominal[j] and same[:, j].mean() < ROBUST_SHARE}
+        check = WorldsCheck(count, dict(zip(panels, same.sum(axis=0).tolist(), strict=True)),
+                            dict(zip(panels, nominal.tolist(), strict=True)), levers, hangs)
         with self.lock:
             if self._levers() == levers:  # no lever moved while the worlds ran
                 self.worlds = check
@@ -426,12 +439,34 @@ class WorldsCheck:
         held: ``{panel: worlds in which the difference at the end has the session's sign}``.
         nominal: ``{panel: the difference at the end in the session's own world}``.
         levers: the start values and reforms it was run for (a later change voids it).
+        hangs_on: for each panel whose difference keeps its direction in fewer than
+            :data:`sim.present.report.document.ROBUST_SHARE` of the worlds, the one or two
+            assumptions it depends on most and where it turns
+            (:func:`sim.analysis.discovery.hangs_on`).
     """
 
     count: int
     held: dict[str, int]
     nominal: dict[str, float]
     levers: tuple[dict[str, Any], list[tuple[int, dict[str, Any]]]]
+    hangs_on: dict[str, list[Condition]] = field(default_factory=dict)
+
+
+def hangs_on_text(check: WorldsCheck, panel: str, lang: str = "nb") -> str:
+    """What a shaky panel's difference depends on, in words: ``it turns mostly where "how fast
+    families without work find a job" is below 2.05 % a month (...)``; empty for a panel
+    whose difference holds in most worlds."""
+    from sim.inputs.parameters import REGISTRY
+    from sim.present.report.words import condition_words, join_list, parameter_words
+
+    found = check.hangs_on.get(panel)
+    if not found:
+        return ""
+    if any(c.low is not None or c.high is not None for c in found):
+        parts = [condition_words(lang, c, REGISTRY[c.parameter].unit) for c in found]
+        return WORDS[lang]["worlds_turns"].format(where=join_list(parts, lang))
+    names = [parameter_words(lang, c.parameter) for c in found]
+    return WORDS[lang]["worlds_depends"].format(names=join_list(names, lang))
 
 
 def worlds_text(check: WorldsCheck, panel: str, lang: str = "nb") -> str:

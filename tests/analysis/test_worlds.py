@@ -190,7 +190,7 @@ def test_compare_with_worlds_writes_where_each_difference_holds(capsys, tmp_path
 
 
 @pytest.mark.parametrize(("args", "needle"), [
-    (["--worlds", 0], "--worlds"),
+    (["--worlds", -1], "an integer >= 0 (0: none)"),
     (["--fit", "x.json"], "--fit is for --worlds"),
     (["--worlds", 2, "--fit", "missing.json"], "missing.json"),
 ])
@@ -229,6 +229,35 @@ def test_prim_finds_the_box_of_two_inputs_in_which_a_conclusion_fails() -> None:
     assert {name for name, _ in found.scores[:2]} == {"a", "b"}
     assert re.search(r"fails mostly where .*a is below 0\.\d+.* \(1[12] of the 12 worlds",
                      sentence(found, "It"))
+
+
+def test_what_a_conclusion_hangs_on_is_said_with_its_ranges_and_units() -> None:
+    """The report's words for a failing conclusion: PRIM's box as "X is below x (the worlds
+    drew it from a to b)", in the parameter's unit, in Norwegian and English."""
+    from sim.analysis.discovery import Condition, hangs_on
+    from sim.present.report.words import condition_words
+
+    rng = np.random.default_rng(1)
+    x = {f"p{k:02d}": rng.uniform(size=150) for k in range(30)}
+    x["work.job_finding_rate"] = rng.uniform(0.01, 0.05, size=150)
+    found = hangs_on(x, x["work.job_finding_rate"] < 0.02)
+    assert [c.parameter for c in found] == ["work.job_finding_rate"]
+    (c,) = found
+    assert c.low is None and c.high == pytest.approx(0.02, abs=0.002)
+    assert c.drawn == (x["work.job_finding_rate"].min(), x["work.job_finding_rate"].max())
+    en = condition_words("en", Condition("work.job_finding_rate", None, 0.0205, (0.0101, 0.0499)),
+                         "1/month")
+    assert en == ("“how fast families without work find a job” is below 2.05\u00a0% a month "
+                  "(the worlds drew it from 1.01\u00a0% a month to 4.99\u00a0% a month)"), en
+    nb = condition_words("nb", Condition("population.share_employed", 0.3, 0.45, (0.2, 0.6)),
+                         "share")
+    assert nb.endswith("er mellom 30,0\u00a0% og 45,0\u00a0% (verdenene trakk fra 20,0\u00a0% "
+                       "til 60,0\u00a0%)"), nb
+    assert condition_words("en", Condition("x.unknown", 2.0, None, (1.0, 3.0)), "multiplier") == (
+        "x.unknown is above ×2.00 (the worlds drew it from ×1.00 to ×3.00)")
+    assert condition_words("en", Condition("work.job_finding_rate", None, None, (0.0, 1.0)),
+                           "1/month") == "how fast families without work find a job"
+    assert hangs_on({"a": np.arange(5.0)}, [False] * 5) == []
 
 
 def test_a_conclusion_that_never_fails_has_nothing_to_discover() -> None:
@@ -308,7 +337,8 @@ def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_
     assert "(samme retning i 6 av 10 plausible verdener)" in page
     assert "Bare 10 plausible verdener: andelene er grove" in page
     assert regex.search(r"Verdal – Utkastelser \(sum\): samme retning i 6 av 10 verdener; "
-                        r"avhenger mest av \S", page), page
+                        r"(avhenger mest av \S|den snur særlig der .+ er (under|over|mellom) "
+                        r".+\(verdenene trakk fra )", page), page
 
 
 def test_report_with_worlds_runs_from_the_command_line(capsys, tmp_path: Path) -> None:
@@ -317,7 +347,41 @@ def test_report_with_worlds_runs_from_the_command_line(capsys, tmp_path: Path) -
     code, _, _ = cli(capsys, "report", SCENARIOS / "verdal.toml", "--against-baseline",
                      "--worlds", 2, "--replications", 2, "--years", 1, "--fit", fit, "--lang",
                      "en", "--quiet", "--out", out)
-    assert code == 0 and "of 2 plausible worlds" in out.read_text(encoding="utf-8")
-    code, _, err = cli(capsys, "report", SCENARIOS / "verdal.toml", "--fit", fit, "--quiet",
-                       "--out", out)
+    page = out.read_text(encoding="utf-8")
+    assert code == 0 and "of 2 plausible worlds" in page
+    # the runs are kept beside the report as they finish, and --resume reads them back
+    kept = sorted((tmp_path / "r_runs").rglob("*.parquet"))
+    assert len(kept) == 2 * 2 + 2 * 2 * 2  # nominal, then 2 worlds, 2 scenarios, 2 each
+    stamps = [p.stat().st_mtime_ns for p in kept]
+    code, _, _ = cli(capsys, "report", SCENARIOS / "verdal.toml", "--against-baseline",
+                     "--worlds", 2, "--replications", 2, "--years", 1, "--fit", fit, "--lang",
+                     "en", "--quiet", "--resume", "--out", out)
+    assert code == 0 and out.read_text(encoding="utf-8") == page
+    assert [p.stat().st_mtime_ns for p in kept] == stamps  # read, not run again
+    code, _, err = cli(capsys, "report", SCENARIOS / "verdal.toml", "--against-baseline",
+                       "--worlds", 2, "--replications", 2, "--years", 1, "--fit", fit,
+                       "--seed", 9, "--quiet", "--resume", "--out", out)
+    assert code == 2 and "another experiment" in err and err.count("\n") == 1
+    code, _, err = cli(capsys, "report", SCENARIOS / "verdal.toml", "--worlds", 0, "--fit", fit,
+                       "--quiet", "--out", out)
     assert code == 2 and "--fit is for --worlds" in err
+
+
+def test_a_report_runs_plausible_worlds_unless_told_not_to() -> None:
+    """What a politician sees by default: 100 worlds of 5 replications beside 20 nominal ones;
+    ``--worlds 0`` for a draft; ``compare --worlds`` alone runs 100."""
+    from sim.cli import _check_worlds, build_parser
+
+    parser = build_parser()
+    args = parser.parse_args(["report", "a.toml", "--out", "r.html"])
+    _check_worlds(args)
+    assert (args.worlds, args.replications, args.world_replications) == (100, 20, 5)
+    args = parser.parse_args(["report", "a.toml", "--worlds", "0", "--out", "r.html"])
+    _check_worlds(args)
+    assert (args.worlds, args.replications) == (None, 20)
+    args = parser.parse_args(["compare", "a.toml", "b.toml", "--worlds", "--out", "d"])
+    _check_worlds(args)
+    assert (args.worlds, args.replications, args.world_replications) == (100, 5, 5)
+    args = parser.parse_args(["compare", "a.toml", "b.toml", "--out", "d"])
+    _check_worlds(args)
+    assert (args.worlds, args.replications) == (None, 20)

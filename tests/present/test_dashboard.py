@@ -20,10 +20,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.analysis.discovery import Condition
 from sim.inputs.errors import InputError
 from sim.inputs.parameters import REGISTRY
 from sim.inputs.scenario import load_scenario
-from sim.present.dashboard import PANELS, Session, levers, worlds_text
+from sim.present.dashboard import PANELS, Session, hangs_on_text, levers, worlds_text
 from sim.run.runner import run_replication
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,6 +125,17 @@ def test_how_sure_counts_the_worlds_in_which_a_difference_keeps_its_sign() -> No
                                nominal={**check.nominal, "homeless": 0.0})
     assert worlds_text(none, "homeless", "en") == "none here, but in 2 of 3"
     assert worlds_text(same, "homeless", "nb") == "ingen forskjell i noen"
+    # what a shaky difference hangs on: named for every panel that keeps its direction in
+    # fewer than 90 % of the worlds, and said with its range
+    shaky = {p for p, _how, _unit in PANELS if check.nominal[p] and check.held[p] < 0.9 * 3}
+    assert set(check.hangs_on) == shaky and "children_municipal" not in shaky
+    assert hangs_on_text(check, "children_municipal", "en") == ""
+    told = dataclasses.replace(check, hangs_on={"homeless": [
+        Condition("work.job_finding_rate", None, 0.02, (0.01, 0.05))]})
+    assert hangs_on_text(told, "homeless", "en") == (
+        "it turns mostly where “how fast families without work find a job” is below "
+        "2.00\u00a0% a month (the worlds drew it from 1.00\u00a0% a month to 5.00\u00a0% a month)")
+    assert hangs_on_text(told, "homeless", "nb").startswith("den snur særlig der «hvor raskt")
     session.step(12)
     session.set_lever("policy.rotation.contract_years", 3)
     assert session.worlds is None

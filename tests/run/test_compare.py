@@ -104,7 +104,7 @@ def test_compare_says_when_towns_differ_and_pairs_against_baseline(capsys, tmp_p
     assert [f"note: {line}" for line in kept] == notes  # the outputs keep what was said
 
     code, _, err = cli(capsys, "compare", VERDAL, STJORDAL, "--against-baseline", "--per-1000",
-                       "--years", 1, "--replications", 2, "--quiet", "--out",
+                       "--years", 1, "--replications", 2, "--worlds", 0, "--quiet", "--out",
                        tmp_path / "paired")
     assert code == 0 and "note: " not in err
     with open(tmp_path / "paired" / "comparison.csv", encoding="utf-8") as fh:
@@ -132,7 +132,7 @@ def test_report_warns_of_unlike_towns_and_sets_each_model_against_its_baseline(
                          ("nb", "«Stjørdal» skiller seg fra «Baseline»")):
         out = tmp_path / f"direct_{lang}.html"
         code, _, err = cli(capsys, "report", BASELINE, STJORDAL, "--lang", lang, "--years", 1,
-                           "--replications", 2, "--quiet", "--out", out)
+                           "--replications", 2, "--worlds", 0, "--quiet", "--out", out)
         assert code == 0 and "23 592 inhabitants" in err
         page = text(out)
         assert needle in page
@@ -142,14 +142,14 @@ def test_report_warns_of_unlike_towns_and_sets_each_model_against_its_baseline(
 
     out = tmp_path / "verdal.html"
     code, _, err = cli(capsys, "report", VERDAL, "--against-baseline", "--lang", "en",
-                       "--years", 1, "--replications", 2, "--quiet", "--out", out)
+                       "--years", 1, "--replications", 2, "--worlds", 0, "--quiet", "--out", out)
     assert code == 0 and "note: " not in err
     page = text(out)
     assert "The reference is “Verdal, baseline practice”" in page and "differs from" not in page
 
     out = tmp_path / "two.html"
     code, _, err = cli(capsys, "report", VERDAL, STJORDAL, "--against-baseline", "--lang", "en",
-                       "--years", 1, "--replications", 2, "--quiet", "--out", out)
+                       "--years", 1, "--replications", 2, "--worlds", 0, "--quiet", "--out", out)
     assert code == 0 and "note: " not in err
     page = text(out)
     assert "Each municipality's model is set against the same municipality" in page
@@ -187,7 +187,7 @@ def test_report_per_1000_puts_every_count_and_sum_per_inhabitants(capsys, tmp_pa
 
     out = tmp_path / "per.html"
     code, _, _ = cli(capsys, "report", BASELINE, STJORDAL, "--per-1000", "--lang", "nb",
-                     "--years", 1, "--replications", 2, "--quiet", "--out", out)
+                     "--years", 1, "--replications", 2, "--worlds", 0, "--quiet", "--out", out)
     assert code == 0 and "per 1 000 innbyggere" in out.read_text("utf-8")
 
 

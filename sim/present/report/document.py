@@ -30,7 +30,14 @@ from sim.present.report.stories import Story, choose_stories, story_sentence
 from sim.present.report.themes import theme_series
 from sim.present.report.trajectories import Trajectories, record_trajectories
 from sim.present.report.webpage import write_html
-from sim.present.report.words import join_list, parameter_words, quoted, t, years_phrase
+from sim.present.report.words import (
+    condition_words,
+    join_list,
+    parameter_words,
+    quoted,
+    t,
+    years_phrase,
+)
 from sim.present.text import check_lang, fmt
 from sim.run.compare import Comparison, unique_names
 
@@ -194,10 +201,8 @@ class Report:
                 rows = across.worlds.table(scen)
                 params[s] = {p: [r[p] for r in rows] for p in rows[0] if p != "world"}
             k = list(across.indicators).index(m.indicator)
-            names = _depends_on(params[s], fails[:, s, k])
-            words = join_list([parameter_words(lang, p) for p in names], lang)
-            out.append(("li", t(lang, "hangs_on", scen=scen.name, measure=t(lang, m.key),
-                                holds=round(share * count), count=count, params=words)))
+            out.append(("li", hangs_on_sentence(lang, scen.name, t(lang, m.key), share, count,
+                                                params[s], fails[:, s, k])))
         return out
 
     def _unlike(self) -> list[tuple[str, str]]:
@@ -299,14 +304,23 @@ def few_worlds(count: int, lang: str) -> list[tuple[str, str]]:
     return [("p", t(lang, "worlds_few", worlds=fmt(count, lang), least=fmt(FEW_WORLDS, lang)))]
 
 
-def _depends_on(params: dict[str, list[Any]], fails: Any) -> list[str]:
-    """The one or two parameters a difference's direction depends on most across the worlds:
-    those of the box PRIM chooses (else the highest feature scores,
-    :func:`sim.analysis.discovery.discover`)."""
-    from sim.analysis.discovery import discover
+def hangs_on_sentence(lang: str, scenario: str, measure: str, share: float, count: int,
+                      params: dict[str, list[Any]], fails: Any) -> str:
+    """"Verdal – evictions: same direction in 74 of 100 worlds; it turns mostly where X is
+    below x (the worlds drew it from a to b)": the one or two assumptions a difference's
+    direction depends on most, with the ranges where it fails
+    (:func:`sim.analysis.discovery.hangs_on`); named alone when PRIM finds no box."""
+    from sim.analysis.discovery import hangs_on
+    from sim.inputs.parameters import REGISTRY
 
-    found = discover(params, fails)
-    return (list(found.box) or [name for name, _ in found.scores])[:2]
+    found = hangs_on(params, fails)
+    fields = {"scen": scenario, "measure": measure, "holds": round(share * count),
+              "count": count}
+    if any(c.low is not None or c.high is not None for c in found):
+        words = [condition_words(lang, c, REGISTRY[c.parameter].unit) for c in found]
+        return t(lang, "fails_where", conditions=join_list(words, lang), **fields)
+    names = join_list([parameter_words(lang, c.parameter) for c in found], lang)
+    return t(lang, "hangs_on", params=names, **fields)
 
 
 def build_report(results: Sequence[RunResult], lang: str = "nb",

@@ -6,9 +6,13 @@ Numbers and indicator names come from :mod:`sim.present.text`, as in the dashboa
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import TYPE_CHECKING, Any
 
-from sim.present.text import check_lang, fmt
+from sim.present.text import NBSP, check_lang, fmt
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from sim.analysis.discovery import Condition
 
 #: Month names, by language.
 MONTHS = {
@@ -137,6 +141,17 @@ TEXT: dict[str, dict[str, str]] = {
                          "plausible verdenene.",
         "hangs_on": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
                     "avhenger mest av {params}.",
+        "fails_where": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
+                       "den snur særlig der {conditions}.",
+        "condition": "{name} er {where} (verdenene trakk fra {low} til {high})",
+        "cond_below": "under {x}",
+        "cond_above": "over {x}",
+        "cond_between": "mellom {low} og {high}",
+        "u_1/month": "{x} i måneden",
+        "u_1/year": "{x} i året",
+        "u_months": "{x} måneder",
+        "u_NOK": "{x} kr",
+        "u_NOK/month": "{x} kr i måneden",
         "per_1000_title": ", per 1 000 innbyggere",
         "per_1000_note": "Antall og kroner er regnet per 1 000 innbyggere i hver kommune, så "
                          "kommuner av ulik størrelse kan stå side om side.",
@@ -302,6 +317,17 @@ TEXT: dict[str, dict[str, str]] = {
                          "the plausible worlds.",
         "hangs_on": "{scen} – {measure}: same direction in {holds} of {count} worlds; it "
                     "depends most on {params}.",
+        "fails_where": "{scen} – {measure}: same direction in {holds} of {count} worlds; it "
+                       "turns mostly where {conditions}.",
+        "condition": "{name} is {where} (the worlds drew it from {low} to {high})",
+        "cond_below": "below {x}",
+        "cond_above": "above {x}",
+        "cond_between": "between {low} and {high}",
+        "u_1/month": "{x} a month",
+        "u_1/year": "{x} a year",
+        "u_months": "{x} months",
+        "u_NOK": "NOK {x}",
+        "u_NOK/month": "NOK {x} a month",
         "per_1000_title": ", per 1,000 inhabitants",
         "per_1000_note": "Counts and money are per 1,000 inhabitants of each municipality, so "
                          "municipalities of different sizes can stand side by side.",
@@ -684,6 +710,63 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
 def parameter_words(lang: str, path: str) -> str:
     """A parameter in plain words (:data:`PARAMETER_WORDS`), else its dotted path."""
     return PARAMETER_WORDS[check_lang(lang)].get(path, path)
+
+
+def condition_words(lang: str, condition: Condition, unit: str) -> str:
+    """Where a conclusion fails mostly, in words: "how fast families without work find a job
+    is below 2.05 % a month (the worlds drew it from 1.01 % a month to 4.99 % a month)"; a
+    parameter without a range (PRIM found no box, :func:`sim.analysis.discovery.hangs_on`) is
+    named alone.
+
+    Args:
+        lang: ``nb`` or ``en``.
+        condition: the parameter, its range where the conclusion fails, the range drawn.
+        unit: the parameter's unit in the registry (shares are written as percentages,
+            rates per month or year as percentages with their period, multipliers as ``×1.4``,
+            months and NOK with their unit).
+    """
+    name = parameter_words(lang, condition.parameter)
+    lo, hi = condition.low, condition.high
+    if lo is None and hi is None:
+        return name
+    if name != condition.parameter:
+        name = ("«" + name + "»") if lang == "nb" else ("“" + name + "”")
+
+    def value(x: float) -> str:
+        return _value_words(lang, x, unit)
+
+    if lo is None:
+        where = t(lang, "cond_below", x=value(hi))  # type: ignore[arg-type]
+    elif hi is None:
+        where = t(lang, "cond_above", x=value(lo))
+    else:
+        where = t(lang, "cond_between", low=value(lo), high=value(hi))
+    a, b = condition.drawn
+    return t(lang, "condition", name=name, where=where, low=value(a), high=value(b))
+
+
+def _value_words(lang: str, x: float, unit: str) -> str:
+    """A parameter's value with its unit, to three significant digits; shares and rates as
+    percentages."""
+    if unit.startswith("share") or unit in ("1/month", "1/year"):  # a chance as a percentage
+        pct = 100 * x
+        number = fmt(pct, lang, _decimals(pct)) + NBSP + "%"
+        if unit.startswith("share"):
+            return number
+    elif unit == "multiplier":
+        return "×" + fmt(x, lang, _decimals(x))
+    else:
+        number = fmt(x, lang, _decimals(x))
+    key = "u_" + unit
+    return t(lang, key, x=number) if key in TEXT[lang] else number
+
+
+def _decimals(x: float) -> int:
+    """Decimals for three significant digits (none from 100 on)."""
+    size = abs(x)
+    if size >= 100 or size == 0:
+        return 0
+    return max(0, 2 - int(math.floor(math.log10(size))))
 
 
 def t(lang: str, key: str, **fields: Any) -> str:
