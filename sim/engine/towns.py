@@ -28,6 +28,7 @@ TOWN_PARAMETERS = frozenset({
     "policy.rotation.rent_to_market", "policy.startloan.budget_per_1000",
     "policy.work.measure_places", "work.job_finding_rate", "economy.payment_failure_rate",
     "market.search_success", "ownership.purchase_success", "market.rent", "market.rate_shift",
+    "stock.acquire_per_year", "policy.startloan.outreach",
 })
 
 

@@ -107,6 +107,38 @@ def fit(tmp_path: Path) -> Path:
     return path
 
 
+def test_candidates_of_a_world_run_as_one_batch_and_each_is_what_it_is_alone(
+        tmp_path: Path, fit: Path) -> None:
+    """The search runs the candidates of one world together as a batch of towns, which is
+    faster; every candidate's values must still be those of its own run, in every world,
+    whatever candidates ran beside it (5 levers differ, the outreach switch among them)."""
+    from sim.analysis.optimise import ModelEvaluator, candidate_values
+    from sim.analysis.worlds import Posterior, draw_worlds
+    from sim.inputs.parameters import REGISTRY
+    from sim.run.ensemble import SerialExecutor
+
+    exp = load_experiment(small(tmp_path, fit, **{"optimise.replications": 2}))
+    worlds = draw_worlds(2, 1, REGISTRY, Posterior.from_fit(fit))
+    candidates = [{"policy.followup.workers": 1.0, "policy.rotation.contract_years": 0.0,
+                   "policy.startloan.budget_per_1000": 0.0, "stock.acquire_per_year": 0.0,
+                   "policy.startloan.outreach": False},
+                  {"policy.followup.workers": 5.0, "policy.rotation.contract_years": 3.0,
+                   "policy.startloan.budget_per_1000": 4e6, "stock.acquire_per_year": 4.0,
+                   "policy.startloan.outreach": True},
+                  {"policy.followup.workers": 2.5, "policy.rotation.contract_years": 8.0,
+                   "policy.startloan.budget_per_1000": 1e6, "stock.acquire_per_year": 2.0,
+                   "policy.startloan.outreach": True}]
+    evaluator = ModelEvaluator(exp, worlds, SerialExecutor(), None)
+    together = evaluator.values(candidates)
+    for c, values in zip(candidates, together, strict=True):
+        assert values.shape[:2] == (2, 2)
+        for w in range(2):
+            alone = candidate_values(worlds.apply(w, exp.scenario).with_overrides(
+                c, where="levers", throughout=True), exp.search.seed, 2)
+            np.testing.assert_allclose(values[w], alone, rtol=1e-10)
+    assert not np.array_equal(together[0], together[1])
+
+
 def test_optimise_writes_the_front_and_resumes_what_a_kill_left(capsys, tmp_path: Path,
                                                                  fit: Path) -> None:
     path = small(tmp_path, fit)

@@ -26,11 +26,13 @@ COUNTS = [i for i in range(len(INDICATORS)) if i not in MONEY]
 OVERRIDES = [
     {},
     {"work.job_finding_rate": 0.04, "policy.followup.workers": 6.0, "market.rent": 9000.0,
-     "policy.work.measure_places": 25, "market.rate_shift": 0.02},
+     "policy.work.measure_places": 25, "market.rate_shift": 0.02,
+     "stock.acquire_per_year": 3.0, "policy.startloan.outreach": True},
     {"policy.rotation.contract_years": 2.0, "policy.rotation.rent_to_market": 0.6,
      "policy.startloan.budget_per_1000": 900_000.0, "policy.work.measure_places": 40,
      "economy.payment_failure_rate": 0.04, "market.search_success": 0.4,
-     "ownership.purchase_success": 0.25},
+     "ownership.purchase_success": 0.25, "stock.acquire_per_year": 1.5,
+     "policy.startloan.outreach": False},
 ]
 
 

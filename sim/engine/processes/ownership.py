@@ -71,8 +71,10 @@ def _consider_rate(m: HousingModel) -> np.ndarray:
     p, f, n = m.p, m.f, m.f.n
     tenant = is_tenant(f.tenure[:n])
     rate = np.full(n, p["ownership.consider_rate"])
-    if p["policy.startloan.outreach"]:
-        rate = np.where(tenant, rate * p["policy.startloan.outreach_factor"], rate)
+    outreach = p["policy.startloan.outreach"]  # a bool, or one per town in a batch
+    if np.any(outreach):
+        reached = tenant & (m.towns.at(outreach, slice(0, n)) != 0)
+        rate = np.where(reached, rate * p["policy.startloan.outreach_factor"], rate)
     if p["policy.allocation.with_followup"]:
         rate = np.where(tenant, rate * p["policy.allocation.colocated_move_on"], rate)
     return np.where(f.career_plan[:n], rate * p["policy.followup.effect_readiness"], rate)

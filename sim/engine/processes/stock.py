@@ -100,11 +100,13 @@ def step(m: HousingModel) -> None:
     p, stock = m.p, m.stock
     for kind, key in ((OWNED, "stock.acquire_per_year"),
                       (SUBLET_KIND, "stock.sublet_add_per_year")):
-        stock.planned[kind] += p[key] / 12
-        whole = int(stock.planned[kind])
-        if whole:
-            for town in range(m.towns.n):
-                stock.add(kind, whole, m.month, town)
-            stock.planned[kind] -= whole
+        # a number, or one per town in a batch whose towns buy at different paces
+        stock.planned[kind] = stock.planned[kind] + p[key] / 12
+        whole = np.trunc(stock.planned[kind])
+        for town in range(m.towns.n):
+            k = int(whole if np.ndim(whole) == 0 else whole[town])
+            if k:
+                stock.add(kind, k, m.month, town)
+        stock.planned[kind] = stock.planned[kind] - whole
     if p["stock.release_vacant_months"] > 0:
         stock.release_idle(m.month, p["stock.release_vacant_months"])
