@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import itertools
 import json
 import os
 import random
@@ -376,11 +375,9 @@ def _constraints(raw: Any, file: str) -> tuple[Constraint, ...]:
 # ------------------------------------------------------------------ the housing model
 
 
-def candidate_values(scenario: Scenario, seed: int, replications: int,
-                     world: int | None = None) -> np.ndarray:
-    """Run values ``(replications, indicators)`` of ``scenario``: one candidate in one world
-    (``world``, which tells :func:`candidates_values` what may share a batch), its
-    replications as one batch of towns. Module-level so it pickles for workers."""
+def candidate_values(scenario: Scenario, seed: int, replications: int) -> np.ndarray:
+    """Run values ``(replications, indicators)`` of ``scenario``: one candidate in one world,
+    its replications as one batch of towns. Module-level so it pickles for workers."""
     from sim.run.results import run_values
     from sim.run.runner import run_replications
 
@@ -388,29 +385,25 @@ def candidate_values(scenario: Scenario, seed: int, replications: int,
                                                  for k in range(replications)])))
 
 
-def candidates_values(items: list[tuple[Scenario, int, int, int | None]]) -> list[np.ndarray]:
-    """:func:`candidate_values` of several candidates at once: the replications of the
-    candidates of one world as one batch of towns (they differ only in levers, which a batch
-    lets differ, :data:`sim.engine.towns.TOWN_PARAMETERS`; worlds differ in much more). Each
-    result is what it would be alone."""
+def candidates_values(items: list[tuple[Scenario, int, int]]) -> list[np.ndarray]:
+    """:func:`candidate_values` of several candidates at once, in any worlds: all their
+    replications as one batch of towns (candidates differ in levers and worlds in assumed and
+    fitted parameters, which a batch lets differ, :data:`sim.engine.towns.TOWN_PARAMETERS`).
+    Each result is what it would be alone."""
     from sim.run.results import run_values
     from sim.run.runner import run_replications
 
-    out: list[np.ndarray] = []
-    for _world, group in itertools.groupby(items, key=lambda item: item[3]):
-        group = list(group)
-        runs = run_replications([(sc, seed, k) for sc, seed, reps, _ in group
-                                 for k in range(reps)])
-        at = 0
-        for _sc, _seed, reps, _ in group:
-            out.append(run_values(np.stack(runs[at:at + reps])))
-            at += reps
+    runs = run_replications([(sc, seed, k) for sc, seed, reps in items for k in range(reps)])
+    out, at = [], 0
+    for _sc, _seed, reps in items:
+        out.append(run_values(np.stack(runs[at:at + reps])))
+        at += reps
     return out
 
 
-#: Candidate tasks of one world sent to a worker as one batch of towns: 16 candidates of 3
-#: replications make 48 towns, near the 64 a batch holds (``sim.run.runner.GROUP_MAX``), and a
-#: generation of 40 candidates in 10 worlds still gives every worker many tasks.
+#: Candidate tasks sent to a worker as one batch of towns: 16 candidates of 3 replications
+#: make 48 towns, near the 64 a batch holds (``sim.run.runner.GROUP_MAX``), and a generation of
+#: 40 candidates in 10 worlds still gives every worker many tasks.
 CANDIDATES_AT_ONCE = 16
 
 
@@ -469,14 +462,14 @@ class ModelEvaluator:
     def _run(self, keys: Sequence[str], scenario: Callable[[int, int], Scenario],
              together: int = 1) -> list[np.ndarray]:
         """Run ``scenario(c, w)`` for every key ``c`` and world ``w``, one task each, a key met
-        twice run once; the run values stacked by world, in the order of ``keys``. Tasks of one
-        world go to a worker ``together`` at a time, as one batch of towns (only runs that
-        differ in levers can share one: the candidates, not the compared models)."""
+        twice run once; the run values stacked by world, in the order of ``keys``. Tasks go to
+        a worker ``together`` at a time, as one batch of towns (only runs that differ in levers
+        and worlds can share one: the candidates, not the compared models)."""
         from sim.run.ensemble import Task, run_tasks
 
         exp, n = self.experiment, self.worlds.count
         tasks = {f"{key}-w{w:04d}": Task(f"{key}-w{w:04d}", candidate_values,
-                                         (scenario(c, w), exp.search.seed, exp.replications, w),
+                                         (scenario(c, w), exp.search.seed, exp.replications),
                                          batch=candidates_values if together > 1 else None)
                  for w in range(n) for c, key in enumerate(keys)}
         done = dict(zip(tasks, run_tasks(list(tasks.values()), self.executor, store=self.store,

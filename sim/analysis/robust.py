@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.engine.resources import families_ever
 from sim.inputs.calendar import add_months
 from sim.run.compare import Comparison, unique_names
 from sim.run.ensemble import PartStore, Task, open_executor, run_tasks
@@ -37,9 +38,18 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 WORLD_COLUMNS = ("worlds", "worlds_sign_holds", "worlds_diff_median", "worlds_diff_p05",
                  "worlds_diff_p95", "worlds_noise")
 
+#: Towns of more families than this (ever, :func:`sim.engine.resources.families_ever`) run each
+#: world's replications as a batch of their own: the worlds' parameters, an array per town,
+#: cost a gather over every row wherever they are read, which outweighs the numpy calls a
+#: shared batch saves in a large town (per run, 20 worlds in one batch against batches of 5
+#: replications of one world: Verdal, 1,700 families ever, 0.23 against 0.29 s; Stjørdal,
+#: 2,700, 0.34 against 0.41 s; Trondheim's Lerkendal, 5,300, 0.63 against 0.58 s).
+WORLDS_SHARE_FAMILIES = 4000
+
 #: Worlds run together on the executor: enough tasks to keep a cluster busy, few enough that
-#: only their monthly data is held at once.
-WORLDS_AT_ONCE = 10
+#: only their monthly data is held at once (20 worlds of 7 scenarios and 5 replications are
+#: 700 histories, some 40 MB).
+WORLDS_AT_ONCE = 20
 
 
 @dataclass
@@ -115,9 +125,11 @@ def run_worlds(scenarios: Sequence[Scenario], worlds: Worlds, *, replications: i
     """Every scenario in every world, ``replications`` times with ``seed``.
 
     Worlds go to the executor :data:`WORLDS_AT_ONCE` at a time, every replication of every
-    scenario of those worlds at once (so a Dask cluster's workers all get work); each world's
-    replications of one scenario run as one batch of towns. With ``store`` every replication is
-    kept as it finishes and ``resume`` reads back the ones there.
+    scenario of those worlds at once (so a Dask cluster's workers all get work); the
+    replications of one scenario in several worlds run together as a batch of towns (worlds
+    differ only in parameters a batch lets differ, :data:`sim.engine.towns.TOWN_PARAMETERS`),
+    and no task mixes two scenarios. With ``store`` every replication is kept as it finishes
+    and ``resume`` reads back the ones there.
 
     Args:
         scenarios: as for :func:`sim.run.compare.run_paired` (names made unique).
@@ -138,21 +150,25 @@ def run_worlds(scenarios: Sequence[Scenario], worlds: Worlds, *, replications: i
     with open_executor(workers, scheduler) as (ex, _executor):
         for first in range(0, worlds.count, WORLDS_AT_ONCE):
             block = range(first, min(first + WORLDS_AT_ONCE, worlds.count))
-            tasks, runs = [], []
-            for w in block:
-                for s, sc in enumerate(scenarios):
-                    world = worlds.apply(w, sc)
-                    runs.append(world)
+            tasks, runs = [], {}
+            for s, sc in enumerate(scenarios):  # a scenario's worlds next to each other
+                alone = families_ever(sc.params, sc.simulated_months) > WORLDS_SHARE_FAMILIES
+                for w in block:
+                    runs[w, s] = world = worlds.apply(w, sc)
                     tasks += [Task(f"w{w:04d}-s{s:02d}-r{k:06d}", run_replication,
-                                   (world, seed, k), batch=run_replications)
+                                   (world, seed, k), batch=run_replications,
+                                   share=(s, w) if alone else s)
                               for k in range(replications)]
             results = run_tasks(tasks, ex, store=parts, progress=progress,
-                                group=_group(replications))
-            for j, w in enumerate(block):
+                                group=_group(len(block) * replications,
+                                             len(block) * replications * len(scenarios),
+                                             workers))
+            at = {(w, s): (s * len(block) + j) * replications
+                  for s in range(len(scenarios)) for j, w in enumerate(block)}
+            for w in block:
                 comparison = Comparison(
-                    [_result(runs[j * len(scenarios) + s], seed, replications,
-                             results[(j * len(scenarios) + s) * replications:
-                                     (j * len(scenarios) + s + 1) * replications])
+                    [_result(runs[w, s], seed, replications,
+                             results[at[w, s]:at[w, s] + replications])
                      for s in range(len(scenarios))],
                     reference_of=refs, per_1000=per_1000)
                 d, h = differences(comparison)
@@ -166,10 +182,15 @@ def run_worlds(scenarios: Sequence[Scenario], worlds: Worlds, *, replications: i
                             per_1000)
 
 
-def _group(replications: int) -> int:
-    """Replications per task: a divisor of ``replications`` (so a task never mixes two
-    scenarios or worlds, which could not share a batch) of at most 16."""
-    return max(d for d in range(1, min(replications, 16) + 1) if replications % d == 0)
+def _group(per_scenario: int, tasks: int, workers: int) -> int:
+    """Replications per task: a divisor of ``per_scenario``, a scenario's replications in a
+    block of worlds (so a task never mixes two scenarios, which could not share a batch), of
+    at most 64 towns (``sim.run.runner.GROUP_MAX``), and small enough that the block's
+    ``tasks`` give every one of ``workers`` at least two."""
+    from sim.run.runner import GROUP_MAX
+
+    most = max(1, min(GROUP_MAX, tasks // (2 * max(workers, 1))))
+    return max(d for d in range(1, min(per_scenario, most) + 1) if per_scenario % d == 0)
 
 
 def _result(scenario: Scenario, seed: int, replications: int,

@@ -99,7 +99,9 @@ class HousingModel(mesa.Model):
 
     Attributes:
         f: the families (arrays); ``family(i)`` gives a read-only view of one.
-        p: parameters in force this month (phases applied).
+        p: parameters in force this month (phases applied); in a batch, a parameter of
+            :data:`sim.engine.towns.TOWN_PARAMETERS` that differs between the towns is an
+            array of one value per town (``towns.at`` gives each family its town's).
         month: the model's clock: index of the month being (or last) simulated, 0-based from
             the start of the burn-in. Every month column of the families (``arrived``,
             ``contract_end``, ...) counts on this clock.
@@ -148,6 +150,7 @@ class HousingModel(mesa.Model):
         self._phase_at = {self.burn_in + at: phase for at, phase in first.phase_months()}
         self._start_abs = parse_month(first.start) - self.burn_in  # the clock's month 0
         self.p: dict[str, Any] = params
+        self._own_p = [sc.params_at(-self.burn_in) for sc in scenarios]
         self.month = 0
         self.compact = compact
         self.f = Families()
@@ -262,6 +265,11 @@ class HousingModel(mesa.Model):
         """This month's indicators so far (:func:`sim.engine.accounts.indicators`)."""
         return accounts.indicators(self)
 
+    def town_p(self, town: int) -> dict[str, Any]:
+        """The parameters in force this month in ``town`` of a batch, each one value (what
+        :attr:`p` holds for a single run): for rules that draw or decide town by town."""
+        return self._own_p[town]
+
     # ------------------------------------------------------------------ month bookkeeping
     def _begin_month(self) -> None:
         self._compact_rows()
@@ -271,8 +279,8 @@ class HousingModel(mesa.Model):
         self.f.tenure_months[:n] += self.f.active[:n]
         if self.month in self._phase_at and self.month > 0:
             old = self.p
-            self.p = town_params([sc.params_at(self.month - self.burn_in)
-                                  for sc in self.scenarios])
+            self._own_p = [sc.params_at(self.month - self.burn_in) for sc in self.scenarios]
+            self.p = town_params(self._own_p)
             municipal.schedule_sitting_tenants(self, old)
         if self.calendar_month % 12 == 0:
             self.desk.new_year()

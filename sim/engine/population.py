@@ -75,17 +75,26 @@ def add_families(m: HousingModel, numbers: dict[str, np.ndarray], *,
             every family's.
         town: the town of a batch each lives in.
     """
-    p, f = m.p, m.f
+    f = m.f
     refugee = numbers["refugee"]
     k = len(refugee)
     s = f.add(k)
     f.town[s] = town
+
+    def p(key: str) -> Any:  # the parameter, or each family's town's in a mixed batch
+        return m.towns.at(m.p[key], s)
+
     # household composition: single parent, couple with children, couple without, single
     u = numbers["u"]
-    shares = np.array([p["population.share_single_parent"], p["population.share_couple_children"],
-                       p["population.share_couple_no_children"]])
-    cum = (shares / max(1.0, shares.sum())).cumsum()
-    comp = cum.searchsorted(u[0], side="right")  # 0..3
+    shares = [p("population.share_single_parent"), p("population.share_couple_children"),
+              p("population.share_couple_no_children")]
+    if any(np.ndim(x) for x in shares):  # towns of other shares: each family its own
+        rows = np.stack(np.broadcast_arrays(*shares), axis=1)
+        cum = (rows / np.maximum(1.0, rows.sum(axis=1))[:, None]).cumsum(axis=1)
+        comp = (cum <= u[0][:, None]).sum(axis=1)
+    else:
+        one = np.array(shares)
+        comp = (one / max(1.0, one.sum())).cumsum().searchsorted(u[0], side="right")  # 0..3
     if with_children is not None:
         # keep adults from the draw, force children on or off
         couple = (comp == 1) | (comp == 2)
@@ -103,24 +112,27 @@ def add_families(m: HousingModel, numbers: dict[str, np.ndarray], *,
                                      numbers["head_other"]), 18, 80)
     f.refugee[s] = refugee
     need_u = u[1]
-    f.need[s] = np.where(need_u < p["population.share_need_extensive"], NEED_EXTENSIVE,
-                         np.where(need_u < p["population.share_need_extensive"]
-                                  + p["population.share_need_moderate"], NEED_MODERATE, 0))
-    f.disability[s] = u[2] < p["population.share_disability"]
-    f.employed[s] = (u[3] < p["population.share_employed"]) & ~f.disability[s]
-    f.permanent[s] = f.employed[s] & (u[4] < p["work.permanent_share"])
-    f.wage[s] = p["work.wage"] * np.exp(numbers["wage"])
+    extensive = p("population.share_need_extensive")
+    f.need[s] = np.where(need_u < extensive, NEED_EXTENSIVE,
+                         np.where(need_u < extensive + p("population.share_need_moderate"),
+                                  NEED_MODERATE, 0))
+    f.disability[s] = u[2] < p("population.share_disability")
+    f.employed[s] = (u[3] < p("population.share_employed")) & ~f.disability[s]
+    f.permanent[s] = f.employed[s] & (u[4] < p("work.permanent_share"))
+    wage = p("work.wage")
+    f.wage[s] = wage * np.exp(numbers["wage"])
     f.employed2[s] = (f.adults[s] == 2) & f.employed[s] & (
-        numbers["second"] < p["population.share_second_earner"])
-    f.wage2[s] = np.where(f.employed2[s], p["work.wage"] * np.exp(numbers["wage2"]), 0.0)
-    indebted = u[5] < p["population.share_debt"]
+        numbers["second"] < p("population.share_second_earner"))
+    f.wage2[s] = np.where(f.employed2[s], wage * np.exp(numbers["wage2"]), 0.0)
+    share_debt = p("population.share_debt")
+    indebted = u[5] < share_debt
     f.debt[s] = np.where(indebted, numbers["debt"], 0.0)
-    f.remark[s] = indebted & (u[6] < p["population.share_remarks"] / max(
-        p["population.share_debt"], 1e-9))
-    f.sa_claimant[s] = u[7] < p["economy.sa_takeup"]
+    f.remark[s] = indebted & (u[6] < p("population.share_remarks") / np.maximum(
+        share_debt, 1e-9))
+    f.sa_claimant[s] = u[7] < p("economy.sa_takeup")
     f.savings[s] = numbers["savings"]
     f.spending_pos[s] = np.clip(
-        np.where(refugee, p["economy.refugee_spending_position"], p["economy.spending_position"])
+        np.where(refugee, p("economy.refugee_spending_position"), p("economy.spending_position"))
         + numbers["spending"], 0, 1.5)
     f.active[s] = True
     f.arrived[s] = m.month
@@ -146,14 +158,14 @@ def draw_families(m: HousingModel, k: int, rng: np.random.Generator, *, refugee:
             draw the household composition from the shares.
         town: the town of a batch they live in.
     """
-    numbers = draw_numbers(m.p, k, rng, np.asarray(refugee))
+    numbers = draw_numbers(m.town_p(town), k, rng, np.asarray(refugee))
     return add_families(m, numbers, with_children=with_children, town=town)
 
 
 def initial_population(m: HousingModel, town: int = 0) -> None:
     """Create the families living in the municipality (``town`` of a batch) at the start of
     the run."""
-    p, f, rng = m.p, m.f, m.streams.town(town)["init"]
+    p, f, rng = m.town_p(town), m.f, m.streams.town(town)["init"]
     # tenants of municipal and sublet dwellings
     mine = (m.stock.town == town).nonzero()[0]
     occupied = mine[rng.random(len(mine)) < p["stock.initial_occupancy"]]

@@ -92,8 +92,11 @@ class TownStreams:
         # each row takes its number from its town's draws (a take: 4x faster than a scatter)
         return np.concatenate(parts, axis=-1).take(place, axis=-1)
 
-    def normal(self, name: str, scale: float, n: int) -> np.ndarray:
-        """As :meth:`Streams.normal`, each town drawing for its rows."""
+    def normal(self, name: str, scale: float | np.ndarray, n: int) -> np.ndarray:
+        """As :meth:`Streams.normal`, each town drawing for its rows (``scale``: one, or one
+        per town)."""
         place, counts = self._grouped(n)
-        parts = [g.normal(0.0, scale, c) for g, c in zip(self._named[name], counts, strict=True)]
+        scales = np.broadcast_to(scale, len(counts))
+        parts = [g.normal(0.0, s, c) for g, s, c in zip(self._named[name], scales, counts,
+                                                          strict=True)]
         return np.concatenate(parts).take(place)

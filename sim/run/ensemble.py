@@ -38,12 +38,15 @@ class Task:
             given their ``args`` in a list it returns their results in a list, each what
             ``fn`` would return (or what ``fn`` returns up to the last bits, the same whatever
             tasks it is given together). :func:`run_tasks` then runs the task through it.
+        share: tasks go to ``batch`` together only when their ``share`` is equal (``None``:
+            any with the same ``batch``), for tasks that could but should not share one.
     """
 
     key: str
     fn: Callable[..., Any]
     args: tuple = ()
     batch: Callable[[list[tuple]], list[Any]] | None = None
+    share: Any = None
 
 
 # ---------------------------------------------------------------------------------- executors
@@ -280,11 +283,12 @@ def _submit(executor: cf.Executor, tasks: Sequence[Task], chunk: list[int]) -> c
 
 
 def _groups(tasks: Sequence[Task], todo: list[int], size: int) -> Iterator[list[int]]:
-    """Consecutive tasks of ``todo`` sharing a batch function, at most ``size`` at a time."""
+    """Consecutive tasks of ``todo`` sharing a batch function (and ``share``), at most
+    ``size`` at a time."""
     chunk: list[int] = []
     for i in todo:
         if chunk and (tasks[i].batch is None or tasks[i].batch is not tasks[chunk[0]].batch
-                      or len(chunk) == size):
+                      or tasks[i].share != tasks[chunk[0]].share or len(chunk) == size):
             yield chunk
             chunk = []
         chunk.append(i)

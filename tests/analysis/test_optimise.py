@@ -107,11 +107,12 @@ def fit(tmp_path: Path) -> Path:
     return path
 
 
-def test_candidates_of_a_world_run_as_one_batch_and_each_is_what_it_is_alone(
-        tmp_path: Path, fit: Path) -> None:
-    """The search runs the candidates of one world together as a batch of towns, which is
+def test_candidates_run_as_one_batch_and_each_is_what_it_is_alone(tmp_path: Path,
+                                                                  fit: Path) -> None:
+    """The search runs candidates together as a batch of towns, in any world, which is
     faster; every candidate's values must still be those of its own run, in every world,
-    whatever candidates ran beside it (5 levers differ, the outreach switch among them)."""
+    whatever ran beside it (5 levers differ, the outreach switch among them, and the worlds
+    in every assumed and fitted parameter)."""
     from sim.analysis.optimise import ModelEvaluator, candidate_values
     from sim.analysis.worlds import Posterior, draw_worlds
     from sim.inputs.parameters import REGISTRY

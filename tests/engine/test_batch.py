@@ -10,7 +10,7 @@ import pytest
 import sim.engine.model
 from sim.engine.model import HousingModel
 from sim.engine.ranking import first_in_groups, first_in_order
-from sim.engine.towns import TOWN_PARAMETERS, BatchError
+from sim.engine.towns import LEVERS, TOWN_PARAMETERS, BatchError
 from sim.inputs.expressions import parse
 from sim.inputs.indicators import INDICATORS
 from sim.inputs.scenario import load_scenario
@@ -47,8 +47,27 @@ def assert_same_history(batch: np.ndarray, single: np.ndarray) -> None:
     np.testing.assert_allclose(batch[:, MONEY], single[:, MONEY], rtol=1e-10, atol=1e-6)
 
 
-def test_overrides_cover_every_town_parameter():
-    assert set().union(*OVERRIDES) == TOWN_PARAMETERS
+def test_overrides_cover_every_lever_a_batch_lets_differ():
+    assert set().union(*OVERRIDES) == LEVERS
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_towns_in_different_plausible_worlds_reproduce_their_single_runs(name):
+    """Plausible worlds of one scenario share a batch: every assumed and fitted parameter may
+    differ between its towns (each world draws all of them), and each town is still the
+    single run of its world."""
+    from sim.analysis.worlds import DEFAULT_FIT, Posterior, draw_worlds
+    from sim.inputs.parameters import REGISTRY
+
+    worlds = draw_worlds(3, 5, REGISTRY, Posterior.from_fit(DEFAULT_FIT))
+    assert {d.path for d in worlds.dimensions} <= TOWN_PARAMETERS
+    scenario = load_scenario(f"scenarios/{name}.toml", years=2)
+    scenarios = [worlds.apply(w, scenario) for w in range(3)]
+    seeds = [replication_seed(7, k) for k in range(3)]
+    batch = HousingModel(scenarios, seeds).run()
+    for k, sc in enumerate(scenarios):
+        assert_same_history(batch[k], run_replication(sc, 7, k))
+    assert not np.array_equal(batch[0], batch[1])
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -79,8 +98,8 @@ def test_towns_that_drop_departed_rows_reproduce_their_single_runs(monkeypatch):
 
 def test_a_parameter_outside_the_town_parameters_refuses_a_batch_and_run_batch_falls_back():
     sc = load_scenario("scenarios/verdal.toml", years=2)
-    other = sc.with_overrides({"policy.followup.caseload": 20}, where="test")
-    with pytest.raises(BatchError, match="policy.followup.caseload"):
+    other = sc.with_overrides({"policy.followup.cost_per_worker": 900_000}, where="test")
+    with pytest.raises(BatchError, match="policy.followup.cost_per_worker"):
         HousingModel([sc, other], [1, 2])
     histories = run_batch([sc, other], [replication_seed(3, 0), replication_seed(3, 1)])
     np.testing.assert_array_equal(histories[0], run_replication(sc, 3, 0))

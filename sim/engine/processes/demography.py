@@ -58,7 +58,8 @@ def _births(m: HousingModel, u: np.ndarray) -> None:
     """Births to families whose head is under 45 and who have room for another child."""
     p, f, n = m.p, m.f, m.f.n
     ages = f.child_age[:n]
-    birth = f.active[:n] & (f.head_age[:n] < 45) & (u < monthly(p["demography.birth_rate"]))
+    rate = m.towns.at(monthly(p["demography.birth_rate"]), slice(0, n))
+    birth = f.active[:n] & (f.head_age[:n] < 45) & (u < rate)
     born = birth.nonzero()[0]
     free = ages[born] < 0
     has_slot = free.any(axis=1)
@@ -77,12 +78,13 @@ def _households(m: HousingModel, u_split: np.ndarray, u_join: np.ndarray,
     p, f, n = m.p, m.f, m.f.n
     act = f.active[:n]
     couple = f.adults[:n] == 2
-    split = act & couple & (u_split < monthly(p["demography.separation_rate"]))
-    join = act & ~couple & (u_join < monthly(p["demography.repartner_rate"]))
+    rows = slice(0, n)
+    split = act & couple & (u_split < m.towns.at(monthly(p["demography.separation_rate"]), rows))
+    join = act & ~couple & (u_join < m.towns.at(monthly(p["demography.repartner_rate"]), rows))
     f.adults[:n][split] = 1
     f.adults[:n][join] = 2
     f.costs_due[:n][split | join] = -1
-    works = join & (u_work < p["population.share_second_earner"])
+    works = join & (u_work < m.towns.at(p["population.share_second_earner"], rows))
     second = works & f.employed[:n]
     f.employed2[:n][second] = True
     f.wage2[:n][second] = f.wage[:n][second]
@@ -138,9 +140,13 @@ def _moves_away(m: HousingModel, u: np.ndarray) -> None:
     years_here = (m.month - f.arrived[:n]) / 12
     base, extra = p["demography.outmigration_rate"], p["demography.refugee_outmigration_extra"]
     recent = f.refugee[:n] & (years_here < 5)
-    rate = np.where(recent, monthly(base + extra), monthly(base))
-    rate = np.where(f.rooted[:n], monthly(p["demography.owner_outmigration_rate"]), rate)
-    rate = np.where(f.client[:n], monthly(p["demography.client_departure_rate"]), rate)
+
+    def each(rate: Any) -> Any:  # a monthly rate for every row (its town's in a batch)
+        return m.towns.at(monthly(rate), slice(0, n))
+
+    rate = np.where(recent, each(base + extra), each(base))
+    rate = np.where(f.rooted[:n], each(p["demography.owner_outmigration_rate"]), rate)
+    rate = np.where(f.client[:n], each(p["demography.client_departure_rate"]), rate)
     aged = f.head_age[:n] >= p["demography.exit_age"]  # policy cannot change an age
     leave = f.active[:n] & ((u < rate) | aged)
     depart(m, leave.nonzero()[0])
@@ -212,9 +218,9 @@ def _local_families(m: HousingModel, s: slice, drawn: list[tuple[int, dict, Any]
     p, f = m.p, m.f
     u = np.concatenate([g[2]["tenure"] for g in drawn])
     years = np.concatenate([g[2]["years"] for g in drawn])
-    homeless_share = p["demography.inflow_homeless_share"]
+    homeless_share = m.towns.at(p["demography.inflow_homeless_share"], s)
     homeless = u < homeless_share
-    owner = ~homeless & (u < homeless_share + p["demography.inflow_owner_share"])
+    owner = ~homeless & (u < homeless_share + m.towns.at(p["demography.inflow_owner_share"], s))
     idx = np.arange(s.start, s.stop)
     f.tenure[idx] = np.where(homeless, HOMELESS, PRIVATE)
     owners = idx[owner]
@@ -235,6 +241,7 @@ def _draw_arrivals(m: HousingModel) -> dict[str, list[tuple[int, dict, Any]]]:
     scale = p["municipality.inhabitants"] / 10_000 / 12
     groups: dict[str, list[tuple[int, dict, Any]]] = {"refugee": [], "local": [], "single": []}
     for town in range(m.towns.n):
+        p = m.town_p(town)  # each town draws with its own rates
         rng = m.streams.town(town)["inflow"]
         n_ref = int(rng.poisson(p["demography.refugee_families_per_10k"] * scale))
         n_loc = int(rng.poisson(p["demography.local_inflow_per_10k"] * scale))

@@ -49,6 +49,7 @@ from sim.engine.processes.market import (
     market_rent,
     market_rent_level,
     municipal_rent_level,
+    per_person,
     size_factor,
 )
 from sim.engine.processes.stock import OWNED, SUBLET_KIND
@@ -62,7 +63,7 @@ def gross_income(m: HousingModel) -> np.ndarray:
     introduction benefit."""
     p, f, n = m.p, m.f, m.f.n
     return (f.employed[:n] * f.wage[:n] + f.employed2[:n] * f.wage2[:n]
-            + f.disability[:n] * p["work.disability_pension"]
+            + f.disability[:n] * m.towns.at(p["work.disability_pension"], slice(0, n))
             + (f.ub_left[:n] > 0) * f.ub_amount[:n]
             + (f.intro_left[:n] > 0) * f.adults[:n] * p["work.intro_benefit"])
 
@@ -123,7 +124,8 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if n and len(rows):
         adults, ages = f.adults[due], f.child_age[due]
         f.guide[due] = sa_guideline(adults, ages, *(p[k] for k in _LIVING_PARAMETERS[:5]))
-        w2, wc = p["economy.equivalence_second_adult"], p["economy.equivalence_child"]
+        w2 = m.towns.at(p["economy.equivalence_second_adult"], due)
+        wc = m.towns.at(p["economy.equivalence_child"], due)
         f.sifo[due] = sifo_budget(adults, f.kids[due], p["economy.sifo_reference"],
                                   1 + w2 + 2 * wc, w2, wc)
         # months until a child may reach the next band age, one early; at least one
@@ -132,7 +134,8 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         f.costs_due[due] = m.month + np.clip(np.ceil(months) - 1, 1, 2**30).astype(np.int32)
     guide, sifo = f.guide[:n], f.sifo[:n]
     guide.flags.writeable = sifo.flags.writeable = False  # views of the kept columns
-    pos = f.spending_pos[:n] * np.where(f.plan[:n], p["policy.followup.effect_plan"], 1.0)
+    pos = f.spending_pos[:n] * np.where(
+        f.plan[:n], m.towns.at(p["policy.followup.effect_plan"], slice(0, n)), 1.0)
     actual = guide + pos * np.maximum(sifo - guide, 0.0)
     kept.values, kept.month = (guide, sifo, actual), m.month
     return kept.values
@@ -142,14 +145,15 @@ def living_costs(m: HousingModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _CAPS = tuple(f"economy.bostotte_cap_{k}" for k in range(1, 6))
 
 
-def allowance(m: HousingModel, cost: np.ndarray, persons: np.ndarray, gross: np.ndarray
-              ) -> np.ndarray:
-    """Housing allowance (bostøtte) for a monthly housing cost, NOK/month."""
+def allowance(m: HousingModel, cost: np.ndarray, persons: np.ndarray, gross: np.ndarray,
+              rows: np.ndarray | slice) -> np.ndarray:
+    """Housing allowance (bostøtte) for a monthly housing cost of families ``rows``,
+    NOK/month."""
     p = m.p
     caps = [p[name] for name in _CAPS]
     return np.asarray(housing_allowance(cost, persons, 12 * gross, caps,
                                         p["economy.bostotte_min_own"],
-                                        p["economy.bostotte_own_rate"],
+                                        m.towns.at(p["economy.bostotte_own_rate"], rows),
                                         p["economy.bostotte_coverage"]))
 
 
@@ -160,7 +164,7 @@ def sa_housing_norm(m: HousingModel, persons: np.ndarray, rows: np.ndarray | sli
     ``persons`` in the families ``rows``."""
     p = m.p
     level = p["economy.sa_housing_norm_share"] * p["market.rent"] * m.market.rent_index
-    return m.towns.at(level, rows) * size_factor(persons, p["market.price_per_person"])
+    return m.towns.at(level, rows) * size_factor(persons, per_person(m, rows))
 
 
 def housing_payment(m: HousingModel, idx: np.ndarray | slice) -> np.ndarray:
@@ -177,9 +181,10 @@ def housing_payment(m: HousingModel, idx: np.ndarray | slice) -> np.ndarray:
         by_tenure = level[:, 0].take(t)
     else:  # a flat take: 4x faster than indexing by (tenure, town)
         by_tenure = level.T.ravel().take(f.town[idx] * len(level) + t)
-    rent = by_tenure * size_factor(f.persons[idx], p["market.price_per_person"])
+    rent = by_tenure * size_factor(f.persons[idx], per_person(m, idx))
     rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
-    return np.where(is_owner(t), f.loan_payment[idx] + p["economy.owner_costs"], rent)
+    return np.where(is_owner(t), f.loan_payment[idx] + m.towns.at(p["economy.owner_costs"], idx),
+                    rent)
 
 
 def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
@@ -194,8 +199,8 @@ def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
     p, f = m.p, m.f
     persons = f.persons[idx]
     rent = market_rent(m, persons, idx) * factor
-    net_rent = rent - allowance(m, rent, persons, f.gross_income[idx])
-    own = net_rent <= p["market.max_rent_share"] * f.net_income[idx]
+    net_rent = rent - allowance(m, rent, persons, f.gross_income[idx], idx)
+    own = net_rent <= m.towns.at(p["market.max_rent_share"], idx) * f.net_income[idx]
     return own | (rent <= sa_housing_norm(m, persons, idx)) if with_sa else own
 
 
@@ -249,7 +254,7 @@ def _income_and_costs(m: HousingModel) -> _Means:
     gross = np.where(act, gross_income(m), 0.0)
     net = np.where(act, net_income(m, gross), 0.0)
     housing = np.where(housed, housing_payment(m, slice(0, n)), 0.0)
-    allow = np.where(housed, allowance(m, housing, f.persons, gross), 0.0)
+    allow = np.where(housed, allowance(m, housing, f.persons, gross, slice(0, n)), 0.0)
     m.living.forget()  # households may have changed since last month
     guide, _, actual = living_costs(m)
     return _Means(gross, net, housing, allow, guide, actual)
@@ -261,7 +266,8 @@ def _social_assistance(m: HousingModel, means: _Means) -> _Help:
     p, f, n = m.p, m.f, m.f.n
     need = means.guide + np.minimum(means.housing, sa_housing_norm(m, f.persons, slice(0, n)))
     shortfall = need - means.net - means.allow
-    sa = np.where(f.active[:n] & (shortfall > 0) & (f.savings[:n] < p["economy.savings_buffer"])
+    buffer = m.towns.at(p["economy.savings_buffer"], slice(0, n))
+    sa = np.where(f.active[:n] & (shortfall > 0) & (f.savings[:n] < buffer)
                   & f.sa_claimant[:n], shortfall, 0.0)
     # NAV covers the rent arrears of the families it supports (one-off assistance)
     nav_arrears = np.where((sa > 0) & p["economy.sa_covers_arrears"], f.rent_arrears[:n], 0.0)
@@ -276,12 +282,14 @@ def _budgeting_failures(m: HousingModel, housing: np.ndarray, sa: np.ndarray, u:
     ``economy.payment_failure_rate`` — less when followed up, with a family plan, or placed by
     an office that also follows up (Røe (2018) §3.1.3)."""
     p, f, n = m.p, m.f, m.f.n
-    fail_rate = m.towns.at(p["economy.payment_failure_rate"], slice(0, n)) * np.where(
-        f.followed[:n], p["policy.followup.effect_arrears"], 1.0) * np.where(
-        f.plan[:n], p["policy.followup.effect_plan"], 1.0)
+    rows = slice(0, n)
+    fail_rate = m.towns.at(p["economy.payment_failure_rate"], rows) * np.where(
+        f.followed[:n], m.towns.at(p["policy.followup.effect_arrears"], rows), 1.0) * np.where(
+        f.plan[:n], m.towns.at(p["policy.followup.effect_plan"], rows), 1.0)
     if p["policy.allocation.with_followup"]:
-        fail_rate = fail_rate * np.where(is_tenant(f.tenure[:n]),
-                                         p["policy.allocation.colocated_factor"], 1.0)
+        fail_rate = fail_rate * np.where(
+            is_tenant(f.tenure[:n]), m.towns.at(p["policy.allocation.colocated_factor"], rows),
+            1.0)
     housed = f.active[:n] & (f.tenure[:n] != HOMELESS)
     troubled = (f.need[:n] > NEED_LOW) | f.remark[:n]
     return housed & troubled & (sa == 0) & (u < fail_rate) & (housing > 0)
@@ -298,8 +306,8 @@ def _pay(m: HousingModel, means: _Means, sa: np.ndarray, u: np.ndarray) -> _Paid
     act = f.active[:n]
     owner = is_owner(f.tenure[:n])
     debt = f.debt[:n]
-    debt += debt * p["economy.debt_rate"] / 12
-    debt_due = debt * p["economy.debt_min_payment"]
+    debt += debt * m.towns.at(p["economy.debt_rate"], slice(0, n)) / 12
+    debt_due = debt * m.towns.at(p["economy.debt_min_payment"], slice(0, n))
     housing = means.housing
     floor_cash = np.where(act, means.net + means.allow + sa - means.guide - housing - debt_due,
                           0.0)
@@ -323,7 +331,7 @@ def _pay(m: HousingModel, means: _Means, sa: np.ndarray, u: np.ndarray) -> _Paid
     pay_loan = np.minimum(surplus, f.loan_arrears[:n])
     surplus -= pay_loan
     surplus -= np.where(sa > 0, 0.0, np.minimum(surplus, means.actual - means.guide))
-    f.savings[:n] += surplus * p["economy.saving_share"]
+    f.savings[:n] += surplus * m.towns.at(p["economy.saving_share"], slice(0, n))
     f.rent_arrears[:n] += np.where(owner, 0.0, unpaid_housing) - pay_rent
     loan_unpaid = np.where(owner, np.minimum(unpaid_housing, f.loan_payment[:n]), 0.0)
     f.loan_arrears[:n] += loan_unpaid - pay_loan
@@ -353,13 +361,15 @@ def _remarks(m: HousingModel, paid: _Paid) -> None:
     act = f.active[:n]
     missed = (paid.unpaid_housing > 0) | (paid.unpaid_debt > 0)
     f.missed[:n] = np.where(act & missed, f.missed[:n] + 1, 0)
-    new_remark = act & (f.missed[:n] >= p["economy.remark_after_missed"])
+    new_remark = act & (f.missed[:n] >= m.towns.at(p["economy.remark_after_missed"],
+                                                   slice(0, n)))
     f.remark[:n] |= new_remark
     f.remark_clear_at[:n][new_remark] = -1
     settled = f.remark[:n] & (f.debt[:n] <= 0) & (f.rent_arrears[:n] <= 0) & (
         f.loan_arrears[:n] <= 0)
     start_clock = settled & (f.remark_clear_at[:n] < 0)
-    f.remark_clear_at[:n][start_clock] = m.month + p["economy.remark_clear_months"]
+    f.remark_clear_at[:n][start_clock] = m.month + m.towns.at(p["economy.remark_clear_months"],
+                                                              start_clock)
     f.remark_clear_at[:n][~settled] = -1
     lapse = settled & (f.remark_clear_at[:n] >= 0) & (f.remark_clear_at[:n] <= m.month)
     f.remark[:n][lapse] = False
@@ -371,7 +381,7 @@ def _counselling(m: HousingModel, u: np.ndarray) -> None:
     counsel = f.active[:n] & (f.counselling_left[:n] > 0)
     f.counselling_left[:n] -= counsel  # one month less for those in it
     done = counsel & (f.counselling_left[:n] == 0)
-    success = done & (u < p["economy.counselling_success"])
+    success = done & (u < m.towns.at(p["economy.counselling_success"], slice(0, n)))
     f.debt[:n][success] = 0.0
     f.cleared[:n] |= success
     f.missed[:n][success] = 0

@@ -85,8 +85,10 @@ def step(m: HousingModel) -> None:
     # referral to debt counselling
     indebted = (act & ((f.debt[:n] > 0) | f.remark[:n]) & (f.counselling_left[:n] == 0)
                 & ~f.cleared[:n])
-    rate = np.where(followed, p["policy.followup.effect_counselling"],
-                    p["economy.counselling_referral"])
-    rate = rate * np.where(f.network_until[:n] >= m.month, p["policy.followup.network_effect"], 1)
+    rows = slice(0, n)  # a parameter for every row: its town's in a mixed batch
+    rate = np.where(followed, m.towns.at(p["policy.followup.effect_counselling"], rows),
+                    m.towns.at(p["economy.counselling_referral"], rows))
+    rate = rate * np.where(f.network_until[:n] >= m.month,
+                           m.towns.at(p["policy.followup.network_effect"], rows), 1)
     start = indebted & (u[2] < np.minimum(rate, 1.0))
-    f.counselling_left[:n][start] = p["economy.counselling_months"]
+    f.counselling_left[:n][start] = m.towns.at(p["economy.counselling_months"], start)

@@ -46,12 +46,14 @@ class Market:
         self.loan_rates: tuple[Any, Any] = (0.0, 0.0)
 
 
-def size_factor(persons: np.ndarray, per_person: float) -> np.ndarray:
+def size_factor(persons: np.ndarray, per_person: float | np.ndarray) -> np.ndarray:
     """Price/rent factor of a dwelling for a household of ``persons`` (1.0 for three).
 
     Assumption: linear in persons (``market.price_per_person``), bounded to [0.5, 3]; it
     reproduces SSB's 2017 Trondheim rents (2 rooms 0.85, 4 rooms 1.26 of 3 rooms) at 0.08–0.13.
     """
+    if isinstance(per_person, np.ndarray):  # each household its town's (a mixed batch)
+        return np.minimum(np.maximum(1.0 + per_person * (persons - 3), 0.5), 3.0)
     return _size_table(per_person).take(persons)  # take: faster than indexing
 
 
@@ -61,6 +63,12 @@ def _size_table(per_person: float) -> np.ndarray:
     size (a dozen calls a month: the table saves their arithmetic)."""
     sizes = np.arange(3 + MAX_CHILDREN)
     return np.minimum(np.maximum(1.0 + per_person * (sizes - 3), 0.5), 3.0)
+
+
+def per_person(m: HousingModel, rows: Any) -> Any:
+    """``market.price_per_person`` for the families ``rows``: one number, or each family's
+    town's in a batch of towns that differ in it."""
+    return m.towns.at(m.p["market.price_per_person"], rows)
 
 
 def market_rent_level(m: HousingModel) -> float | np.ndarray:
@@ -79,8 +87,7 @@ def municipal_rent_level(m: HousingModel) -> float | np.ndarray:
 
 def market_rent(m: HousingModel, persons: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Private market rent for the households of ``persons``, families ``idx``, NOK/month."""
-    return (m.towns.at(market_rent_level(m), idx)
-            * size_factor(persons, m.p["market.price_per_person"]))
+    return m.towns.at(market_rent_level(m), idx) * size_factor(persons, per_person(m, idx))
 
 
 def house_price(m: HousingModel, persons: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -88,7 +95,7 @@ def house_price(m: HousingModel, persons: np.ndarray, idx: np.ndarray) -> np.nda
     NOK."""
     p = m.p
     return (p["market.price"] * m.towns.at(m.market.price_index, idx)
-            * size_factor(persons, p["market.price_per_person"]))
+            * size_factor(persons, per_person(m, idx)))
 
 
 def market_value(m: HousingModel, idx: np.ndarray) -> np.ndarray:
@@ -151,8 +158,8 @@ def set_rates(m: HousingModel) -> Any:
 
 
 def _shifted(rate: float, shift: Any) -> Any:
-    """``rate + shift``, at least 0 (``shift`` a number, or one per town)."""
-    if type(shift) is np.ndarray:
+    """``rate + shift``, at least 0 (each a number, or one per town)."""
+    if type(shift) is np.ndarray or type(rate) is np.ndarray:
         return np.maximum(rate + shift, 0.0)
     return max(rate + shift, 0.0)
 

@@ -175,7 +175,7 @@ def assess(m: HousingModel, idx: np.ndarray) -> None:
     working = f.employed[idx] & p["policy.rotation.move_on_with_work"]
     move_on = ~eligible(m, idx) | can_buy | can_rent | working
     go, stay = idx[move_on], idx[~move_on]
-    f.exit_by[go] = m.month + p["policy.rotation.exit_grace_months"]
+    f.exit_by[go] = m.month + m.towns.at(p["policy.rotation.exit_grace_months"], go)
     f.offered[go] = (can_buy | working)[move_on]
     renew_lease(m, stay)
 

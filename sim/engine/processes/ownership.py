@@ -70,14 +70,18 @@ def _consider_rate(m: HousingModel) -> np.ndarray:
     §3.1.2–§3.1.3), and for families with a housing-career plan."""
     p, f, n = m.p, m.f, m.f.n
     tenant = is_tenant(f.tenure[:n])
-    rate = np.full(n, p["ownership.consider_rate"])
+    rows = slice(0, n)  # a parameter for every row: its town's in a mixed batch
+    rate = m.towns.per_row(p["ownership.consider_rate"])
     outreach = p["policy.startloan.outreach"]  # a bool, or one per town in a batch
     if np.any(outreach):
-        reached = tenant & (m.towns.at(outreach, slice(0, n)) != 0)
-        rate = np.where(reached, rate * p["policy.startloan.outreach_factor"], rate)
+        reached = tenant & (m.towns.at(outreach, rows) != 0)
+        rate = np.where(reached, rate * m.towns.at(p["policy.startloan.outreach_factor"], rows),
+                        rate)
     if p["policy.allocation.with_followup"]:
-        rate = np.where(tenant, rate * p["policy.allocation.colocated_move_on"], rate)
-    return np.where(f.career_plan[:n], rate * p["policy.followup.effect_readiness"], rate)
+        rate = np.where(tenant, rate * m.towns.at(p["policy.allocation.colocated_move_on"], rows),
+                        rate)
+    return np.where(f.career_plan[:n],
+                    rate * m.towns.at(p["policy.followup.effect_readiness"], rows), rate)
 
 
 def _referred(m: HousingModel) -> np.ndarray | bool:
@@ -96,7 +100,7 @@ def bank_assessment(m: HousingModel, idx: np.ndarray) -> tuple[np.ndarray, np.nd
     month's bank rate."""
     p, f = m.p, m.f
     price = house_price(m, f.persons[idx], idx)
-    debt_service = f.debt[idx] * p["economy.debt_min_payment"]
+    debt_service = f.debt[idx] * m.towns.at(p["economy.debt_min_payment"], idx)
     _, sifo, _ = living_costs(m)
     job = f.permanent[idx] if p["bank.requires_permanent_job"] else f.employed[idx]
     down = np.minimum(f.savings[idx], price)
@@ -149,8 +153,7 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     kind = f.approved_kind[idx]
     loan = f.approved_loan[idx]
     sl = kind == OWNER_STARTLOAN
-    rate = np.where(sl, startloan.rate(p, m.towns.at(m.market.husbanken_rate, idx)),
-                    m.towns.at(m.market.bank_rate, idx))
+    rate = np.where(sl, startloan.rate(m, idx), m.towns.at(m.market.bank_rate, idx))
     months = np.where(sl, p["policy.startloan.term_years"] * 12, p["bank.term_years"] * 12)
     down = f.approved_price[idx] - loan - f.approved_grant[idx]
     f.savings[idx] = np.maximum(f.savings[idx] - np.maximum(down, 0.0), 0.0)
@@ -198,8 +201,8 @@ def relief(m: HousingModel) -> None:
         f.loan_payment[ending] = annuity_payment(f.loan_principal[ending], f.loan_rate[ending],
                                                  np.maximum(f.loan_months[ending], 1))
     sl = f.tenure[:n] == OWNER_STARTLOAN
-    months = np.where(sl, p["ownership.interest_only_months"],
-                      p["ownership.bank_forbearance_months"])
+    months = np.where(sl, m.towns.at(p["ownership.interest_only_months"], slice(0, n)),
+                      m.towns.at(p["ownership.bank_forbearance_months"], slice(0, n)))
     granted = np.where(sl, p["policy.startloan.payment_relief"],
                        f.employed[:n] | (f.ub_left[:n] > 0))
     start = (owner & granted & (months > 0) & (f.loan_arrears[:n] > 0)
@@ -225,29 +228,31 @@ def defaults(m: HousingModel, u: np.ndarray) -> None:
     p, f, n = m.p, m.f, m.f.n
     payment = np.maximum(f.loan_payment[:n], 1.0)
     owing = f.active[:n] & is_owner(f.tenure[:n])
+    after = m.towns.at(p["ownership.default_after"], slice(0, n))
     if p["policy.startloan.refinance"]:
         trouble = owing & (f.tenure[:n] == OWNER_BANK) & (f.exit_by[:n] < 0) & (
-            f.loan_arrears[:n] >= p["ownership.default_after"] / 2 * payment)
+            f.loan_arrears[:n] >= after / 2 * payment)
         ask = trouble.nonzero()[0]
         if len(ask):
             startloan.refinance(m, ask, u[ask])
-    behind = f.loan_arrears[:n] >= p["ownership.default_after"] * payment
+    behind = f.loan_arrears[:n] >= after * payment
     notice = f.exit_by[:n] >= 0
     f.exit_by[:n][owing & notice & ~behind] = -1  # paid up: the sale is stopped
-    f.exit_by[:n][owing & ~notice & behind] = m.month + p["ownership.forced_sale_months"]
+    due = owing & ~notice & behind
+    f.exit_by[:n][due] = m.month + m.towns.at(p["ownership.forced_sale_months"], due)
 
 
 def forced_sale(m: HousingModel, idx: np.ndarray) -> None:
     """The homes of owners ``idx`` are sold by force: the lenders' losses, the grant reclaimed,
     what is left to the family, a payment remark. Where the family goes is the caller's."""
     p, f = m.p, m.f
-    sale = market_value(m, idx) * (1 - p["market.forced_sale_discount"])
-    loss = np.asarray(forced_sale_loss(f.loan_principal[idx], f.loan_arrears[idx], sale,
-                                       p["market.sale_costs"]))
+    sale = market_value(m, idx) * (1 - m.towns.at(p["market.forced_sale_discount"], idx))
+    costs = m.towns.at(p["market.sale_costs"], idx)
+    loss = np.asarray(forced_sale_loss(f.loan_principal[idx], f.loan_arrears[idx], sale, costs))
     sl = f.tenure[idx] == OWNER_STARTLOAN
     municipal, _state = share_loss(np.where(sl, loss, 0.0),
                                    p["policy.startloan.municipal_loss_share"])
-    left = np.maximum(sale - p["market.sale_costs"] - f.loan_principal[idx]
+    left = np.maximum(sale - costs - f.loan_principal[idx]
                       - f.loan_arrears[idx], 0.0)
     # the part of a grant not yet written off is reclaimed from what is left
     years = (m.month - f.grant_month[idx]) / 12

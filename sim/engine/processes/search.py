@@ -28,7 +28,7 @@ to move runs out.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,20 +43,24 @@ if TYPE_CHECKING:
 def search_success(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     """Monthly probability that families ``idx`` find a private landlord who takes them."""
     p, f = m.p, m.f
+
+    def each(key: str) -> Any:  # the parameter, or each family's town's in a mixed batch
+        return m.towns.at(p[key], idx)
+
     prob = m.towns.per_row(p["market.search_success"], idx)
-    prob *= np.where(f.refugee[idx], 1 - p["market.discrimination_refugee"], 1.0)
-    prob *= np.where(f.employed[idx], 1.0, 1 - p["market.discrimination_nav"])
-    prob *= np.where(f.need[idx] == NEED_EXTENSIVE, 1 - p["market.discrimination_needs"], 1.0)
-    prob *= np.where(f.followed[idx], p["policy.followup.effect_search"], 1.0)
+    prob *= np.where(f.refugee[idx], 1 - each("market.discrimination_refugee"), 1.0)
+    prob *= np.where(f.employed[idx], 1.0, 1 - each("market.discrimination_nav"))
+    prob *= np.where(f.need[idx] == NEED_EXTENSIVE, 1 - each("market.discrimination_needs"), 1.0)
+    prob *= np.where(f.followed[idx], each("policy.followup.effect_search"), 1.0)
     if p["policy.allocation.with_followup"]:  # the office helps its own tenants move on
         tenant = is_tenant(f.tenure[idx])
-        prob *= np.where(tenant, p["policy.allocation.colocated_move_on"], 1.0)
+        prob *= np.where(tenant, each("policy.allocation.colocated_move_on"), 1.0)
     helped = np.zeros(len(idx), dtype=bool)  # the office contacts landlords for them
     if p["policy.allocation.procurer"]:
         helped |= f.followed[idx] | (f.waiting_since[idx] >= 0)
     if p["policy.allocation.help_children_private"]:
         helped |= f.kids[idx] > 0
-    prob *= np.where(helped, p["policy.allocation.procurer_effect"], 1.0)
+    prob *= np.where(helped, each("policy.allocation.procurer_effect"), 1.0)
     return np.minimum(prob, 1.0)
 
 
@@ -83,7 +87,8 @@ def step(m: HousingModel) -> None:
         f.waiting_since[found[~f.client[found]]] = -1  # a referral stands (see above)
 
     # private renters living on benefits also apply, for a stable and cheaper home
-    applies = act & (f.tenure[:n] == PRIVATE) & ~f.employed[:n] & (u[1] < p["market.apply_rate"])
+    applies = act & (f.tenure[:n] == PRIVATE) & ~f.employed[:n] & (
+        u[1] < m.towns.at(p["market.apply_rate"], slice(0, n)))
     municipal.update_waiting_list(m, applies)
     municipal.allocate(m)
 

@@ -74,7 +74,7 @@ def may_apply(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     (assumption: the desk does not assess the same case again and again)."""
     f = m.f
     last = f.desk_applied[idx]
-    waited = m.month - last >= m.p["policy.startloan.reapply_months"]
+    waited = m.month - last >= m.towns.at(m.p["policy.startloan.reapply_months"], idx)
     return (last < 0) | waited | (circumstances(m, idx) != f.desk_state[idx])
 
 
@@ -88,12 +88,14 @@ def record_applications(m: HousingModel, idx: np.ndarray) -> None:
     f.desk_state[idx] = circumstances(m, idx)
 
 
-def rate(p: dict[str, Any], husbanken: Any) -> Any:
-    """Start-loan interest of a new loan, 1/year: the month's Husbanken rate ``husbanken`` (a
-    number, or one per family) + the municipal margin, + the premium if the municipality lends
-    at a fixed rate (``policy.startloan.fixed_rate``)."""
-    return (floating_startloan_rate(p, husbanken)
-            + (p["policy.startloan.fixed_premium"] if p["policy.startloan.fixed_rate"] else 0.0))
+def rate(m: HousingModel, idx: np.ndarray) -> Any:
+    """Start-loan interest of a new loan for families ``idx``, 1/year: the month's Husbanken
+    rate + the municipal margin, + the premium if the municipality lends at a fixed rate
+    (``policy.startloan.fixed_rate``)."""
+    p = m.p
+    premium = (m.towns.at(p["policy.startloan.fixed_premium"], idx)
+               if p["policy.startloan.fixed_rate"] else 0.0)
+    return floating_startloan_rate(p, m.towns.at(m.market.husbanken_rate, idx)) + premium
 
 
 # ---------------------------------------------------------------------- the assessment
@@ -110,18 +112,18 @@ def assess(m: HousingModel, idx: np.ndarray, loan: np.ndarray | None = None
     persons = f.persons[idx]
     purchase = loan is None
     if loan is None:
-        down = np.maximum(f.savings[idx] - p["economy.savings_buffer"], 0.0)
+        down = np.maximum(f.savings[idx] - m.towns.at(p["economy.savings_buffer"], idx), 0.0)
         loan = np.maximum(house_price(m, persons, idx) - down, 0.0)
-    debt_service = f.debt[idx] * p["economy.debt_min_payment"]
+    debt_service = f.debt[idx] * m.towns.at(p["economy.debt_min_payment"], idx)
     _, sifo, actual = living_costs(m)
     living = (sifo if p["policy.startloan.budget_standard"] == "sifo" else actual)[idx]
-    stressed = rate(p, m.towns.at(m.market.husbanken_rate, idx)) + (
-        0.0 if p["policy.startloan.fixed_rate"] else p["policy.startloan.stress_add"])
+    stressed = rate(m, idx) + (0.0 if p["policy.startloan.fixed_rate"] else
+                               m.towns.at(p["policy.startloan.stress_add"], idx))
     term = p["policy.startloan.term_years"] * 12
-    owner_costs = p["economy.owner_costs"]
+    owner_costs = m.towns.at(p["economy.owner_costs"], idx)
     net = f.net_income[idx]
     pay = annuity_payment(loan, stressed, term)
-    allow = allowance(m, pay + owner_costs, persons, f.gross_income[idx])
+    allow = allowance(m, pay + owner_costs, persons, f.gross_income[idx], idx)
     ok = affordable(net + allow, living, pay + owner_costs, debt_service)
     grant = np.zeros(len(idx))
     if purchase and p["policy.startloan.grant_max"] > 0:
@@ -221,7 +223,7 @@ def refinance(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
     owed = f.loan_principal[idx] + f.loan_arrears[idx]
     ok, loan, _ = assess(m, idx, owed)
     done = idx[within_budget(m, idx, ok, loan, u)]
-    r = rate(m.p, m.towns.at(m.market.husbanken_rate, done))
+    r = rate(m, done)
     months = m.p["policy.startloan.term_years"] * 12
     f.loan_principal[done] = f.loan_principal[done] + f.loan_arrears[done]
     f.loan_arrears[done] = 0.0

@@ -37,8 +37,8 @@ def step(m: HousingModel) -> None:
     # eviction requests and their outcome
     rent = np.maximum(f.housing_cost[:n], 1.0)
     request = act & renter & (f.rent_arrears[:n] >= p["tenancy.eviction_arrears"] * rent)
-    share = p["tenancy.eviction_share"] * np.where(f.followed[:n],
-                                                   p["policy.followup.effect_eviction"], 1.0)
+    share = p["tenancy.eviction_share"] * np.where(
+        f.followed[:n], m.towns.at(p["policy.followup.effect_eviction"], slice(0, n)), 1.0)
     evict = request & (u[0] < share)
     settle = request & ~evict
     settled = m.towns.total(f.rent_arrears[:n][settle], settle)
@@ -53,8 +53,8 @@ def step(m: HousingModel) -> None:
 
     # private landlords ending leases
     ends = act & (f.tenure[:n] == PRIVATE) & (f.exit_by[:n] < 0) & (
-        u[1] < monthly(p["market.lease_end_rate"]))
-    f.exit_by[:n][ends] = m.month + p["policy.rotation.exit_grace_months"]
+        u[1] < m.towns.at(monthly(p["market.lease_end_rate"]), slice(0, n)))
+    f.exit_by[:n][ends] = m.month + m.towns.at(p["policy.rotation.exit_grace_months"], ends)
 
     # municipal leases: expiry, reviews, full review
     municipal.review(m)

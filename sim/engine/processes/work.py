@@ -14,7 +14,7 @@ for ``work.unemployment_benefit_months`` or until it finds work.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,20 +44,26 @@ def step(m: HousingModel) -> None:
     if np.any(free > 0):
         cand = (seeking & (f.measure_left[:n] == 0)).nonzero()[0]
         first = m.towns.first((u[1][cand], ~f.followed[:n][cand]), cand, free)
-        f.measure_left[cand[first]] = p["policy.work.measure_months"]
+        placed = cand[first]
+        f.measure_left[placed] = m.towns.at(p["policy.work.measure_months"], placed)
+
+    def each(key: str) -> Any:  # the parameter, or every row's town's in a mixed batch
+        return m.towns.at(p[key], slice(0, n))
+
     # job finding
     rate = m.towns.per_row(p["work.job_finding_rate"])
-    rate *= np.where(f.refugee[:n], p["work.refugee_factor"], 1.0)
+    rate *= np.where(f.refugee[:n], each("work.refugee_factor"), 1.0)
     need = f.need[:n]
-    rate *= np.where(need == NEED_EXTENSIVE, p["work.need_factor_extensive"],
-                     np.where(need == NEED_MODERATE, p["work.need_factor_moderate"], 1.0))
-    rate *= np.where(f.followed[:n], p["policy.followup.effect_job"], 1.0)
-    rate *= np.where(f.network_until[:n] >= m.month, p["policy.followup.network_effect"], 1.0)
-    rate *= np.where(f.measure_left[:n] > 0, p["policy.work.measure_effect"], 1.0)
+    rate *= np.where(need == NEED_EXTENSIVE, each("work.need_factor_extensive"),
+                     np.where(need == NEED_MODERATE, each("work.need_factor_moderate"), 1.0))
+    rate *= np.where(f.followed[:n], each("policy.followup.effect_job"), 1.0)
+    rate *= np.where(f.network_until[:n] >= m.month, each("policy.followup.network_effect"),
+                     1.0)
+    rate *= np.where(f.measure_left[:n] > 0, each("policy.work.measure_effect"), 1.0)
     found = (seeking & (u[2] < np.minimum(rate, 0.95))) | intro_job
     # job loss, and temporary jobs becoming permanent
-    lost = act & employed & (u[3] < p["work.job_loss_rate"])
-    f.permanent[:n] |= act & employed & (u[4] < p["work.permanent_conversion"])
+    lost = act & employed & (u[3] < each("work.job_loss_rate"))
+    f.permanent[:n] |= act & employed & (u[4] < each("work.permanent_conversion"))
     # unemployment benefit (dagpenger) after a job loss, for a limited time
     f.ub_left[:n] -= act & (f.ub_left[:n] > 0)
     f.ub_left[:n][lost] = p["work.unemployment_benefit_months"]
@@ -65,7 +71,7 @@ def step(m: HousingModel) -> None:
     f.employed[:n][lost] = False
     f.permanent[:n][lost] = False
     f.employed[:n][found] = True
-    f.permanent[:n][found] = u[4][found] < p["work.permanent_share"]
+    f.permanent[:n][found] = u[4][found] < m.towns.at(p["work.permanent_share"], found)
     f.measure_left[:n][found] = 0
     f.ub_left[:n][found] = 0
     found2 = _second_adults(m, lost, np.minimum(rate, 0.95), u[5], u[6])
@@ -81,7 +87,7 @@ def _second_adults(m: HousingModel, lost: np.ndarray, rate: np.ndarray, u_find: 
     first (assumption: not permanent). Returns who found work."""
     p, f, n = m.p, m.f, m.f.n
     act = f.active[:n]
-    lost2 = act & f.employed2[:n] & (u_lose < p["work.job_loss_rate"])
+    lost2 = act & f.employed2[:n] & (u_lose < m.towns.at(p["work.job_loss_rate"], slice(0, n)))
     benefit = p["work.unemployment_benefit_rate"] * f.wage2[:n]
     f.ub_amount[:n] = np.where(lost2, np.where(lost, f.ub_amount[:n], 0.0) + benefit,
                                f.ub_amount[:n])  # both lost: both benefits
