@@ -542,26 +542,35 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _add_experiment(commands: argparse._SubParsersAction, name: str, summary: str,
-                    description: str, func: Any) -> None:
+                    description: str, func: Any) -> argparse.ArgumentParser:
     """A command that runs an experiment file: its argument, execution options and --out."""
     p = commands.add_parser(name, help=summary, description=description)
     p.add_argument("experiment", metavar="EXPERIMENT.toml", help="the experiment file")
     _add_execution(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
     p.set_defaults(func=func)
+    return p
 
 
 def _add_sensitivity(commands: argparse._SubParsersAction) -> None:
-    _add_experiment(
+    p = _add_experiment(
         commands, "sensitivity", "global sensitivity analysis of an experiment file (SALib)",
         "Sample the experiment's parameters with SALib (morris, sobol or fast), run the model at "
         "every point and write DIR/indices.csv, noise.csv, convergence.csv, samples.csv and "
         "figures (docs/sensitivity.md).", _cmd_sensitivity)
+    p.add_argument("--allow-module", action="append", default=[], metavar="NAME",
+                   help="allow [model] function to come from module NAME (and its "
+                        "submodules): a model function is code, so an experiment file may name "
+                        "one only from sim.analysis.testfunctions, modules installed packages "
+                        "declare, or those allowed here (repeatable)")
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     """``boligsim sensitivity``: see :func:`sim.analysis.sensitivity.command`."""
     from sim.analysis.sensitivity import command
+    from sim.analysis.sensitivity.model import allow_modules
+
+    allow_modules(args.allow_module)
 
     return command(args.experiment, args.out, workers=args.workers, scheduler=args.scheduler,
                    quiet=args.quiet, force=args.force, resume=args.resume)

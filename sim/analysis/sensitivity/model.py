@@ -10,7 +10,7 @@ import importlib
 import inspect
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sim.inputs.checks import flatten_tables, number, reject_unknown_keys, text
@@ -78,12 +78,74 @@ def _fixed_values(fixed: Any, file: str) -> dict[str, Any]:
     return values
 
 
+#: Modules whose functions an experiment file may name without being allowed: the project's
+#: own known-answer functions.
+OWN_MODULES = ("sim.analysis.testfunctions",)
+#: Entry-point group in which an installed package declares modules of model functions
+#: (``[project.entry-points."boligsim.models"]`` in its pyproject.toml).
+ENTRY_POINT_GROUP = "boligsim.models"
+#: Environment variable with more allowed modules, comma-separated (``--allow-module`` adds to
+#: it, and worker processes inherit it).
+ALLOW_ENV = "BOLIGSIM_ALLOW_MODULES"
+#: Modules (and their submodules) never allowed, even when named: they reach the operating
+#: system, the interpreter or other code, so a data file naming them could do anything.
+NEVER = ("os", "posix", "nt", "sys", "subprocess", "builtins", "importlib", "shutil", "socket",
+         "pty", "ctypes", "multiprocessing", "concurrent", "runpy", "code", "codeop", "pickle",
+         "marshal", "signal", "io", "pathlib", "tempfile", "webbrowser", "urllib", "http",
+         "ftplib", "smtplib", "asyncio", "threading", "_thread", "inspect", "types", "gc",
+         "pdb", "ensurepip", "venv", "sysconfig", "site", "platform", "operator", "functools")
+
+
+def allowed_modules() -> tuple[str, ...]:
+    """The modules an experiment file may name a model function from: :data:`OWN_MODULES`,
+    the modules installed packages declare in :data:`ENTRY_POINT_GROUP`, and those in
+    :data:`ALLOW_ENV` (``--allow-module``); a name allows its submodules too."""
+    from importlib.metadata import entry_points
+
+    declared = [ep.value.split(":")[0] for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    extra = [m.strip() for m in os.environ.get(ALLOW_ENV, "").split(",") if m.strip()]
+    return tuple(dict.fromkeys((*OWN_MODULES, *declared, *extra)))
+
+
+def allow_modules(names: Sequence[str]) -> None:
+    """Allow the modules ``names`` for this process and its workers (``--allow-module``)."""
+    now = [m for m in os.environ.get(ALLOW_ENV, "").split(",") if m.strip()]
+    os.environ[ALLOW_ENV] = ",".join(dict.fromkeys((*now, *names)))
+
+
+def _within(module: str, names: Sequence[str]) -> bool:
+    """Whether ``module`` is one of ``names`` or a submodule of one."""
+    return any(module == n or module.startswith(n + ".") for n in names)
+
+
+def check_allowed(target: str, file: str, key: str = "model.function") -> None:
+    """Refuse a function whose module is not allowed (:func:`allowed_modules`) or is one of
+    :data:`NEVER`, before anything is imported: importing a module runs its code.
+
+    Raises:
+        InputError: naming the file, the key and the allowed modules.
+    """
+    module = target.partition(":")[0]
+    allowed = allowed_modules()
+    if _within(module, NEVER):
+        raise InputError(f"{module!r} is never allowed: a model function is code, and this "
+                         "module reaches the system; allowed modules are "
+                         f"{', '.join(allowed)}", file=file, key=key)
+    if not _within(module, allowed):
+        raise InputError(f"module {module!r} is not allowed: a model function is code, so it "
+                         f"must come from an allowed module ({', '.join(allowed)}); allow yours "
+                         f"with --allow-module {module.split('.')[0]}, or declare it in the "
+                         f"{ENTRY_POINT_GROUP!r} entry points of your package", file=file,
+                         key=key)
+
+
 def _check_function(target: Any, file: str) -> str:
-    """Check that ``module:function`` imports and is callable; return it."""
+    """Check that ``module:function`` is allowed, imports and is callable; return it."""
     key = "model.function"
     if not isinstance(target, str) or not _FUNCTION_PATH.fullmatch(target):
         raise InputError(f"expected 'package.module:function', got {target!r}", file=file,
                          key=key)
+    check_allowed(target, file, key)
     try:
         load_function(target)
     except (ImportError, AttributeError, TypeError) as exc:

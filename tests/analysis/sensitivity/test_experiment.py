@@ -114,8 +114,21 @@ BAD_FUNCTIONS = {
     "not module:function": (
         ("sim.analysis.testfunctions:ishigami", "sim.analysis.testfunctions.ishigami"),
         ["model.function", "package.module:function"]),
-    "module missing": (("sim.analysis.testfunctions:", "sim.nosuchmodule:"),
+    "module missing": (("sim.analysis.testfunctions:", "sim.analysis.testfunctions.nope:"),
                        ["model.function", "cannot use", "No module named"]),
+    "a shell command": (("sim.analysis.testfunctions:ishigami", "subprocess:run"),
+                        ["model.function", "'subprocess' is never allowed", "is code"]),
+    "the interpreter's exit": (("sim.analysis.testfunctions:ishigami", "sys:exit"),
+                               ["model.function", "'sys' is never allowed"]),
+    "a builtin": (("sim.analysis.testfunctions:ishigami", "builtins:dict"),
+                  ["model.function", "'builtins' is never allowed"]),
+    "a submodule of os": (("sim.analysis.testfunctions:ishigami", "os.path:join"),
+                          ["model.function", "'os.path' is never allowed"]),
+    "a module not allowed": (("sim.analysis.testfunctions:ishigami", "json:loads"),
+                             ["model.function", "'json' is not allowed", "--allow-module json",
+                              "sim.analysis.testfunctions"]),
+    "the project's other code": (("sim.analysis.testfunctions:ishigami", "sim.cli:main"),
+                                 ["model.function", "'sim.cli' is not allowed"]),
     "function missing": ((":ishigami", ":ishigamy"), ["model.function", "no attribute"]),
     "input without range": (('range = [0.0, 1.0]\ngroup = "g"', ""),
                             ["parameters[1].range", "missing"]),
@@ -126,6 +139,29 @@ BAD_FUNCTIONS = {
     "eFAST N too small": (('method = "sobol"\nN = 8\n', 'method = "fast"\nN = 100\n'),
                           ["experiment.N", "8 M^2 = 128"]),
 }
+
+
+def test_a_module_the_user_allows_may_give_the_function(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """--allow-module lets a researcher's own module give the model function (and nothing
+    is imported from a module before it is allowed: the refused run leaves no trace)."""
+    (tmp_path / "mymodel.py").write_text(
+        "import pathlib\npathlib.Path(__file__).with_name('imported').touch()\n"
+        "def f(params):\n    return {'y': params['x1'] + 2 * params['x2'] + params['x3']}\n",
+        encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("BOLIGSIM_ALLOW_MODULES", raising=False)
+    exp = tmp_path / "mine.toml"
+    exp.write_text(GOOD_FUNCTION.replace("sim.analysis.testfunctions:ishigami", "mymodel:f"),
+                   encoding="utf-8")
+    code, _, err = cli(capsys, "sensitivity", exp, "--out", tmp_path / "out", "--quiet")
+    assert code == 2 and "--allow-module mymodel" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "imported").exists()  # refused before its code ran
+    code, _, err = cli(capsys, "sensitivity", exp, "--out", tmp_path / "out", "--quiet",
+                       "--allow-module", "mymodel")
+    assert code == 0, err
+    assert (tmp_path / "imported").exists()
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FUNCTIONS))

@@ -136,6 +136,7 @@ def test_resume_after_a_kill_redoes_no_chunk(tmp_path: Path, capsys: pytest.Capt
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "slowmod.py", SLOW_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("BOLIGSIM_ALLOW_MODULES", "slowmod")  # the researcher's own module
     exp = write(tmp_path / "slow.toml", SLOW_EXPERIMENT.format(seed=5))
     reference, out = tmp_path / "reference", tmp_path / "out"
     assert cli(capsys, "sensitivity", exp, "--out", reference, "--quiet")[0] == 0
