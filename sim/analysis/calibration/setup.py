@@ -19,7 +19,7 @@ from sim.analysis.calibration.settings import (
     report_settings,
     uncertainty_settings,
 )
-from sim.analysis.calibration.targets import Target, load_targets
+from sim.analysis.calibration.targets import Target, load_targets, squarable
 from sim.inputs.checks import (
     boolean,
     bounds,
@@ -291,7 +291,8 @@ def _weights(weights: Mapping[str, Any], fit: Sequence[Target], file: str) -> di
     for tid, w in weights.items():
         if tid not in fitted:
             raise InputError("not a fitted target", file=file, key=f"weights.{tid}")
-        out[tid] = number(w, file, f"weights.{tid}", low=0, low_open=True)
+        out[tid] = squarable(number(w, file, f"weights.{tid}", low=0, low_open=True), file,
+                             f"weights.{tid}")
     return out
 
 

@@ -143,12 +143,31 @@ def _target_id(value: object, file: str, key: str) -> str:
     return tid
 
 
+#: A tolerance or weight is squared and divided by in the loss: outside these bounds its square
+#: or its reciprocal leaves what a float holds (1e-320 squares to 0, and the loss is then 0
+#: with no target met).
+SQUARABLE = (1e-150, 1e150)
+
+
+def squarable(value: float, file: str, key: str) -> float:
+    """``value`` if its square and the square's reciprocal are ordinary floats.
+
+    Raises:
+        InputError: naming the file and key, with the bounds.
+    """
+    low, high = SQUARABLE
+    if not low <= value <= high:
+        raise InputError(f"{value!r} is out of range: the loss squares it and divides by the "
+                         f"square, so it must lie from {low:g} to {high:g}", file=file, key=key)
+    return value
+
+
 def _target(tid: str, entry: Mapping[str, Any], file: str) -> Target:
     """The target ``tid`` of ``file`` from its table ``entry`` (keys already checked)."""
     where = f"targets.{tid}"
     relation = choice(entry.get("relation", "eq"), RELATIONS, file, f"{where}.relation")
-    tolerance = number(entry.get("tolerance"), file, f"{where}.tolerance", low=0,
-                       low_open=True)
+    tolerance = squarable(number(entry.get("tolerance"), file, f"{where}.tolerance", low=0,
+                                 low_open=True), file, f"{where}.tolerance")
     use = boolean(entry.get("use", True), file, f"{where}.use")
     reason = text(entry.get("reason"), file, f"{where}.reason", required=not use)
     scenario = text(entry.get("scenario"), file, f"{where}.scenario")

@@ -83,6 +83,11 @@ def test_settings_fill_in_defaults() -> None:
      ["targets.rel.relation", "eq, ge, le"]),
     (None, [{"id": "tol", "expression": "homeless@2013", "tolerance": 0.0}],
      ["targets.tol.tolerance", "expected a number > 0"]),
+    # squared, 1e-320 is 0 and the loss 0 with no target met: refused
+    (None, [{"id": "tiny", "expression": "homeless@2013", "tolerance": 1e-320}],
+     ["targets.tiny.tolerance", "squares it", "1e-150 to 1e+150"]),
+    (None, [{"id": "huge", "expression": "homeless@2013", "tolerance": 1e200}],
+     ["targets.huge.tolerance", "squares it"]),
     (None, [{"id": "noexpr", "use": True}], ["targets.noexpr.expression", "missing"]),
 ])
 def test_bad_setups_fail_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -141,6 +146,7 @@ def test_bad_calibration_table_names_key_and_what_is_allowed(
 
 @pytest.mark.parametrize(("table", "line", "key", "allowed"), [
     ("weights", "children = 0", "weights.children", "a number > 0"),
+    ("weights", "children = 1e-320", "weights.children", "squares it"),
     ("weights", "nope = 2", "weights.nope", "not a fitted target"),
     ("overrides", '"economy.bostotte_own_rate" = 0.2', "overrides.economy.bostotte_own_rate",
      "is a free parameter"),
