@@ -519,6 +519,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     json_path = Path(args.json) if args.json else None
     if json_path is not None and not json_path.parent.is_dir():
         raise InputError(f"directory {json_path.parent} does not exist", file="--json")
+    if json_path is not None and json_path.is_dir():
+        raise InputError(f"{json_path} is a directory; give a file name", file="--json")
     for n in dict.fromkeys(args.families):  # every size's scenario is valid before any run
         bench.bench_scenario(n, args.years, scenario, args.overrides)
     print(bench.table_header(), flush=True)

@@ -9,6 +9,7 @@ and the key).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,9 @@ SCENARIOS = {
     "unknown_scenario_key": "[scenario]\nname='x'\nyear = 10\n",
     "years_zero": "[scenario]\nname='x'\nyears = 0\n",
     "years_text": "[scenario]\nname='x'\nyears = 'ten'\n",
+    "nested_too_deep": "[scenario]\nname='x'\n[a]\nb = " + "[" * 3000 + "]" * 3000 + "\n",
+    "integer_too_long": "[scenario]\nname='x'\n[population]\ninitial_families = "
+    + "9" * 5000 + "\n",
     "years_too_many": "[scenario]\nname='x'\nyears = 1000\n",
     "bad_start": "[scenario]\nname='x'\nstart = '2012-13'\n",
     "start_not_text": "[scenario]\nname='x'\nstart = 2012\n",
@@ -65,6 +69,8 @@ def case_files(tmp: Path) -> None:
     (tmp / "loop_a.toml").write_text("[scenario]\nname='a'\nextends='loop_b.toml'\n")
     (tmp / "loop_b.toml").write_text("[scenario]\nname='b'\nextends='loop_a.toml'\n")
     (tmp / "not_utf8.toml").write_bytes(b"[scenario]\nname = '\xff\xfe'\n")
+    if not (tmp / "pipe.toml").exists():
+        os.mkfifo(tmp / "pipe.toml")  # reading it would wait for a writer for ever
 
 
 RUN = [(f"scenario:{name}", ["run", f"{{tmp}}/{name}.toml", "--out", "{tmp}/out"],
@@ -91,6 +97,13 @@ OTHER = [
                  "{tmp}/o"], ["needs about"]),
     ("compare_missing", ["compare", BASE, "{tmp}/nothing.toml", "--out", "{tmp}/c"],
      ["nothing.toml"]),
+    ("a_device", ["check", "/dev/zero"], ["/dev/zero", "not a regular file"]),
+    ("a_pipe", ["check", "{tmp}/pipe.toml"], ["pipe.toml", "not a regular file"]),
+    ("set_integer_too_long", ["check", BASE, "--set",
+                              "population.initial_families=" + "9" * 5000], ["--set"]),
+    ("out_empty", ["run", BASE, "--out", ""], ["--out", "empty name"]),
+    ("bench_json_a_folder", ["bench", "--families", "500", "--json", "{tmp}"],
+     ["--json", "is a directory"]),
 ]
 
 

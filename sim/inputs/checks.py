@@ -9,11 +9,17 @@ prints one line.
 from __future__ import annotations
 
 import math
+import os
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sim.inputs.errors import InputError
+
+#: The largest TOML input read, bytes: far above any scenario, experiment or calibration file,
+#: and small enough that a wrong file (a data dump, a device) is refused rather than read.
+MAX_TOML_BYTES = 10_000_000
 
 
 def read_toml(file: str, what: str = "scenario file", *, missing: str = "file not found"
@@ -26,6 +32,7 @@ def read_toml(file: str, what: str = "scenario file", *, missing: str = "file no
         missing: the message for a file that does not exist.
     """
     try:
+        _check_readable(file, what)
         with open(file, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
@@ -38,6 +45,23 @@ def read_toml(file: str, what: str = "scenario file", *, missing: str = "file no
         raise InputError("not UTF-8 text; save the file as UTF-8", file=file) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", file=file) from None
+    except RecursionError:
+        raise InputError("invalid TOML: arrays or tables nested too deeply", file=file) from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise InputError(f"invalid TOML: {exc}".split("; use sys.")[0], file=file) from None
+
+
+def _check_readable(file: str, what: str) -> None:
+    """Refuse, before reading, what is not a regular file of a sensible size: a FIFO would
+    wait for a writer, a device never end (``OSError`` for a missing file or a folder)."""
+    info = os.stat(file)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"is not a regular file (a pipe or device), not a {what}", file=file)
+    if info.st_size > MAX_TOML_BYTES:
+        raise InputError(f"is {info.st_size:,} bytes; a {what} is at most {MAX_TOML_BYTES:,}",
+                         file=file)
 
 
 def flatten_tables(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -543,8 +543,8 @@ def _parse_value(text: str) -> object:
     """A TOML value, or ``text`` itself if it is not one."""
     try:
         parsed = tomllib.loads(f"v = {text}")
-    except tomllib.TOMLDecodeError:
-        return text
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):  # then the text itself, which
+        return text                                                 # the registry refuses
     return parsed["v"] if list(parsed) == ["v"] else text
 
 

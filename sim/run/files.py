@@ -106,6 +106,8 @@ def prepare_out_dir(out_dir: str | os.PathLike[str], *, force: bool = False,
         InputError: naming the directory, if it is a file, cannot be created, or holds earlier
             outputs and ``force`` is false.
     """
+    if not str(out_dir).strip():
+        raise InputError("expected a folder, got an empty name", file="--out")
     path = Path(out_dir)
     if path.exists() and not path.is_dir():
         raise InputError("exists and is not a directory", file=str(path))
