@@ -291,10 +291,12 @@ def test_bad_set_in_check(capsys) -> None:
     [],
 ])
 def test_usage_errors_return_2(capsys, args: list[object]) -> None:
+    """One line, like every other error: what is wrong and where the options are."""
     code, _, err = cli(capsys, *args)
     assert code == 2
-    assert "usage: boligsim" in err
-    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("boligsim: error: "), err
+    assert "--help'" in err and "Traceback" not in err
 
 
 def test_help_returns_0(capsys) -> None:
