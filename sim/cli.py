@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 #: number: enough for a share such as "92 of 100" to be told from chance within about ±5
 #: (docs/worlds.md).
 DEFAULT_WORLDS = 100
+#: The most worlds a comparison draws: their Latin hypercube and table are held in memory.
+MAX_WORLDS = 100_000
 
 
 def _add_worlds(p: argparse.ArgumentParser, *, report: bool = False) -> None:
@@ -114,6 +116,10 @@ def _check_worlds(args: argparse.Namespace) -> None:
         args.replications = 20 if args.worlds is None or report else 5
     if args.worlds is not None:
         _at_least(args.worlds, 1, "--worlds", "an integer >= 0 (0: none)")
+        if args.worlds > MAX_WORLDS:
+            raise InputError(f"expected at most {MAX_WORLDS:,} plausible worlds (a share of "
+                             f"them is known to 0.5 % from 10,000 on), got {args.worlds:,}",
+                             file="--worlds")
     elif args.fit is not None:
         raise InputError("--fit is for --worlds", file="--fit")
 
@@ -263,7 +269,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_common(args)
     scenario = load_scenario(args.scenario, overrides=args.overrides, years=args.years)
 
-    from sim.engine.resources import check
+    from sim.engine.resources import check, check_job
     from sim.present.outputs import RUN_FILES, write_run
     from sim.run.files import prepare_out_dir
     from sim.run.progress import progress
@@ -271,6 +277,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sim.run.runner import replication_store, run_scenario
 
     check(scenario, runs_at_once=min(args.workers, args.replications), where=args.scenario)
+    check_job(args.replications, scenario.months, f"{args.replications:,} replications",
+              "--replications")
     out = prepare_out_dir(args.out, force=args.force or args.resume,  # fail before running
                           files=RUN_FILES)
     store = replication_store(out / "runs", scenario, args.seed, args.resume)
@@ -330,6 +338,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         scenarios, references = _against_baseline(args, scenarios)
     else:
         notes = _note_unlike(scenarios, args.per_1000)
+    _check_paired_job(args, scenarios)
     from sim.run.files import atomic_write_text, prepare_out_dir
     from sim.run.progress import progress
     from sim.run.provenance import provenance
@@ -362,6 +371,20 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     print(f"compared {len(results)} scenario(s), {args.replications} paired replication(s) "
           f"each{more}; wrote comparison.csv and figures to {args.out}")
     return 0
+
+
+def _check_paired_job(args: argparse.Namespace, scenarios: list) -> None:
+    """The whole job's results fit in memory: every scenario's replications, and a block of
+    worlds' (:func:`sim.engine.resources.check_job`)."""
+    from sim.analysis.robust import WORLDS_AT_ONCE
+    from sim.engine.resources import check_job
+
+    histories = len(scenarios) * args.replications
+    if args.worlds is not None:
+        histories += len(scenarios) * min(args.worlds, WORLDS_AT_ONCE) * args.world_replications
+    check_job(histories, max(sc.months for sc in scenarios),
+              f"{len(scenarios)} scenario(s) x {args.replications:,} replications",
+              "--replications")
 
 
 def _draw_worlds(args: argparse.Namespace) -> Any:
@@ -680,6 +703,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         scenarios, references = _against_baseline(args, scenarios)
     else:
         _note_unlike(scenarios, args.per_1000)
+    _check_paired_job(args, scenarios)
     from sim.run.progress import progress
     from sim.run.provenance import provenance
 

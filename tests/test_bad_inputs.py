@@ -104,6 +104,12 @@ OTHER = [
     ("out_empty", ["run", BASE, "--out", ""], ["--out", "empty name"]),
     ("bench_json_a_folder", ["bench", "--families", "500", "--json", "{tmp}"],
      ["--json", "is a directory"]),
+    ("replications_beyond_memory", ["run", BASE, "--replications", "1000000000", "--out",
+                                    "{tmp}/o"], ["--replications", "MB of results"]),
+    ("compare_beyond_memory", ["compare", BASE, BASE, "--replications", "200000000", "--out",
+                               "{tmp}/c"], ["--replications", "MB of results"]),
+    ("worlds_too_many", ["compare", BASE, BASE, "--worlds", "1000000000", "--out", "{tmp}/c"],
+     ["--worlds", "at most 100,000"]),
 ]
 
 
@@ -150,6 +156,8 @@ CALIBRATIONS = {
     + "[free]\n'economy.bostotte_own_rate' = [0.1, 0.3]\n",
     "cal_unknown_table": CALIBRATION_HEAD + "[free]\n'economy.bostotte_own_rate' = [0.1, 0.3]\n"
     + "[optimizer]\npopsize = 2\n",
+    "cal_popsize_absurd": CALIBRATION_HEAD + "[free]\n'economy.bostotte_own_rate' = [0.1, 0.3]\n"
+    + "[optimiser]\npopsize = 100000000\n",
 }
 
 CASES = (RUN + OTHER

@@ -87,6 +87,32 @@ def check(scenario: Any, *, runs_at_once: int = 1, where: str | None = None) -> 
     return need
 
 
+#: Bytes a finished replication holds in memory besides its monthly history: its task, its
+#: future and the bookkeeping of the executor (measured order of magnitude, an assumption).
+TASK_BYTES = 2_000
+
+
+def check_job(histories: int, months: int, what: str, where: str) -> float:
+    """Raise InputError if a job's results would not fit in memory: ``histories`` monthly
+    histories of ``months`` months, held until the job writes them (the whole-job estimate,
+    before any run; :func:`check` is the estimate of one run).
+
+    Returns the estimate, MB.
+    """
+    from sim.inputs.indicators import NAMES
+
+    need = histories * (months * len(NAMES) * 8 + TASK_BYTES) / 1e6
+    have = available_mb()
+    limit = os.environ.get("BOLIGSIM_MEMORY_MB")
+    if limit is not None:
+        have = float(limit)
+    if have is not None and need > 0.5 * have:
+        raise InputError(f"{what} would hold about {need:,.0f} MB of results ({histories:,} "
+                         f"runs of {months} months) but only {have:,.0f} MB is available; "
+                         "ask for fewer", file=where)
+    return need
+
+
 #: glibc's ``mallopt`` options (malloc.h): below ``M_MMAP_THRESHOLD`` bytes an allocation
 #: comes from the heap; the heap is given back to the system when its free top exceeds
 #: ``M_TRIM_THRESHOLD`` bytes.

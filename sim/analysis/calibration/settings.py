@@ -41,8 +41,10 @@ def optimiser_settings(data: Mapping[str, Any], file: str) -> dict[str, Any]:
     """
     optimiser = settings(data, OPTIMISER_DEFAULTS, file, "optimiser")
     choice(optimiser["method"], ("differential_evolution",), file, "optimiser.method")
-    number(optimiser["popsize"], file, "optimiser.popsize", integer=True, low=2)
-    number(optimiser["maxiter"], file, "optimiser.maxiter", integer=True, low=0)
+    # a generation is popsize x free parameters points, each run with the replications: beyond
+    # these a calibration would run for years (the bundled one uses 10 and 15)
+    number(optimiser["popsize"], file, "optimiser.popsize", integer=True, low=2, high=1000)
+    number(optimiser["maxiter"], file, "optimiser.maxiter", integer=True, low=0, high=10_000)
     optimiser["tol"] = number(optimiser["tol"], file, "optimiser.tol")
     optimiser["mutation"] = _mutation(optimiser["mutation"], file, "optimiser.mutation")
     optimiser["recombination"] = number(optimiser["recombination"], file,
