@@ -13,9 +13,12 @@ usage errors also exit with 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -822,6 +825,38 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived (``timeout``, systemd and Slurm send SIGTERM; a closed
+    terminal SIGHUP): stop as after Ctrl-C, workers and all, and exit with 128 + the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise :class:`Stopped` in the main thread,
+    so the executors shut their workers down as they do after Ctrl-C (only the main thread
+    may set handlers: elsewhere, as in the dashboard's worker threads, nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise Stopped(signum)
+
+    wanted = [sig for sig in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+              if sig is not None]
+    before = {sig: signal.signal(sig, stop) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 def _error(message: str) -> None:
     """Print one line ``boligsim: error: message`` on stderr."""
     one_line = " ".join(str(message).split())
@@ -835,7 +870,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: arguments without the program name; ``None`` means ``sys.argv[1:]``.
 
     Returns:
-        The exit status: 0 on success, 2 for errors in user input or usage, 130 after Ctrl-C.
+        The exit status: 0 on success, 2 for errors in user input or usage, 130 after Ctrl-C,
+        143 after SIGTERM and 129 after SIGHUP.
     """
     parser = build_parser()
     try:
@@ -843,10 +879,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     try:
-        return args.func(args)
+        with _stopped_by_signals():
+            return args.func(args)
     except InputError as exc:
         _error(str(exc))
         return EXIT_INPUT
+    except Stopped as exc:
+        _error(f"stopped by {exc.name}; what finished is kept (--resume goes on from it)")
+        return 128 + exc.signum
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED

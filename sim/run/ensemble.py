@@ -16,6 +16,9 @@ import contextlib
 import json
 import os
 import re
+import select
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +82,39 @@ def _process_context() -> Any:
     return ctx
 
 
+def stop_with_main(main: int) -> None:
+    """Worker initializer: end this worker when the main process ``main`` ends.
+
+    A main process killed outright (SIGKILL, which it cannot handle) leaves its workers
+    waiting for tasks for ever, and the fork server with them: the fork server stays while
+    any worker holds its pipe, and a worker's parent is the fork server, not the main
+    process. So each worker watches the main process from a daemon thread (a ``pidfd``, which
+    becomes readable when the process ends, where Linux has one; else a check each second)
+    and exits when it is gone; the fork server and the resource tracker then end too.
+    """
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(main)
+            select.select([fd], [], [])
+        except (AttributeError, OSError):  # no pidfd here, or the main process is gone
+            while _running(main):
+                time.sleep(1.0)
+        os._exit(130)  # as after Ctrl-C
+
+    threading.Thread(target=watch, name="stop-with-main", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - it exists, as another user
+        return True
+    return True
+
+
 @contextlib.contextmanager
 def open_executor(workers: int = 1, scheduler: str | None = None
                   ) -> Iterator[tuple[cf.Executor, str]]:
@@ -99,8 +135,15 @@ def open_executor(workers: int = 1, scheduler: str | None = None
         if workers <= 1:
             yield SerialExecutor(), "serial"
             return
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
-            yield pool, f"processes:{workers}"
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
+                                    initializer=stop_with_main,
+                                    initargs=(os.getpid(),)) as pool:
+            try:
+                yield pool, f"processes:{workers}"
+            except BaseException:  # stopped or failed: the running tasks are not wanted
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
+                raise
         return
     try:
         from distributed import Client, LocalCluster

@@ -1,0 +1,67 @@
+"""A run stopped by a signal leaves nothing behind (issue 20): SIGTERM (``timeout``, systemd,
+Slurm) and SIGHUP stop it as Ctrl-C does, with exit status 128 + the signal and one line, and
+after SIGTERM, SIGHUP or SIGKILL of the main process no worker, fork server or resource
+tracker stays alive holding the output pipe."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def started(out: Path) -> tuple[subprocess.Popen, list[int]]:
+    """A two-worker run into ``out``, once it has finished a replication (its workers are
+    busy), and every process it started."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "run", str(ROOT / "scenarios" / "baseline.toml"),
+         "--replications", "200", "--years", "1", "--workers", "2", "--quiet", "--out",
+         str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list((out / "runs").glob("r*.parquet")) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        time.sleep(0.05)
+    kids = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)]
+    assert kids, "no worker processes"
+    return proc, kids
+
+
+def alive(pids: list[int], within: float) -> list[int]:
+    """Those of ``pids`` still running after waiting up to ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        left = [p for p in pids if psutil.pid_exists(p)
+                and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_stop_the_run_and_its_workers(sig, tmp_path: Path) -> None:
+    proc, kids = started(tmp_path / "out")
+    proc.send_signal(sig)
+    code = proc.wait(timeout=60)
+    err = proc.stderr.read() if proc.stderr else ""
+    assert code == 128 + sig, err
+    assert err.strip().splitlines() == [
+        f"boligsim: error: stopped by {sig.name}; what finished is kept (--resume goes on "
+        "from it)"], err
+    assert alive(kids, within=10) == []
+    assert list((tmp_path / "out" / "runs").glob("r*.parquet"))  # what finished is kept
+
+
+def test_a_killed_main_process_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """SIGKILL cannot be handled: the workers watch the main process and end with it, and the
+    fork server and resource tracker with them (``sim.run.ensemble.stop_with_main``)."""
+    proc, kids = started(tmp_path / "out")
+    proc.kill()
+    proc.wait(timeout=30)
+    assert alive(kids, within=15) == []
