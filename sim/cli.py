@@ -878,6 +878,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    from sim.run.files import release_locks
+
     try:
         with _stopped_by_signals():
             return args.func(args)
@@ -890,3 +892,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
+    finally:
+        release_locks()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -197,6 +198,10 @@ def table_to_array(table: Any) -> np.ndarray:
     return table.column("value").to_numpy().reshape(shape)
 
 
+#: The schema metadata key of a part: ``<experiment stamp>/<task key>``.
+PART_KEY = b"boligsim_part"
+
+
 class PartStore:
     """A folder of Parquet files, one per completed task, each written atomically.
 
@@ -218,9 +223,16 @@ class PartStore:
         self.folder = Path(folder)
         self.encode, self.decode = encode, decode
         manifest = self.folder / "manifest.json"
+        canonical = json.dumps(identity, sort_keys=True)
+        #: what every part carries: this experiment and its key (refused on resume otherwise)
+        self.stamp = hashlib.sha256(canonical.encode()).hexdigest()[:20]
         if resume and manifest.exists():
-            found = json.loads(manifest.read_text(encoding="utf-8"))
-            if found != json.loads(json.dumps(identity)):
+            try:
+                found = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                raise InputError("its manifest.json cannot be read (damaged?); use --force to "
+                                 "start afresh", file=str(self.folder)) from None
+            if found != json.loads(canonical):
                 diff = sorted(k for k in set(found) | set(identity)
                               if found.get(k) != identity.get(k))
                 raise InputError(f"holds results of another experiment (differs in "
@@ -247,12 +259,29 @@ class PartStore:
     def put(self, key: str, value: Any) -> None:
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write_table(path, self.encode(value))
+        table = self.encode(value)
+        meta = {**(table.schema.metadata or {}), PART_KEY: f"{self.stamp}/{key}".encode()}
+        _atomic_write_table(path, table.replace_schema_metadata(meta))
 
     def get(self, key: str) -> Any:
+        """The part ``key``, if this experiment made it for this key.
+
+        Raises:
+            InputError: naming the part, when it cannot be read or another experiment or task
+                made it.
+        """
         import pyarrow.parquet as pq
 
-        return self.decode(pq.read_table(self.path(key)))
+        path = self.path(key)
+        try:
+            table = pq.read_table(path)
+        except Exception:  # noqa: BLE001 - pyarrow raises several kinds for a damaged file
+            raise InputError("cannot be read (damaged?); use --force to start afresh",
+                             file=str(path)) from None
+        if (table.schema.metadata or {}).get(PART_KEY) != f"{self.stamp}/{key}".encode():
+            raise InputError("was made by another experiment or task; use --force to start "
+                             "afresh", file=str(path))
+        return self.decode(table)
 
 
 # ---------------------------------------------------------------------------------- running

@@ -124,7 +124,47 @@ def prepare_out_dir(out_dir: str | os.PathLike[str], *, force: bool = False,
         raise InputError(f"cannot create directory: {exc.strerror}", file=str(path)) from None
     if not os.access(path, os.W_OK):
         raise InputError("directory is not writable", file=str(path))
+    lock_folder(path)
     return path
+
+
+#: The lock file :func:`lock_folder` holds in an output folder.
+LOCK_FILE = ".boligsim.lock"
+_held: dict[Path, int] = {}  # folder -> the open lock file this process holds
+
+
+def lock_folder(path: Path) -> None:
+    """Hold an exclusive lock on the output folder ``path`` until :func:`release_locks` (the
+    end of the command): two runs writing one folder would mix their parts. A folder this
+    process holds already is left as it is.
+
+    Raises:
+        InputError: naming the folder, when another process holds it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks here
+        return
+    key = path.resolve()
+    if key in _held:
+        return
+    fd = os.open(key / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 64).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise InputError(f"another boligsim run (process {holder}) is writing to this folder; "
+                         "wait for it to end, or choose another", file=str(path)) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    _held[key] = fd
+
+
+def release_locks() -> None:
+    """Let go of every output folder this process locked (closing the file frees the lock)."""
+    while _held:
+        os.close(_held.popitem()[1])
 
 
 #: The colours of every figure: the Okabe-Ito palette, safe for colour-blind readers
