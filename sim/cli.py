@@ -878,6 +878,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    from sim.run.ensemble import WorkerLost
     from sim.run.files import release_locks
 
     try:
@@ -886,6 +887,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         _error(str(exc))
         return EXIT_INPUT
+    except WorkerLost as exc:
+        _error(str(exc))
+        return 1
     except Stopped as exc:
         _error(f"stopped by {exc.name}; what finished is kept (--resume goes on from it)")
         return 128 + exc.signum

@@ -292,7 +292,8 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
     Tasks whose result is already in ``store`` are read, not run. Each new result is stored as
     soon as it arrives (with :class:`SerialExecutor`, before the next task starts, so a killed
     serial run keeps what it finished). If a task fails (or a worker dies), the tasks not yet
-    started are cancelled, finished ones stay stored, and the exception propagates. Tasks with a
+    started are cancelled, finished ones stay stored (those another worker finished too), and
+    the exception propagates (a dead worker as :class:`WorkerLost`). Tasks with a
     ``batch`` function go to it up to ``group`` at a time (consecutive tasks sharing it),
     each still stored under its own key.
     """
@@ -322,11 +323,29 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
                 collect(future)
         for future in cf.as_completed(list(pending)):
             collect(future)
-    except BaseException:
-        for future in pending:
-            future.cancel()
+    except BaseException as exc:
+        _keep_finished(pending, collect)
+        if isinstance(exc, cf.BrokenExecutor):
+            raise WorkerLost("a worker process died (killed, or out of memory?); the tasks "
+                             "that finished are kept, and --resume goes on from them") from None
         raise
     return results
+
+
+def _keep_finished(pending: dict[cf.Future, list[int]], collect: Callable[[cf.Future], None]
+                   ) -> None:
+    """After a failure: cancel what has not started, and keep (``collect``) the tasks that
+    finished before it, whichever worker ran them."""
+    for future in pending:
+        future.cancel()
+    for future in [f for f in pending if f.done() and not f.cancelled()
+                   and f.exception() is None]:
+        collect(future)
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died while running tasks: not the input's fault, and said in one line
+    (exit status 1)."""
 
 
 def _no_progress(n: int) -> None:

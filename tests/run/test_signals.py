@@ -65,3 +65,32 @@ def test_a_killed_main_process_leaves_no_worker_behind(tmp_path: Path) -> None:
     proc.kill()
     proc.wait(timeout=30)
     assert alive(kids, within=15) == []
+
+
+def test_a_worker_that_dies_stops_the_run_in_one_line_and_resume_goes_on(tmp_path: Path
+                                                                         ) -> None:
+    """A worker killed (by the out-of-memory killer, say): one line, exit 1, what finished is
+    kept, and --resume completes the run."""
+    out = tmp_path / "out"
+    proc, kids = started(out)
+    # the fork server and resource tracker are the main process's children, the workers the
+    # fork server's
+    workers = [p for p in kids if psutil.Process(p).ppid() != proc.pid]
+    assert workers, kids
+    psutil.Process(workers[0]).kill()
+    code = proc.wait(timeout=120)
+    err = proc.stderr.read() if proc.stderr else ""
+    assert code == 1, err
+    assert err.strip().splitlines() == [
+        "boligsim: error: a worker process died (killed, or out of memory?); the tasks that "
+        "finished are kept, and --resume goes on from them"], err
+    kept = len(list((out / "runs").glob("r*.parquet")))
+    assert kept >= 1
+    assert alive(kids, within=15) == []
+    done = subprocess.run([sys.executable, "-m", "sim", "run", str(ROOT / "scenarios" /
+                                                                 "baseline.toml"),
+                           "--replications", "200", "--years", "1", "--workers", "2",
+                           "--quiet", "--resume", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert len(list((out / "runs").glob("r*.parquet"))) == 200
