@@ -51,7 +51,8 @@ def test_startloan_for_family_the_bank_refuses() -> None:
     ownership.purchase(m, np.zeros(m.f.n))
     assert f.tenure[i] == OWNER_STARTLOAN
     assert f.loan_principal[i] == pytest.approx(price) and f.loan_principal[i] > 0
-    rate = startloan.rate(p, m.market.husbanken_rate)
+    rate = m.market.husbanken_rate + p["policy.startloan.margin"]  # floating: no premium
+    assert startloan.rate(m, np.array([i])) == pytest.approx(rate)
     assert f.loan_payment[i] == pytest.approx(annuity_payment(price, rate, 30 * 12))
     assert f.dwelling[i] == -1 and m.stock.occupant[0] == -1
     assert m.flows["purchases"] == 1 and m.flows["moves_out_of_municipal"] == 1
