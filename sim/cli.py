@@ -768,6 +768,10 @@ def _add_dashboard(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_dashboard)
 
 
+#: Addresses that answer this machine only.
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     """``boligsim dashboard``: check the arguments, then serve until interrupted."""
     from sim.inputs.scenario import MAX_YEARS
@@ -782,6 +786,10 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 
     worlds = DASHBOARD_WORLDS if args.worlds is None else args.worlds
     _at_least(worlds, 1, "--worlds", "an integer >= 1")
+    if args.host not in LOOPBACK:
+        print(f"warning: --host {args.host}: the dashboard will answer other machines on the "
+              "network, without a password; use it on a network you trust",
+              file=sys.stderr)
     load_start_scenario(args.scenario, overrides=args.overrides, years=args.years)  # check
     path = None if args.scenario is None else str(Path(args.scenario).resolve())
     return serve(path, host=args.host, port=args.port, seed=args.seed, lang=args.lang,

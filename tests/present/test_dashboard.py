@@ -156,6 +156,22 @@ def test_dashboard_refuses_a_bad_port(capsys: pytest.CaptureFixture[str]) -> Non
     assert "--port" in capsys.readouterr().err
 
 
+def test_dashboard_warns_before_it_answers_other_machines(capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """--host other than loopback serves the page to the network, without a password: one
+    warning line first (the server itself is not started here)."""
+    import sim.present.dashboard as dashboard
+    from sim.cli import main
+
+    monkeypatch.setattr(dashboard, "serve", lambda *a, **k: 0)
+    assert main(["dashboard", str(BASELINE), "--host", "0.0.0.0"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: --host 0.0.0.0: the dashboard will answer other machines")
+    assert main(["dashboard", str(BASELINE)]) == 0
+    assert capsys.readouterr().err == ""
+
+
 # --- the page in a real browser -----------------------------------------------------------
 
 
