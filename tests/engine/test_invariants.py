@@ -306,6 +306,23 @@ def test_invariants_hold_every_month(name: str) -> None:
             assert totals[INDEX[flow]] > 0, flow
 
 
+@pytest.mark.parametrize("name", ["baseline", "verdal", "stress"])
+def test_families_change_by_their_recorded_flows(name: str) -> None:
+    """The stock-flow identity, from the population itself rather than from the indicators:
+    each month the families present change by the month's arrivals and new households (a
+    separation makes one) less its departures, as ``history`` records them. A mutant that
+    counts arrivals twice, or a departure that is not counted, breaks it."""
+    m = model(VARIANTS[name])
+    before = int(np.count_nonzero(m.f.active[: m.f.n]))
+    while m.reported < m.months:
+        m.step()
+        now = int(np.count_nonzero(m.f.active[: m.f.n]))
+        row = m.history[m.reported - 1]
+        change = row[INDEX["arrivals"]] + row[INDEX["new_households"]] - row[INDEX["departures"]]
+        assert now - before == change, f"{name}, month {m.reported}: {now - before} != {change}"
+        before = now
+
+
 @pytest.mark.parametrize("path", sorted(BASELINE.parent.glob("*.toml")), ids=lambda p: p.stem)
 def test_invariants_hold_in_bundled_scenarios(path: Path) -> None:
     """Each bundled municipal scenario, with its dated reforms, run for four years (long enough
