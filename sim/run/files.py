@@ -9,6 +9,7 @@ same bytes.
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import secrets
@@ -131,6 +132,7 @@ def prepare_out_dir(out_dir: str | os.PathLike[str], *, force: bool = False,
 #: The lock file :func:`lock_folder` holds in an output folder.
 LOCK_FILE = ".boligsim.lock"
 _held: dict[Path, int] = {}  # folder -> the open lock file this process holds
+_at_exit = False  # whether release_locks runs when the process exits
 
 
 def lock_folder(path: Path) -> None:
@@ -158,13 +160,23 @@ def lock_folder(path: Path) -> None:
                          "wait for it to end, or choose another", file=str(path)) from None
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())
+    global _at_exit
+    if not _at_exit:  # a Python caller that never calls release_locks: at the latest at exit
+        atexit.register(release_locks)
+        _at_exit = True
     _held[key] = fd
 
 
 def release_locks() -> None:
-    """Let go of every output folder this process locked (closing the file frees the lock)."""
+    """Let go of every output folder this process locked: remove the lock file (the folder
+    then holds only what the command wrote) and close it, which frees the lock."""
     while _held:
-        os.close(_held.popitem()[1])
+        folder, fd = _held.popitem()
+        try:
+            os.unlink(folder / LOCK_FILE)
+        except OSError:  # the folder was removed meanwhile
+            pass
+        os.close(fd)
 
 
 #: The colours of every figure: the Okabe-Ito palette, safe for colour-blind readers

@@ -152,7 +152,7 @@ def test_bad_calibration_table_names_key_and_what_is_allowed(
      "is a free parameter"),
     ("optimiser", "method = 'nelder_mead'", "optimiser.method",
      "one of differential_evolution"),
-    ("optimiser", "popsize = 1", "optimiser.popsize", "an integer >= 2"),
+    ("optimiser", "popsize = 1", "optimiser.popsize", "an integer from 2 to 1000"),
     ("optimiser", "tol = 'small'", "optimiser.tol", "a finite number"),
     ("optimiser", "mutation = [0.5, 1.0, 1.5]", "optimiser.mutation", "[low, high]"),
     ("optimiser", "recombination = 1.5", "optimiser.recombination", "from 0 to 1"),
