@@ -44,12 +44,12 @@ COMPACT_MIN_ROWS = 4096
 COMPACT_SHARE = 0.1
 
 
-def _batch_params(scenarios: list[Any], burn_in: int) -> dict[str, Any]:
-    """The parameters of the first month simulated, after checking up front that the towns
-    can share a batch: the same months, start, burn-in and phase dates, and from the start and
-    every phase on the same values of every parameter but those of
-    :data:`sim.engine.towns.TOWN_PARAMETERS` (a start phase one town's override has emptied
-    still has its date)."""
+def _batch_params(scenarios: list[Any], start: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters of the first month simulated (``start``: each town's), after checking
+    up front that the towns can share a batch: the same months, start, burn-in and phase
+    dates, and from the start and every phase on the same values of every parameter but those
+    of :data:`sim.engine.towns.TOWN_PARAMETERS` (a start phase one town's override has
+    emptied still has its date)."""
     first = scenarios[0]
     dates = [at for at, _ in first.phase_months()]
     for sc in scenarios[1:]:
@@ -59,7 +59,7 @@ def _batch_params(scenarios: list[Any], burn_in: int) -> dict[str, Any]:
                              "dates of their phases")
     for at in dates:
         town_params([sc.params_at(at) for sc in scenarios])
-    return town_params([sc.params_at(-burn_in) for sc in scenarios])
+    return town_params(start)
 
 
 class HousingModel(mesa.Model):
@@ -136,7 +136,8 @@ class HousingModel(mesa.Model):
                              f"{len(rngs)} seeds")
         first = scenarios[0]
         self.burn_in = first.burn_in_months
-        params = _batch_params(scenarios, self.burn_in)  # before any seed is used
+        self._own_p = [sc.params_at(-self.burn_in) for sc in scenarios]
+        params = _batch_params(scenarios, self._own_p)  # before any seed is used
         check(first)  # refuse up front what would not fit (sim.run.runner.run_batch keeps
         # batches of towns to a few thousand families)
         reuse_freed_memory()  # once a process: a month's large temporaries reuse memory
@@ -150,7 +151,6 @@ class HousingModel(mesa.Model):
         self._phase_at = {self.burn_in + at: phase for at, phase in first.phase_months()}
         self._start_abs = parse_month(first.start) - self.burn_in  # the clock's month 0
         self.p: dict[str, Any] = params
-        self._own_p = [sc.params_at(-self.burn_in) for sc in scenarios]
         self.month = 0
         self.compact = compact
         self.f = Families()

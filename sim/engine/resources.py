@@ -66,16 +66,20 @@ def available_mb() -> float | None:
     return None
 
 
+def usable_mb() -> float | None:
+    """The memory a job may plan with, MB: ``BOLIGSIM_MEMORY_MB`` where set (for tests and
+    shared machines), else what is available now; None if unknown."""
+    limit = os.environ.get("BOLIGSIM_MEMORY_MB")
+    return float(limit) if limit is not None else available_mb()
+
+
 def check(scenario: Any, *, runs_at_once: int = 1, where: str | None = None) -> float:
     """Raise InputError if ``runs_at_once`` runs of ``scenario`` would not fit in memory.
 
     Returns the estimate (MB per run) when they fit.
     """
     need = estimate_mb(scenario)
-    have = available_mb()
-    limit = os.environ.get("BOLIGSIM_MEMORY_MB")  # for tests and shared machines
-    if limit is not None:
-        have = float(limit)
+    have = usable_mb()
     if have is not None and need * runs_at_once > 0.9 * have:
         fam = families_ever(scenario.params, scenario.simulated_months)
         raise InputError(
@@ -102,10 +106,7 @@ def check_job(histories: int, months: int, what: str, where: str) -> float:
     from sim.inputs.indicators import NAMES
 
     need = histories * (months * len(NAMES) * 8 + TASK_BYTES) / 1e6
-    have = available_mb()
-    limit = os.environ.get("BOLIGSIM_MEMORY_MB")
-    if limit is not None:
-        have = float(limit)
+    have = usable_mb()
     if have is not None and need > 0.5 * have:
         raise InputError(f"{what} would hold about {need:,.0f} MB of results ({histories:,} "
                          f"runs of {months} months) but only {have:,.0f} MB is available; "

@@ -132,7 +132,6 @@ def prepare_out_dir(out_dir: str | os.PathLike[str], *, force: bool = False,
 #: The lock file :func:`lock_folder` holds in an output folder.
 LOCK_FILE = ".boligsim.lock"
 _held: dict[Path, int] = {}  # folder -> the open lock file this process holds
-_at_exit = False  # whether release_locks runs when the process exits
 
 
 def lock_folder(path: Path) -> None:
@@ -160,10 +159,6 @@ def lock_folder(path: Path) -> None:
                          "wait for it to end, or choose another", file=str(path)) from None
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())
-    global _at_exit
-    if not _at_exit:  # a Python caller that never calls release_locks: at the latest at exit
-        atexit.register(release_locks)
-        _at_exit = True
     _held[key] = fd
 
 
@@ -177,6 +172,9 @@ def release_locks() -> None:
         except OSError:  # the folder was removed meanwhile
             pass
         os.close(fd)
+
+
+atexit.register(release_locks)  # a Python caller that never calls it: at the latest at exit
 
 
 #: The colours of every figure: the Okabe-Ito palette, safe for colour-blind readers

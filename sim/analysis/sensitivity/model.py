@@ -103,14 +103,17 @@ def allowed_modules() -> tuple[str, ...]:
     from importlib.metadata import entry_points
 
     declared = [ep.value.split(":")[0] for ep in entry_points(group=ENTRY_POINT_GROUP)]
-    extra = [m.strip() for m in os.environ.get(ALLOW_ENV, "").split(",") if m.strip()]
-    return tuple(dict.fromkeys((*OWN_MODULES, *declared, *extra)))
+    return tuple(dict.fromkeys((*OWN_MODULES, *declared, *_env_modules())))
 
 
 def allow_modules(names: Sequence[str]) -> None:
     """Allow the modules ``names`` for this process and its workers (``--allow-module``)."""
-    now = [m for m in os.environ.get(ALLOW_ENV, "").split(",") if m.strip()]
-    os.environ[ALLOW_ENV] = ",".join(dict.fromkeys((*now, *names)))
+    os.environ[ALLOW_ENV] = ",".join(dict.fromkeys((*_env_modules(), *names)))
+
+
+def _env_modules() -> list[str]:
+    """The modules :data:`ALLOW_ENV` allows."""
+    return [m.strip() for m in os.environ.get(ALLOW_ENV, "").split(",") if m.strip()]
 
 
 def _within(module: str, names: Sequence[str]) -> bool:
