@@ -92,6 +92,12 @@ BATCH_FAMILIES = 60_000
 #: Replications per task at most (:func:`replication_group`): beyond 64 small towns a batch
 #: is no faster per town.
 GROUP_MAX = 64
+#: Work in one task at most, in family-months, burn-in included (:func:`replication_group`):
+#: about 7 s on one core of the 2-core test machine, where a batch of towns simulates some 3 M
+#: family-months a second. Runs finish and are stored task by task, so this is what a run killed
+#: at any moment can lose, serial or not. Verdal with its burn-in gets 29 replications a task;
+#: 64 were about 10 % faster per run (docs/performance.md, "Batches of towns").
+TASK_FAMILY_MONTHS = 20_000_000
 
 
 def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSequence]
@@ -145,13 +151,18 @@ def replication_tasks(scenario: Scenario, seed: int, replications: Iterable[int]
 
 def replication_group(scenario: Scenario, replications: int, workers: int) -> int:
     """Replications per task: as many as share a batch well (up to :data:`GROUP_MAX`, fewer
-    for larger municipalities; :data:`BATCH_FAMILIES`), and fewer when that would leave
-    workers idle."""
+    for larger municipalities; :data:`BATCH_FAMILIES`), no more than a task's share of work
+    (:data:`TASK_FAMILY_MONTHS`, so a killed run keeps all but its last few seconds), and fewer
+    when that would leave workers idle. Tasks are then evened out (40 replications in tasks of
+    at most 28 go as 20 and 20, not 28 and 12)."""
     from sim.engine.resources import families_ever
 
-    fit = BATCH_FAMILIES // max(families_ever(scenario.params, scenario.simulated_months),
-                                1.0)
-    return int(max(1, min(GROUP_MAX, fit, -(-replications // max(workers, 1)))))
+    size = max(families_ever(scenario.params, scenario.simulated_months), 1.0)
+    most = int(max(1, min(GROUP_MAX, BATCH_FAMILIES // size,
+                          TASK_FAMILY_MONTHS // (size * scenario.simulated_months),
+                          -(-replications // max(workers, 1)))))
+    tasks = -(-replications // most)
+    return -(-replications // tasks)
 
 
 def history_table(value: np.ndarray) -> Any:

@@ -51,9 +51,9 @@ VERDAL = ROOT / "scenarios" / "verdal.toml"
 #: The ensemble of the reproducibility tests: short, but with enough replications to spread
 #: over two workers in several batches.
 YEARS, REPS, SEED = 2, 12, 1
-#: The ensemble that is killed part-way: replications run in groups of up to 64 per task
-#: (sim.run.runner.replication_group), so 192 make three tasks for two workers and the kill lands
-#: while the third is still running.
+#: The ensemble that is killed part-way: replications run in groups per task
+#: (sim.run.runner.replication_group; here five tasks of up to 39), so the kill lands while
+#: later tasks are still running.
 KILL_YEARS, KILL_REPS = 5, 192
 #: Parts that must exist before the kill.
 KILL_AFTER = 3
