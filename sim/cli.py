@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
+import os
 import signal
 import sys
 import threading
@@ -29,6 +31,9 @@ PROG = "boligsim"
 EXIT_INPUT = 2
 #: Exit status after Ctrl-C, as shells report SIGINT.
 EXIT_INTERRUPTED = 130
+#: Errors of a disk that cannot take what is written (full, over quota, over a size limit,
+#: read-only): said in one line with exit status 2, like bad input, never as a traceback.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 class _VersionAction(argparse.Action):
@@ -904,5 +909,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
+    except OSError as exc:
+        if exc.errno not in DISK_ERRNOS:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}cannot write: {exc.strerror or os.strerror(exc.errno)}; what finished "
+               "is kept (make room, then --resume goes on from it)")
+        return EXIT_INPUT
     finally:
         release_locks()

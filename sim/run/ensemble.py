@@ -178,6 +178,11 @@ def _atomic_write_table(path: Path, table: Any) -> None:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:  # pyarrow's errors do not name the file
+        tmp.unlink(missing_ok=True)
+        if exc.filename or exc.errno is None:
+            raise
+        raise OSError(exc.errno, os.strerror(exc.errno), str(path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

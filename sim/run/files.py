@@ -10,6 +10,7 @@ same bytes.
 from __future__ import annotations
 
 import atexit
+import io
 import math
 import os
 import secrets
@@ -45,10 +46,23 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:  # a failed write names no file: name the one meant
+        tmp.unlink(missing_ok=True)
+        if exc.errno is None or exc.filename not in (None, str(tmp)):
+            raise
+        raise OSError(exc.errno, os.strerror(exc.errno), str(path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str], dpi: int = 120) -> None:
+    """Save a matplotlib figure to ``path`` atomically (format from the suffix), so a reader
+    or a killed run never leaves half a PNG."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format=Path(path).suffix.lstrip(".") or "png", dpi=dpi)
+    atomic_write_bytes(path, buf.getvalue())
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
