@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.inputs.indicators import BY_NAME
-from sim.run.files import PALETTE, format_number, pyplot
+from sim.run.files import PALETTE, format_number, pyplot, save_figure
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.analysis.optimise import Experiment, SearchResult
@@ -84,6 +84,6 @@ def plot_front(exp: Experiment, result: SearchResult,
     fig.suptitle(f"{exp.name}: the Pareto front of {senses}; {exp.statistic} over "
                  f"{exp.worlds} plausible worlds", fontsize=9)
     if path is not None:
-        fig.savefig(path, dpi=120)
+        save_figure(fig, path)
         plt.close(fig)
     return fig

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.inputs.indicators import BY_NAME, INDEX
 from sim.run.compare import per_inhabitant
-from sim.run.files import PALETTE, pyplot
+from sim.run.files import PALETTE, pyplot, save_figure
 from sim.run.results import mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,7 +106,7 @@ def plot_timeseries(results: Sequence[RunResult], indicators: Sequence[str],
     axes.flat[0].legend(fontsize=8, loc="best")
     fig.suptitle("Mean over replications with 95 % interval", fontsize=10)
     if path is not None:
-        fig.savefig(path, dpi=120)
+        save_figure(fig, path)
         plt.close(fig)
     return fig
 
@@ -185,7 +185,7 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
     fig.suptitle(f"Difference against {ref} (paired by replication, 95 % interval)",
                  fontsize=10)
     if path is not None:
-        fig.savefig(path, dpi=120)
+        save_figure(fig, path)
         plt.close(fig)
     return fig
 
@@ -232,7 +232,7 @@ def plot_worlds(across: WorldDifferences, indicators: Sequence[str],
     fig.suptitle(f"Difference in each of {count} plausible worlds (dots); 5–95 % range and "
                  "median (bar); worlds sharing the median's sign", fontsize=10)
     if path is not None:
-        fig.savefig(path, dpi=120)
+        save_figure(fig, path)
         plt.close(fig)
     return fig
 
@@ -286,6 +286,6 @@ def plot_discovery(discovery: Discovery, x: dict[str, np.ndarray], fails: np.nda
     fig.suptitle(f"{conclusion}: holds in {holds} of {discovery.total} plausible worlds",
                  fontsize=10)
     if path is not None:
-        fig.savefig(path, dpi=120)
+        save_figure(fig, path)
         plt.close(fig)
     return fig

@@ -43,6 +43,7 @@ import numpy as np
 from sim.analysis.calibration.setup import Setup, load_setup
 from sim.analysis.calibration.targets import Target
 from sim.inputs.errors import InputError
+from sim.run.files import save_figure
 
 #: The ABC methods compared: name -> ``[uncertainty]`` settings.
 METHODS: dict[str, dict[str, str]] = {
@@ -280,7 +281,7 @@ def plot_coverage(rows: Sequence[Mapping[str, Any]], setup: Setup, path: str | P
     pct = int(round(100 * setup.uncertainty["level"]))
     fig.suptitle(f"{pct} % calibration intervals (bars) and the values the synthetic facts "
                  "were made at (dots)", fontsize=10)
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path)
     plt.close(fig)
 
 

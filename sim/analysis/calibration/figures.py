@@ -14,6 +14,7 @@ import numpy as np
 from sim.analysis.calibration.setup import Setup
 from sim.analysis.calibration.targets import RELATION_SIGNS
 from sim.analysis.calibration.uncertainty import chi2_quantile
+from sim.run.files import save_figure
 
 
 def plot_targets(rows: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]) -> None:
@@ -65,7 +66,7 @@ def plot_targets(rows: Sequence[Mapping[str, Any]], path: str | os.PathLike[str]
     fig.legend(handles=handles, fontsize=7, loc="outside lower center", ncol=3)
     ax.set_title("Targets: simulated mean with 95 % interval over replications (dark)\n"
                  "and over the ABC posterior (light); 0 = observed value", fontsize=9)
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -132,5 +133,5 @@ def plot_parameters(setup: Setup, fitted: Mapping[str, float], posterior: Mappin
     axes[1, 0].legend(fontsize=6, loc="best")
     fig.suptitle("Free parameters: ABC posterior (uniform prior on the set-up bounds) and the "
                  "loss of every evaluated point", fontsize=10)
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path)
     plt.close(fig)

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.run.files import PALETTE, pyplot
+from sim.run.files import PALETTE, pyplot, save_figure
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.analysis.sensitivity.result import SensitivityResult
@@ -34,9 +33,7 @@ def plot_results(result: SensitivityResult, out: Path | None = None) -> list[str
         name = f"{exp.method}_indices.png"
     if out is None:
         return []
-    tmp = out / f".{name}.tmp.png"
-    fig.savefig(tmp, dpi=120)
-    os.replace(tmp, out / name)
+    save_figure(fig, out / name)
     pyplot().close(fig)
     return [name]
 
