@@ -17,6 +17,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -762,6 +763,9 @@ def _add_dashboard(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8765, metavar="P", help="port (default: 8765)")
     p.add_argument("--host", default="127.0.0.1", metavar="HOST",
                    help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME", dest="allow_hosts",
+                   help="a further name the page may be reached by (a proxy's, say); others "
+                        "are refused (repeatable)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default: 1)")
     p.add_argument("--years", type=int, metavar="N",
                    help="run length in years (default: the scenario's)")
@@ -791,6 +795,11 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 
     worlds = DASHBOARD_WORLDS if args.worlds is None else args.worlds
     _at_least(worlds, 1, "--worlds", "an integer >= 1")
+    for name in args.allow_hosts:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.:\[\]-]*", name):
+            raise InputError(f"expected a host name or address (letters, digits, '.', '-', "
+                             f"':'), got {name!r}", file="--allow-host")
+    _port_is_free(args.host, args.port)
     if args.host not in LOOPBACK:
         print(f"warning: --host {args.host}: the dashboard will answer other machines on the "
               "network, without a password; use it on a network you trust",
@@ -798,7 +807,29 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     load_start_scenario(args.scenario, overrides=args.overrides, years=args.years)  # check
     path = None if args.scenario is None else str(Path(args.scenario).resolve())
     return serve(path, host=args.host, port=args.port, seed=args.seed, lang=args.lang,
-                 overrides=args.overrides, years=args.years, worlds=worlds)
+                 overrides=args.overrides, years=args.years, worlds=worlds,
+                 allow_hosts=args.allow_hosts)
+
+
+def _port_is_free(host: str, port: int) -> None:
+    """Refuse, with one line, a port another program already listens on (uvicorn would end
+    with a log line and exit status 3)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {host!r}: {exc.strerror or exc}",
+                         file="--host") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose "
+                             "another port", file="--port") from None
 
 
 def _add_calibrate(commands: argparse._SubParsersAction) -> None:
@@ -904,7 +935,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(str(exc))
         return 1
     except Stopped as exc:
-        _error(f"stopped by {exc.name}; what finished is kept (--resume goes on from it)")
+        kept = "; what finished is kept (--resume goes on from it)" if "resume" in args else ""
+        _error(f"stopped by {exc.name}{kept}")
         return 128 + exc.signum
     except KeyboardInterrupt:
         _error("interrupted")

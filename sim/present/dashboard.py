@@ -578,26 +578,104 @@ def config_from_env() -> dict[str, Any]:
             "worlds": int(config.get("worlds", DASHBOARD_WORLDS))}
 
 
+#: The Solara app the server runs.
+APP = "sim.present.app"
+#: Addresses that answer this machine only, as a ``Host`` header names them.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+#: Addresses that listen on every interface of this machine.
+ANY_ADDRESS = ("0.0.0.0", "::", "")
+
+
+def trusted_hosts(host: str, extra: Sequence[str] = ()) -> list[str]:
+    """The names a request's ``Host`` header may give for a dashboard listening on ``host``.
+
+    A page on another site can make a browser send requests to 127.0.0.1 under its own name
+    (DNS rebinding); refusing every ``Host`` but the served address stops that. Loopback names
+    are always allowed. Listening on every interface (``0.0.0.0``) also allows this machine's
+    name and the addresses it resolves to; names behind a proxy come as ``extra``.
+
+    Returns:
+        Lower-case host names and addresses (IPv6 in brackets), ports left out.
+    """
+    import socket
+
+    names = [*LOOPBACK_NAMES, host, *extra]
+    if host in ANY_ADDRESS:
+        machine = socket.gethostname()
+        names += [machine, socket.getfqdn()]
+        try:
+            names += [info[4][0] for info in socket.getaddrinfo(machine, None)]
+        except OSError:  # a machine whose own name does not resolve
+            pass
+    bracketed = [f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names if n]
+    return sorted({n.lower() for n in bracketed if n not in ("0.0.0.0", "[::]")})
+
+
+def _refuse_other_hosts(allowed: Sequence[str]) -> None:
+    """Put Starlette's ``Host`` check in front of Solara's app (the object uvicorn serves).
+
+    Solara's server module registers the app named by ``SOLARA_APP`` when it is imported, so
+    that is set first, as ``solara run`` would set it.
+    """
+    os.environ["SOLARA_APP"] = APP
+    from solara.server import starlette as web
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    web.app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed), www_redirect=False)
+
+
 def serve(scenario_path: str | None, *, host: str = "127.0.0.1", port: int = 8765,
           seed: int = 1, lang: str = "nb", overrides: Sequence[str] = (),
-          years: int | None = None, worlds: int = DASHBOARD_WORLDS) -> int:
+          years: int | None = None, worlds: int = DASHBOARD_WORLDS,
+          allow_hosts: Sequence[str] = ()) -> int:
     """Serve the dashboard with Solara's server until interrupted.
 
     The choices reach the app (:mod:`sim.present.app`) through the environment variable :data:`ENV`;
     Solara's telemetry and version check are switched off, and its assets are served from the
     installed ``solara-assets`` package, so the page needs no network beyond this machine.
+    Requests whose ``Host`` is not one of :func:`trusted_hosts` get 400. Ctrl-C is how a user
+    stops the server, so it ends with 0; SIGTERM and SIGHUP stop it as cleanly and reach the
+    command line, which exits 143 or 129 with one line.
 
     Returns:
-        0 when the server stops.
+        0 when the server stops after Ctrl-C.
     """
+    import warnings
+
     os.environ[ENV] = json.dumps({"scenario": scenario_path, "overrides": list(overrides),
                                   "years": years, "seed": seed, "lang": lang,
                                   "worlds": worlds})
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    # Solara warns, in ten lines per page load, that a cookie over plain http on a name other
+    # than "localhost" falls back to SameSite=Lax; that is the right cookie for this server.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
+    from click.exceptions import Abort
     from solara.__main__ import cli
 
+    _refuse_other_hosts(trusted_hosts(host, allow_hosts))
     print(f"boligsim dashboard on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
-    cli.main(args=["run", "sim.present.app", "--host", host, "--port", str(port), "--production",
-                   "--no-open", "--no-check-version", "--log-level", "warning"],
-             prog_name="solara", standalone_mode=False)
+    _shut_down_on_hangup()
+    try:
+        cli.main(args=["run", APP, "--host", host, "--port", str(port),
+                       "--production", "--no-open", "--no-check-version", "--log-level", "warning"],
+                 prog_name="solara", standalone_mode=False)
+    except (Abort, KeyboardInterrupt) as exc:
+        # uvicorn shuts down on a signal, then raises it again for the handler before it;
+        # click turns the KeyboardInterrupt that follows into Abort, keeping it as context.
+        interrupt = exc if isinstance(exc, KeyboardInterrupt) else exc.__context__
+        if interrupt is not None and type(interrupt) is not KeyboardInterrupt:
+            raise interrupt from None  # SIGTERM or SIGHUP: the command line's exit status
     return 0
+
+
+def _shut_down_on_hangup() -> None:
+    """Let uvicorn shut the server down on SIGHUP (a closed terminal) as on SIGINT and SIGTERM,
+    so the signal reaches the command line only after the server has stopped."""
+    import signal
+
+    import uvicorn.server
+
+    handled = getattr(uvicorn.server, "HANDLED_SIGNALS", None)
+    hangup = getattr(signal, "SIGHUP", None)
+    if isinstance(handled, tuple) and hangup is not None and hangup not in handled:
+        uvicorn.server.HANDLED_SIGNALS = (*handled, hangup)

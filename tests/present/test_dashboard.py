@@ -172,7 +172,27 @@ def test_dashboard_warns_before_it_answers_other_machines(capsys: pytest.Capture
     assert capsys.readouterr().err == ""
 
 
-# --- the page in a real browser -----------------------------------------------------------
+def test_dashboard_refuses_a_host_pattern_as_a_name(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    assert main(["dashboard", str(BASELINE), "--allow-host", "*.example.org"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--allow-host" in err and "'*.example.org'" in err
+
+
+def test_only_the_served_address_is_a_trusted_host() -> None:
+    """On loopback, only loopback names; on every interface also this machine's own name; a
+    proxy's name only when given. IPv6 addresses come in brackets, as a Host header has them."""
+    from sim.present.dashboard import trusted_hosts
+
+    assert trusted_hosts("127.0.0.1") == ["127.0.0.1", "[::1]", "localhost"]
+    assert "proxy.example.org" in trusted_hosts("127.0.0.1", ["Proxy.example.org"])
+    anywhere = trusted_hosts("0.0.0.0")
+    assert socket.gethostname().lower() in anywhere and "0.0.0.0" not in anywhere
+    assert "[fe80::1]" in trusted_hosts("fe80::1")
+
+
+# --- the server and the page in a real browser --------------------------------------------
 
 
 def _free_port() -> int:
@@ -215,6 +235,70 @@ def dashboard(tmp_path: Path):  # noqa: ANN201 - yields the URL
             proc.kill()
             proc.wait(timeout=15)
         log.close()
+
+
+def _status(url: str, host: str) -> int:
+    """The HTTP status the dashboard at ``url`` answers to ``GET /readyz`` naming ``host``."""
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(f"GET /readyz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+                  .encode())
+        head = s.recv(64).decode("latin-1")
+    return int(head.split()[1])
+
+
+def test_server_refuses_requests_that_name_another_host(dashboard: str) -> None:
+    """DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 makes the browser
+    send ``Host: evil.example``; the server answers 400 and serves only its own names."""
+    port = dashboard.rstrip("/").rsplit(":", 1)[1]
+    assert _status(dashboard, f"evil.example:{port}") == 400
+    assert _status(dashboard, "127.0.0.1.evil.example") == 400
+    assert _status(dashboard, f"127.0.0.1:{port}") == 200
+    assert _status(dashboard, f"localhost:{port}") == 200
+
+
+@pytest.mark.parametrize(("name", "status", "line"), [
+    ("SIGINT", 0, ""),
+    ("SIGTERM", 143, "boligsim: error: stopped by SIGTERM\n"),
+    ("SIGHUP", 129, "boligsim: error: stopped by SIGHUP\n")])
+def test_a_signal_stops_the_dashboard_cleanly(name: str, status: int, line: str,
+                                              tmp_path: Path) -> None:
+    """Ctrl-C is how a user stops the server: exit status 0 and nothing on stderr. SIGTERM
+    (systemd, ``timeout``) and SIGHUP (a closed terminal) stop it as cleanly, with one line and
+    128 + the signal; no traceback, and the port is free again at once."""
+    import signal
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", str(BASELINE), "--port",
+                             str(port), "--years", "3"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
+    try:
+        _wait_for_port(port, proc)
+        assert _status(f"http://127.0.0.1:{port}/", f"127.0.0.1:{port}") == 200
+        proc.send_signal(getattr(signal, name))
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert (proc.returncode, err.lstrip("\n")) == (status, line)  # after ^C, a newline
+    assert out.startswith("boligsim dashboard on http://127.0.0.1:")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
+
+
+def test_dashboard_refuses_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", str(BASELINE), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err and "--port" in err
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(),
