@@ -28,6 +28,7 @@ from sim.engine.processes.stock import OWNED, SUBLET_KIND
 from sim.inputs.indicators import INDEX, INDICATORS, NAMES, NET_COST_ITEMS
 
 if TYPE_CHECKING:
+    from sim.engine.families import Families
     from sim.engine.model import HousingModel
     from sim.engine.towns import Towns
 
@@ -40,6 +41,26 @@ def new_month(towns: Towns) -> tuple[dict[str, Any], list[Any]]:
     a batch: they are added to in place)."""
     flows = {k: towns.zero() for k in (*FLOW_NAMES, "arrears_settled_nok")}
     return flows, [towns.zero(), towns.zero()]
+
+
+def liquid_position(f: Families, rows: Any = slice(None)) -> np.ndarray:
+    """What families ``rows`` have in the bank less what they owe outside their mortgage:
+    savings - consumer debt - rent arrears - loan arrears, NOK."""
+    return f.savings[rows] - f.debt[rows] - f.rent_arrears[rows] - f.loan_arrears[rows]
+
+
+def household_balance(f: Families, rows: Any = slice(None)) -> np.ndarray:
+    """The household ledger of the month just simulated for families ``rows``, NOK: net
+    income + housing allowance + social assistance - living costs paid - housing payment due
+    - interest on consumer debt + transfers (arrears NAV settled, debt written off, a down
+    payment, what a forced sale leaves).
+
+    For a family that lived in the municipality the whole month this equals the change in
+    its :func:`liquid_position`: no krone appears or vanishes. A housing payment due but not
+    paid is in the balance through the arrears or debt it leaves.
+    """
+    return (f.net_income[rows] + f.allowance[rows] + f.social_assistance[rows] - f.spent[rows]
+            - f.housing_cost[rows] - f.debt_interest[rows] + f.transfers[rows])
 
 
 def costs(m: HousingModel) -> None:

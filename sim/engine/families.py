@@ -172,6 +172,14 @@ class Families:
     social_assistance: Annotated[Float, Column(0.0, "social assistance this month, NOK/month")]
     sa_months: Annotated[Int32, Column(0, "months in a row paid social assistance, this one "
                                           "included")]
+    spent: Annotated[Float, Column(0.0, "living costs paid this month: NAV's guideline, spending "
+        "above it, and a housing payment spent instead of paid, NOK/month")]
+    debt_interest: Annotated[Float, Column(0.0, "interest added to consumer debt this month, "
+        "NOK/month")]
+    transfers: Annotated[Float, Column(0.0, "money this month into (+) or out of (-) the "
+        "family's savings less its debts and arrears outside the monthly budget: arrears NAV "
+        "settles, debt written off, loan arrears folded into a loan, a down payment, what a "
+        "forced sale leaves, NOK (the household ledger: sim.engine.accounts.household_balance)")]
     child_age: Float
 
     def __init__(self, capacity: int = 64):

@@ -276,6 +276,7 @@ class HousingModel(mesa.Model):
         self.homes_at_start = accounts.homes(self)  # to count children's moves at its end
         self.flows, self.rent_collected = accounts.new_month(self.towns)
         n = self.f.n
+        self.f.transfers[:n] = 0.0
         self.f.tenure_months[:n] += self.f.active[:n]
         if self.month in self._phase_at and self.month > 0:
             old = self.p

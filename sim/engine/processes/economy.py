@@ -232,6 +232,8 @@ class _Paid:
     unpaid_debt: np.ndarray
     pay_rent: np.ndarray  # rent arrears paid back
     loan_unpaid: np.ndarray  # loan payment left unpaid
+    spent: np.ndarray  # living costs paid (see Families.spent)
+    interest: np.ndarray  # interest added to consumer debt
 
 
 def step(m: HousingModel) -> None:
@@ -272,6 +274,7 @@ def _social_assistance(m: HousingModel, means: _Means) -> _Help:
     # NAV covers the rent arrears of the families it supports (one-off assistance)
     nav_arrears = np.where((sa > 0) & p["economy.sa_covers_arrears"], f.rent_arrears[:n], 0.0)
     f.rent_arrears[:n] -= nav_arrears
+    f.transfers[:n] += nav_arrears
     return _Help(sa, nav_arrears)
 
 
@@ -306,7 +309,8 @@ def _pay(m: HousingModel, means: _Means, sa: np.ndarray, u: np.ndarray) -> _Paid
     act = f.active[:n]
     owner = is_owner(f.tenure[:n])
     debt = f.debt[:n]
-    debt += debt * m.towns.at(p["economy.debt_rate"], slice(0, n)) / 12
+    interest = debt * m.towns.at(p["economy.debt_rate"], slice(0, n)) / 12
+    debt += interest
     debt_due = debt * m.towns.at(p["economy.debt_min_payment"], slice(0, n))
     housing = means.housing
     floor_cash = np.where(act, means.net + means.allow + sa - means.guide - housing - debt_due,
@@ -319,7 +323,8 @@ def _pay(m: HousingModel, means: _Means, sa: np.ndarray, u: np.ndarray) -> _Paid
     deficit -= from_savings
     unpaid_debt = np.minimum(deficit, debt_due)
     deficit -= unpaid_debt
-    unpaid_housing = np.where(failure, housing, np.minimum(deficit, housing))
+    short = np.minimum(deficit, housing)  # the part of the housing payment not met
+    unpaid_housing = np.where(failure, housing, short)
     new_debt = np.maximum(deficit - unpaid_housing, 0.0)
     debt += new_debt - (debt_due - unpaid_debt)
     np.maximum(debt, 0.0, out=debt)
@@ -330,14 +335,20 @@ def _pay(m: HousingModel, means: _Means, sa: np.ndarray, u: np.ndarray) -> _Paid
     surplus -= pay_rent
     pay_loan = np.minimum(surplus, f.loan_arrears[:n])
     surplus -= pay_loan
-    surplus -= np.where(sa > 0, 0.0, np.minimum(surplus, means.actual - means.guide))
-    f.savings[:n] += surplus * m.towns.at(p["economy.saving_share"], slice(0, n))
+    above = np.where(sa > 0, 0.0, np.minimum(surplus, means.actual - means.guide))
+    surplus -= above
+    saved = surplus * m.towns.at(p["economy.saving_share"], slice(0, n))
+    f.savings[:n] += saved
+    # spending: the guideline, what is spent above it, and a housing payment spent instead
+    # of paid (with what was left over, gone with it)
+    spent = np.where(act, means.guide + above + (surplus - saved) + (unpaid_housing - short)
+                     + np.where(failure, np.maximum(floor_cash, 0.0), 0.0), 0.0)
     f.rent_arrears[:n] += np.where(owner, 0.0, unpaid_housing) - pay_rent
     loan_unpaid = np.where(owner, np.minimum(unpaid_housing, f.loan_payment[:n]), 0.0)
     f.loan_arrears[:n] += loan_unpaid - pay_loan
     # owners' unpaid costs besides the loan become consumer debt
     debt += np.where(owner, unpaid_housing - loan_unpaid, 0.0)
-    return _Paid(unpaid_housing, unpaid_debt, pay_rent, loan_unpaid)
+    return _Paid(unpaid_housing, unpaid_debt, pay_rent, loan_unpaid, spent, interest)
 
 
 def _amortise(m: HousingModel, loan_unpaid: np.ndarray) -> None:
@@ -382,6 +393,7 @@ def _counselling(m: HousingModel, u: np.ndarray) -> None:
     f.counselling_left[:n] -= counsel  # one month less for those in it
     done = counsel & (f.counselling_left[:n] == 0)
     success = done & (u < m.towns.at(p["economy.counselling_success"], slice(0, n)))
+    f.transfers[:n] += np.where(success, f.debt[:n], 0.0)  # written off
     f.debt[:n][success] = 0.0
     f.cleared[:n] |= success
     f.missed[:n][success] = 0
@@ -397,6 +409,8 @@ def _record(m: HousingModel, means: _Means, help_: _Help, paid: _Paid) -> None:
     f.housing_cost[:n] = means.housing
     f.allowance[:n] = means.allow
     f.social_assistance[:n] = help_.sa
+    f.spent[:n] = paid.spent
+    f.debt_interest[:n] = paid.interest
     f.sa_months[:n] = np.where(help_.sa > 0, f.sa_months[:n] + 1, 0)
     settled = m.towns.total(help_.nav_arrears)
     m.flows["social_assistance_nok"] += m.towns.total(help_.sa) + settled

@@ -155,8 +155,9 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     sl = kind == OWNER_STARTLOAN
     rate = np.where(sl, startloan.rate(m, idx), m.towns.at(m.market.bank_rate, idx))
     months = np.where(sl, p["policy.startloan.term_years"] * 12, p["bank.term_years"] * 12)
-    down = f.approved_price[idx] - loan - f.approved_grant[idx]
-    f.savings[idx] = np.maximum(f.savings[idx] - np.maximum(down, 0.0), 0.0)
+    down = np.maximum(f.approved_price[idx] - loan - f.approved_grant[idx], 0.0)
+    f.savings[idx] = np.maximum(f.savings[idx] - down, 0.0)
+    f.transfers[idx] -= down
     municipal.move_out(m, idx, kind)
     f.loan_principal[idx] = loan
     f.loan_rate[idx] = rate
@@ -260,6 +261,7 @@ def forced_sale(m: HousingModel, idx: np.ndarray) -> None:
                                        0, 1)
     reclaimed = np.minimum(unwritten, left)
     f.savings[idx] += left - reclaimed
+    f.transfers[idx] += left - reclaimed + f.loan_arrears[idx]  # the sale pays the arrears
     f.remark[idx] = True
     f.loan_principal[idx] = 0.0
     f.loan_arrears[idx] = 0.0

@@ -226,6 +226,7 @@ def refinance(m: HousingModel, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
     r = rate(m, done)
     months = m.p["policy.startloan.term_years"] * 12
     f.loan_principal[done] = f.loan_principal[done] + f.loan_arrears[done]
+    f.transfers[done] += f.loan_arrears[done]  # owed on the loan now, not in arrears
     f.loan_arrears[done] = 0.0
     f.loan_rate[done] = r
     f.loan_months[done] = months

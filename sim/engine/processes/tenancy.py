@@ -44,6 +44,7 @@ def step(m: HousingModel) -> None:
     settled = m.towns.total(f.rent_arrears[:n][settle], settle)
     m.flows["social_assistance_nok"] += settled
     m.flows["arrears_settled_nok"] += settled
+    f.transfers[:n][settle] += f.rent_arrears[:n][settle]
     f.rent_arrears[:n][settle] = 0.0
     idx = evict.nonzero()[0]
     if len(idx):
