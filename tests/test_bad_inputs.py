@@ -45,6 +45,7 @@ SCENARIOS = {
     "years_too_many": "[scenario]\nname='x'\nyears = 1000\n",
     "bad_start": "[scenario]\nname='x'\nstart = '2012-13'\n",
     "start_not_text": "[scenario]\nname='x'\nstart = 2012\n",
+    "start_year_9999": f"[scenario]\nname='x'\nextends='{BASE}'\nstart = '9999-06'\n",
     "missing_extends": "[scenario]\nname='x'\nextends = 'nowhere.toml'\n",
     "self_extends": "[scenario]\nname='x'\nextends = 'self_extends.toml'\n",
     "no_name": "[municipality]\ninhabitants = 15000\n",
@@ -130,6 +131,11 @@ EXPERIMENTS = {
     + "[[parameters]]\npath = 'policy.followup.wokers'\n",
     "exp_range_outside": EXPERIMENT_HEAD
     + "[[parameters]]\npath = 'bank.max_ltv'\nrange = [0.5, 1.5]\n",
+    # 2^30 trajectories of 4 levers: 5 billion runs, terabytes before any is run
+    "exp_sample_too_big": EXPERIMENT_HEAD.replace("N = 4", "N = 1073741824") + "".join(
+        f"[[parameters]]\npath = '{path}'\n" for path in (
+            "policy.followup.workers", "policy.startloan.term_years",
+            "stock.acquire_per_year", "policy.rotation.contract_years")),
     "exp_bad_method": EXPERIMENT_HEAD.replace("'morris'", "'guess'")
     + "[[parameters]]\npath = 'policy.followup.workers'\nrange = [0.0, 5.0]\n",
     "exp_choice_param": EXPERIMENT_HEAD

@@ -114,6 +114,30 @@ def check_job(histories: int, months: int, what: str, where: str) -> float:
     return need
 
 
+#: Copies of a sample's matrix an experiment holds at once: SALib's sample, the scaled values,
+#: the tasks built from them and the outputs beside them (an assumption, rounded up).
+SAMPLE_COPIES = 4
+#: Bytes of bookkeeping per model run of an experiment (runs go to workers in chunks; an
+#: assumption of the order of magnitude).
+ROW_BYTES = 200
+
+
+def check_sample(evaluations: int, columns: int, what: str, where: str) -> float:
+    """Raise InputError if an experiment's sample would not fit in memory: ``evaluations``
+    rows of ``columns`` numbers (factors and outputs), :data:`SAMPLE_COPIES` times over,
+    before anything is sampled (the whole-job estimate of ``boligsim sensitivity``).
+
+    Returns the estimate, MB.
+    """
+    need = evaluations * (columns * 8 * SAMPLE_COPIES + ROW_BYTES) / 1e6
+    have = usable_mb()
+    if have is not None and need > 0.5 * have:
+        raise InputError(f"{what} would need about {need:,.0f} MB ({evaluations:,} model runs "
+                         f"of {columns} numbers each) but only {have:,.0f} MB is available; "
+                         "ask for a smaller N", file=where)
+    return need
+
+
 #: glibc's ``mallopt`` options (malloc.h): below ``M_MMAP_THRESHOLD`` bytes an allocation
 #: comes from the heap; the heap is given back to the system when its free top exceeds
 #: ``M_TRIM_THRESHOLD`` bytes.

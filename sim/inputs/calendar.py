@@ -14,6 +14,9 @@ import re
 from sim.inputs.errors import InputError
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+#: Years a date may name: the model's rates and figures are Norwegian ones from the 2000s, and a
+#: run (at most 100 years, after its burn-in) must end where calendars and plots still reach.
+YEARS = (1900, 2199)
 
 
 def parse_month(text: object, *, where: str | None = None, key: str | None = None) -> int:
@@ -28,14 +31,16 @@ def parse_month(text: object, *, where: str | None = None, key: str | None = Non
         ``year * 12 + month - 1``, so that consecutive months differ by one.
 
     Raises:
-        InputError: if ``text`` is not a string of the form ``'YYYY-MM'`` with a month 1..12.
+        InputError: if ``text`` is not a string of the form ``'YYYY-MM'`` with a month 1..12
+            and a year in :data:`YEARS`.
     """
     match = _MONTH.fullmatch(text) if isinstance(text, str) else None
-    if match is None or not 1 <= int(match.group(2)) <= 12:
+    if (match is None or not 1 <= int(match.group(2)) <= 12
+            or not YEARS[0] <= int(match.group(1)) <= YEARS[1]):
         shown = repr(text) if isinstance(text, str) else f"{text} ({type(text).__name__})"
         raise InputError(
-            f"expected a date 'YYYY-MM' (a quoted string, month 01 to 12), got {shown}",
-            file=where, key=key,
+            f"expected a date 'YYYY-MM' from {YEARS[0]}-01 to {YEARS[1]}-12 (a quoted string), "
+            f"got {shown}", file=where, key=key,
         )
     return int(match.group(1)) * 12 + int(match.group(2)) - 1
 

@@ -94,6 +94,7 @@ def command(experiment: str, out: str, *, workers: int = 1, scheduler: str | Non
     Raises:
         InputError: for anything wrong in the experiment file or the options.
     """
+    from sim.engine.resources import check_sample
     from sim.run.files import prepare_out_dir
     from sim.run.progress import progress
 
@@ -103,6 +104,8 @@ def command(experiment: str, out: str, *, workers: int = 1, scheduler: str | Non
         raise InputError("use either --force (start afresh) or --resume (continue), not both",
                          file="--resume")
     exp = load_experiment(experiment)
+    check_sample(exp.evaluations(), len(exp.factors) + len(exp.outputs),
+                 f"the sample of N = {exp.n:,}", f"{exp.file}: experiment.N")
     folder = prepare_out_dir(out, force=force or resume, files=RESULT_FILES,
                              option="--force (or --resume to continue)")
     for note in exp.notes:
