@@ -236,6 +236,9 @@ def _money(s: Month) -> None:
     expected_temp = (ind["homeless"] * p["economy.temporary_share"]
                      * p["economy.temporary_cost"])
     assert ind["temporary_accommodation_nok"] == pytest.approx(expected_temp), where
+    # a caseworker's yearly cost, spread over the twelve months
+    assert ind["followup_cost_nok"] * 12 == pytest.approx(
+        p["policy.followup.workers"] * p["policy.followup.cost_per_worker"]), where
 
 
 def _counts(s: Month) -> None:

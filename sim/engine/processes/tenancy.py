@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.engine.families import HOMELESS, PRIVATE, is_tenant
 from sim.engine.processes import municipal
+from sim.engine.processes.stock import OWNED, SUBLET_KIND
 from sim.inputs.derived import monthly
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ def step(m: HousingModel) -> None:
     settled = m.towns.total(f.rent_arrears[:n][settle], settle)
     m.flows["social_assistance_nok"] += settled
     m.flows["arrears_settled_nok"] += settled
+    _collect_settled_rent(m, settle.nonzero()[0])
     f.transfers[:n][settle] += f.rent_arrears[:n][settle]
     f.rent_arrears[:n][settle] = 0.0
     idx = evict.nonzero()[0]
@@ -59,3 +61,15 @@ def step(m: HousingModel) -> None:
 
     # municipal leases: expiry, reviews, full review
     municipal.review(m)
+
+
+def _collect_settled_rent(m: HousingModel, idx: np.ndarray) -> None:
+    """Arrears NAV settles for tenants ``idx`` of municipal or sublet dwellings are rent the
+    municipality collects (it pays them as social assistance, so its net cost is unchanged)."""
+    f = m.f
+    dwelling = f.dwelling[idx]
+    idx, dwelling = idx[dwelling >= 0], dwelling[dwelling >= 0]
+    kind = m.stock.kind[dwelling]
+    for k in (OWNED, SUBLET_KIND):
+        mine = idx[kind == k]
+        m.rent_collected[k] += m.towns.total(f.rent_arrears[mine], mine)

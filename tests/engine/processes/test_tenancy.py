@@ -74,6 +74,11 @@ def test_no_eviction_when_share_zero_arrears_settled_by_nav() -> None:
     assert m.flows["social_assistance_nok"] == pytest.approx(20000.0)
     assert m.flows["arrears_settled_nok"] == pytest.approx(20000.0)
     assert m.flows["evictions"] == 0
+    # the municipal landlord is paid: rent collected rises by what NAV paid, so the
+    # municipality's net cost does not count the settlement twice
+    kind = m.stock.kind[f.dwelling[behind]]
+    assert sum(m.rent_collected) == pytest.approx(20000.0)
+    assert m.rent_collected[int(kind.item())] == pytest.approx(20000.0)
 
 
 def test_followed_tenant_is_protected_from_eviction() -> None:
