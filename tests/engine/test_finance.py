@@ -362,3 +362,41 @@ def test_tiny_rates_behave_like_zero() -> None:
 
     assert annuity_payment(120_000.0, 1e-287, 60) == pytest.approx(2_000.0)
     assert annuity_principal(2_000.0, 1e-287, 60) == pytest.approx(120_000.0)
+
+
+# --- boundaries that mutation testing found untested (docs/testing.md) -----------------------
+
+
+def test_one_month_left_is_an_annuity_not_a_loan_due_at_once() -> None:
+    """With one month left the payment is principal plus a month's interest, and the
+    principal it services is the payment discounted one month; only at zero months is the
+    whole loan due as is."""
+    payment = annuity_payment(100_000.0, 0.06, 1)
+    assert payment == pytest.approx(100_500.0)
+    assert annuity_principal(payment, 0.06, 1) == pytest.approx(100_000.0)
+    assert annuity_principal(100_000.0, 0.06, 0) == pytest.approx(100_000.0)
+
+
+def test_a_last_payment_repays_no_more_than_is_owed() -> None:
+    """A payment larger than a small remaining principal and its interest repays exactly the
+    principal: a loan never goes below zero, not even by a krone."""
+    interest, repaid, left = amortise(0.4, 0.06, 500.0)
+    assert repaid == pytest.approx(0.4) and left == 0.0
+
+
+def test_the_bank_lends_exactly_at_its_limits() -> None:
+    """The lending rules are limits that may be met: a loan of exactly 85 % of the price (and
+    a budget left with exactly nothing at the stressed rate) passes."""
+    price, rate, months = 1_000_000.0, 0.05, 300
+    loan = 850_000.0
+    service = float(annuity_payment(loan, 0.07, months))
+    common = {"gross_annual_income": 1e7, "other_debt": 0.0, "living_cost": 10_000.0,
+              "other_debt_service": 0.0, "annual_rate": rate, "months": months,
+              "max_dti": 5.0, "stress_add": 0.02, "stress_floor": 0.07}
+    assert bank_mortgage_ok(price=price, equity=price - loan, max_ltv=0.85,
+                            net_monthly_income=1e6, **common)
+    assert not bank_mortgage_ok(price=price, equity=price - loan - 1, max_ltv=0.85,
+                                net_monthly_income=1e6, **common)
+    assert stress_test_ok(10_000.0 + service, 10_000.0, 0.0, loan, rate, months, 0.02, 0.07)
+    assert not stress_test_ok(10_000.0 + service - 1, 10_000.0, 0.0, loan, rate, months,
+                              0.02, 0.07)
