@@ -254,6 +254,16 @@ def _counts(s: Month) -> None:
     assert ind["refugees_municipal"] == np.count_nonzero(f.refugee[idx] & tenant), where
     assert ind["refugees_municipal"] <= ind["municipal"] + ind["sublet"], where
     assert ind["children_homeless"] <= ind["child_months_insecure"] <= ind["children"], where
+    # the counts of families, as a user would count them in the population
+    assert ind["social_assistance_recipients"] == np.count_nonzero(
+        f.social_assistance[idx] > 0), where
+    assert ind["in_arrears"] == np.count_nonzero(
+        (f.rent_arrears[idx] > 0) | (f.loan_arrears[idx] > 0)), where
+    assert ind["families_in_work"] == np.count_nonzero(f.employed[idx]), where
+    assert ind["new_homeless"] == np.count_nonzero(
+        (tenure == HOMELESS) & (f.tenure_months[idx] == 0)), where
+    insecure = (tenure == HOMELESS) | (f.exit_by[idx] >= 0)
+    assert ind["child_months_insecure"] == kids[insecure].sum(), where
     for name in ("families_in_work", "social_assistance_recipients", "in_arrears",
                  "followed_up", "with_payment_remarks", "waiting_list", "new_homeless"):
         assert ind[name] <= ind["families"], f"{where}: {name}"
