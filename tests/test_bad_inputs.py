@@ -72,6 +72,13 @@ def case_files(tmp: Path) -> None:
     (tmp / "not_utf8.toml").write_bytes(b"[scenario]\nname = '\xff\xfe'\n")
     if not (tmp / "pipe.toml").exists():
         os.mkfifo(tmp / "pipe.toml")  # reading it would wait for a writer for ever
+    # the bundled search, a million evaluations in 10,000 worlds: 3 x 10^10 runs
+    search = (ROOT / "experiments" / "verdal_optimise.toml").read_text(encoding="utf-8")
+    search = search.replace('"../', f'"{ROOT.as_posix()}/')
+    lines = ["evaluations = 1000000" if line.startswith("evaluations =") else
+             "worlds = 10000" if line.startswith("worlds =") else line
+             for line in search.splitlines()]
+    (tmp / "optimise_too_big.toml").write_text("\n".join(lines), encoding="utf-8")
 
 
 RUN = [(f"scenario:{name}", ["run", f"{{tmp}}/{name}.toml", "--out", "{tmp}/out"],
@@ -111,6 +118,8 @@ OTHER = [
                                "{tmp}/c"], ["--replications", "MB of results"]),
     ("worlds_too_many", ["compare", BASE, BASE, "--worlds", "1000000000", "--out", "{tmp}/c"],
      ["--worlds", "at most 100,000"]),
+    ("optimise_beyond_memory", ["optimise", "{tmp}/optimise_too_big.toml", "--out", "{tmp}/p"],
+     ["optimise.evaluations", "would need about"]),
 ]
 
 

@@ -493,6 +493,7 @@ def command(path: str, out: str, *, workers: int = 1, scheduler: str | None = No
             quiet: bool = False, force: bool = False, resume: bool = False) -> int:
     """``boligsim optimise``: search, place the compared models, write the outputs."""
     from sim.analysis.worlds import Posterior, draw_worlds
+    from sim.engine.resources import check_sample
     from sim.inputs.parameters import REGISTRY
     from sim.inputs.scenario import load_scenario
     from sim.run.ensemble import PartStore, open_executor
@@ -504,6 +505,11 @@ def command(path: str, out: str, *, workers: int = 1, scheduler: str | None = No
     if force and resume:
         raise InputError("use either --force (start afresh) or --resume (continue), not both",
                          file="--resume")
+    runs = (exp.search.evaluations + len(exp.compare)) * exp.worlds * exp.replications
+    check_sample(runs, len(exp.search.objectives) + len(exp.search.constraints),
+                 f"{exp.search.evaluations:,} evaluations in {exp.worlds:,} worlds x "
+                 f"{exp.replications:,} replications", f"{exp.file}: optimise.evaluations",
+                 "ask for fewer evaluations, worlds or replications")
     worlds = draw_worlds(exp.worlds, exp.search.seed, REGISTRY, Posterior.from_fit(exp.fit))
     models = [load_scenario(p) for p in exp.compare]
     folder = prepare_out_dir(out, force=force or resume, files=("candidates.csv", "runs"))

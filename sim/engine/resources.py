@@ -122,10 +122,12 @@ SAMPLE_COPIES = 4
 ROW_BYTES = 200
 
 
-def check_sample(evaluations: int, columns: int, what: str, where: str) -> float:
+def check_sample(evaluations: int, columns: int, what: str, where: str,
+                 advice: str = "ask for fewer") -> float:
     """Raise InputError if an experiment's sample would not fit in memory: ``evaluations``
     rows of ``columns`` numbers (factors and outputs), :data:`SAMPLE_COPIES` times over,
-    before anything is sampled (the whole-job estimate of ``boligsim sensitivity``).
+    before anything is sampled (the whole-job estimate of ``boligsim sensitivity`` and
+    ``boligsim optimise``).
 
     Returns the estimate, MB.
     """
@@ -134,7 +136,7 @@ def check_sample(evaluations: int, columns: int, what: str, where: str) -> float
     if have is not None and need > 0.5 * have:
         raise InputError(f"{what} would need about {need:,.0f} MB ({evaluations:,} model runs "
                          f"of {columns} numbers each) but only {have:,.0f} MB is available; "
-                         "ask for a smaller N", file=where)
+                         f"{advice}", file=where)
     return need
 
 

@@ -105,7 +105,8 @@ def command(experiment: str, out: str, *, workers: int = 1, scheduler: str | Non
                          file="--resume")
     exp = load_experiment(experiment)
     check_sample(exp.evaluations(), len(exp.factors) + len(exp.outputs),
-                 f"the sample of N = {exp.n:,}", f"{exp.file}: experiment.N")
+                 f"the sample of N = {exp.n:,}", f"{exp.file}: experiment.N",
+                 "ask for a smaller N")
     folder = prepare_out_dir(out, force=force or resume, files=RESULT_FILES,
                              option="--force (or --resume to continue)")
     for note in exp.notes:
