@@ -287,7 +287,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     check(scenario, runs_at_once=min(args.workers, args.replications), where=args.scenario)
     check_job(args.replications, scenario.months, f"{args.replications:,} replications",
-              "--replications")
+              "--replications", folder=args.out or None)
     out = prepare_out_dir(args.out, force=args.force or args.resume,  # fail before running
                           files=RUN_FILES)
     store = replication_store(out / "runs", scenario, args.seed, args.resume)
@@ -393,7 +393,7 @@ def _check_paired_job(args: argparse.Namespace, scenarios: list) -> None:
         histories += len(scenarios) * min(args.worlds, WORLDS_AT_ONCE) * args.world_replications
     check_job(histories, max(sc.months for sc in scenarios),
               f"{len(scenarios)} scenario(s) x {args.replications:,} replications",
-              "--replications")
+              "--replications", folder=getattr(args, "out", None) or None)
 
 
 def _draw_worlds(args: argparse.Namespace) -> Any:

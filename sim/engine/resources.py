@@ -96,10 +96,13 @@ def check(scenario: Any, *, runs_at_once: int = 1, where: str | None = None) -> 
 TASK_BYTES = 2_000
 
 
-def check_job(histories: int, months: int, what: str, where: str) -> float:
+def check_job(histories: int, months: int, what: str, where: str,
+              folder: str | os.PathLike[str] | None = None) -> float:
     """Raise InputError if a job's results would not fit in memory: ``histories`` monthly
     histories of ``months`` months, held until the job writes them (the whole-job estimate,
-    before any run; :func:`check` is the estimate of one run).
+    before any run; :func:`check` is the estimate of one run); nor, given the output
+    ``folder``, on its disk, where each finished run is kept (uncompressed size, an upper
+    bound: Parquet stores about half).
 
     Returns the estimate, MB.
     """
@@ -111,7 +114,28 @@ def check_job(histories: int, months: int, what: str, where: str) -> float:
         raise InputError(f"{what} would hold about {need:,.0f} MB of results ({histories:,} "
                          f"runs of {months} months) but only {have:,.0f} MB is available; "
                          "ask for fewer", file=where)
+    free = free_disk_mb(folder) if folder is not None else None
+    disk = histories * months * len(NAMES) * 8 / 1e6
+    if free is not None and disk > free:
+        raise InputError(f"{what} would write up to {disk:,.0f} MB of runs into {folder} but "
+                         f"its disk has {free:,.0f} MB free; make room or ask for fewer",
+                         file=where)
     return need
+
+
+def free_disk_mb(folder: str | os.PathLike[str]) -> float | None:
+    """Free space on the disk that holds ``folder`` (or its nearest existing parent), MB;
+    None if unknown."""
+    import shutil
+    from pathlib import Path
+
+    path = Path(folder).absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        return shutil.disk_usage(path).free / 1e6
+    except OSError:
+        return None
 
 
 #: Copies of a sample's matrix an experiment holds at once: SALib's sample, the scaled values,

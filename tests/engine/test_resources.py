@@ -75,3 +75,19 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert int(out.stdout) < 1_000
+
+
+def test_a_job_that_would_fill_the_disk_is_refused_before_it_starts(monkeypatch, tmp_path
+                                                                     ) -> None:
+    """Finished runs are kept on disk as they finish; a job whose runs cannot fit on the
+    output folder's disk is refused at once, naming the folder, rather than after hours."""
+    from sim.engine import resources
+
+    monkeypatch.setattr(resources, "free_disk_mb", lambda folder: 5.0)
+    resources.check_job(10, 120, "10 replications", "--replications", folder=tmp_path)
+    with pytest.raises(InputError, match=r"would write up to [\d,]+ MB of runs into .*new but "
+                                         r"its disk has 5 MB free"):
+        resources.check_job(1000, 120, "1,000 replications", "--replications",
+                            folder=tmp_path / "new")
+    monkeypatch.undo()
+    assert resources.free_disk_mb(tmp_path / "not" / "yet") > 0
