@@ -233,3 +233,37 @@ def test_kept_living_costs_are_those_computed_afresh_every_month(overrides: tupl
         np.testing.assert_array_equal(f.guide[:n], fresh_guide, err_msg=f"month {month}")
         np.testing.assert_array_equal(f.sifo[:n], fresh_sifo, err_msg=f"month {month}")
     assert (f.costs_due[:f.n] > m.month).mean() > 0.5  # most are kept, not recomputed
+
+
+def test_a_paid_instalment_repays_its_part_above_interest() -> None:
+    """An owner who pays the month's instalment owes a month's interest on the principal, the
+    rest repays it, and the term shortens by a month; with an interest-only period running
+    the term waits (mutation testing found the loan's paying-down unchecked)."""
+    m = make()
+    principal, rate, months = 2_000_000.0, 0.05, 240
+    payment = float(annuity_payment(principal, rate, months))
+    kw = {"tenure": OWNER_BANK, "employed": True, "permanent": True, "wage": 90000.0,
+          "loan_principal": principal, "loan_rate": rate, "loan_months": months,
+          "loan_payment": payment, "price_paid": 3e6}
+    paying = add(m, **kw)
+    relieved = add(m, **kw, relief_until=m.month + 6)
+    economy.step(m)
+    f = m.f
+    repaid = payment - principal * rate / 12
+    assert f.loan_principal[paying] == pytest.approx(principal - repaid)
+    assert f.loan_months[paying] == months - 1
+    assert f.loan_months[relieved] == months
+
+
+def test_payment_remarks_last_until_the_debts_are_settled() -> None:
+    """A remark stays while debts remain, even in months without a missed payment; only once
+    everything is settled does its clock start (docs/ODD.md 7.15, step 8)."""
+    m = make()
+    owing = add(m, employed=True, wage=40000.0, debt=30000.0, remark=True)
+    settled = add(m, employed=True, wage=40000.0, remark=True)
+    economy.step(m)
+    f = m.f
+    assert f.missed[owing] == 0 and f.debt[owing] > 0
+    assert f.remark[owing] and f.remark_clear_at[owing] == -1
+    assert f.remark[settled]
+    assert f.remark_clear_at[settled] == m.month + m.p["economy.remark_clear_months"]
