@@ -267,3 +267,17 @@ def test_payment_remarks_last_until_the_debts_are_settled() -> None:
     assert f.remark[owing] and f.remark_clear_at[owing] == -1
     assert f.remark[settled]
     assert f.remark_clear_at[settled] == m.month + m.p["economy.remark_clear_months"]
+
+
+def test_debt_counselling_ends_after_its_months_and_its_clearing_lasts() -> None:
+    """Counselling runs its months; when it ends with success the consumer debt is cleared,
+    and the family stays marked as cleared in the months after (the start-loan desk reads it)."""
+    m = make("economy.counselling_success=1.0")
+    i = add(m, employed=True, wage=40000.0, debt=50000.0, counselling_left=2)
+    f = m.f
+    economy.step(m)
+    assert f.counselling_left[i] == 1 and f.debt[i] > 0 and not f.cleared[i]
+    economy.step(m)
+    assert f.counselling_left[i] == 0 and f.debt[i] == 0 and f.cleared[i]
+    economy.step(m)
+    assert f.cleared[i] and f.counselling_left[i] == 0
