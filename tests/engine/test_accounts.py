@@ -1,0 +1,31 @@
+"""The month's accounts (:mod:`sim.engine.accounts`): what the municipality's housing costs it.
+
+Mutation testing found the housing account unchecked: a sublet's lease with the admin cost
+subtracted instead of added passed every test (docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+from processes.process_helpers import make
+
+from sim.engine import accounts
+from sim.engine.processes.market import market_rent_level
+from sim.engine.processes.stock import OWNED, SUBLET_KIND
+
+
+def test_the_housing_account_is_upkeep_and_leases_less_rent_collected() -> None:
+    """Empty, three owned dwellings cost their upkeep and two sublet dwellings their lease from
+    a private landlord (market rent of a three-person dwelling plus the administration); rent
+    collected from tenants comes off, dwelling kind by dwelling kind."""
+    m = make(dwellings=3, sublets=2)
+    p = m.p
+    lease = market_rent_level(m) + p["stock.sublet_admin_cost"]
+    assert p["stock.sublet_admin_cost"] > 0 and lease > p["stock.sublet_admin_cost"]
+    accounts.costs(m)
+    empty = 3 * p["stock.owned_cost"] + 2 * lease
+    assert m.flows["municipal_housing_net_nok"] == pytest.approx(empty)
+    m.rent_collected[OWNED] += 9000.0
+    m.rent_collected[SUBLET_KIND] += 4000.0
+    accounts.costs(m)
+    assert m.flows["municipal_housing_net_nok"] == pytest.approx(empty - 13000.0)
