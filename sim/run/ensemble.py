@@ -105,6 +105,19 @@ def stop_with_main(main: int) -> None:
     threading.Thread(target=watch, name="stop-with-main", daemon=True).start()
 
 
+def _quiet_cancelled_futures() -> None:
+    """Python 3.11's pool, finding its workers ended, sets an error on futures the run has
+    already cancelled, and its thread prints InvalidStateError with a traceback; once the
+    run is being stopped that says nothing, so such threads end silently."""
+    before = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if not issubclass(args.exc_type, cf.InvalidStateError):
+            before(args)
+
+    threading.excepthook = hook
+
+
 def _running(pid: int) -> bool:
     """Whether process ``pid`` exists."""
     try:
@@ -144,6 +157,13 @@ def open_executor(workers: int = 1, scheduler: str | None = None
             except BaseException:  # stopped or failed: the running tasks are not wanted
                 for proc in list((getattr(pool, "_processes", None) or {}).values()):
                     proc.terminate()
+                # tasks still queued for the dead workers would hold the exit for ever: the
+                # queue's feeder thread waits to write them into a pipe no one reads, and the
+                # interpreter joins it at exit (seen after SIGTERM with 400 replications queued)
+                calls = getattr(pool, "_call_queue", None)
+                if calls is not None:
+                    calls.cancel_join_thread()
+                _quiet_cancelled_futures()
                 raise
         return
     try:

@@ -17,12 +17,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def started(out: Path) -> tuple[subprocess.Popen, list[int]]:
+def started(out: Path, years: int = 1, replications: int = 200
+            ) -> tuple[subprocess.Popen, list[int]]:
     """A two-worker run into ``out``, once it has finished a replication (its workers are
     busy), and every process it started."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", "run", str(ROOT / "scenarios" / "baseline.toml"),
-         "--replications", "200", "--years", "1", "--workers", "2", "--quiet", "--out",
+         "--replications", str(replications), "--years", str(years), "--workers", "2",
+         "--quiet", "--out",
          str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not list((out / "runs").glob("r*.parquet")) and time.monotonic() < deadline:
@@ -45,10 +47,22 @@ def alive(pids: list[int], within: float) -> list[int]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
-def test_sigterm_and_sighup_stop_the_run_and_its_workers(sig, tmp_path: Path) -> None:
-    proc, kids = started(tmp_path / "out")
+@pytest.mark.parametrize(("years", "replications"), [(1, 200), (10, 400)],
+                         ids=["short tasks", "tasks queued"])
+def test_sigterm_and_sighup_stop_the_run_and_its_workers(sig, years: int, replications: int,
+                                                         tmp_path: Path) -> None:
+    """With ten-year runs the tasks are large and the pool's queue full when the signal comes:
+    the process used to stop its workers and then wait for ever at exit, its queue's feeder
+    thread blocked writing tasks for the dead workers into a pipe."""
+    proc, kids = started(tmp_path / "out", years, replications)
     proc.send_signal(sig)
-    code = proc.wait(timeout=60)
+    try:
+        code = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        for pid in [proc.pid, *kids]:
+            if psutil.pid_exists(pid):
+                psutil.Process(pid).kill()
+        raise
     err = proc.stderr.read() if proc.stderr else ""
     assert code == 128 + sig, err
     assert err.strip().splitlines() == [
