@@ -147,7 +147,13 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     p, f, n = m.p, m.f, m.f.n
     approved = f.active[:n] & (f.approved_until[:n] >= m.month)
     success = m.towns.at(p["ownership.purchase_success"], slice(0, n))
-    idx = (approved & (u < success)).nonzero()[0]
+    found = (approved & (u < success)).nonzero()[0]
+    # the equity is paid at closing: a family whose savings fell below the down payment since
+    # the approval cannot complete (it keeps the approval, and may buy once it has saved again)
+    down = np.maximum(f.approved_price[found] - f.approved_loan[found]
+                      - f.approved_grant[found], 0.0)
+    can_pay = f.savings[found] >= down
+    idx, down = found[can_pay], down[can_pay]
     if not len(idx):
         return
     kind = f.approved_kind[idx]
@@ -155,8 +161,7 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     sl = kind == OWNER_STARTLOAN
     rate = np.where(sl, startloan.rate(m, idx), m.towns.at(m.market.bank_rate, idx))
     months = np.where(sl, p["policy.startloan.term_years"] * 12, p["bank.term_years"] * 12)
-    down = np.maximum(f.approved_price[idx] - loan - f.approved_grant[idx], 0.0)
-    f.savings[idx] = np.maximum(f.savings[idx] - down, 0.0)
+    f.savings[idx] -= down
     f.transfers[idx] -= down
     municipal.move_out(m, idx, kind)
     f.loan_principal[idx] = loan

@@ -52,6 +52,28 @@ def test_bank_approval_gives_bank_ownership() -> None:
     assert m.flows["startloan_lent_nok"] == 0 and m.flows["purchases"] == 1
 
 
+def test_a_buyer_whose_savings_fell_below_the_down_payment_cannot_close() -> None:
+    """The equity is paid at closing. A family approved with 400,000 of savings that has since
+    spent 50,000 of it cannot pay the down payment: it does not buy, keeps its savings and
+    its approval, and buys once it has saved the difference again. (A mutant that lets it buy
+    and clips its savings at zero makes the missing 50,000 vanish from the ledger.)"""
+    m = make("ownership.purchase_success=1.0")
+    i = _buyer(m, permanent=True, savings=400000.0)
+    set_incomes(m)
+    ownership.apply_for_loans(m, i, np.zeros(1))
+    assert m.f.approved_kind[i] == OWNER_BANK
+    m.f.savings[i] = 350000.0
+    ownership.purchase(m, np.zeros(m.f.n))
+    f = m.f
+    assert f.tenure[i] != OWNER_BANK and m.flows["purchases"] == 0
+    assert f.savings[i] == pytest.approx(350000.0) and f.transfers[i] == 0.0
+    assert f.approved_until[i] >= m.month
+    f.savings[i] = 400000.0
+    ownership.purchase(m, np.zeros(m.f.n))
+    assert f.tenure[i] == OWNER_BANK and f.savings[i] == pytest.approx(0.0)
+    assert f.transfers[i] == pytest.approx(-400000.0)
+
+
 def _owner(m: HousingModel, tenure: int, *, principal: float, price: float,
            months_behind: float, grant: float = 0.0) -> np.ndarray:
     payment = 10000.0
