@@ -21,6 +21,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -907,6 +908,12 @@ def _error(message: str) -> None:
     print(f"{PROG}: error: {one_line}", file=sys.stderr)
 
 
+def _warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """Print a warning meant for the user (a value a later phase changes, say) as one line
+    ``warning: message`` on stderr, as the command line's own warnings are."""
+    print(f"warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``boligsim`` command line.
 
@@ -926,7 +933,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.run.files import release_locks
 
     try:
-        with _stopped_by_signals():
+        with _stopped_by_signals(), warnings.catch_warnings():
+            warnings.showwarning = _warning
             return args.func(args)
     except InputError as exc:
         _error(str(exc))

@@ -162,6 +162,19 @@ def test_run_prints_where_the_outputs_are(capsys, tmp_path: Path) -> None:
     assert str(out) in stdout
 
 
+def test_set_warns_in_one_line_when_a_later_phase_changes_the_value(capsys) -> None:
+    """``--set`` of a parameter a later phase changes holds only until that phase: the
+    command says so in one line (Verdal's network starts in 2015), and goes on."""
+    verdal = Path(__file__).resolve().parents[1] / "scenarios" / "verdal.toml"
+    code, _, err = cli(capsys, "check", verdal, "--set", "policy.followup.network=false")
+    assert code == 0, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: --set policy.followup.network:")
+    assert "2015-01" in lines[0]
+    code, _, err = cli(capsys, "check", verdal, "--set", "market.price_growth=0.01")
+    assert code == 0 and err == ""
+
+
 def test_existing_outputs_are_kept_without_force(capsys, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert cli(capsys, *run_args(out, "--seed", 1))[0] == 0

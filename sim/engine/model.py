@@ -8,6 +8,9 @@ the order of the processes is written once, in :meth:`HousingModel.step`.
 
 from __future__ import annotations
 
+import os
+import warnings
+from functools import partial
 from typing import Any
 
 import mesa
@@ -62,6 +65,32 @@ def _batch_params(scenarios: list[Any], start: list[dict[str, Any]]) -> dict[str
     return town_params(start)
 
 
+def _resolve(scenario: Any, years: int | None, burn_in: int | None,
+             params: dict[str, Any]) -> Any:
+    """The :class:`~sim.inputs.scenario.Scenario` a model is built from: loaded if a path,
+    with the length, burn-in and parameter values given to the constructor."""
+    from sim.inputs.scenario import PhaseOverrideWarning, Scenario, load_scenario
+
+    if isinstance(scenario, (str, os.PathLike)):
+        scenario = load_scenario(scenario, years=years, burn_in=burn_in)
+    elif not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario: expected a scenario file or a Scenario, got "
+                        f"{type(scenario).__name__}")
+    elif years is not None or burn_in is not None:
+        scenario = scenario.with_length(years=years, burn_in=burn_in)
+    if params:
+        scenario = scenario.with_overrides(params, where="HousingModel")
+        for note in scenario.phases_changing(params, where="HousingModel"):
+            warnings.warn(note, PhaseOverrideWarning, stacklevel=3)  # the caller's line
+    return scenario
+
+
+def _indicator(k: int, model: HousingModel) -> float:
+    """Indicator ``k`` (in the order of :data:`~sim.inputs.indicators.NAMES`) of the month
+    just reported: a datacollector's reporter."""
+    return float(model.history[model.reported - 1, k])
+
+
 class HousingModel(mesa.Model):
     """One simulated municipality.
 
@@ -77,11 +106,20 @@ class HousingModel(mesa.Model):
     numpy's fixed cost per call.
 
     Args:
-        scenario: a resolved :class:`sim.inputs.scenario.Scenario` (parameters and dated
-            phases), or one per town of a batch.
+        scenario: a scenario file (path) or a resolved :class:`sim.inputs.scenario.Scenario`
+            (parameters and dated phases), or one per town of a batch.
         rng: an integer seed or a :class:`numpy.random.SeedSequence`; everything random in
             the run derives from it through named streams (:mod:`sim.engine.streams`). One per
-            town of a batch.
+            town of a batch. ``None`` draws a fresh seed (a run that cannot be repeated).
+        seed: Mesa's name for ``rng`` (give one of them).
+        years: reported run length in years, replacing the scenario's (phases after the end
+            are dropped, as with ``--years``).
+        burn_in: years of burn-in, replacing the scenario's.
+        **params: parameter values by dotted registry path (``**{"policy.followup.workers":
+            2}``), checked as ``--set`` values are (numpy scalars accepted) and applied to the
+            start values; a :class:`~sim.inputs.scenario.PhaseOverrideWarning` says when a
+            later phase of the scenario changes one. This is what lets ``mesa.batch_run``
+            pass parameters.
         populate: draw the initial population (False leaves it empty, for tests that build
             families by hand with ``model.f.add``).
         compact: drop departed families' rows at the start of a month once they are at least
@@ -90,6 +128,17 @@ class HousingModel(mesa.Model):
             the same months in every scenario with the same seed and arrivals (departures do
             not depend on policy), so common random numbers hold; results differ from an
             uncompacted run only by chance.
+        collect: keep a Mesa :class:`~mesa.DataCollector` (``datacollector``) that records
+            every indicator in each reported month, for Mesa's tools (``batch_run``); a
+            batch keeps none. The ensemble runner does without it: :attr:`history` holds the
+            same numbers.
+
+    Mesa's conventions hold: :attr:`steps` counts the reported months simulated (the
+    burn-in is not counted), ``running`` turns False after the last month, so
+    ``run_model()`` stops there, and the datacollector's rows are the reported months.
+    A model built here from a file and a seed is one run of the scenario; the command line's
+    replication ``k`` is :func:`sim.run.runner.build_model` (seeded from the run's seed and
+    ``k``), which gives the same history as ``boligsim run``.
 
     The run begins with a *burn-in*: ``burn_in`` months before the scenario's start, simulated
     under its start values and not recorded, so that the reported months start from a state
@@ -124,12 +173,19 @@ class HousingModel(mesa.Model):
         :class:`~sim.engine.processes.economy.LivingCosts`).
     """
 
-    def __init__(self, scenario: Any, rng: Any = None, *, populate: bool = True,
-                 compact: bool = True):
+    def __init__(self, scenario: Any, rng: Any = None, *, seed: Any = None,
+                 years: int | None = None, burn_in: int | None = None, populate: bool = True,
+                 compact: bool = True, collect: bool = True, **params: Any):
         from sim.engine.resources import check, reuse_freed_memory
 
+        if seed is not None:
+            if rng is not None:
+                raise TypeError("give the seed as rng or as seed, not both")
+            rng = seed
         batch = isinstance(scenario, (list, tuple))
-        scenarios = list(scenario) if batch else [scenario]
+        scenarios = []
+        for sc in list(scenario) if batch else [scenario]:  # a loop: warnings name the caller
+            scenarios.append(_resolve(sc, years, burn_in, params))
         rngs = list(rng) if batch else [rng]
         if len(rngs) != len(scenarios) or not scenarios:
             raise BatchError(f"a batch needs one seed per town: {len(scenarios)} scenarios, "
@@ -173,6 +229,9 @@ class HousingModel(mesa.Model):
             for town in range(self.towns.n):
                 initial_population(self, town)
         municipal.schedule_sitting_tenants(self, None)
+        self.datacollector = (mesa.DataCollector({name: partial(_indicator, k) for k, name
+                                                  in enumerate(NAMES)})
+                              if collect and not batch else None)
 
     # ------------------------------------------------------------------ the schedule
     def step(self) -> None:
@@ -212,6 +271,7 @@ class HousingModel(mesa.Model):
            for the month, recorded from the first reported month on.
         """
         if self.reported >= self.months:
+            self.steps = self.reported  # Mesa counted the call before it came here
             raise RuntimeError(f"the run has {self.months} months; all are simulated")
         self._begin_month()
         market.step(self)
@@ -227,6 +287,10 @@ class HousingModel(mesa.Model):
         if self.month >= self.burn_in:
             self.histories[:, self.month - self.burn_in] = accounts.indicators(self)
         self.month += 1
+        self.steps = self.reported  # Mesa's count: reported months, not the burn-in's
+        self.running = self.reported < self.months
+        if self.datacollector is not None and self.reported:
+            self.datacollector.collect(self)
 
     def settle(self) -> HousingModel:
         """Simulate what remains of the burn-in, so that the next :meth:`step` is the first

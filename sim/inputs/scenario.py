@@ -44,7 +44,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,7 +164,7 @@ class Scenario:
         return values
 
     def with_overrides(self, values: Mapping[str, object], where: str = "--set", *,
-                       throughout: bool = False) -> Scenario:
+                       throughout: bool = False, warn: bool = False) -> Scenario:
         """A copy with ``values`` checked against the registry and applied to the start values.
 
         An override holds from the start of the burn-in: a phase at ``start`` no longer
@@ -173,22 +173,61 @@ class Scenario:
         changes holds only until that phase — unless ``throughout``, when no phase changes it.
 
         Args:
-            values: ``{dotted path: value}``, e.g. from :func:`parse_overrides`.
+            values: ``{dotted path: value}``, e.g. from :func:`parse_overrides`; numpy
+                scalars are taken as the Python numbers and booleans they hold.
             where: what to name as the source in error messages.
             throughout: the override holds for the whole run (a variant of a practice, e.g.
                 Verdal without its 2013 referral of families to the start-loan desk).
+            warn: issue a :class:`PhaseOverrideWarning` for each later phase that changes a
+                value given here (what a user who sets a parameter expects to hold, and
+                what the command line's ``--set`` and the Python API do).
 
         Raises:
             InputError: for an unknown path, a wrong type or a value out of range.
         """
-        checked = _registry(self.registry).validate(values, where=where)
+        plain = {k: _plain(v) for k, v in values.items()}
+        checked = _registry(self.registry).validate(plain, where=where)
         phases = list(self.phases)
         for k, phase in enumerate(phases):
             if throughout or (k == 0 and phase.start == self.start):
                 kept = {key: v for key, v in phase.params.items() if key not in checked}
                 phases[k] = Phase(phase.start, phase.label, kept)
-        return dataclasses.replace(self, params={**self.params, **checked}, phases=phases,
-                                   sources=list(self.sources))
+        out = dataclasses.replace(self, params={**self.params, **checked}, phases=phases,
+                                  sources=list(self.sources))
+        if warn:
+            import warnings
+
+            for note in out.phases_changing(checked, where=where):
+                warnings.warn(note, PhaseOverrideWarning, stacklevel=2)
+        return out
+
+    def phases_changing(self, paths: Iterable[str], *, where: str = "--set") -> list[str]:
+        """What each phase does to a value set at the start: one line per phase and
+        parameter in ``paths`` that the phase changes, saying from when the value no longer
+        holds (for a warning; :meth:`with_overrides` with ``throughout`` removes them)."""
+        wanted = set(paths)
+        return [f"{where} {path}: the scenario's phase {phase.start}"
+                f"{f' ({phase.label})' if phase.label else ''} sets it to "
+                f"{_toml_value(phase.params[path])}, so the value given holds only until then"
+                for at, phase in self.phase_months() if at > 0
+                for path in sorted(wanted & set(phase.params))]
+
+    def with_length(self, *, years: int | None = None, burn_in: int | None = None
+                    ) -> Scenario:
+        """A copy run for ``years`` reported years (phases at or after the end of a shorter
+        run are dropped, since the user asked for it) and ``burn_in`` years of burn-in;
+        ``None`` keeps the scenario's.
+
+        Raises:
+            InputError: for a length or burn-in out of range.
+        """
+        out = dataclasses.replace(self, phases=list(self.phases), sources=list(self.sources))
+        if years is not None:
+            out.years = _check_years(years, where="--years", key=None)
+            out.phases = [p for m, p in out.phase_months() if m < out.months]
+        if burn_in is not None:
+            out.burn_in = _check_burn_in(burn_in, where="burn_in", key=None)
+        return out
 
     def with_practice_of(self, other: Scenario) -> Scenario:
         """The same municipality under ``other``'s practice: a counterfactual for comparison.
@@ -317,17 +356,28 @@ def load_scenario(
         sources=layer.sources,
         registry=registry,
     )
-    if years is not None:
-        scenario.years = _check_years(years, where="--years", key=None)
-        scenario.phases = [p for m, p in scenario.phase_months() if m < scenario.months]
-    if burn_in is not None:
-        scenario.burn_in = _check_burn_in(burn_in, where="burn_in", key=None)
+    if years is not None or burn_in is not None:
+        scenario = scenario.with_length(years=years, burn_in=burn_in)
     if overrides:
-        scenario = scenario.with_overrides(parse_overrides(overrides))
+        scenario = scenario.with_overrides(parse_overrides(overrides), warn=True)
     return scenario
 
 
+class PhaseOverrideWarning(UserWarning):
+    """A value given for a parameter that a later phase of the scenario changes: it holds only
+    until that phase (:meth:`Scenario.with_overrides`)."""
+
+
 # --- internals ---------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A numpy integer, float or boolean (what samplers and arrays hand out) as the Python
+    value it holds; anything else as it is. Recognised without importing numpy, for the
+    command line's sake."""
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return value.item()
+    return value
 
 
 @dataclass

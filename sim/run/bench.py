@@ -142,7 +142,7 @@ def time_runs(scenario: Any, repeat: int, seed: int = 1, batch: int = 1) -> dict
     family_months = row_months = 0.0
     for _ in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
-        model = (HousingModel(scenario, seed) if batch == 1 else
+        model = (HousingModel(scenario, seed, collect=False) if batch == 1 else
                  HousingModel([scenario] * batch, list(range(seed, seed + batch))))
         rows = families = 0  # rows and active families the months worked on (read
         # between months)
