@@ -25,8 +25,26 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 def run_values(data: np.ndarray, names: Sequence[str] = NAMES) -> np.ndarray:
     """Run values ``(R, indicators)`` of histories ``(R, months, indicators)``: a stock's value
     in the last month, a flow's or money indicator's total over the run."""
-    stock = np.array([BY_NAME[n].kind == "stock" for n in names], dtype=bool)
+    stock = np.array([summarised_as(n) == "final" for n in names], dtype=bool)
     return np.where(stock, data[:, -1, :], data.sum(axis=1))
+
+
+#: A replication's value of every indicator from its months, by the name ``summary(of=)``
+#: takes; the arrays are ``(R, months, indicators)``.
+SUMMARIES = {
+    "final": lambda data: data[:, -1, :],
+    "total": lambda data: data.sum(axis=1),
+    "mean": lambda data: data.mean(axis=1),
+    "max": lambda data: data.max(axis=1),
+    "min": lambda data: data.min(axis=1),
+}
+
+
+def summarised_as(name: str) -> str:
+    """How :meth:`RunResult.summary` and ``summary.json`` sum up indicator ``name`` over a
+    run: ``"final"`` for a stock (its value in the last month), ``"total"`` for a flow or a
+    money indicator (its sum over the months)."""
+    return "final" if BY_NAME[name].kind == "stock" else "total"
 
 
 def mean_ci(values: np.ndarray | Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -86,16 +104,33 @@ class RunResult:
         """
         return run_values(self.data, self.names)
 
-    def summary(self) -> dict[str, dict[str, Any]]:
+    def summary(self, of: str | None = None) -> dict[str, dict[str, Any]]:
         """Mean and t-based 95 % confidence interval of the mean over replications
-        (:func:`mean_ci`).
+        (:func:`mean_ci`) of each indicator's run value.
+
+        Args:
+            of: what a replication's value of an indicator is. ``None`` (what
+                ``summary.json`` reports, :meth:`run_values`): a stock's value in the last
+                month, a flow's or money indicator's total over the run —
+                :func:`summarised_as` says which an indicator gets. Or one for all
+                indicators: ``"final"``, ``"total"``, ``"mean"`` (over the months), ``"max"``
+                or ``"min"``.
 
         Returns:
             ``{name: {"mean": x, "ci95": [lo, hi]}}`` in indicator order, plain floats. With one
             replication (or no spread) the interval is ``[x, x]``: there is nothing to estimate
             the spread from, and a zero-width interval says so without inventing a number.
+
+        Raises:
+            ValueError: for another ``of``.
         """
-        mean, lo, hi = mean_ci(self.run_values())
+        if of is None:
+            values = self.run_values()
+        elif of in SUMMARIES:
+            values = SUMMARIES[of](self.data)
+        else:
+            raise ValueError(f"of: expected None or one of {', '.join(SUMMARIES)}, got {of!r}")
+        mean, lo, hi = mean_ci(values)
         return {
             name: {"mean": float(mean[k]), "ci95": [float(lo[k]), float(hi[k])]}
             for k, name in enumerate(self.names)
