@@ -64,7 +64,8 @@ for name in ("children_municipal", "homeless"):
     mean, low, high = by_month.mean(), by_month.quantile(0.05), by_month.quantile(0.95)
     ax.plot(pd.to_datetime(mean.index), mean.to_numpy(), label=name)
     ax.fill_between(pd.to_datetime(mean.index), low.to_numpy(), high.to_numpy(), alpha=0.2)
-ax.set_title("Verdal: children in municipal housing and homeless families")
+ax.set_title("Verdal: children in municipal housing and homeless families\n"
+             "(mean of the replications; shaded: 5–95 % of them)", fontsize=10)
 ax.set_ylabel("people / families")
 ax.legend()
 fig.tight_layout()
@@ -90,11 +91,16 @@ print(table[["indicator", "mean", "diff", "diff_ci_low", "diff_ci_high"]].round(
       .to_string(index=False))
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3))
-ax.barh(table["indicator"], table["diff"],
-        xerr=[table["diff"] - table["diff_ci_low"], table["diff_ci_high"] - table["diff"]])
-ax.axvline(0, color="black", lw=0.8)
-ax.set_title("Verdal's model minus traditional practice in Verdal (95 % interval)")
+fig, axes = plt.subplots(1, len(table), figsize=(10, 2.6))
+for ax, (_, row) in zip(axes, table.iterrows(), strict=True):  # each on its own scale
+    scale = 1e6 if row["indicator"].endswith("_nok") else 1.0
+    ax.errorbar([0], [row["diff"] / scale], yerr=[[(row["diff"] - row["diff_ci_low"]) / scale],
+                                                  [(row["diff_ci_high"] - row["diff"]) / scale]],
+                fmt="o", capsize=4)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks([])
+    ax.set_title(row["indicator"] + (" (MNOK)" if scale > 1 else ""), fontsize=9)
+fig.suptitle("Verdal's model minus traditional practice in Verdal, with 95 % intervals")
 fig.tight_layout()
 fig.savefig(OUT / "comparison.png")
 

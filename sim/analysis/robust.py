@@ -26,7 +26,7 @@ import numpy as np
 from sim.engine.resources import families_ever
 from sim.inputs.calendar import add_months
 from sim.run.compare import Comparison, unique_names
-from sim.run.ensemble import PartStore, Task, open_executor, run_tasks
+from sim.run.ensemble import PartStore, Task, open_executor, run_tasks, slots
 from sim.run.results import RunResult
 from sim.run.runner import history_table, run_replication, run_replications, table_history
 
@@ -148,6 +148,7 @@ def run_worlds(scenarios: Sequence[Scenario], worlds: Worlds, *, replications: i
     diff = halfwidth = None
     compared: list[int] = []
     with open_executor(workers, scheduler) as (ex, _executor):
+        at_once = slots(ex)  # a Dask cluster's threads, asked of its scheduler
         for first in range(0, worlds.count, WORLDS_AT_ONCE):
             block = range(first, min(first + WORLDS_AT_ONCE, worlds.count))
             tasks, runs = [], {}
@@ -162,7 +163,7 @@ def run_worlds(scenarios: Sequence[Scenario], worlds: Worlds, *, replications: i
             results = run_tasks(tasks, ex, store=parts, progress=progress,
                                 group=_group(len(block) * replications,
                                              len(block) * replications * len(scenarios),
-                                             workers))
+                                             at_once))
             at = {(w, s): (s * len(block) + j) * replications
                   for s in range(len(scenarios)) for j, w in enumerate(block)}
             for w in block:

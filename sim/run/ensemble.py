@@ -188,6 +188,18 @@ def open_executor(workers: int = 1, scheduler: str | None = None
         yield client.get_executor(pure=False), f"dask:{scheduler}"
 
 
+def slots(executor: cf.Executor) -> int:
+    """How many tasks ``executor`` runs at once: 1 for this process, the pool's processes,
+    or the threads of all the workers a Dask scheduler has now (asked of the scheduler, so
+    that a cluster started apart from the run is filled: a run's tasks are sized by it)."""
+    if isinstance(executor, SerialExecutor):
+        return 1
+    client = getattr(executor, "_client", None)  # distributed's ClientExecutor
+    if client is not None:
+        return max(1, sum(client.nthreads().values()))
+    return max(1, int(getattr(executor, "_max_workers", 1) or 1))
+
+
 # ---------------------------------------------------------------------------------- storage
 def _atomic_write_table(path: Path, table: Any) -> None:
     import pyarrow.parquet as pq
@@ -350,11 +362,25 @@ def run_tasks(tasks: Sequence[Task], executor: cf.Executor, *, store: PartStore 
             collect(future)
     except BaseException as exc:
         _keep_finished(pending, collect)
-        if isinstance(exc, cf.BrokenExecutor):
-            raise WorkerLost("a worker process died (killed, or out of memory?); the tasks "
-                             "that finished are kept, and --resume goes on from them") from None
+        said = _said_plainly(exc, executor)
+        if said is not None:
+            raise said from None
         raise
     return results
+
+
+def _said_plainly(exc: BaseException, executor: cf.Executor) -> Exception | None:
+    """A task's failure that is not the model's fault, as one line for the user: a worker
+    that died (:class:`WorkerLost`), or a worker that cannot import what a task needs (a
+    model function's module missing on a Dask worker: an :class:`InputError`)."""
+    if isinstance(exc, cf.BrokenExecutor):
+        return WorkerLost("a worker process died (killed, or out of memory?); the tasks that "
+                          "finished are kept, and --resume goes on from them")
+    if isinstance(exc, ImportError) and not isinstance(executor, SerialExecutor):
+        return InputError(f"a worker cannot import {exc.name or 'a module'!r}, which the tasks "
+                          f"need ({exc}); make it importable where the workers run (install it "
+                          "there, or start them from the folder that holds it)", file="workers")
+    return None
 
 
 def _keep_finished(pending: dict[cf.Future, list[int]], collect: Callable[[cf.Future], None]

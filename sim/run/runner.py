@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.inputs.calendar import add_months
 from sim.inputs.indicators import NAMES
-from sim.run.ensemble import PartStore, Task, open_executor, run_tasks
+from sim.run.ensemble import PartStore, Task, open_executor, run_tasks, slots
 from sim.run.results import RunResult
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -241,13 +241,13 @@ def run_scenario(
         raise ValueError(f"seed must be >= 0, got {seed}")
     tasks = replication_tasks(scenario, seed, range(replications))
     if pool is not None:
-        group = replication_group(scenario, replications, getattr(pool, "_max_workers", 2))
+        group = replication_group(scenario, replications, slots(pool))
         results = run_tasks(tasks, pool, store=store, progress=progress, group=group)
         executor = pool_name or type(pool).__name__
     else:
         n = min(workers, replications) if scheduler is None else workers
-        group = replication_group(scenario, replications, n)
         with open_executor(n, scheduler) as (ex, executor):
+            group = replication_group(scenario, replications, slots(ex))
             results = run_tasks(tasks, ex, store=store, progress=progress, group=group)
     data = np.stack(results).astype(np.float64, copy=False)
     dates = [add_months(scenario.start, k) for k in range(scenario.months)]
