@@ -209,3 +209,20 @@ def test_the_public_names_of_sim_resolve_lazily():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=ROOT)
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_no_module_imports_mesa_s_visualisation():
+    """Every module of ``sim`` imports in the installed set without pulling in
+    ``mesa.visualization`` (which needs altair and another ipyvuetify than the dashboard's
+    Solara; the project's dashboard replaces it, docs/python.md)."""
+    import subprocess
+    import sys
+
+    names = [m for m in source_trees() if m not in ("sim.__main__",)]
+    code = ("import importlib, sys\n"
+            f"for name in {names!r}:\n    importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('mesa.visualization')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
