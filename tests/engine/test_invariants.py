@@ -210,7 +210,8 @@ def _amounts(s: Month) -> None:
 
 
 def _owners(s: Month) -> None:
-    """Owners owe no rent; only owners have loans."""
+    """Owners owe no rent; only owners have loans; owners' mean equity and tenants' mean
+    months, counted from the population."""
     f, where, idx = s.m.f, s.where, s.idx
     owner = np.isin(s.tenure, OWNER_CODES)
     assert (f.rent_arrears[idx][owner] == 0).all(), f"{where}: an owner owes rent"
@@ -218,6 +219,15 @@ def _owners(s: Month) -> None:
     assert (f.loan_principal[idx][~owner] == 0).all(), f"{where}: a non-owner has a loan"
     assert (f.loan_payment[idx][~owner] == 0).all(), f"{where}: a non-owner pays a loan"
     assert (f.price_paid[idx][owner] > 0).all(), f"{where}: an owner without a price paid"
+    # the means, as a user would take them from the population: an owner's equity is the
+    # price paid moved with the house-price index since, less the loan
+    index = s.m.towns.at(s.m.market.price_index, idx)
+    equity = f.price_paid[idx] * index / np.where(owner, f.price_index_paid[idx], 1.0) \
+        - f.loan_principal[idx]
+    assert s.ind["mean_owner_equity_nok"] == pytest.approx(
+        equity[owner].mean() if owner.any() else 0.0, rel=1e-9, abs=1e-6), where
+    assert s.ind["mean_months_in_municipal"] == pytest.approx(
+        f.tenure_months[idx][s.tenant].mean() if s.tenant.any() else 0.0, rel=1e-9), where
 
 
 def _money(s: Month) -> None:
