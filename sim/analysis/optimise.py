@@ -509,7 +509,8 @@ def command(path: str, out: str, *, workers: int = 1, scheduler: str | None = No
     check_sample(runs, len(exp.search.objectives) + len(exp.search.constraints),
                  f"{exp.search.evaluations:,} evaluations in {exp.worlds:,} worlds x "
                  f"{exp.replications:,} replications", f"{exp.file}: optimise.evaluations",
-                 "ask for fewer evaluations, worlds or replications")
+                 "ask for fewer evaluations, worlds or replications",
+                 stored=len(exp.search.objectives) + len(exp.search.constraints), folder=out)
     worlds = draw_worlds(exp.worlds, exp.search.seed, REGISTRY, Posterior.from_fit(exp.fit))
     models = [load_scenario(p) for p in exp.compare]
     folder = prepare_out_dir(out, force=force or resume, files=("candidates.csv", "runs"))

@@ -147,11 +147,13 @@ ROW_BYTES = 200
 
 
 def check_sample(evaluations: int, columns: int, what: str, where: str,
-                 advice: str = "ask for fewer") -> float:
+                 advice: str = "ask for fewer", *, stored: int = 0,
+                 folder: str | os.PathLike[str] | None = None) -> float:
     """Raise InputError if an experiment's sample would not fit in memory: ``evaluations``
     rows of ``columns`` numbers (factors and outputs), :data:`SAMPLE_COPIES` times over,
     before anything is sampled (the whole-job estimate of ``boligsim sensitivity`` and
-    ``boligsim optimise``).
+    ``boligsim optimise``); nor, given the output ``folder``, on its disk, where the
+    ``stored`` numbers of each run are kept as they finish (uncompressed, an upper bound).
 
     Returns the estimate, MB.
     """
@@ -161,6 +163,12 @@ def check_sample(evaluations: int, columns: int, what: str, where: str,
         raise InputError(f"{what} would need about {need:,.0f} MB ({evaluations:,} model runs "
                          f"of {columns} numbers each) but only {have:,.0f} MB is available; "
                          f"{advice}", file=where)
+    free = free_disk_mb(folder) if folder is not None else None
+    disk = evaluations * stored * 8 / 1e6
+    if free is not None and disk > free:
+        raise InputError(f"{what} would write up to {disk:,.0f} MB of results into {folder} "
+                         f"but its disk has {free:,.0f} MB free; make room or {advice}",
+                         file=where)
     return need
 
 

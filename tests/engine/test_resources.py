@@ -91,3 +91,23 @@ def test_a_job_that_would_fill_the_disk_is_refused_before_it_starts(monkeypatch,
                             folder=tmp_path / "new")
     monkeypatch.undo()
     assert resources.free_disk_mb(tmp_path / "not" / "yet") > 0
+
+
+def test_an_experiment_that_would_fill_the_disk_is_refused_before_it_starts(
+        monkeypatch, tmp_path, capsys) -> None:
+    """The same for sensitivity analysis: its results are kept as they finish, so a sample
+    whose outputs cannot fit on the output folder's disk is refused, in one line, exit 2."""
+    from helpers import assert_one_line_error, cli
+
+    from sim.engine import resources
+
+    monkeypatch.setattr(resources, "free_disk_mb", lambda folder: 0.01)
+    resources.check_sample(1000, 3, "a sample", "experiment.N", stored=1, folder=tmp_path)
+    with pytest.raises(InputError, match=r"would write up to [\d.,]+ MB of results"):
+        resources.check_sample(10_000, 3, "a sample", "experiment.N", stored=1,
+                               folder=tmp_path)
+    code, _, err = cli(capsys, "sensitivity", ROOT / "experiments" / "ishigami.toml", "--out",
+                       tmp_path / "out")
+    assert code == 2
+    assert_one_line_error(err, "ishigami.toml", "experiment.N", "0 MB free")
+    assert not (tmp_path / "out").exists()

@@ -106,7 +106,7 @@ def command(experiment: str, out: str, *, workers: int = 1, scheduler: str | Non
     exp = load_experiment(experiment)
     check_sample(exp.evaluations(), len(exp.factors) + len(exp.outputs),
                  f"the sample of N = {exp.n:,}", f"{exp.file}: experiment.N",
-                 "ask for a smaller N")
+                 "ask for a smaller N", stored=len(exp.outputs), folder=out)
     folder = prepare_out_dir(out, force=force or resume, files=RESULT_FILES,
                              option="--force (or --resume to continue)")
     for note in exp.notes:
