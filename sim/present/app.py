@@ -14,12 +14,14 @@ The scenario, seed and language come from the command line through the environme
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import threading
 from typing import Any
 
 import solara
+import solara.lab
 
 from sim.present.dashboard import (
     WORDS,
@@ -106,15 +108,19 @@ def Page() -> None:
         session.reset()
         bump()
 
-    def play(cancel: threading.Event) -> None:
-        while playing and not cancel.is_set() and not session.finished:
-            session.step(1)
+    async def play() -> None:
+        # an asyncio task on the server's event loop, each month simulated in a thread: the
+        # page is redrawn at every await (a play loop in a thread of its own, with
+        # use_thread, sent the page nothing until it ended)
+        loop = asyncio.get_running_loop()
+        while playing and not session.finished:
+            await loop.run_in_executor(None, session.step, 1)
             bump()
-            cancel.wait(PLAY_INTERVAL)
-        if session.finished:
+            await asyncio.sleep(PLAY_INTERVAL)
+        if playing and session.finished:
             set_playing(False)
 
-    solara.use_thread(play, dependencies=[playing], intrusive_cancel=False)
+    solara.lab.use_task(play, dependencies=[playing], prefer_threaded=False)
     png = solara.use_memo(lambda: _png(session, lang), [version])
 
     solara.Title(words["title"].format(name=session.base.name))
@@ -156,7 +162,7 @@ def Controls(session: Session, words: dict[str, str], playing: bool, set_playing
                           disabled=session.finished and not playing, classes=["play"])
             solara.Button(words["reset"], on_click=reset, classes=["reset"])
         if session.finished:
-            solara.Info(words["done"])
+            solara.Info(words["done"], classes=["run-done"])
         solara.Text(words["seed"].format(seed=session.seed))
         reforms = "; ".join(
             f"{session.dates[m]}: " + ", ".join(f"{k.rsplit('.', 1)[-1]} = {v}"

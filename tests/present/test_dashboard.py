@@ -358,3 +358,55 @@ def test_page_moves_a_lever_steps_and_redraws(dashboard: str, tmp_path: Path) ->
             assert shot.stat().st_size > 10_000
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                    reason=f"Debian's chromium is not installed at {CHROMIUM} "
+                           "(apt-get install -y chromium)")
+def test_page_plays_to_the_last_month_and_every_button_works(dashboard: str,
+                                                              tmp_path: Path) -> None:
+    """As a presenter uses it: one month, a year, play to the very end, the finished page,
+    reset, and play again; after each, the page shows no error (a widget that fails to draw
+    shows Python's traceback in the page)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    def no_error(page) -> None:  # noqa: ANN001 - a Playwright page
+        text = page.locator("body").inner_text()
+        for sign in ("Traceback", "TraitError", "Error:"):
+            assert sign not in text, text[text.find(sign) - 500:text.find(sign) + 500]
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(dashboard, timeout=90_000)
+            status = page.locator(".month-status")
+            expect(status).to_contain_text("Month 0 of 36", timeout=90_000)
+            page.locator("button.step-one").click()
+            expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
+            page.locator("button.step-year").click()
+            expect(status).to_contain_text("Month 13 of 36", timeout=30_000)
+            no_error(page)
+            page.locator("button.play").click()
+            # the page follows the run month by month, not only at its end
+            expect(status).to_contain_text("Month 14 of 36", timeout=30_000)
+            expect(status).to_contain_text("Month 36 of 36", timeout=180_000)
+            expect(page.locator(".run-done")).to_be_visible(timeout=30_000)
+            no_error(page)
+            for button in ("step-one", "step-year", "play"):
+                expect(page.locator(f"button.{button}")).to_be_disabled()
+            page.screenshot(path=str(tmp_path / "finished.png"), full_page=True)
+            page.locator("button.reset").click()
+            expect(status).to_contain_text("Month 0 of 36", timeout=30_000)
+            no_error(page)
+            expect(page.locator("button.play")).to_be_enabled(timeout=30_000)
+            page.locator("button.play").click()
+            expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
+            page.locator("button.play").click()  # pause
+            expect(page.locator("button.play")).to_have_text("Play", timeout=30_000)
+            paused = status.inner_text()
+            time.sleep(2 * 0.35 + 1)
+            assert status.inner_text() == paused, "the run went on after pause"
+            no_error(page)
+        finally:
+            browser.close()
