@@ -50,6 +50,18 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 ENV = "BOLIGSIM_DASHBOARD"
 #: Steps a slider has over its range when the unit has no natural step.
 SLIDER_STEPS = 100
+#: The top of a lever's slider where the valid range is far wider than a municipality sets:
+#: a slider to 1,000 caseworkers moves in steps of 10 and cannot show Verdal's 3. A choice of
+#: presentation (the model accepts the whole valid range, and ``--set`` reaches it), a few
+#: times what the bundled municipalities set; widened when the page's scenario sets more.
+SLIDER_TOPS = {
+    "stock.acquire_per_year": 50, "stock.sublet_add_per_year": 50,
+    "stock.release_vacant_months": 60, "demography.refugee_families_per_10k": 20,
+    "policy.startloan.grant_max": 500_000, "policy.startloan.budget_per_1000": 5_000_000,
+    "policy.rotation.review_months": 60, "policy.followup.long_assistance_months": 36,
+    "policy.followup.workers": 20, "policy.followup.network_weeks": 12,
+    "policy.followup.network_families": 20, "policy.work.measure_places": 100,
+}
 #: Plausible worlds "how sure?" runs by default: the levers and the reference once each per
 #: world, so about 40 runs of the scenario (seconds for a municipality of 15,000). Fewer than
 #: the 100 a report should use (docs/worlds.md): the page says so.
@@ -172,11 +184,16 @@ class Lever:
         return self.path.rsplit(".", 1)[-1].replace("_", " ")
 
 
-def levers(registry: Registry | None = None) -> list[Lever]:
+def levers(registry: Registry | None = None, scenario: Scenario | None = None
+           ) -> list[Lever]:
     """Every ``policy`` parameter of the registry as a control, in registry order.
 
-    Numbers become sliders over the parameter's bounds (integers step by 1, other numbers in
-    :data:`SLIDER_STEPS` steps), true/false becomes a switch, text a choice of its values.
+    Numbers become sliders from the parameter's lower bound to its upper bound or, where that
+    is far beyond what a municipality sets, :data:`SLIDER_TOPS` (integers step by 1, other
+    numbers in about :data:`SLIDER_STEPS` steps); true/false becomes a switch, text a choice
+    of its values. Given the page's ``scenario``, every value it sets (at the start and in
+    its phases) lies on its slider: the range reaches it and the step divides it, so a slider
+    never snaps the scenario's own value to another (which would change the run unasked).
     """
     if registry is None:
         from sim.inputs.parameters import REGISTRY as registry
@@ -188,10 +205,34 @@ def levers(registry: Registry | None = None) -> list[Lever]:
         elif p.type is str:
             out.append(Lever(p.path, "select", str, choices=p.choices, **common))
         else:
+            values = _values_set(scenario, p.path) if scenario is not None else []
             lo, hi = (float(b) for b in p.limits)
-            step = 1.0 if p.type is int else _nice_step((hi - lo) / SLIDER_STEPS)
+            if p.path in SLIDER_TOPS:
+                hi = min(hi, max(float(SLIDER_TOPS[p.path]), *(2 * v for v in values), lo))
+            step = 1.0 if p.type is int else _step_through(lo, hi, values)
             out.append(Lever(p.path, "slider", p.type, lo, hi, step, **common))
     return out
+
+
+def _values_set(scenario: Scenario, path: str) -> list[float]:
+    """The values ``scenario`` gives ``path``: at the start and in each phase that sets it."""
+    return [float(scenario.params[path])] + [float(ph.params[path]) for ph in scenario.phases
+                                              if path in ph.params]
+
+
+def _step_through(lo: float, hi: float, values: Sequence[float]) -> float:
+    """A slider step of about (hi - lo) / :data:`SLIDER_STEPS`, rounded to 1, 2 or 5 times a
+    power of ten, made finer (5 to 2 to 1 times, then the next power down) until every one
+    of ``values`` lies on the slider's grid from ``lo``."""
+    step = _nice_step((hi - lo) / SLIDER_STEPS)
+
+    def on_grid(v: float) -> bool:
+        k = (v - lo) / step
+        return abs(k - round(k)) < 1e-6
+
+    while step > 1e-6 and not all(on_grid(v) for v in values):
+        step = _nice_step(step * 0.99)
+    return step
 
 
 def _nice_step(raw: float) -> float:
@@ -228,7 +269,7 @@ class Session:
 
         self.base = scenario
         self.seed = int(seed)
-        self.levers = levers(scenario.registry)
+        self.levers = levers(scenario.registry, scenario)
         self._by_path = {lv.path: lv for lv in self.levers}
         start = scenario.params_at(0)
         self.start_values = {lv.path: start[lv.path] for lv in self.levers}

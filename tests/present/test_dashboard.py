@@ -51,9 +51,31 @@ def test_every_policy_parameter_is_a_lever_of_the_right_kind() -> None:
             assert lv.control == "select" and lv.choices == p.choices
         else:
             assert lv.control == "slider"
-            assert (lv.low, lv.high) == tuple(float(b) for b in p.bounds)
+            assert lv.low == p.bounds[0] and lv.low < lv.high <= p.bounds[1]
             assert lv.step == 1.0 if p.type is int else 0 < lv.step <= (lv.high - lv.low) / 50
     assert made[LEVER].step == 0.01
+
+
+@pytest.mark.parametrize("file", sorted((ROOT / "scenarios").glob("*.toml")),
+                         ids=lambda f: f.stem)
+def test_no_slider_snaps_a_value_its_scenario_sets(file: Path) -> None:
+    """Every value a bundled scenario gives a lever, at its start or in a phase, lies within
+    the slider and on its grid, so the page shows it as it is and an untouched run is the
+    scenario's (a slider to 1,000 caseworkers in steps of 10 showed Verdal's 3 as 0); and no
+    slider is so long that a step of the mouse jumps across the values municipalities use."""
+    scenario = load_scenario(file)
+    for lv in levers(scenario.registry, scenario):
+        if lv.control != "slider":
+            continue
+        assert (lv.high - lv.low) / lv.step <= 1000, lv.path
+        for value in [scenario.params[lv.path]] + [ph.params[lv.path] for ph in
+                                                   scenario.phases if lv.path in ph.params]:
+            assert lv.low <= value <= lv.high, (lv.path, value)
+            k = (value - lv.low) / lv.step
+            assert abs(k - round(k)) < 1e-6, (lv.path, value, lv.step)
+    workers = {lv.path: lv for lv in levers(scenario.registry, scenario)}[
+        "policy.followup.workers"]
+    assert workers.high <= 50
 
 
 def test_session_runs_what_boligsim_run_runs() -> None:
@@ -393,6 +415,8 @@ def test_page_plays_to_the_last_month_and_every_button_works(dashboard: str,
             expect(status).to_contain_text("Month 36 of 36", timeout=180_000)
             expect(page.locator(".run-done")).to_be_visible(timeout=30_000)
             no_error(page)
+            # untouched, the run is the scenario's: no slider moved a value on loading
+            expect(page.get_by_text("Changes during the run: none")).to_be_visible()
             for button in ("step-one", "step-year", "play"):
                 expect(page.locator(f"button.{button}")).to_be_disabled()
             page.screenshot(path=str(tmp_path / "finished.png"), full_page=True)
