@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import math
 import threading
 from typing import Any
 
@@ -33,6 +34,7 @@ from sim.present.dashboard import (
     load_start_scenario,
     worlds_text,
 )
+from sim.present.lever_words import choice_name, group_name, lever_help, lever_label
 from sim.present.text import fmt, label
 
 #: Seconds between months while playing.
@@ -56,24 +58,36 @@ def _value_text(value: float, how: str, lang: str) -> str:
     return fmt(value, lang, 1 if how == "mnok" else 0)
 
 
+def _shown(value: Any) -> str:
+    """A lever's value in words for the list of changes: on/off, a choice's name, a number
+    in the page's language."""
+    if isinstance(value, bool):
+        return {"nb": ("på", "av"), "en": ("on", "off")}[_LANG][0 if value else 1]
+    if isinstance(value, str):
+        return choice_name(value, _LANG)
+    return fmt(value, _LANG, 0 if float(value).is_integer() else 2)
+
+
 @solara.component
 def LeverControl(lever: Lever, value: Any, on_value: Any, disabled: bool) -> None:
     """One lever: a slider, a switch or a choice, with the registry's description as help."""
-    shown = fmt(value, _LANG, 0 if lever.dtype is int else 2) if lever.control == "slider" else ""
-    text = lever.name + (f": {shown}" if shown else "") + (f" {lever.unit}" if lever.unit and
-                                                           lever.control == "slider" else "")
+    decimals = 0 if lever.dtype is int or (lever.step or 1) >= 1 else \
+        int(-math.floor(math.log10(lever.step or 1) + 1e-9))  # as fine as the slider moves
+    shown = fmt(value, _LANG, decimals) if lever.control == "slider" else ""
+    text = lever_label(lever.path, _LANG) + (f": {shown}" if shown else "")
+    names = {choice_name(c, _LANG): c for c in lever.choices}
 
     def set_value(v: Any) -> None:
-        on_value(lever.path, v)
+        on_value(lever.path, names.get(v, v) if lever.control == "select" else v)
 
-    with solara.Tooltip(lever.description):
+    with solara.Tooltip(lever_help(lever.path, _LANG)):
         with solara.Div(classes=["lever", "lever-" + lever.path.replace(".", "-")]):
             if lever.control == "switch":
                 solara.Switch(label=text, value=bool(value), on_value=set_value,
                               disabled=disabled)
             elif lever.control == "select":
-                solara.Select(label=text, value=str(value), values=list(lever.choices),
-                              on_value=set_value, disabled=disabled)
+                solara.Select(label=text, value=choice_name(str(value), _LANG),
+                              values=list(names), on_value=set_value, disabled=disabled)
             elif lever.dtype is int:
                 solara.SliderInt(text, value=int(value), min=int(lever.low), max=int(lever.high),
                                  step=int(lever.step), on_value=set_value, disabled=disabled)
@@ -133,7 +147,7 @@ def Page() -> None:
                 for lever in session.levers:
                     if lever.group != group:
                         group = lever.group
-                        solara.Markdown(f"**{group}**")
+                        solara.Markdown(f"**{group_name(group, lang)}**")
                     LeverControl(lever, values[lever.path], on_lever, session.finished)
         with solara.Column():
             solara.Image(png, format="png", width="100%", classes=["live-figure"])
@@ -165,7 +179,7 @@ def Controls(session: Session, words: dict[str, str], playing: bool, set_playing
             solara.Info(words["done"], classes=["run-done"])
         solara.Text(words["seed"].format(seed=session.seed))
         reforms = "; ".join(
-            f"{session.dates[m]}: " + ", ".join(f"{k.rsplit('.', 1)[-1]} = {v}"
+            f"{session.dates[m]}: " + ", ".join(f"{lever_label(k, _LANG)} = {_shown(v)}"
                                                for k, v in values.items())
             for m, values in session.reforms) or words["none"]
         solara.Markdown(f"**{words['reforms']}:** {reforms}")

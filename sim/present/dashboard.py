@@ -91,13 +91,14 @@ WORDS = {
         "play": "Spill av", "pause": "Pause", "reset": "Start på nytt",
         "month": "Måned {month} av {months} ({date})", "levers": "Politiske virkemidler",
         "reforms": "Endringer underveis", "none": "ingen", "policy": "Med virkemidlene",
-        "reference": "Referanse: {name} (samme frø)", "indicator": "Indikator",
+        "reference": "Referanse: {name} (samme tilfeldige tall)", "indicator": "Indikator",
         "now": "Nå", "ref_now": "Referanse", "diff": "Forskjell", "done": "Kjøringen er ferdig.",
-        "seed": "Frø {seed}; referansen er scenarioet slik det ble lastet.",
+        "seed": "Startverdi for tilfeldige tall: {seed}; referansen er scenarioet slik det "
+                "ble lastet.",
         "reform_note": "Endres et virkemiddel etter start, gjelder det fra denne måneden "
                        "(som en reform).",
         "cumulative": " (sum fra start)", "mnok": " (mill. kr, sum fra start)",
-        "month_axis": "måned",
+        "month_axis": "år",
         "worlds_button": "Hvor sikkert? ({worlds} plausible verdener)",
         "worlds_running": "Kjører plausible verdener: {done} av {worlds}",
         "worlds_end": "Forskjell ved slutten",
@@ -125,7 +126,7 @@ WORDS = {
         "reform_note": "A lever changed after the start applies from this month on (a "
                        "reform).",
         "cumulative": " (total since start)", "mnok": " (million NOK, total since start)",
-        "month_axis": "month",
+        "month_axis": "year",
         "worlds_button": "How sure? ({worlds} plausible worlds)",
         "worlds_running": "Running plausible worlds: {done} of {worlds}",
         "worlds_end": "Difference at the end",
@@ -177,11 +178,6 @@ class Lever:
         """The section the lever belongs to: ``startloan``, ``rotation``, ``stock``, ..."""
         parts = self.path.split(".")
         return parts[1] if parts[0] == "policy" and len(parts) > 2 else parts[0]
-
-    @property
-    def name(self) -> str:
-        """The last part of the path in words: ``contract years``."""
-        return self.path.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def levers(registry: Registry | None = None, scenario: Scenario | None = None
@@ -553,6 +549,7 @@ def figure(session: Session, lang: str = "nb") -> Figure:
     many tabs and steps are freed with their last reference.
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     from sim.present.text import label, tick_formatter, unit
     from sim.run.files import PALETTE
@@ -560,16 +557,22 @@ def figure(session: Session, lang: str = "nb") -> Figure:
     words = WORDS[lang]
     fig = Figure(figsize=(11, 6.6), dpi=80)
     axes = fig.subplots(2, 4)
-    x_ref = np.arange(session.months)
+    year, month0 = (int(part) for part in session.dates[0].split("-"))
+
+    def years(months: Any) -> Any:  # month k of the run as a year with its fraction
+        return year + (month0 - 1 + np.asarray(months, dtype=float)) / 12
+
+    x_ref = years(np.arange(session.months))
     for ax, (panel, how, unit_key) in zip(axes.flat, PANELS, strict=True):
         policy, ref = session.series(panel, how)
         ax.plot(x_ref, ref, color="#777777", lw=1.4, ls="--",
                 label=words["reference"].format(name=session.base.name))
-        ax.plot(np.arange(len(policy)), policy, color=PALETTE[0], lw=2.0,
+        ax.plot(years(np.arange(len(policy))), policy, color=PALETTE[0], lw=2.0,
                 label=words["policy"])
         for month, _values in session.reforms:
-            ax.axvline(month, color=PALETTE[5], lw=0.8, ls=":")
-        ax.axvline(session.month, color="#BBBBBB", lw=0.8)
+            ax.axvline(years(month), color=PALETTE[5], lw=0.8, ls=":")
+        ax.axvline(years(session.month), color="#BBBBBB", lw=0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
         suffix = words["cumulative"] if how == "cumulative" else (
             words["mnok"] if how == "mnok" else "")
         ax.set_title(textwrap.fill(label(lang, panel) + suffix, 34), fontsize=8, loc="left")
@@ -578,7 +581,7 @@ def figure(session: Session, lang: str = "nb") -> Figure:
         ax.yaxis.set_major_formatter(tick_formatter(lang))
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
-        ax.set_xlim(0, max(session.months - 1, 1))
+        ax.set_xlim(years(0), years(max(session.months - 1, 1)))
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=8, frameon=False)
     fig.subplots_adjust(left=0.06, right=0.99, top=0.86, bottom=0.08, hspace=0.6,

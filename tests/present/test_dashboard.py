@@ -78,6 +78,21 @@ def test_no_slider_snaps_a_value_its_scenario_sets(file: Path) -> None:
     assert workers.high <= 50
 
 
+def test_every_lever_has_words_in_both_languages() -> None:
+    """The page names each lever, its section and each choice in bokmål and English, never
+    by a parameter's path; and the words differ between the languages."""
+    from sim.present.lever_words import CHOICES, GROUPS, LEVERS
+
+    made = levers()
+    assert set(LEVERS) == {lv.path for lv in made}
+    assert {lv.group for lv in made} <= set(GROUPS)
+    assert {c for lv in made for c in lv.choices} <= set(CHOICES)
+    for path, words in LEVERS.items():
+        (nb, nb_help), (en, en_help) = words["nb"], words["en"]
+        assert nb and en and nb_help and en_help and nb != en, path
+        assert "_" not in nb + en and "." not in nb + en, path
+
+
 def test_session_runs_what_boligsim_run_runs() -> None:
     scenario = load_scenario(BASELINE, years=1)
     session = Session(scenario, seed=3)
@@ -347,7 +362,8 @@ def test_page_moves_a_lever_steps_and_redraws(dashboard: str, tmp_path: Path) ->
             for _ in range(10):
                 page.keyboard.press("ArrowRight")
             expect(slider).to_have_attribute("aria-valuenow", "0.8")
-            expect(lever).to_contain_text("rent to market: 0.80", timeout=15_000)
+            expect(lever).to_contain_text("Rent as a share of market rent: 0.80",
+                                          timeout=15_000)
 
             page.locator("button.step-year").click()
             expect(status).to_contain_text("Month 12 of 36 (2012-12)", timeout=30_000)
@@ -365,8 +381,8 @@ def test_page_moves_a_lever_steps_and_redraws(dashboard: str, tmp_path: Path) ->
             # a lever moved during the run is a reform from this month on
             slider.focus()
             page.keyboard.press("ArrowRight")
-            expect(page.get_by_text("2013-01: rent_to_market = 0.81")).to_be_visible(
-                timeout=15_000)
+            expect(page.get_by_text("2013-01: Rent as a share of market rent = 0.81")
+                   ).to_be_visible(timeout=15_000)
             # how sure: the levers and the reference in two plausible worlds
             page.locator("button.check-worlds").click()
             expect(table).to_contain_text("Same direction", timeout=90_000)
