@@ -36,6 +36,7 @@ from sim.present.dashboard import (
 )
 from sim.present.lever_words import choice_name, group_name, lever_help, lever_label
 from sim.present.text import fmt, label
+from sim.run.compare import slug
 
 #: Seconds between months while playing.
 PLAY_INTERVAL = 0.35
@@ -151,6 +152,12 @@ def Page() -> None:
                     LeverControl(lever, values[lever.path], on_lever, session.finished)
         with solara.Column():
             solara.Image(png, format="png", width="100%", classes=["live-figure"])
+            stem = f"boligsim-{slug(session.base.name)}-{session.dates[max(session.month - 1, 0)]}"
+            with solara.Row(gap="8px", classes=["downloads"]):
+                solara.FileDownload(session.export_csv, filename=f"{stem}.csv",
+                                    label=words["download_csv"], mime_type="text/csv")
+                solara.FileDownload(png, filename=f"{stem}.png", label=words["download_png"],
+                                    mime_type="image/png")
             Table(session, words, lang, version, bump)
 
 

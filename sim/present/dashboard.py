@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.inputs.indicators import INDEX
+from sim.inputs.indicators import INDEX, NAMES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.figure import Figure
@@ -99,6 +99,7 @@ WORDS = {
                        "(som en reform).",
         "cumulative": " (sum fra start)", "mnok": " (mill. kr, sum fra start)",
         "month_axis": "år",
+        "download_csv": "Last ned tallene (CSV)", "download_png": "Last ned figuren (PNG)",
         "worlds_button": "Hvor sikkert? ({worlds} plausible verdener)",
         "worlds_running": "Kjører plausible verdener: {done} av {worlds}",
         "worlds_end": "Forskjell ved slutten",
@@ -127,6 +128,7 @@ WORDS = {
                        "reform).",
         "cumulative": " (total since start)", "mnok": " (million NOK, total since start)",
         "month_axis": "year",
+        "download_csv": "Download the numbers (CSV)", "download_png": "Download the figure (PNG)",
         "worlds_button": "How sure? ({worlds} plausible worlds)",
         "worlds_running": "Running plausible worlds: {done} of {worlds}",
         "worlds_end": "Difference at the end",
@@ -409,6 +411,29 @@ class Session:
         with self.lock:
             policy = _panel_values(self.model.history[: self.month], panel, how)
         return policy, _panel_values(self.reference, panel, how)
+
+    def export_csv(self) -> str:
+        """The run so far and the reference, month by month, as CSV text: columns ``run``
+        (``levers`` or ``reference``), ``month`` (1-based), ``date`` and every indicator
+        (the layout of ``timeseries.csv``, docs/outputs.md), then the changes made, as
+        comment lines, so that a download says what it shows."""
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["run", "month", "date", *NAMES])
+        with self.lock:
+            runs = (("levers", self.model.history[: self.month]), ("reference", self.reference))
+            for name, rows in runs:
+                for k, row in enumerate(rows):
+                    writer.writerow([name, k + 1, self.dates[k], *(repr(float(x)) for x in row)])
+            changes = [f"# from {self.dates[m]}: " + ", ".join(f"{k} = {v}"
+                                                              for k, v in values.items())
+                       for m, values in self.reforms]
+        header = [f"# {self.base.name}, seed {self.seed}; the levers as at the start: "
+                  + ", ".join(f"{k} = {v}" for k, v in self.start_values.items())]
+        return "\n".join(header + changes) + "\n" + out.getvalue()
 
     def table(self) -> list[tuple[str, str, float, float]]:
         """``(panel, how, policy value, reference value)`` at the last simulated month."""

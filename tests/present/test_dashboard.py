@@ -22,6 +22,7 @@ import pytest
 
 from sim.analysis.discovery import Condition
 from sim.inputs.errors import InputError
+from sim.inputs.indicators import NAMES
 from sim.inputs.parameters import REGISTRY
 from sim.inputs.scenario import load_scenario
 from sim.present.dashboard import PANELS, Session, hangs_on_text, levers, worlds_text
@@ -122,6 +123,30 @@ def test_a_lever_moved_later_is_a_reform_from_that_month() -> None:
     session.reset()
     assert session.month == 0 and session.reforms == []
     assert session.scenario().params["policy.rotation.contract_years"] == 3.0
+
+
+def test_the_download_holds_the_run_so_far_the_reference_and_the_changes() -> None:
+    """What "Download the numbers" gives: the policy run's months so far and the whole
+    reference, every indicator to the last bit, and the changes made as comment lines."""
+    import csv
+
+    scenario = load_scenario(BASELINE, years=1)
+    session = Session(scenario, seed=1)
+    session.step(3)
+    session.set_lever("policy.rotation.contract_years", 3)
+    session.step(2)
+    text = session.export_csv()
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert "seed 1" in comments[0] and "policy.followup.workers = 1.0" in comments[0]
+    assert comments[1] == "# from 2012-04: policy.rotation.contract_years = 3.0"
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    levers_rows = [r for r in rows if r["run"] == "levers"]
+    reference = [r for r in rows if r["run"] == "reference"]
+    assert len(levers_rows) == 5 and len(reference) == 12
+    assert [r["date"] for r in levers_rows] == session.dates[:5]
+    for k, row in enumerate(levers_rows):
+        assert [float(row[n]) for n in NAMES] == list(session.model.history[k])
+    assert [float(reference[-1][n]) for n in NAMES] == list(session.reference[-1])
 
 
 def test_user_levers_hold_against_the_scenarios_own_phases() -> None:
@@ -436,6 +461,15 @@ def test_page_plays_to_the_last_month_and_every_button_works(dashboard: str,
             for button in ("step-one", "step-year", "play"):
                 expect(page.locator(f"button.{button}")).to_be_disabled()
             page.screenshot(path=str(tmp_path / "finished.png"), full_page=True)
+            with page.expect_download() as csv_download:
+                page.locator(".downloads button").first.click()
+            saved = tmp_path / csv_download.value.suggested_filename
+            csv_download.value.save_as(saved)
+            assert saved.name == "boligsim-baseline-2014-12.csv"
+            assert saved.read_text(encoding="utf-8").count("\nlevers,") == 36
+            with page.expect_download() as png_download:
+                page.locator(".downloads button").nth(1).click()
+            assert png_download.value.suggested_filename.endswith(".png")
             page.locator("button.reset").click()
             expect(status).to_contain_text("Month 0 of 36", timeout=30_000)
             no_error(page)
