@@ -62,6 +62,9 @@ SLIDER_TOPS = {
     "policy.followup.workers": 20, "policy.followup.network_weeks": 12,
     "policy.followup.network_families": 20, "policy.work.measure_places": 100,
 }
+#: Replications of the reference whose 5-95 % range the figure shades: how far the scenario
+#: alone wanders by chance (a second or two for a municipality of 15,000, as one batch).
+BAND_REPLICATIONS = 20
 #: Plausible worlds "how sure?" runs by default: the levers and the reference once each per
 #: world, so about 40 runs of the scenario (seconds for a municipality of 15,000). Fewer than
 #: the 100 a report should use (docs/worlds.md): the page says so.
@@ -99,6 +102,7 @@ WORDS = {
                        "(som en reform).",
         "cumulative": " (sum fra start)", "mnok": " (mill. kr, sum fra start)",
         "month_axis": "år",
+        "band": "Referansen i {runs} kjøringer med andre tilfeldige tall (5–95 %)",
         "download_csv": "Last ned tallene (CSV)", "download_png": "Last ned figuren (PNG)",
         "worlds_button": "Hvor sikkert? ({worlds} plausible verdener)",
         "worlds_running": "Kjører plausible verdener: {done} av {worlds}",
@@ -128,6 +132,7 @@ WORDS = {
                        "reform).",
         "cumulative": " (total since start)", "mnok": " (million NOK, total since start)",
         "month_axis": "year",
+        "band": "The reference in {runs} runs with other random numbers (5-95 %)",
         "download_csv": "Download the numbers (CSV)", "download_png": "Download the figure (PNG)",
         "worlds_button": "How sure? ({worlds} plausible worlds)",
         "worlds_running": "Running plausible worlds: {done} of {worlds}",
@@ -275,6 +280,7 @@ class Session:
         self.worlds: WorldsCheck | None = None
         self.lock = threading.RLock()
         self.reference = run_replication(scenario, self.seed, 0)
+        self._band: np.ndarray | None = None  # the reference's replications, when drawn
         self.model = self._new_model()
 
     # ------------------------------------------------------------------ state
@@ -411,6 +417,21 @@ class Session:
         with self.lock:
             policy = _panel_values(self.model.history[: self.month], panel, how)
         return policy, _panel_values(self.reference, panel, how)
+
+    def band(self, panel: str, how: str) -> tuple[np.ndarray, np.ndarray]:
+        """The 5th and 95th percentiles, month by month, of a panel's reference over
+        :data:`BAND_REPLICATIONS` replications (the one drawn, 0, among them): how far the
+        scenario alone wanders by chance, for the figure's grey band. The replications
+        run once, as one batch of towns, the first time a band is asked for."""
+        with self.lock:
+            if self._band is None:
+                from sim.run.runner import run_replications
+
+                runs = [(self.base, self.seed, k) for k in range(BAND_REPLICATIONS)]
+                self._band = np.stack(run_replications(runs))
+        values = np.stack([_panel_values(h, panel, how) for h in self._band])
+        low, high = np.percentile(values, [5, 95], axis=0)
+        return low, high
 
     def export_csv(self) -> str:
         """The run so far and the reference, month by month, as CSV text: columns ``run``
@@ -590,6 +611,9 @@ def figure(session: Session, lang: str = "nb") -> Figure:
     x_ref = years(np.arange(session.months))
     for ax, (panel, how, unit_key) in zip(axes.flat, PANELS, strict=True):
         policy, ref = session.series(panel, how)
+        low, high = session.band(panel, how)
+        ax.fill_between(x_ref, low, high, color="#777777", alpha=0.18, lw=0,
+                        label=words["band"].format(runs=BAND_REPLICATIONS))
         ax.plot(x_ref, ref, color="#777777", lw=1.4, ls="--",
                 label=words["reference"].format(name=session.base.name))
         ax.plot(years(np.arange(len(policy))), policy, color=PALETTE[0], lw=2.0,
@@ -608,7 +632,7 @@ def figure(session: Session, lang: str = "nb") -> Figure:
         ax.grid(alpha=0.3)
         ax.set_xlim(years(0), years(max(session.months - 1, 1)))
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=8, frameon=False)
+    fig.legend(handles, labels, loc="upper center", ncol=3, fontsize=8, frameon=False)
     fig.subplots_adjust(left=0.06, right=0.99, top=0.86, bottom=0.08, hspace=0.6,
                         wspace=0.38)
     return fig

@@ -22,7 +22,7 @@ import pytest
 
 from sim.analysis.discovery import Condition
 from sim.inputs.errors import InputError
-from sim.inputs.indicators import NAMES
+from sim.inputs.indicators import INDEX, NAMES
 from sim.inputs.parameters import REGISTRY
 from sim.inputs.scenario import load_scenario
 from sim.present.dashboard import PANELS, Session, hangs_on_text, levers, worlds_text
@@ -147,6 +147,20 @@ def test_the_download_holds_the_run_so_far_the_reference_and_the_changes() -> No
     for k, row in enumerate(levers_rows):
         assert [float(row[n]) for n in NAMES] == list(session.model.history[k])
     assert [float(reference[-1][n]) for n in NAMES] == list(session.reference[-1])
+
+
+def test_the_reference_band_is_the_scenarios_own_chance() -> None:
+    """The figure's grey band: the 5-95 % range, month by month, of the reference over
+    BAND_REPLICATIONS replications, the reference drawn (replication 0) among them."""
+    from sim.present.dashboard import BAND_REPLICATIONS
+
+    session = Session(load_scenario(BASELINE, years=1), seed=1)
+    low, high = session.band("homeless", "level")
+    assert low.shape == high.shape == (12,) and (low <= high).all() and (low < high).any()
+    assert session._band.shape[0] == BAND_REPLICATIONS
+    np.testing.assert_array_equal(session._band[0], session.reference)
+    homeless = session._band[:, :, INDEX["homeless"]]
+    assert (low >= homeless.min(axis=0)).all() and (high <= homeless.max(axis=0)).all()
 
 
 def test_user_levers_hold_against_the_scenarios_own_phases() -> None:
