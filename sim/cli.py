@@ -759,8 +759,9 @@ def _add_dashboard(commands: argparse._SubParsersAction) -> None:
                     "as loaded (the reference), run with the same seed. Listens on 127.0.0.1 "
                     "unless --host says otherwise; stop it with Ctrl-C.",
     )
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO.toml",
-                   help="the scenario to start from (default: the registry defaults)")
+    p.add_argument("scenarios", nargs="*", metavar="SCENARIO.toml",
+                   help="the scenario to start from (default: the registry defaults); "
+                        "several become a choice on the page, the first shown first")
     p.add_argument("--port", type=int, default=8765, metavar="P", help="port (default: 8765)")
     p.add_argument("--host", default="127.0.0.1", metavar="HOST",
                    help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -805,9 +806,10 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
         print(f"warning: --host {args.host}: the dashboard will answer other machines on the "
               "network, without a password; use it on a network you trust",
               file=sys.stderr)
-    load_start_scenario(args.scenario, overrides=args.overrides, years=args.years)  # check
-    path = None if args.scenario is None else str(Path(args.scenario).resolve())
-    return serve(path, host=args.host, port=args.port, seed=args.seed, lang=args.lang,
+    for scenario in args.scenarios or [None]:  # check each before serving
+        load_start_scenario(scenario, overrides=args.overrides, years=args.years)
+    paths = [str(Path(scenario).resolve()) for scenario in args.scenarios]
+    return serve(paths, host=args.host, port=args.port, seed=args.seed, lang=args.lang,
                  overrides=args.overrides, years=args.years, worlds=worlds,
                  allow_hosts=args.allow_hosts)
 

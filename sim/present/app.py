@@ -36,15 +36,16 @@ from sim.present.dashboard import (
 )
 from sim.present.lever_words import choice_name, group_name, lever_help, lever_label
 from sim.present.text import fmt, label
-from sim.run.compare import slug
+from sim.run.compare import slug, unique_names
 
 #: Seconds between months while playing.
 PLAY_INTERVAL = 0.35
 
 _CONFIG = config_from_env()
 _LANG = _CONFIG["lang"]
-_SCENARIO = load_start_scenario(_CONFIG["scenario"], overrides=_CONFIG["overrides"],
-                                years=_CONFIG["years"])
+#: The scenarios the page offers (the command line's files, or the registry defaults).
+_SCENARIOS = [load_start_scenario(path, overrides=_CONFIG["overrides"], years=_CONFIG["years"])
+              for path in _CONFIG["scenarios"] or [None]]
 
 
 def _png(session: Session, lang: str) -> bytes:
@@ -103,7 +104,8 @@ def Page() -> None:
     """The dashboard page."""
     lang = _LANG
     words = WORDS[lang]
-    session = solara.use_memo(lambda: Session(_SCENARIO, _CONFIG["seed"]), [])
+    chosen, set_chosen = solara.use_state(0)
+    session = solara.use_memo(lambda: Session(_SCENARIOS[chosen], _CONFIG["seed"]), [chosen])
     version, set_version = solara.use_state(0)
     playing, set_playing = solara.use_state(False)
 
@@ -136,20 +138,15 @@ def Page() -> None:
             set_playing(False)
 
     solara.lab.use_task(play, dependencies=[playing], prefer_threaded=False)
-    png = solara.use_memo(lambda: _png(session, lang), [version])
+    png = solara.use_memo(lambda: _png(session, lang), [version, chosen])
 
     solara.Title(words["title"].format(name=session.base.name))
     with solara.Columns([4, 8], style={"padding": "8px"}):
         with solara.Column(style={"height": "96vh", "overflow-y": "auto"}):
+            if len(_SCENARIOS) > 1:
+                ScenarioChoice(words, chosen, set_chosen, playing, set_playing)
             Controls(session, words, playing, set_playing, step, reset, version)
-            with solara.Card(words["levers"]):
-                group = None
-                values = session.values
-                for lever in session.levers:
-                    if lever.group != group:
-                        group = lever.group
-                        solara.Markdown(f"**{group_name(group, lang)}**")
-                    LeverControl(lever, values[lever.path], on_lever, session.finished)
+            Levers(session, words, on_lever, version)
         with solara.Column():
             solara.Image(png, format="png", width="100%", classes=["live-figure"])
             stem = f"boligsim-{slug(session.base.name)}-{session.dates[max(session.month - 1, 0)]}"
@@ -159,6 +156,36 @@ def Page() -> None:
                 solara.FileDownload(png, filename=f"{stem}.png", label=words["download_png"],
                                     mime_type="image/png")
             Table(session, words, lang, version, bump)
+
+
+@solara.component
+def Levers(session: Session, words: dict[str, str], on_lever: Any, version: int) -> None:
+    """Every lever, by section, at its value for the next month (``version`` changes with
+    every step or change, so the component draws afresh)."""
+    with solara.Card(words["levers"]):
+        group = None
+        values = session.values
+        for lever in session.levers:
+            if lever.group != group:
+                group = lever.group
+                solara.Markdown(f"**{group_name(group, _LANG)}**")
+            LeverControl(lever, values[lever.path], on_lever, session.finished)
+
+
+@solara.component
+def ScenarioChoice(words: dict[str, str], chosen: int, set_chosen: Any, playing: bool,
+                   set_playing: Any) -> None:
+    """The scenarios given on the command line, as presets: choosing one starts its run
+    afresh (its reference is run first)."""
+    names = unique_names([sc.name for sc in _SCENARIOS])
+
+    def choose(name: str) -> None:
+        set_playing(False)
+        set_chosen(names.index(name))
+
+    with solara.Div(classes=["scenario-choice"]):
+        solara.Select(label=words["scenario"], value=names[chosen], values=names,
+                      on_value=choose, disabled=playing)
 
 
 @solara.component

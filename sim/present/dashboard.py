@@ -102,6 +102,7 @@ WORDS = {
                        "(som en reform).",
         "cumulative": " (sum fra start)", "mnok": " (mill. kr, sum fra start)",
         "month_axis": "år",
+        "scenario": "Kommunemodell",
         "band": "Referansen i {runs} kjøringer med andre tilfeldige tall (5–95 %)",
         "download_csv": "Last ned tallene (CSV)", "download_png": "Last ned figuren (PNG)",
         "worlds_button": "Hvor sikkert? ({worlds} plausible verdener)",
@@ -132,6 +133,7 @@ WORDS = {
                        "reform).",
         "cumulative": " (total since start)", "mnok": " (million NOK, total since start)",
         "month_axis": "year",
+        "scenario": "Municipal model",
         "band": "The reference in {runs} runs with other random numbers (5-95 %)",
         "download_csv": "Download the numbers (CSV)", "download_png": "Download the figure (PNG)",
         "worlds_button": "How sure? ({worlds} plausible worlds)",
@@ -665,7 +667,9 @@ def config_from_env() -> dict[str, Any]:
     """The command line's choices as the app reads them (see :func:`serve`)."""
     raw = os.environ.get(ENV)
     config = json.loads(raw) if raw else {}
-    return {"scenario": config.get("scenario"), "overrides": config.get("overrides", []),
+    scenarios = config.get("scenarios") or ([config["scenario"]] if config.get("scenario")
+                                            else [])
+    return {"scenarios": scenarios, "overrides": config.get("overrides", []),
             "years": config.get("years"), "seed": int(config.get("seed", 1)),
             "lang": config.get("lang", "nb"),
             "worlds": int(config.get("worlds", DASHBOARD_WORLDS))}
@@ -717,11 +721,13 @@ def _refuse_other_hosts(allowed: Sequence[str]) -> None:
     web.app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed), www_redirect=False)
 
 
-def serve(scenario_path: str | None, *, host: str = "127.0.0.1", port: int = 8765,
+def serve(scenario_paths: Sequence[str] | str | None, *, host: str = "127.0.0.1",
+          port: int = 8765,
           seed: int = 1, lang: str = "nb", overrides: Sequence[str] = (),
           years: int | None = None, worlds: int = DASHBOARD_WORLDS,
           allow_hosts: Sequence[str] = ()) -> int:
-    """Serve the dashboard with Solara's server until interrupted.
+    """Serve the dashboard with Solara's server until interrupted: the scenario files of
+    ``scenario_paths`` (several become a choice on the page; none, the registry defaults).
 
     The choices reach the app (:mod:`sim.present.app`) through the environment variable :data:`ENV`;
     Solara's telemetry and version check are switched off, and its assets are served from the
@@ -735,7 +741,8 @@ def serve(scenario_path: str | None, *, host: str = "127.0.0.1", port: int = 876
     """
     import warnings
 
-    os.environ[ENV] = json.dumps({"scenario": scenario_path, "overrides": list(overrides),
+    paths = [scenario_paths] if isinstance(scenario_paths, str) else list(scenario_paths or [])
+    os.environ[ENV] = json.dumps({"scenarios": paths, "overrides": list(overrides),
                                   "years": years, "seed": seed, "lang": lang,
                                   "worlds": worlds})
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")

@@ -9,6 +9,7 @@ installed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import socket
@@ -290,14 +291,14 @@ def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 90.0) -> 
     raise AssertionError(f"dashboard did not listen on 127.0.0.1:{port} in {timeout} s")
 
 
-@pytest.fixture
-def dashboard(tmp_path: Path):  # noqa: ANN201 - yields the URL
-    """``boligsim dashboard`` on a free port of 127.0.0.1, stopped after the test."""
+@contextlib.contextmanager
+def _served(tmp_path: Path, *scenarios: Path):  # noqa: ANN202 - yields the URL
+    """``boligsim dashboard SCENARIO...`` on a free port of 127.0.0.1, stopped at the end."""
     port = _free_port()
     log = (tmp_path / "dashboard.log").open("w")
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", "dashboard", str(BASELINE), "--port", str(port),
+        [sys.executable, "-m", "sim", "dashboard", *map(str, scenarios), "--port", str(port),
          "--years", "3", "--lang", "en", "--worlds", "2"], cwd=tmp_path, stdout=log,
         stderr=subprocess.STDOUT, env=env)
     try:
@@ -311,6 +312,13 @@ def dashboard(tmp_path: Path):  # noqa: ANN201 - yields the URL
             proc.kill()
             proc.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture
+def dashboard(tmp_path: Path):  # noqa: ANN201 - yields the URL
+    """``boligsim dashboard`` of the baseline on a free port, stopped after the test."""
+    with _served(tmp_path, BASELINE) as url:
+        yield url
 
 
 def _status(url: str, host: str) -> int:
@@ -496,5 +504,35 @@ def test_page_plays_to_the_last_month_and_every_button_works(dashboard: str,
             time.sleep(2 * 0.35 + 1)
             assert status.inner_text() == paused, "the run went on after pause"
             no_error(page)
+        finally:
+            browser.close()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                    reason=f"Debian's chromium is not installed at {CHROMIUM} "
+                           "(apt-get install -y chromium)")
+def test_scenarios_named_on_the_command_line_are_presets(tmp_path: Path) -> None:
+    """``boligsim dashboard baseline.toml verdal.toml``: the page starts with the first and
+    offers both; choosing Verdal starts Verdal's run afresh, with its own levers."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with _served(tmp_path, BASELINE, ROOT / "scenarios" / "verdal.toml") as url, \
+            sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(url, timeout=90_000)
+            status = page.locator(".month-status")
+            expect(status).to_contain_text("Month 0 of 36 (2012-01)", timeout=90_000)
+            page.locator("button.step-one").click()
+            expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
+            page.locator(".scenario-choice .v-select").click()
+            page.get_by_role("option", name="Verdal").click()
+            expect(page.locator(".v-card__title").first).to_have_text("boligsim – Verdal",
+                                                                   timeout=90_000)
+            expect(status).to_contain_text("Month 0 of 36 (2011-01)", timeout=90_000)
+            workers = page.locator(".lever-policy-followup-workers")
+            expect(workers).to_contain_text("Housing follow-up caseworkers (full-time): 1")
+            assert "Traceback" not in page.locator("body").inner_text()
         finally:
             browser.close()
