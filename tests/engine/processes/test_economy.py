@@ -281,3 +281,25 @@ def test_debt_counselling_ends_after_its_months_and_its_clearing_lasts() -> None
     assert f.counselling_left[i] == 0 and f.debt[i] == 0 and f.cleared[i]
     economy.step(m)
     assert f.cleared[i] and f.counselling_left[i] == 0
+
+
+def test_actual_spending_lies_between_the_guideline_and_sifo_by_the_spending_position() -> None:
+    """A family spends its NAV guideline plus its spending position's share of what the
+    SIFO budget is above it, never less than the guideline; a family plan moves the position
+    by ``policy.followup.effect_plan``. Checked against the kept guideline and budget, for a
+    family with a plan and one without, and one whose guideline is above the budget (found by
+    mutation testing: a position divided by the plan's effect, or a floor of 1 NOK instead of
+    0, had no test)."""
+    m = make("policy.followup.effect_plan=0.5")
+    plain, planned, poor = (add(m, 1, adults=2, spending_pos=0.6, plan=plan, children=(4.0,))
+                            for plan in (False, True, False))
+    guide, sifo, actual = economy.living_costs(m)
+    for i, pos in ((plain, 0.6), (planned, 0.6 * 0.5)):
+        assert sifo[i] > guide[i]
+        assert actual[i] == pytest.approx(guide[i] + pos * (sifo[i] - guide[i]))
+    m.f.guide.flags.writeable = True
+    m.f.guide[poor] = sifo[poor] + 500.0  # a guideline above the budget
+    m.living.values = None
+    m.f.costs_due[poor] = 10**6  # kept as set
+    guide, sifo, actual = economy.living_costs(m)
+    assert actual[poor] == pytest.approx(guide[poor])
