@@ -32,7 +32,7 @@ from sim.analysis.worlds import BAND, RANGE, RELATIVE_BAND, dimensions
 from sim.inputs.errors import InputError
 from sim.inputs.expressions import parse
 from sim.inputs.parameters import REGISTRY
-from sim.inputs.scenario import Scenario, load_scenario
+from sim.inputs.scenario import Scenario, as_scenario
 
 
 def _workbench() -> Any:
@@ -60,11 +60,6 @@ def outcome_name(expression: str) -> str:
     return re.sub(r"\W", "_", expression)
 
 
-def _scenario(scenario: str | os.PathLike[str] | Scenario) -> Scenario:
-    return (load_scenario(scenario) if isinstance(scenario, (str, os.PathLike))
-            else scenario)
-
-
 def uncertainties(scenario: str | os.PathLike[str] | Scenario) -> list[Any]:
     """The parameters plausible worlds draw, as Workbench parameters for ``scenario``.
 
@@ -75,7 +70,7 @@ def uncertainties(scenario: str | os.PathLike[str] | Scenario) -> list[Any]:
     A calibration's posterior is not used here: the Workbench samples each range on its own.
     """
     ema = _workbench()
-    sc = _scenario(scenario)
+    sc = as_scenario(scenario)
     out = []
     for d in dimensions(REGISTRY):
         p = REGISTRY[d.path]
@@ -187,7 +182,7 @@ def model(scenario: str | os.PathLike[str] | Scenario, outputs: Sequence[str], *
         seed: the seed every experiment shares (common random numbers).
     """
     ema = _workbench()
-    sc = _scenario(scenario).with_length(years=years, burn_in=burn_in)
+    sc = as_scenario(scenario, years=years, burn_in=burn_in)
     m = ema.Model(name, function=Evaluate(sc, tuple(outputs), replications=replications,
                                           seed=seed))
     m.uncertainties = uncertainties(sc)

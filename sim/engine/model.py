@@ -8,7 +8,6 @@ the order of the processes is written once, in :meth:`HousingModel.step`.
 
 from __future__ import annotations
 
-import os
 import warnings
 from functools import partial
 from typing import Any
@@ -69,15 +68,9 @@ def _resolve(scenario: Any, years: int | None, burn_in: int | None,
              params: dict[str, Any]) -> Any:
     """The :class:`~sim.inputs.scenario.Scenario` a model is built from: loaded if a path,
     with the length, burn-in and parameter values given to the constructor."""
-    from sim.inputs.scenario import PhaseOverrideWarning, Scenario, load_scenario
+    from sim.inputs.scenario import PhaseOverrideWarning, as_scenario
 
-    if isinstance(scenario, (str, os.PathLike)):
-        scenario = load_scenario(scenario, years=years, burn_in=burn_in)
-    elif not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario: expected a scenario file or a Scenario, got "
-                        f"{type(scenario).__name__}")
-    elif years is not None or burn_in is not None:
-        scenario = scenario.with_length(years=years, burn_in=burn_in)
+    scenario = as_scenario(scenario, years=years, burn_in=burn_in)
     if params:
         scenario = scenario.with_overrides(params, where="HousingModel")
         for note in scenario.phases_changing(params, where="HousingModel"):

@@ -368,6 +368,25 @@ class PhaseOverrideWarning(UserWarning):
     until that phase (:meth:`Scenario.with_overrides`)."""
 
 
+def as_scenario(scenario: str | os.PathLike[str] | Scenario, *, years: int | None = None,
+                burn_in: int | None = None) -> Scenario:
+    """The scenario the Python API is given, as a file or a :class:`Scenario`: loaded if a
+    file, with ``years`` and ``burn_in`` replacing its own (``None`` keeps them).
+
+    Raises:
+        TypeError: for anything else.
+        InputError: for a problem in the file or the length.
+    """
+    if isinstance(scenario, (str, os.PathLike)):
+        return load_scenario(scenario, years=years, burn_in=burn_in)
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario: expected a scenario file or a Scenario, got "
+                        f"{type(scenario).__name__}")
+    if years is None and burn_in is None:
+        return scenario
+    return scenario.with_length(years=years, burn_in=burn_in)
+
+
 # --- internals ---------------------------------------------------------------------------
 
 

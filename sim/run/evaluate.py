@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from sim.inputs.expressions import Expression, parse
-from sim.inputs.scenario import PhaseOverrideWarning, Scenario, load_scenario
+from sim.inputs.scenario import PhaseOverrideWarning, Scenario, as_scenario
 from sim.run.runner import run_replications, run_scenario
 
 
@@ -71,9 +71,7 @@ def evaluate(scenario: str | os.PathLike[str] | Scenario,
         ...              years=2, replications=4)  # doctest: +SKIP
         {'homeless@mean': ..., 'children_municipal@final': ...}
     """
-    base = (load_scenario(scenario, years=years, burn_in=burn_in)
-            if isinstance(scenario, (str, os.PathLike)) else
-            scenario.with_length(years=years, burn_in=burn_in))
+    base = as_scenario(scenario, years=years, burn_in=burn_in)
     exprs = [parse(text, where="outputs") for text in
              ([outputs] if isinstance(outputs, str) else outputs)]
     for e in exprs:
