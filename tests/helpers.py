@@ -1,6 +1,9 @@
-"""Helpers the command-line tests share: call ``boligsim`` in-process, check one-line errors."""
+"""Helpers the command-line tests share: call ``boligsim`` in-process, check one-line errors,
+find a free port for a server."""
 
 from __future__ import annotations
+
+import socket
 
 import pytest
 
@@ -22,3 +25,10 @@ def assert_one_line_error(err: str, *needles: str) -> None:
     assert lines[0].startswith("boligsim: error: "), err
     for needle in needles:
         assert needle in lines[0], (needle, err)
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that no program listens on now (for a server a test starts)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDES = sorted((ROOT / "docs" / "guides").glob("*.md"))
@@ -116,12 +117,6 @@ def adapt(cmd: str, tmp: Path) -> str:
         cmd = re.sub(r"(calibration/\S+\.toml)",
                      lambda m: str(small_calibration(tmp / m.group(1), tmp)), cmd)
     return cmd
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

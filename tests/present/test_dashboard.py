@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import free_port
 
 from sim.analysis.discovery import Condition
 from sim.inputs.errors import InputError
@@ -272,10 +273,25 @@ def test_only_the_served_address_is_a_trusted_host() -> None:
 # --- the server and the page in a real browser --------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+#: Browser tests run in Debian's Chromium, driven by Playwright.
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                    reason=f"Debian's chromium is not installed at {CHROMIUM} "
+                                           "(apt-get install -y chromium)")
+
+
+@contextlib.contextmanager
+def _page(url: str):  # noqa: ANN202 - yields a Playwright page
+    """The page at ``url`` in a headless Chromium 1500 x 1000, closed at the end."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.goto(url, timeout=90_000)
+            yield page
+        finally:
+            browser.close()
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 90.0) -> None:
@@ -294,7 +310,7 @@ def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 90.0) -> 
 @contextlib.contextmanager
 def _served(tmp_path: Path, *scenarios: Path):  # noqa: ANN202 - yields the URL
     """``boligsim dashboard SCENARIO...`` on a free port of 127.0.0.1, stopped at the end."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "dashboard.log").open("w")
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     proc = subprocess.Popen(
@@ -352,7 +368,7 @@ def test_a_signal_stops_the_dashboard_cleanly(name: str, status: int, line: str,
     128 + the signal; no traceback, and the port is free again at once."""
     import signal
 
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "sim", "dashboard", str(BASELINE), "--port",
                              str(port), "--years", "3"], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
@@ -385,154 +401,130 @@ def test_dashboard_refuses_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> 
     assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err and "--port" in err
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                    reason=f"Debian's chromium is not installed at {CHROMIUM} "
-                           "(apt-get install -y chromium)")
+@needs_chromium
 def test_page_moves_a_lever_steps_and_redraws(dashboard: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.goto(dashboard, timeout=90_000)
-            status = page.locator(".month-status")
-            expect(status).to_contain_text("Month 0 of 36", timeout=90_000)
-            figure = page.locator(".live-figure")
-            expect(figure).to_be_visible(timeout=30_000)
-            plot_before = figure.get_attribute("src") or figure.screenshot()
+    with _page(dashboard) as page:
+        status = page.locator(".month-status")
+        expect(status).to_contain_text("Month 0 of 36", timeout=90_000)
+        figure = page.locator(".live-figure")
+        expect(figure).to_be_visible(timeout=30_000)
+        plot_before = figure.get_attribute("src") or figure.screenshot()
 
-            lever = page.locator(".lever-policy-rotation-rent_to_market")
-            slider = lever.locator("[role=slider]")
-            assert slider.get_attribute("aria-valuenow") == "0.7"
-            slider.focus()
-            for _ in range(10):
-                page.keyboard.press("ArrowRight")
-            expect(slider).to_have_attribute("aria-valuenow", "0.8")
-            expect(lever).to_contain_text("Rent as a share of market rent: 0.80",
-                                          timeout=15_000)
-
-            page.locator("button.step-year").click()
-            expect(status).to_contain_text("Month 12 of 36 (2012-12)", timeout=30_000)
-            deadline = time.monotonic() + 30
-            plot_after = plot_before
-            while plot_after == plot_before and time.monotonic() < deadline:
-                time.sleep(0.3)
-                plot_after = figure.get_attribute("src") or figure.screenshot()
-            assert plot_after != plot_before, "the plot did not change after the step"
-            table = page.locator(".indicator-table")
-            expect(table).to_contain_text("Children in municipal housing")
-            now = table.locator("td.now").all_inner_texts()
-            assert len(now) == 8 and all(text not in ("", "–") for text in now)
-
-            # a lever moved during the run is a reform from this month on
-            slider.focus()
+        lever = page.locator(".lever-policy-rotation-rent_to_market")
+        slider = lever.locator("[role=slider]")
+        assert slider.get_attribute("aria-valuenow") == "0.7"
+        slider.focus()
+        for _ in range(10):
             page.keyboard.press("ArrowRight")
-            expect(page.get_by_text("2013-01: Rent as a share of market rent = 0.81")
-                   ).to_be_visible(timeout=15_000)
-            # how sure: the levers and the reference in two plausible worlds
-            page.locator("button.check-worlds").click()
-            expect(table).to_contain_text("Same direction", timeout=90_000)
-            cells = table.locator("td.worlds").all_inner_texts()
-            assert len(cells) == 8, cells
-            assert all(c == "none in any" or c.endswith(" of 2") for c in cells), cells
-            expect(page.locator(".worlds-note")).to_contain_text("2 plausible worlds")
-            status.scroll_into_view_if_needed()
-            shot = tmp_path / "dashboard.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
-        finally:
-            browser.close()
+        expect(slider).to_have_attribute("aria-valuenow", "0.8")
+        expect(lever).to_contain_text("Rent as a share of market rent: 0.80",
+                                      timeout=15_000)
+
+        page.locator("button.step-year").click()
+        expect(status).to_contain_text("Month 12 of 36 (2012-12)", timeout=30_000)
+        deadline = time.monotonic() + 30
+        plot_after = plot_before
+        while plot_after == plot_before and time.monotonic() < deadline:
+            time.sleep(0.3)
+            plot_after = figure.get_attribute("src") or figure.screenshot()
+        assert plot_after != plot_before, "the plot did not change after the step"
+        table = page.locator(".indicator-table")
+        expect(table).to_contain_text("Children in municipal housing")
+        now = table.locator("td.now").all_inner_texts()
+        assert len(now) == 8 and all(text not in ("", "–") for text in now)
+
+        # a lever moved during the run is a reform from this month on
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        expect(page.get_by_text("2013-01: Rent as a share of market rent = 0.81")
+               ).to_be_visible(timeout=15_000)
+        # how sure: the levers and the reference in two plausible worlds
+        page.locator("button.check-worlds").click()
+        expect(table).to_contain_text("Same direction", timeout=90_000)
+        cells = table.locator("td.worlds").all_inner_texts()
+        assert len(cells) == 8, cells
+        assert all(c == "none in any" or c.endswith(" of 2") for c in cells), cells
+        expect(page.locator(".worlds-note")).to_contain_text("2 plausible worlds")
+        status.scroll_into_view_if_needed()
+        shot = tmp_path / "dashboard.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                    reason=f"Debian's chromium is not installed at {CHROMIUM} "
-                           "(apt-get install -y chromium)")
+@needs_chromium
 def test_page_plays_to_the_last_month_and_every_button_works(dashboard: str,
                                                               tmp_path: Path) -> None:
     """As a presenter uses it: one month, a year, play to the very end, the finished page,
     reset, and play again; after each, the page shows no error (a widget that fails to draw
     shows Python's traceback in the page)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     def no_error(page) -> None:  # noqa: ANN001 - a Playwright page
         text = page.locator("body").inner_text()
         for sign in ("Traceback", "TraitError", "Error:"):
             assert sign not in text, text[text.find(sign) - 500:text.find(sign) + 500]
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.goto(dashboard, timeout=90_000)
-            status = page.locator(".month-status")
-            expect(status).to_contain_text("Month 0 of 36", timeout=90_000)
-            page.locator("button.step-one").click()
-            expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
-            page.locator("button.step-year").click()
-            expect(status).to_contain_text("Month 13 of 36", timeout=30_000)
-            no_error(page)
-            page.locator("button.play").click()
-            # the page follows the run month by month, not only at its end
-            expect(status).to_contain_text("Month 14 of 36", timeout=30_000)
-            expect(status).to_contain_text("Month 36 of 36", timeout=180_000)
-            expect(page.locator(".run-done")).to_be_visible(timeout=30_000)
-            no_error(page)
-            # untouched, the run is the scenario's: no slider moved a value on loading
-            expect(page.get_by_text("Changes during the run: none")).to_be_visible()
-            for button in ("step-one", "step-year", "play"):
-                expect(page.locator(f"button.{button}")).to_be_disabled()
-            page.screenshot(path=str(tmp_path / "finished.png"), full_page=True)
-            with page.expect_download() as csv_download:
-                page.locator(".downloads button").first.click()
-            saved = tmp_path / csv_download.value.suggested_filename
-            csv_download.value.save_as(saved)
-            assert saved.name == "boligsim-baseline-2014-12.csv"
-            assert saved.read_text(encoding="utf-8").count("\nlevers,") == 36
-            with page.expect_download() as png_download:
-                page.locator(".downloads button").nth(1).click()
-            assert png_download.value.suggested_filename.endswith(".png")
-            page.locator("button.reset").click()
-            expect(status).to_contain_text("Month 0 of 36", timeout=30_000)
-            no_error(page)
-            expect(page.locator("button.play")).to_be_enabled(timeout=30_000)
-            page.locator("button.play").click()
-            expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
-            page.locator("button.play").click()  # pause
-            expect(page.locator("button.play")).to_have_text("Play", timeout=30_000)
-            paused = status.inner_text()
-            time.sleep(2 * 0.35 + 1)
-            assert status.inner_text() == paused, "the run went on after pause"
-            no_error(page)
-        finally:
-            browser.close()
+    with _page(dashboard) as page:
+        status = page.locator(".month-status")
+        expect(status).to_contain_text("Month 0 of 36", timeout=90_000)
+        page.locator("button.step-one").click()
+        expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
+        page.locator("button.step-year").click()
+        expect(status).to_contain_text("Month 13 of 36", timeout=30_000)
+        no_error(page)
+        page.locator("button.play").click()
+        # the page follows the run month by month, not only at its end
+        expect(status).to_contain_text("Month 14 of 36", timeout=30_000)
+        expect(status).to_contain_text("Month 36 of 36", timeout=180_000)
+        expect(page.locator(".run-done")).to_be_visible(timeout=30_000)
+        no_error(page)
+        # untouched, the run is the scenario's: no slider moved a value on loading
+        expect(page.get_by_text("Changes during the run: none")).to_be_visible()
+        for button in ("step-one", "step-year", "play"):
+            expect(page.locator(f"button.{button}")).to_be_disabled()
+        page.screenshot(path=str(tmp_path / "finished.png"), full_page=True)
+        with page.expect_download() as csv_download:
+            page.locator(".downloads button").first.click()
+        saved = tmp_path / csv_download.value.suggested_filename
+        csv_download.value.save_as(saved)
+        assert saved.name == "boligsim-baseline-2014-12.csv"
+        assert saved.read_text(encoding="utf-8").count("\nlevers,") == 36
+        with page.expect_download() as png_download:
+            page.locator(".downloads button").nth(1).click()
+        assert png_download.value.suggested_filename.endswith(".png")
+        page.locator("button.reset").click()
+        expect(status).to_contain_text("Month 0 of 36", timeout=30_000)
+        no_error(page)
+        expect(page.locator("button.play")).to_be_enabled(timeout=30_000)
+        page.locator("button.play").click()
+        expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
+        page.locator("button.play").click()  # pause
+        expect(page.locator("button.play")).to_have_text("Play", timeout=30_000)
+        paused = status.inner_text()
+        time.sleep(2 * 0.35 + 1)
+        assert status.inner_text() == paused, "the run went on after pause"
+        no_error(page)
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                    reason=f"Debian's chromium is not installed at {CHROMIUM} "
-                           "(apt-get install -y chromium)")
+@needs_chromium
 def test_scenarios_named_on_the_command_line_are_presets(tmp_path: Path) -> None:
     """``boligsim dashboard baseline.toml verdal.toml``: the page starts with the first and
     offers both; choosing Verdal starts Verdal's run afresh, with its own levers."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     with _served(tmp_path, BASELINE, ROOT / "scenarios" / "verdal.toml") as url, \
-            sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.goto(url, timeout=90_000)
-            status = page.locator(".month-status")
-            expect(status).to_contain_text("Month 0 of 36 (2012-01)", timeout=90_000)
-            page.locator("button.step-one").click()
-            expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
-            page.locator(".scenario-choice .v-select").click()
-            page.get_by_role("option", name="Verdal").click()
-            expect(page.locator(".v-card__title").first).to_have_text("boligsim – Verdal",
-                                                                   timeout=90_000)
-            expect(status).to_contain_text("Month 0 of 36 (2011-01)", timeout=90_000)
-            workers = page.locator(".lever-policy-followup-workers")
-            expect(workers).to_contain_text("Housing follow-up caseworkers (full-time): 1")
-            assert "Traceback" not in page.locator("body").inner_text()
-        finally:
-            browser.close()
+            _page(url) as page:
+        status = page.locator(".month-status")
+        expect(status).to_contain_text("Month 0 of 36 (2012-01)", timeout=90_000)
+        page.locator("button.step-one").click()
+        expect(status).to_contain_text("Month 1 of 36", timeout=30_000)
+        page.locator(".scenario-choice .v-select").click()
+        page.get_by_role("option", name="Verdal").click()
+        expect(page.locator(".v-card__title").first).to_have_text("boligsim – Verdal",
+                                                               timeout=90_000)
+        expect(status).to_contain_text("Month 0 of 36 (2011-01)", timeout=90_000)
+        workers = page.locator(".lever-policy-followup-workers")
+        expect(workers).to_contain_text("Housing follow-up caseworkers (full-time): 1")
+        assert "Traceback" not in page.locator("body").inner_text()

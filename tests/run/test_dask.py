@@ -7,23 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import assert_one_line_error
+from helpers import assert_one_line_error, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DASK = Path(sys.executable).with_name("dask")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +25,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with no PYTHONPATH: they import what is installed, nothing of the caller's folder."""
     if not DASK.exists():
         pytest.skip("the dask command is not installed")
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     where = tmp_path_factory.mktemp("cluster")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
