@@ -165,11 +165,12 @@ class Lever:
         control: ``slider``, ``switch`` or ``select``.
         dtype: ``int``, ``float``, ``bool`` or ``str``.
         low: lowest slider value (the parameter's lower bound).
-        high: highest slider value (upper bound).
-        step: slider step: 1 for integers, else the range over :data:`SLIDER_STEPS`.
+        high: highest slider value (the upper bound, or :data:`SLIDER_TOPS`).
+        step: slider step: 1 for integers, else about the range over :data:`SLIDER_STEPS`,
+            fine enough for every value the page's scenario sets.
         choices: the values of a ``select``.
-        unit: the parameter's unit.
-        description: the registry's description (shown as help).
+
+    Its words (label, help, choices' names) are in :mod:`sim.present.lever_words`.
     """
 
     path: str
@@ -179,8 +180,6 @@ class Lever:
     high: float | None = None
     step: float | None = None
     choices: tuple[str, ...] = ()
-    unit: str = ""
-    description: str = ""
 
     @property
     def group(self) -> str:
@@ -204,18 +203,17 @@ def levers(registry: Registry | None = None, scenario: Scenario | None = None
         from sim.inputs.parameters import REGISTRY as registry
     out = []
     for p in registry.by_kind("policy"):
-        common = {"unit": p.unit, "description": p.description}
         if p.type is bool:
-            out.append(Lever(p.path, "switch", bool, **common))
+            out.append(Lever(p.path, "switch", bool))
         elif p.type is str:
-            out.append(Lever(p.path, "select", str, choices=p.choices, **common))
+            out.append(Lever(p.path, "select", str, choices=p.choices))
         else:
             values = _values_set(scenario, p.path) if scenario is not None else []
             lo, hi = (float(b) for b in p.limits)
             if p.path in SLIDER_TOPS:
                 hi = min(hi, max(float(SLIDER_TOPS[p.path]), *(2 * v for v in values), lo))
             step = 1.0 if p.type is int else _step_through(lo, hi, values)
-            out.append(Lever(p.path, "slider", p.type, lo, hi, step, **common))
+            out.append(Lever(p.path, "slider", p.type, lo, hi, step))
     return out
 
 
