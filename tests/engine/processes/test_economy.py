@@ -14,6 +14,7 @@ from process_helpers import (
     allowance_by_hand,
     house,
     make,
+    set_incomes,
     size,
 )
 
@@ -303,3 +304,62 @@ def test_actual_spending_lies_between_the_guideline_and_sifo_by_the_spending_pos
     m.f.costs_due[poor] = 10**6  # kept as set
     guide, sifo, actual = economy.living_costs(m)
     assert actual[poor] == pytest.approx(guide[poor])
+
+
+def test_sifo_budget_scales_the_reference_by_the_equivalence_weights() -> None:
+    """The SIFO budget is the reference budget scaled by the household's equivalence scale over
+    the reference family's (two adults, two children), both with the registry's weights:
+    with a child weight of 0.45 a single parent with one child has 1.45 / 2.4 of the
+    reference (mutation testing: the child weight dropped, so the default 0.3 was used,
+    passed every test at the default)."""
+    m = make("economy.equivalence_child=0.45")
+    parent = add(m, children=(4.0,))
+    couple = add(m, adults=2, children=(2.0, 7.0, 12.0))
+    _, sifo, _ = economy.living_costs(m)
+    ref = m.p["economy.sifo_reference"]
+    assert sifo[parent] == pytest.approx(ref * 1.45 / 2.4)
+    assert sifo[couple] == pytest.approx(ref * (1.5 + 3 * 0.45) / 2.4)
+
+
+def test_a_private_lease_and_the_housing_norm_follow_the_rent_index() -> None:
+    """A private tenant pays the market rent for its size, moved with the rent index, times
+    its own lease's rent factor; social assistance accepts housing costs up to the norm, a
+    share of the same market rent (mutation testing: the lease's factor ignored or divided,
+    and the norm divided by the rent index, passed every test)."""
+    m = make("economy.sa_housing_norm_share=0.9")
+    m.market.rent_index = 1.1
+    i = add(m, tenure=PRIVATE, rent_factor=1.2)
+    economy.step(m)
+    p, f = m.p, m.f
+    market = p["market.rent"] * 1.1 * size(m, 1)
+    rent = market * 1.2
+    norm = 0.9 * market
+    assert f.housing_cost[i] == pytest.approx(rent)
+    allow = allowance_by_hand(m, rent, 1, 0.0)
+    assert f.social_assistance[i] == pytest.approx(p["economy.sa_single"] + norm - allow)
+    assert f.rent_arrears[i] == pytest.approx(rent - norm)
+
+
+def test_can_afford_rent_counts_the_allowance_and_the_housing_norm() -> None:
+    """A private rental is affordable when the rent less the housing allowance is at most
+    ``market.max_rent_share`` of net income, or, counting on social assistance, when the rent
+    is within the housing norm (at the default norm of the whole market rent, a rental at the
+    market rent is, and one a percent dearer is not). A single adult earning 15,000 a month
+    can afford a market rental only thanks to the allowance, and not one at twice the rent
+    (mutation testing: the allowance added to the rent, a default factor of 2 and a norm
+    that must be strictly above the rent passed every test)."""
+    m = make()
+    earner = add(m, tenure=HOMELESS, employed=True, wage=15000.0)
+    idle = add(m, tenure=HOMELESS)
+    set_incomes(m)
+    p, f = m.p, m.f
+    rent = p["market.rent"] * size(m, 1)
+    allow = allowance_by_hand(m, rent, 1, 15000.0)
+    share = p["market.max_rent_share"] * float(f.net_income[earner][0])
+    assert rent - allow <= share < rent  # the allowance decides
+    assert economy.can_afford_rent(m, earner, with_sa=False).all()
+    assert not economy.can_afford_rent(m, earner, with_sa=False, factor=2.0).any()
+    assert p["economy.sa_housing_norm_share"] == 1.0
+    assert not economy.can_afford_rent(m, idle, with_sa=False).any()
+    assert economy.can_afford_rent(m, idle).all()
+    assert not economy.can_afford_rent(m, idle, factor=1.01).any()
