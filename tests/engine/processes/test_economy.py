@@ -363,3 +363,73 @@ def test_can_afford_rent_counts_the_allowance_and_the_housing_norm() -> None:
     assert not economy.can_afford_rent(m, idle, with_sa=False).any()
     assert economy.can_afford_rent(m, idle).all()
     assert not economy.can_afford_rent(m, idle, factor=1.01).any()
+
+
+def test_rent_collected_is_rent_paid_plus_arrears_paid_back() -> None:
+    """The municipality collects from its tenants the rent they pay and the arrears they pay
+    back: a tenant in work with 2,000 of old arrears pays both, one without income who does
+    not claim social assistance pays nothing, and its rent becomes arrears (mutation testing:
+    arrears paid back subtracted, or unpaid rent added, passed every test)."""
+    m = make()
+    payer = add(m, employed=True, wage=45000.0, rent_arrears=2000.0)
+    idle = add(m, sa_claimant=False)
+    house(m, payer, 0)
+    house(m, idle, 1)
+    economy.step(m)
+    f = m.f
+    rent = float(f.housing_cost[payer][0])
+    assert f.rent_arrears[payer] == 0
+    assert f.rent_arrears[idle] == pytest.approx(f.housing_cost[idle])
+    assert m.rent_collected[OWNED] == pytest.approx(rent + 2000.0)
+
+
+def test_an_interest_only_month_leaves_the_principal_and_the_term() -> None:
+    """In an interest-only period, the last month included, the payment is the month's
+    interest: the principal stays to the krone and the term waits (mutation testing: a
+    repayment of at least 1 NOK, and the term counting down in the period's last month,
+    passed every test)."""
+    m = make()
+    principal, rate, months = 2_000_000.0, 0.05, 240
+    i = add(m, tenure=OWNER_BANK, employed=True, permanent=True, wage=90000.0,
+            loan_principal=principal, loan_rate=rate, loan_months=months,
+            relief_until=m.month, price_paid=3e6)
+    f = m.f
+    f.loan_payment[i] = f.loan_principal[i] * f.loan_rate[i] / 12
+    economy.step(m)
+    assert f.loan_arrears[i] == 0
+    assert f.loan_principal[i] == principal
+    assert f.loan_months[i] == months
+
+
+def test_a_settled_remark_lapses_after_its_months() -> None:
+    """A payment remark whose debts are all settled lapses ``economy.remark_clear_months``
+    after the clock started, not a month sooner (docs/ODD.md 7.15, step 8; mutation testing:
+    a clock restarted every month, or a lapse that keeps the remark, passed every test)."""
+    m = make("economy.remark_clear_months=12")
+    i = add(m, employed=True, wage=40000.0, remark=True)
+    for month in range(12):
+        m.month = month
+        economy.step(m)
+        assert m.f.remark[i], f"month {month}"
+    m.month = 12
+    economy.step(m)
+    assert not m.f.remark[i]
+
+
+def test_missed_months_count_afresh_after_debt_counselling_clears_the_debt() -> None:
+    """Debt counselling that clears the debt also clears the count of missed months: a family
+    that misses its rent the month after has missed one month, and a remark comes only after
+    ``economy.remark_after_missed`` (2) months (mutation testing: a count left at 1 passed
+    every test)."""
+    m = make("economy.counselling_success=1.0", "economy.remark_after_missed=2")
+    i = add(m, tenure=PRIVATE, employed=True, wage=40000.0, debt=50000.0, counselling_left=1,
+            sa_claimant=False)
+    f = m.f
+    economy.step(m)
+    assert f.cleared[i] and f.debt[i] == 0 and f.missed[i] == 0
+    f.employed[i] = False  # no income from now on
+    f.savings[i] = 0.0
+    economy.step(m)
+    assert f.rent_arrears[i] > 0 and f.missed[i] == 1 and not f.remark[i]
+    economy.step(m)
+    assert f.missed[i] == 2 and f.remark[i]
