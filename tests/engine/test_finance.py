@@ -265,6 +265,18 @@ def test_sa_guideline_single_family_1d() -> None:
     assert sa_guideline(1, np.array([0.5, 10.99]), **SA_2018) == pytest.approx(11_450.0)
 
 
+
+@pytest.mark.parametrize("slots", [1, 3, 8, 9])
+def test_sa_guideline_of_many_families_is_each_family_s(slots: int) -> None:
+    """The guideline of eight families given together, in a table of any number of child
+    slots, is each family's own (mutation testing: the fast path for eight slots taken for
+    nine, or chosen by the number of families, passed every test)."""
+    rng = np.random.default_rng(slots)
+    ages = np.where(rng.random((8, slots)) < 0.6, rng.uniform(0, 20, (8, slots)), -1.0)
+    adults = rng.integers(1, 3, 8)
+    one_by_one = [sa_guideline(adults[i], ages[i], **SA_2018) for i in range(8)]
+    np.testing.assert_array_equal(sa_guideline(adults, ages, **SA_2018), one_by_one)
+
 # --- housing allowance -------------------------------------------------------------------------
 
 # Illustrative own-contribution parameters (an assumption to be calibrated).
