@@ -7,11 +7,13 @@ subtracted instead of added passed every test (docs/testing.md).
 from __future__ import annotations
 
 import pytest
-from processes.process_helpers import make
+from processes.process_helpers import add, house, make
 
 from sim.engine import accounts
+from sim.engine.families import MUNICIPAL, SUBLET
 from sim.engine.processes.market import market_rent_level
 from sim.engine.processes.stock import OWNED, SUBLET_KIND
+from sim.inputs.indicators import INDEX
 
 
 def test_the_housing_account_is_upkeep_and_leases_less_rent_collected() -> None:
@@ -29,3 +31,17 @@ def test_the_housing_account_is_upkeep_and_leases_less_rent_collected() -> None:
     m.rent_collected[SUBLET_KIND] += 4000.0
     accounts.costs(m)
     assert m.flows["municipal_housing_net_nok"] == pytest.approx(empty - 13000.0)
+
+
+def test_tenants_mean_months_counts_sublet_and_municipal_tenants_alike() -> None:
+    """Tenants' mean months in their dwelling is over municipal and sublet tenants together,
+    also when there are as many of one as of the other (mutation testing: the sublet tenants
+    subtracted from the count, so that one of each counted as none and left the mean at 0,
+    passed every test)."""
+    m = make(dwellings=1, sublets=1)
+    municipal, sublet = add(m, tenure_months=10), add(m, tenure_months=20)
+    house(m, municipal, 0)
+    house(m, sublet, 1)
+    assert m.f.tenure[sublet] == SUBLET and m.f.tenure[municipal] == MUNICIPAL
+    row = accounts.indicators(m)
+    assert row[INDEX["mean_months_in_municipal"]] == pytest.approx(15.0)
