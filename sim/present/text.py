@@ -116,6 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
         "social_assistance_recipients": "Familier med sosialhjelp",
         "municipal_net_cost_nok": "Kommunens nettokostnad",
         "vacant_municipal": "Ledige kommunale boliger",
+        "municipal_stock": "Kommunale boliger i alt (eide og framleide)",
         "waiting_list": "Familier på venteliste",
     },
     "en": {
@@ -141,6 +142,7 @@ LABELS: dict[str, dict[str, str]] = {
         "social_assistance_recipients": "Families on social assistance",
         "municipal_net_cost_nok": "Municipality's net cost",
         "vacant_municipal": "Vacant municipal dwellings",
+        "municipal_stock": "Municipal dwellings in all (owned and sublet)",
         "waiting_list": "Families on the waiting list",
     },
 }

@@ -3,16 +3,18 @@
 The lesson of Røe (2018, §3.2.1) is that projects survive when they can *show numbers*: how many
 families got into work, how many into a home of their own, and social assistance paid before
 and after. The report therefore opens with those numbers in plain words, each with its 95 %
-interval and its paired difference against the first scenario, then shows figures of the key
-indicators over time, tells a few simulated families' housing careers, and ends with a page on
-assumptions, uncertainty and what the model cannot measure.
+interval and its paired difference against its reference: a one-page summary of four of them
+and one chart, then the table of them all with how to read it, figures of the key indicators
+over time, a few simulated families' housing careers, and a page on assumptions, uncertainty
+and what the model cannot measure, with a glossary.
 
 Every headline number that ``summary.json`` also holds is taken from the very same runs as
 ``boligsim run`` computes it, so the two agree to the last digit (:mod:`.headline`).
 
 The modules, in the order a report is made:
 
-* :mod:`.headline` — the headline measures and their sentences;
+* :mod:`.headline` — the headline measures and their differences in words;
+* :mod:`.summary` — the first page: four headline numbers in words and one chart;
 * :mod:`.trajectories` — every family's state month by month in one replication;
 * :mod:`.stories` — the families chosen as typical of a pattern, told in a sentence;
 * :mod:`.themes` — what each theme figure shows;

@@ -17,16 +17,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.present.report.figures import story_figure, tenure_figure, theme_figure
+from sim.present.report.figures import stories_figure, themes_figure
 from sim.present.report.headline import (
     Measure,
     difference_cell,
     headline_measures,
-    headline_sentences,
     level_cell,
 )
 from sim.present.report.pdf import write_pdf
 from sim.present.report.stories import Story, choose_stories, story_sentence
+from sim.present.report.summary import report_date
 from sim.present.report.themes import theme_series
 from sim.present.report.trajectories import Trajectories, record_trajectories
 from sim.present.report.webpage import write_html
@@ -35,6 +35,7 @@ from sim.present.report.words import (
     join_list,
     parameter_words,
     quoted,
+    scenario_name,
     t,
     years_phrase,
 )
@@ -67,9 +68,11 @@ class Page:
     """One part of the report.
 
     Attributes:
-        kind: ``text``, ``table`` or ``figure``.
+        kind: ``summary``, ``text``, ``table`` or ``figure``.
         title: heading.
-        paragraphs: for text pages, ``(style, text)`` with style ``p``, ``h`` or ``li``.
+        paragraphs: for text and table pages, ``(style, text)`` with style ``p``, ``h`` or
+            ``li`` (under the table on a table page); for figure pages, text the figure also
+            draws, which HTML writes out as text.
         figure: for figure pages, builds the figure given an optional caption.
         caption: for figure pages, the text under the figure.
         intro: a heading and paragraph that open a group of pages (shown before the page in
@@ -99,6 +102,8 @@ class Report:
             default) for every result against the first. ``boligsim report
             --against-baseline`` sets each model against its own municipality under
             baseline practice.
+        digests: each scenario's digest as ``boligsim run`` records it, taken before the
+            report names a scenario in its language (:func:`build_report`).
         comparison: the paired differences of ``results`` against their references.
         measures: the headline measures.
     """
@@ -111,6 +116,7 @@ class Report:
     reference_of: list[int] = field(default_factory=list)
     per_1000: bool = False
     across: WorldDifferences | None = None
+    digests: list[str] = field(default_factory=list)
     comparison: Comparison = field(init=False)
     measures: list[Measure] = field(init=False)
     worlds: dict[tuple[str, str], dict[str, float]] | None = field(init=False)
@@ -127,7 +133,8 @@ class Report:
             from sim.analysis.robust import differences
 
             self.nominal = differences(self.comparison)[0]
-            self.worlds = self.across.summary(nominal=self.nominal)
+            self.worlds = {(ind, scenario_name(scen, self.lang)): row for (ind, scen), row
+                           in self.across.summary(nominal=self.nominal).items()}
         for story in self.stories:
             story.sentence = story_sentence(self.trajectories, story.family, self.lang)
 
@@ -147,32 +154,41 @@ class Report:
     def pages(self) -> list[Page]:
         """The report's parts in reading order."""
         lang, ref = self.lang, self.reference
-        return [Page("text", t(lang, "title"), self._front()),
+        robust = self._robustness()
+        return [Page("summary", t(lang, "title")),
                 Page("table", t(lang, "table_title", ref=ref)
-                     + (t(lang, "per_1000_title") if self.per_1000 else "")),
+                     + (t(lang, "per_1000_title") if self.per_1000 else ""), self._reading()),
+                *([Page("text", t(lang, "worlds_head"), robust)] if robust else []),
                 *self._figure_pages(),
                 *self._story_pages(),
                 Page("text", t(lang, "assumptions"), self._assumptions())]
 
-    def _front(self) -> list[tuple[str, str]]:
-        """The first page: what was run, and the headline sentences of every scenario."""
+    def made_by(self) -> str:
+        """What was run, by whom and when: the line under the summary's title."""
         lang, res0 = self.lang, self.results[0]
-        front = [
-            ("p", t(lang, "subtitle", scenarios=join_list(
-                [r.scenario.name for r in self.results], lang))),
-            ("p", t(lang, "made_by", version=self.provenance.get("boligsim", "?"),
-                    replications=fmt(res0.replications, lang), seed=res0.seed)),
-            ("p", t(lang, "reference_own") if self.own_baselines else
-             t(lang, "reference_is", ref=self.results[0].scenario.name)),
-            *self._unlike(),
-            ("h", t(lang, "headlines")),
-            ("p", t(lang, "headline_intro")
-             + (" " + t(lang, "per_1000_note") if self.per_1000 else "")),
-        ]
-        for _name, lines in headline_sentences(self.measures, self.comparison, lang,
-                                               self.worlds):
-            front += [("li", line) for line in lines]
-        return front + self._robustness()
+        years = {r.scenario.years for r in self.results}
+        return " ".join([
+            t(lang, "subtitle", scenarios=join_list([r.scenario.name for r in self.results],
+                                                    lang)) + ".",
+            t(lang, "made_by", date=report_date(lang),
+              version=self.provenance.get("boligsim", "?"),
+              replications=fmt(res0.replications, lang), seed=res0.seed,
+              years=years_phrase(res0.scenario.years, lang) if len(years) == 1 else ""
+              ).replace("  ", " ")])
+
+    def _reading(self) -> list[tuple[str, str]]:
+        """Under the table: what the differences are taken against and how to read the
+        intervals (they are about the model's expected value, not its assumptions)."""
+        lang = self.lang
+        out = [("p", t(lang, "reference_own") if self.own_baselines else
+                t(lang, "reference_is", ref=self.results[0].scenario.name)), *self._unlike()]
+        if self.per_1000:
+            out.append(("p", t(lang, "per_1000_note")))
+        out.append(("p", t(lang, "reading", replications=fmt(self.results[0].replications,
+                                                              lang))
+                    + " " + t(lang, "reading_worlds" if self.across is not None
+                              else "reading_noworlds")))
+        return out
 
     def _robustness(self) -> list[tuple[str, str]]:
         """With plausible worlds: what they are, and for each headline difference that points
@@ -182,8 +198,7 @@ class Report:
             return []
         lang, across = self.lang, self.across
         count = across.worlds.count
-        out = [("h", t(lang, "worlds_head")), ("p", t(lang, "worlds_intro", count=count)),
-               *few_worlds(count, lang)]
+        out = [("p", t(lang, "worlds_intro", count=count)), *few_worlds(count, lang)]
         shaky = []
         for s in across.compared:
             scen = self.results[s].scenario
@@ -218,24 +233,27 @@ class Report:
                         differ="differs" if len(towns) == 1 else "differ"))]
 
     def _figure_pages(self) -> list[Page]:
-        """Tenure over time, then one page per theme."""
+        """The themes, two to a page, side by side."""
         lang, results = self.lang, self.results
         note = t(lang, "band_note", ref=self.reference)
-        return [Page("figure", t(lang, "f_tenure"), caption="",
-                     figure=partial(tenure_figure, results, lang)),
-                *(Page("figure", t(lang, key), caption=note,
-                       figure=partial(theme_figure, key, panels, results, self.comparison, lang,
-                                      self.reference))
-                  for key, panels in theme_series())]
+        themes = theme_series()
+        return [Page("figure", " · ".join(t(lang, key) for key, _ in pair), caption=note,
+                     figure=partial(themes_figure, pair, results, self.comparison, lang,
+                                    self.reference))
+                for pair in (themes[k:k + 2] for k in range(0, len(themes), 2))]
 
     def _story_pages(self) -> list[Page]:
-        """One page per family story, the first opening the group with an introduction."""
+        """The family stories, two to a page, the first page opening the group with an
+        introduction that also says what income and loan mean."""
         lang, tr = self.lang, self.trajectories
-        intro = (t(lang, "stories"), t(lang, "stories_intro", scen=tr.scenario))
-        return [Page("figure", t(lang, "p_" + story.pattern), caption=story.sentence,
-                     figure=partial(story_figure, tr, story, lang),
+        intro = (t(lang, "stories"), t(lang, "stories_intro", scen=tr.scenario) + " "
+                 + t(lang, "stories_income"))
+        pairs = [self.stories[k:k + 2] for k in range(0, len(self.stories), 2)]
+        return [Page("figure", " · ".join(t(lang, "p_" + s.pattern) for s in pair),
+                     paragraphs=[("p", s.sentence) for s in pair],
+                     figure=partial(stories_figure, tr, pair, lang),
                      intro=intro if k == 0 else None)
-                for k, story in enumerate(self.stories)]
+                for k, pair in enumerate(pairs)]
 
     def _assumptions(self) -> list[tuple[str, str]]:
         """The last page: how the numbers were made, the parameters by kind, what the model
@@ -256,13 +274,18 @@ class Report:
             out.append(("p", t(lang, "a_lengths", detail=detail)))
         out.append(("p", t(lang, "a_params", total=fmt(len(REGISTRY), lang),
                            **{k: fmt(v, lang) for k, v in counts.items()})))
+        out.append(("p", t(lang, "a_money")))
         out.append(("p", t(lang, "a_cannot")))
         out += [("li", item) for item in t(lang, "a_cannot_items").split("|")]
         out.append(("p", t(lang, "a_model")))
         commit = self.provenance.get("git_commit") or "–"
-        scen = ", ".join(f"{r.scenario.name} ({r.scenario.digest()[:12]})" for r in self.results)
+        digests = self.digests or [r.scenario.digest() for r in self.results]
+        scen = ", ".join(f"{r.scenario.name} ({d[:12]})"
+                         for r, d in zip(self.results, digests, strict=True))
         out.append(("p", t(lang, "a_provenance", version=self.provenance.get("boligsim", "?"),
                            commit=str(commit)[:12], scenarios=scen)))
+        out.append(("h", t(lang, "glossary")))
+        out += [("li", item) for item in t(lang, "glossary_items").split("|")]
         return out
 
     def table_rows(self) -> list[tuple[Measure, list[tuple[str, str | None]]]]:
@@ -331,7 +354,8 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
 
     Args:
         results: the runs; scenario names are made unique (``Baseline (2)``) as in
-            ``boligsim compare``.
+            ``boligsim compare``, and named in the report's language
+            (:func:`sim.present.report.words.scenario_name`: ``Dagens praksis``).
         lang: ``nb`` or ``en``.
         provenance: for the last page; by default :func:`sim.run.provenance.provenance` of
             the first run.
@@ -346,7 +370,8 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
     from sim.run.provenance import provenance as make_provenance
 
     check_lang(lang)
-    runs = _uniquely_named(results)
+    digests = [r.scenario.digest() for r in results]
+    runs = _uniquely_named([_renamed(r, scenario_name(r.scenario.name, lang)) for r in results])
     if provenance is None:
         provenance = make_provenance(runs[0].scenario, runs[0].seed, runs[0].executor)
     refs = list(reference_of) or [0] * len(runs)
@@ -355,13 +380,18 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
     tr = record_trajectories(runs[k].scenario, runs[k].seed, 0)
     return Report(results=runs, lang=lang, provenance=provenance, trajectories=tr,
                   stories=choose_stories(tr), reference_of=refs, per_1000=per_1000,
-                  across=across)
+                  across=across, digests=digests)
 
 
 def _uniquely_named(results: Sequence[RunResult]) -> list[RunResult]:
     """The runs, a repeated scenario name made unique (``Baseline (2)``) as in ``boligsim
     compare``, so every table column and figure legend names one run."""
     names = unique_names([r.scenario.name for r in results])
-    return [res if res.scenario.name == name else
-            dataclasses.replace(res, scenario=dataclasses.replace(res.scenario, name=name))
-            for res, name in zip(results, names, strict=True)]
+    return [_renamed(res, name) for res, name in zip(results, names, strict=True)]
+
+
+def _renamed(res: RunResult, name: str) -> RunResult:
+    """``res`` with its scenario called ``name`` (the same run)."""
+    if res.scenario.name == name:
+        return res
+    return dataclasses.replace(res, scenario=dataclasses.replace(res.scenario, name=name))

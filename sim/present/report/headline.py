@@ -3,9 +3,13 @@
 A measure that ``summary.json`` also holds takes its numbers from
 :meth:`sim.run.results.RunResult.summary` (levels) and :class:`sim.run.compare.Comparison`
 (paired differences) of the very same runs, so the report and ``boligsim run`` with the same
-seed and replications agree to the last digit. The others (the first and last year of social
-assistance, values at the start) are computed from the monthly data with the same
-:func:`sim.run.results.mean_ci`.
+seed and replications agree to the last digit. The one other, child-years in insecure housing,
+is computed from the monthly data with the same :func:`sim.run.results.mean_ci`.
+
+No measure compares a first year with a last or shows a value at the start: the start is the
+same in every scenario of a municipality (common random numbers, a settled burn-in), so such a
+row cannot differ, and a first year against a last shows the model settling as much as a
+policy.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.indicators import BY_NAME, INDEX
-from sim.present.report.words import t, years_phrase
+from sim.present.report.words import t
 from sim.present.text import MINUS, NBSP, fmt_auto, fmt_millions
 from sim.run.results import mean_ci
 
@@ -57,7 +61,7 @@ class Measure:
         key: text key of its label (``m_own_home``, ...).
         indicator: the indicator it is built from.
         source: ``summary`` when the numbers are summary.json's (run value of the indicator),
-            ``derived`` when computed here (first year, last year, start).
+            ``derived`` when computed here (child-years).
         money: NOK, shown in millions.
         cells: one per scenario, reference first.
     """
@@ -84,6 +88,16 @@ class Measure:
     def cell(self, scenario: str) -> Cell:
         """The cell of one scenario."""
         return next(c for c in self.cells if c.scenario == scenario)
+
+    def noun(self, lang: str) -> str:
+        """What the measure counts, as a difference names it (``barn``, ``families``)."""
+        return t(lang, NOUNS.get(self.key, "n_families"))
+
+
+#: What each count measure counts (text keys); the rest count families.
+NOUNS = {"m_entered_work": "n_jobs", "m_children_end": "n_children",
+         "m_children_homeless_end": "n_children", "m_child_years_insecure": "n_child_years",
+         "m_child_moves": "n_moves", "m_evictions": "n_evictions"}
 
 
 def _from_summary(key: str, indicator: str, results: Sequence[RunResult],
@@ -130,24 +144,9 @@ def _derived(key: str, indicator: str, results: Sequence[RunResult], comparison:
     return Measure(key, indicator, "derived", BY_NAME[indicator].unit == "NOK", cells)
 
 
-def _first_year(x: np.ndarray) -> np.ndarray:
-    """Each replication's total over the first twelve months."""
-    return x[:, :12].sum(axis=1)
-
-
-def _last_year(x: np.ndarray) -> np.ndarray:
-    """Each replication's total over the last twelve months."""
-    return x[:, -12:].sum(axis=1)
-
-
 def _in_years(x: np.ndarray) -> np.ndarray:
     """Each replication's total of child-months, in child-years."""
     return x.sum(axis=1) / 12
-
-
-def _at_start(x: np.ndarray) -> np.ndarray:
-    """Each replication's value at the end of the first month."""
-    return x[:, 0]
 
 
 def headline_measures(results: Sequence[RunResult], comparison: Comparison) -> list[Measure]:
@@ -155,13 +154,8 @@ def headline_measures(results: Sequence[RunResult], comparison: Comparison) -> l
     return [
         _from_summary("m_own_home", "purchases", results, comparison),
         _from_summary("m_entered_work", "entered_work", results, comparison),
-        _derived("m_in_work_start", "families_in_work", results, comparison, _at_start),
         _from_summary("m_in_work_end", "families_in_work", results, comparison),
         _from_summary("m_sa_total", "social_assistance_nok", results, comparison),
-        _derived("m_sa_first", "social_assistance_nok", results, comparison, _first_year),
-        _derived("m_sa_last", "social_assistance_nok", results, comparison, _last_year),
-        _derived("m_children_start", "children_municipal", results, comparison,
-                 _at_start),
         _from_summary("m_children_end", "children_municipal", results, comparison),
         _from_summary("m_homeless_end", "homeless", results, comparison),
         _from_summary("m_children_homeless_end", "children_homeless", results, comparison),
@@ -200,7 +194,8 @@ _DIFFERENCE_KEYS = {False: ("more_than", "fewer_than", "mixed_count"),
 
 
 def difference_text(cell: Cell, measure: Measure, ref: str, lang: str) -> str:
-    """The paired difference in words: ``mellom 12 og 20 flere enn i «Baseline»``.
+    """The paired difference in words: ``mellom 12 og 20 flere barn enn i «Verdal»``
+    (``ref`` quoted as the report names it).
 
     Said from the interval: more (or less) when it lies wholly above (below) zero, both ends
     given as sizes; "no clear difference" when it includes zero.
@@ -211,11 +206,12 @@ def difference_text(cell: Cell, measure: Measure, ref: str, lang: str) -> str:
     def size(x: float) -> str:
         return format_value(abs(x), measure, lang, lo, hi)
 
+    noun = measure.noun(lang)
     if lo >= 0:
-        return t(lang, more, lo=size(lo), hi=size(hi), ref=ref)
+        return t(lang, more, lo=size(lo), hi=size(hi), ref=ref, noun=noun)
     if hi <= 0:
-        return t(lang, less, lo=size(hi), hi=size(lo), ref=ref)
-    return t(lang, mixed, lo=size(lo), hi=size(hi), ref=ref)
+        return t(lang, less, lo=size(hi), hi=size(lo), ref=ref, noun=noun)
+    return t(lang, mixed, lo=size(lo), hi=size(hi), ref=ref, noun=noun)
 
 
 def level_cell(cell: Cell, measure: Measure, lang: str) -> str:
@@ -241,31 +237,6 @@ def _estimate_text(mean: str, low: float, high: float, context: tuple[float, ...
              hi=format_value(high, measure, lang, *context))
 
 
-def headline_sentences(measures: Sequence[Measure], comparison: Comparison,
-                       lang: str, worlds: Mapping[tuple[str, str], Mapping[str, float]]
-                       | None = None) -> list[tuple[str, list[str]]]:
-    """Plain-language headline sentences, grouped by scenario in the order of the compared
-    results.
-
-    Every sentence of a scenario that is not a reference ends with its difference against its
-    reference in ``comparison`` (:func:`difference_text`) and, given ``worlds`` (the summary
-    across plausible worlds, :meth:`sim.analysis.robust.WorldDifferences.summary`), in how
-    many worlds it points the same way — unless the two towns differ in size, stock or period
-    (:meth:`sim.run.compare.Comparison.differs_from_reference`) and the figures are not per
-    1,000 inhabitants: a difference between two towns is not a policy's effect, so the
-    sentence says so instead.
-    """
-    by_key = {m.key: m for m in measures}
-    results, refs = comparison.results, comparison.reference_of
-    return [(res.scenario.name,
-             _sentences(_Phrases(by_key, res.scenario.name,
-                                 results[refs[j]].scenario.name if refs[j] != j else None, lang,
-                                 worlds, not comparison.per_1000
-                                 and comparison.differs_from_reference(j)),
-                        years_phrase(res.scenario.years, lang)))
-            for j, res in enumerate(results)]
-
-
 def worlds_clause(measure: Measure, scenario: str, lang: str,
                   worlds: Mapping[tuple[str, str], Mapping[str, float]] | None) -> str:
     """`` (same direction in 92 of 100 plausible worlds)`` for a measure whose numbers are a
@@ -275,74 +246,3 @@ def worlds_clause(measure: Measure, scenario: str, lang: str,
     w = worlds[(measure.indicator, scenario)]
     count = int(w["worlds"])
     return t(lang, "worlds_clause", holds=round(w["worlds_sign_holds"] * count), count=count)
-
-
-@dataclass(frozen=True)
-class _Phrases:
-    """One scenario's headline numbers as the phrases its sentences are built from.
-
-    Attributes:
-        measures: the measures by key.
-        scenario: the scenario's name.
-        reference: the reference's name; ``None`` for the reference itself.
-        lang: ``nb`` or ``en``.
-        worlds: the summary across plausible worlds, if any.
-        unlike: the scenario's town differs from its reference's in size, stock or period,
-            and the figures are not per 1,000 inhabitants: no difference is stated.
-    """
-
-    measures: dict[str, Measure]
-    scenario: str
-    reference: str | None
-    lang: str
-    worlds: Mapping[tuple[str, str], Mapping[str, float]] | None = None
-    unlike: bool = False
-
-    def interval(self, key: str) -> str:
-        """Measure ``key``'s 95 % interval in words (:func:`interval_text`)."""
-        measure = self.measures[key]
-        c = measure.cell(self.scenario)
-        return interval_text(measure.shown_low(c), c.high, measure, self.lang)
-
-    def value(self, key: str) -> str:
-        """Measure ``key``'s mean."""
-        measure = self.measures[key]
-        c = measure.cell(self.scenario)
-        return format_value(c.mean, measure, self.lang, c.mean)
-
-    def sentence(self, text: str, key: str, tail: str = "") -> str:
-        """``text``, then measure ``key``'s difference against the reference, then ``tail``."""
-        if self.reference is not None and self.unlike:
-            text += " – " + t(self.lang, "unlike_clause", ref=self.reference)
-        elif self.reference is not None:
-            measure = self.measures[key]
-            text += " – " + difference_text(measure.cell(self.scenario), measure,
-                                            self.reference, self.lang)
-            text += worlds_clause(measure, self.scenario, self.lang, self.worlds)
-        return f"{text}{tail}."
-
-
-def _sentences(p: _Phrases, years: str) -> list[str]:
-    """One scenario's headline sentences, in the order the report shows them."""
-    lang, name, iv, val = p.lang, p.scenario, p.interval, p.value
-    return [
-        p.sentence(t(lang, "h_own_home", scen=name, interval=iv("m_own_home"), years=years),
-                   "m_own_home"),
-        p.sentence(t(lang, "h_work", scen=name, interval=iv("m_entered_work"), years=years),
-                   "m_entered_work", t(lang, "h_work_tail", start=val("m_in_work_start"),
-                                       end=val("m_in_work_end"))),
-        p.sentence(t(lang, "h_sa", scen=name, interval=iv("m_sa_total"), years=years,
-                     first=val("m_sa_first"), last=val("m_sa_last")), "m_sa_total"),
-        p.sentence(t(lang, "h_children", scen=name, start=val("m_children_start"),
-                     interval=iv("m_children_end")), "m_children_end"),
-        p.sentence(t(lang, "h_homeless", scen=name, interval=iv("m_homeless_end"),
-                     children=val("m_children_homeless_end")), "m_homeless_end"),
-        p.sentence(t(lang, "h_children_insecure", scen=name,
-                     interval=iv("m_child_years_insecure"), years=years),
-                   "m_child_years_insecure"),
-        p.sentence(t(lang, "h_child_moves", scen=name, interval=iv("m_child_moves"),
-                     years=years), "m_child_moves"),
-        p.sentence(t(lang, "h_evictions", scen=name, interval=iv("m_evictions"), years=years),
-                   "m_evictions"),
-        p.sentence(t(lang, "h_cost", scen=name, interval=iv("m_cost"), years=years), "m_cost"),
-    ]

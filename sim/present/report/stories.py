@@ -25,7 +25,7 @@ from sim.present.report.words import TENURE_WORDS, join_list, month_name, t
 from sim.present.text import fmt
 
 #: The most and fewest family stories told.
-MAX_STORIES, MIN_STORIES = 5, 3
+MAX_STORIES, MIN_STORIES = 4, 3
 
 _TENANTS = (MUNICIPAL, SUBLET)
 _RENTERS = (*_TENANTS, PRIVATE)
@@ -208,7 +208,9 @@ def story_sentence(tr: Trajectories, i: int, lang: str, max_events: int = 4) -> 
     events = _events(tr, i, first, last, lang)
     shown = events[:max_events]
     if len(events) > max_events:
-        shown.append(t(lang, "more_events", n=fmt(len(events) - max_events, lang)))
+        more = len(events) - max_events
+        shown.append(t(lang, "more_event") if more == 1 else
+                     t(lang, "more_events", n=fmt(more, lang)))
     if last == len(ten) - 1 and (ten[first:] == ten[first]).all():
         shown.append(t(lang, "stayed_homeless" if ten[first] == HOMELESS else "stayed"))
     opening = _opening(tr, i, first, lang)

@@ -1,8 +1,9 @@
 """What the report's theme figures show: for each theme, its panels and the numbers behind them.
 
-A theme (children, homelessness, ownership and work, start loans, evictions, money) is one
-figure page; each of its panels is a :class:`Series` that says how to get its values from a run
-and which indicator's paired difference to show beside it.
+A theme (children, homelessness, ownership and work, start loans, evictions, money and the
+municipal stock) is one half of a figure page; each of its panels is a :class:`Series` that
+says how to get its values from a run and which indicator's paired difference to show beside
+it.
 """
 
 from __future__ import annotations
@@ -108,5 +109,7 @@ def theme_series() -> list[tuple[str, list[Series]]]:
         ("f_money", [Series("social_assistance_nok", "mnok_year",
                             _annual("social_assistance_nok"), "social_assistance_nok"),
                      Series("municipal_net_cost_nok", "mnok_year",
-                            _annual("municipal_net_cost_nok"), "municipal_net_cost_nok")]),
+                            _annual("municipal_net_cost_nok"), "municipal_net_cost_nok"),
+                     Series("municipal_stock", "dwellings", _level("municipal_stock"),
+                            "municipal_stock")]),
     ]

@@ -31,7 +31,9 @@ class Trajectories:
         dates: ``YYYY-MM`` of each month.
         tenure: tenure codes (:data:`sim.engine.families.TENURES`), ``-1`` when absent.
         employed: an adult employed.
-        net_income: net income, NOK per month.
+        net_income: wages and benefits after tax, NOK per month.
+        allowance: housing allowance (bostøtte), NOK per month.
+        social_assistance: social assistance, NOK per month.
         loan_principal: outstanding loan, NOK.
         rent_arrears: unpaid rent, NOK.
         adults: adults in the household.
@@ -44,6 +46,8 @@ class Trajectories:
     tenure: np.ndarray
     employed: np.ndarray
     net_income: np.ndarray
+    allowance: np.ndarray
+    social_assistance: np.ndarray
     loan_principal: np.ndarray
     rent_arrears: np.ndarray
     adults: np.ndarray
@@ -56,8 +60,8 @@ class Trajectories:
         return self.tenure >= 0
 
 
-_SNAPSHOT = ("tenure", "employed", "net_income", "loan_principal", "rent_arrears", "adults",
-             "refugee")
+_SNAPSHOT = ("tenure", "employed", "net_income", "allowance", "social_assistance",
+             "loan_principal", "rent_arrears", "adults", "refugee")
 
 
 def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> Trajectories:
@@ -92,6 +96,8 @@ def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> 
         scenario=scenario.name, dates=model.dates,
         tenure=stack("tenure", MISSING, np.int16), employed=stack("employed", False, bool),
         net_income=stack("net_income", np.nan, float),
+        allowance=stack("allowance", np.nan, float),
+        social_assistance=stack("social_assistance", np.nan, float),
         loan_principal=stack("loan_principal", np.nan, float),
         rent_arrears=stack("rent_arrears", 0.0, float), adults=stack("adults", 0, np.int16),
         children=stack("children", 0, np.int16), refugee=stack("refugee", False, bool),

@@ -12,8 +12,10 @@ import html
 import io
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sim.present.report.figures import tenure_figure
+from sim.present.report.summary import summary_intro, summary_rows
 from sim.present.report.words import t
 from sim.run.files import atomic_write_text, pyplot
 
@@ -34,27 +36,53 @@ def report_html(report: Report) -> str:
     """The report as one self-contained HTML document."""
     e = html.escape
     parts = []
-    for k, page in enumerate(report.pages()):
-        if page.kind == "text":
-            parts.append(_text_html(page.title if k else "", page.paragraphs))
+    for page in report.pages():
+        if page.kind == "summary":
+            parts.append(summary_html(report))
+        elif page.kind == "text":
+            parts.append(_text_html(page.title, page.paragraphs))
         elif page.kind == "table":
             parts.append(table_html(report, page.title))
+            parts.append(_text_html("", page.paragraphs))
         else:
             parts += _figure_html(page)
     return _HTML.format(lang=e(report.lang), title=e(t(report.lang, "title")),
                         style=_STYLE, body="\n".join(parts))
 
 
-def _figure_html(page: Page) -> list[str]:
-    """A figure page as an embedded PNG with its caption, after its group's intro if any."""
+def summary_html(report: Report) -> str:
+    """The summary: what was run, the headline numbers as boxes, the tenure chart."""
     e = html.escape
-    plt = pyplot()
-    fig = page.figure(None)  # type: ignore[misc]
+    rows = []
+    for name, boxes in summary_rows(report):
+        cells = "".join(
+            f'<div class="box"><div class="label">{e(b.label)}</div>'
+            f'<div class="number">{e(b.number)}</div><div class="words">{e(b.words)}</div>'
+            + (f'<div class="words">{e(b.worlds)}</div>' if b.worlds else "") + "</div>"
+            for b in boxes)
+        rows.append(f"<h3>{e(name)}</h3><div class=\"boxes\">{cells}</div>")
+    chart = _png(tenure_figure(report.results, report.lang))
+    return (f'<section class="summary"><p>{e(report.made_by())}</p>'
+            f"<p>{e(summary_intro(report))}</p>{''.join(rows)}"
+            f'<figure><img src="data:image/png;base64,{chart}" '
+            f'alt="{e(t(report.lang, "f_tenure"))}"></figure></section>')
+
+
+def _png(fig: Any) -> str:
+    """A figure as base64 PNG text, the figure closed."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=HTML_DPI)
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    pyplot().close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _figure_html(page: Page) -> list[str]:
+    """A figure page as an embedded PNG with its caption and the text it draws, after its
+    group's intro if any."""
+    e = html.escape
+    data = _png(page.figure(None))  # type: ignore[misc]
     caption = f"<figcaption>{e(page.caption)}</figcaption>" if page.caption else ""
+    caption += "".join(f"<p>{e(text)}</p>" for _style, text in page.paragraphs)
     parts = [f"<h2>{e(page.intro[0])}</h2><p>{e(page.intro[1])}</p>"] if page.intro else []
     parts.append(f'<section class="figure"><h2>{e(page.title)}</h2><figure>'
                  f'<img src="data:image/png;base64,{data}" alt="{e(page.title)}">'
@@ -121,6 +149,11 @@ table.headlines th, table.headlines td { border: 1px solid #bbb; padding: 0.35em
        text-align: left; vertical-align: top; }
 table.headlines thead th { background: #eef3f8; }
 .diff { color: #444; font-size: 0.9em; }
+.boxes { display: flex; gap: 0.8em; flex-wrap: wrap; }
+.box { flex: 1 1 14em; background: #F2F5F9; border: 1px solid #C9D3DE; border-radius: 6px;
+       padding: 0.6em 0.8em; }
+.box .label { font-weight: bold; } .box .number { font-size: 1.8em; color: #1F3B57; }
+.box .words { font-size: 0.9em; color: #333; }
 """
 
 _HTML = """<!DOCTYPE html>

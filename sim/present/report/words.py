@@ -23,6 +23,22 @@ MONTHS = {
 }
 
 
+#: Scenario names as a reader of the report calls them: the bundled baseline scenario is the
+#: traditional practice most municipalities followed, "dagens praksis" in Norwegian.
+SCENARIO_NAMES = {"nb": {"Baseline": "Dagens praksis"}, "en": {}}
+
+
+def scenario_name(name: str, lang: str) -> str:
+    """A scenario's name in the report's language (:data:`SCENARIO_NAMES`), else as given;
+    ``Verdal, baseline practice`` (``--against-baseline``,
+    :meth:`sim.inputs.scenario.Scenario.with_practice_of`) as ``Verdal, dagens praksis``."""
+    for given, said in SCENARIO_NAMES[lang].items():
+        suffix = f", {given.lower()} practice"
+        if name.endswith(suffix):
+            return f"{name[: -len(suffix)]}, {said[0].lower()}{said[1:]}"
+    return SCENARIO_NAMES[lang].get(name, name)
+
+
 def month_name(date: str, lang: str) -> str:
     """``'2013-04'`` as ``april 2013`` (nb) or ``April 2013`` (en)."""
     year, month = date.split("-")
@@ -75,10 +91,78 @@ TENURE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
 #: Every other sentence and label, by language. ``{name}`` fields are filled with str.format.
 TEXT: dict[str, dict[str, str]] = {
     "nb": {
-        "title": "Boligkarrierer for vanskeligstilte familier",
         "subtitle": "Simulerte utfall for {scenarios}",
-        "made_by": "Laget med boligsim {version}: {replications} simuleringer per scenario, "
-                   "frø {seed}.",
+        "made_by": "Laget {date} med boligsim {version}: {replications} simuleringer per "
+                   "scenario {years} (startverdi for tilfeldige tall: {seed}).",
+        "summary_intro": "Hvert tall er beste anslag for forskjellen mot {ref}, med "
+                         "95 %-intervallet i ord under. Side 2 har alle tallene og forklarer "
+                         "dem.",
+        "summary_levels": "Tallene er beste anslag per scenario; forskjeller står ikke her "
+                          "fordi kommunene er ulike (se side 2).",
+        "best": "beste anslag",
+        "page_of": "{date} · side {page} av {pages}",
+        "reading": "Tallene er gjennomsnitt over {replications} simuleringer. Intervallet i "
+                   "parentes (95 %) viser hvor presist simuleringene bestemmer modellens "
+                   "forventede verdi, altså det gjennomsnittet svært mange simuleringer ville "
+                   "gitt. Det sier ikke hvor riktige modellens forutsetninger er.",
+        "reading_worlds": "Hvor mye forskjellene tåler av usikre forutsetninger, står under "
+                          "«Hvor sikre er forskjellene?».",
+        "reading_noworlds": "Hvor mye forskjellene tåler av usikre forutsetninger, viser en "
+                            "rapport med plausible verdener (boligsim report --worlds).",
+        "more_than": "mellom {lo} og {hi} flere {noun} enn i {ref}",
+        "fewer_than": "mellom {lo} og {hi} færre {noun} enn i {ref}",
+        "mixed_count": "mellom {lo} færre og {hi} flere {noun} enn i {ref} – ingen klar "
+                       "forskjell",
+        "table_title": "Hovedtall per scenario (95 %-intervall i parentes; forskjell mot "
+                       "{ref} under)",
+        "n_families": "familier",
+        "n_children": "barn",
+        "n_jobs": "jobbstarter",
+        "n_child_years": "barneår",
+        "n_moves": "flyttinger",
+        "n_evictions": "utkastelser",
+        "s_children_end": "Barn i kommunal bolig ved slutt",
+        "s_own_home": "Familier som kjøpte egen bolig",
+        "s_homeless_end": "Bostedsløse familier ved slutt",
+        "s_cost": "Kommunens nettokostnad i alt",
+        "u_families": "familier",
+        "u_children": "barn",
+        "u_mnok": "mill. kr",
+        "f_money": "Penger og kommunale boliger",
+        "f_tenure_short": "Boform",
+        "story_income": "Inntekt (kr per måned)",
+        "story_wages": "lønn og trygd etter skatt",
+        "story_allowance": "bostøtte",
+        "story_sa": "sosialhjelp",
+        "stories_income": "Inntekt er husholdningens lønn og trygd etter skatt, bostøtte og "
+                          "sosialhjelp, i kroner per måned; lån er gjelden på boligen.",
+        "more_events": "hadde {n} endringer til",
+        "more_event": "hadde én endring til",
+        "a_runs": "Tallene kommer fra {replications} simuleringer av hvert scenario {years} "
+                  "(startverdi for tilfeldige tall: {seed}). Simulering nummer k av hvert "
+                  "scenario bruker de samme tilfeldige tallene, så forskjellen mellom "
+                  "scenarioene skyldes politikken og ikke tilfeldigheter. Intervallene (95 %) "
+                  "viser hvor presist simuleringene bestemmer modellens forventede verdi; de "
+                  "sier ikke hvor riktige forutsetningene er.",
+        "a_money": "Kommunens nettokostnad er sosialhjelp, midlertidig bolig, de kommunale "
+                   "boligene, oppfølging, tilskudd og kommunens tap på startlån. En eid "
+                   "kommunal bolig koster kapital og drift hver måned kommunen har den, minus "
+                   "husleien; en framleid koster leien til eieren og administrasjon. En bolig "
+                   "kommunen kjøper, koster altså fra den er kjøpt, og en bolig den selger, "
+                   "slutter å koste; kjøpesummen og salgssummen står ikke som engangsbeløp.",
+        "glossary": "Ord og begreper",
+        "glossary_items": "Dagens praksis: kommunen slik de fleste arbeidet før modellene i "
+                          "rapporten, med tradisjonell tildeling og lite oppfølging|Kommunal "
+                          "utleiebolig: bolig kommunen eier og leier ut til vanskeligstilte|"
+                          "Framleie: bolig kommunen leier av private og leier videre|Startlån: "
+                          "lån fra kommunen (Husbanken) til kjøp av bolig for dem som ikke får "
+                          "lån i bank|Midlertidig bolig: overnatting uten leiekontrakt, som "
+                          "hospits eller campinghytte; regnes her med de bostedsløse|"
+                          "Barneår: ett barn i ett år|Simulering: én tenkt gjennomkjøring av "
+                          "de samme familiene med andre tilfeldigheter|Plausibel verden: ett "
+                          "sett av de usikre forutsetningene, trukket innenfor det som er "
+                          "rimelig",
+        "title": "Boligkarrierer for vanskeligstilte familier",
         "reference_is": "Sammenlikningsgrunnlaget er «{ref}». Forskjellene er regnet "
                         "simulering for simulering mot det, med de samme hendelsene i "
                         "familienes liv.",
@@ -93,39 +177,12 @@ TEXT: dict[str, dict[str, str]] = {
                   "av at kommunene er ulike. Vil du se virkningen av en modell, sammenlikn den "
                   "med samme kommune under dagens praksis (boligsim report FIL.toml "
                   "--against-baseline).",
-        "unlike_clause": "en annen kommune enn «{ref}»: ingen forskjell oppgis (se merknaden "
-                         "over)",
-        "headlines": "Hovedtall",
-        "headline_intro": "Tallene er gjennomsnitt over simuleringene. Intervallet er et "
-                          "95 %-konfidensintervall: med like mange nye simuleringer vil "
-                          "gjennomsnittet nesten alltid havne innenfor.",
         "interval": "mellom {lo} og {hi}",
-        "ci": "(95 %-intervall {lo} til {hi})",
-        "more_than": "mellom {lo} og {hi} flere enn i «{ref}»",
-        "fewer_than": "mellom {lo} og {hi} færre enn i «{ref}»",
-        "mixed_count": "mellom {lo} færre og {hi} flere enn i «{ref}» – ingen klar forskjell",
-        "more_money": "mellom {lo} og {hi} mill. kr mer enn i «{ref}»",
-        "less_money": "mellom {lo} og {hi} mill. kr mindre enn i «{ref}»",
-        "mixed_money": "mellom {lo} mill. kr mindre og {hi} mill. kr mer enn i «{ref}» – "
+        "more_money": "mellom {lo} og {hi} mill. kr mer enn i {ref}",
+        "less_money": "mellom {lo} og {hi} mill. kr mindre enn i {ref}",
+        "mixed_money": "mellom {lo} mill. kr mindre og {hi} mill. kr mer enn i {ref} – "
                        "ingen klar forskjell",
-        "h_own_home": "{scen}: {interval} familier inn i egen bolig {years}",
-        "h_work": "{scen}: {interval} ganger fikk en familie uten arbeid en jobb {years}",
-        "h_work_tail": "; familier i arbeid gikk fra {start} til {end}",
-        "h_sa": "{scen}: sosialhjelp {interval} mill. kr i alt {years}; første år "
-                "{first} mill. kr, siste år {last} mill. kr",
-        "h_children": "{scen}: barn i kommunal bolig gikk fra {start} ved start til "
-                      "{interval} ved slutt",
-        "h_homeless": "{scen}: {interval} familier bostedsløse eller i midlertidig bolig "
-                      "ved slutt, med {children} barn",
-        "h_children_insecure": "{scen}: barn levde {interval} år bostedsløse eller med varsel "
-                               "om å flytte {years}",
-        "h_child_moves": "{scen}: barn flyttet {interval} ganger innen kommunen {years}",
-        "h_evictions": "{scen}: {interval} utkastelser {years}",
-        "h_cost": "{scen}: kommunens nettokostnad {interval} mill. kr {years}",
-        "diff_clause": "{diff}",
         "cell": "{mean} ({lo} til {hi})",
-        "table_title": "Hovedtall per scenario (95 %-intervall i parentes; forskjell mot "
-                       "{ref} under)",
         "col_measure": "Mål",
         "worlds_clause": " (samme retning i {holds} av {count} plausible verdener)",
         "worlds_head": "Hvor sikre er forskjellene?",
@@ -158,12 +215,8 @@ TEXT: dict[str, dict[str, str]] = {
         "per_1000_unit": " per 1 000 innbyggere",
         "m_own_home": "Familier inn i egen bolig (sum)",
         "m_entered_work": "Ganger en familie fikk jobb (sum)",
-        "m_in_work_start": "Familier i arbeid ved start",
         "m_in_work_end": "Familier i arbeid ved slutt",
         "m_sa_total": "Sosialhjelp i alt (mill. kr)",
-        "m_sa_first": "Sosialhjelp første år (mill. kr)",
-        "m_sa_last": "Sosialhjelp siste år (mill. kr)",
-        "m_children_start": "Barn i kommunal bolig ved start",
         "m_children_end": "Barn i kommunal bolig ved slutt",
         "m_homeless_end": "Bostedsløse familier ved slutt",
         "m_children_homeless_end": "Barn i bostedsløse familier ved slutt",
@@ -172,16 +225,15 @@ TEXT: dict[str, dict[str, str]] = {
         "m_evictions": "Utkastelser (sum)",
         "m_cost": "Kommunens nettokostnad (mill. kr, sum)",
         "diff_prefix": "forskjell",
-        "figures": "Figurer",
         "f_tenure": "Familier etter boform over tid (gjennomsnitt over simuleringene)",
         "f_children": "Barn i kommunal bolig",
         "f_homeless": "Bostedsløshet",
         "f_own_work": "Eierskap og arbeid",
         "f_startloans": "Startlån, og andelen til barnefamilier",
         "f_evictions": "Utkastelser og tvangssalg",
-        "f_money": "Sosialhjelp og kommunens nettokostnad",
-        "band_note": "Linje: gjennomsnitt; skygge: 95 %-intervall. Søyler: forskjell mot "
-                     "{ref} med 95 %-intervall.",
+        "band_note": "Linje: gjennomsnitt; skygge: 95 %-intervall. Prikket loddrett linje: "
+                     "en ny fase i kommunens praksis begynner. Søyler: forskjell mot {ref} med "
+                     "95 %-intervall.",
         "diff_axis": "forskjell mot {ref} ({unit}, {when})",
         "at_end": "ved slutt",
         "over_run": "over hele perioden",
@@ -192,7 +244,6 @@ TEXT: dict[str, dict[str, str]] = {
                          "simulerte, ikke virkelige familier.",
         "story_tenure": "Boform",
         "story_work": "I arbeid",
-        "story_income": "Netto inntekt (kr per måned)",
         "story_loan": "Lån (kr)",
         "yes": "ja",
         "no": "nei",
@@ -219,16 +270,9 @@ TEXT: dict[str, dict[str, str]] = {
         "lost_job": "mistet jobben i {date}",
         "evicted": "ble kastet ut for husleierestanse og ble bostedsløs i {date}",
         "left": "flyttet fra kommunen i {date}",
-        "more_events": "hadde {n} endringer til",
         "stayed": "ble boende der hele perioden",
         "stayed_homeless": "forble bostedsløs hele perioden",
         "assumptions": "Forutsetninger, usikkerhet og hva modellen ikke kan måle",
-        "a_runs": "Tallene kommer fra {replications} simuleringer av hvert scenario "
-                  "{years}, med frø {seed}. Simulering nummer k av hvert scenario bruker de "
-                  "samme tilfeldige tallene, så forskjellen mellom scenarioene skyldes "
-                  "politikken og ikke tilfeldigheter. Intervallene (95 %) sier hvor presist "
-                  "gjennomsnittet er anslått med så mange simuleringer; de sier ikke hvor "
-                  "sikre forutsetningene er.",
         "a_lengths": "Merk: scenarioene dekker ulike perioder ({detail}). Forskjellene "
                      "sammenlikner hvert scenarios egen periode; bruk --years for lik lengde.",
         "a_params": "Modellen har {total} parametere. {policy} er politiske valg kommunen "
@@ -248,13 +292,83 @@ TEXT: dict[str, dict[str, str]] = {
         "a_provenance": "Sporbarhet: boligsim {version}, git {commit}; scenarioer: "
                         "{scenarios}.",
         "guideline": "Husbankens mål: 50 %",
-        "page": "side",
     },
     "en": {
-        "title": "Housing careers of disadvantaged families",
         "subtitle": "Simulated outcomes for {scenarios}",
-        "made_by": "Made with boligsim {version}: {replications} runs per scenario, "
-                   "seed {seed}.",
+        "made_by": "Made {date} with boligsim {version}: {replications} runs per scenario "
+                   "{years} (random seed {seed}).",
+        "summary_intro": "Each number is the best estimate of the difference against {ref}, "
+                         "with its 95 % interval in words below. Page 2 has every number and "
+                         "explains them.",
+        "summary_levels": "The numbers are best estimates per scenario; no differences are "
+                          "given here because the municipalities differ (see page 2).",
+        "best": "best estimate",
+        "page_of": "{date} · page {page} of {pages}",
+        "reading": "The numbers are means over {replications} runs. The interval in brackets "
+                   "(95 %) shows how precisely the runs pin down the model's expected value, "
+                   "the mean that very many runs would give. It does not say how right the "
+                   "model's assumptions are.",
+        "reading_worlds": "How much of the uncertain assumptions the differences withstand is "
+                          "under “How sure are the differences?”.",
+        "reading_noworlds": "How much of the uncertain assumptions the differences withstand "
+                            "is shown by a report with plausible worlds (boligsim report "
+                            "--worlds).",
+        "more_than": "between {lo} and {hi} more {noun} than in {ref}",
+        "fewer_than": "between {lo} and {hi} fewer {noun} than in {ref}",
+        "mixed_count": "between {lo} fewer and {hi} more {noun} than in {ref} – no clear "
+                       "difference",
+        "table_title": "Headline numbers by scenario (95 % interval in brackets; difference "
+                       "against {ref} below)",
+        "n_families": "families",
+        "n_children": "children",
+        "n_jobs": "job starts",
+        "n_child_years": "child-years",
+        "n_moves": "moves",
+        "n_evictions": "evictions",
+        "s_children_end": "Children in municipal housing at the end",
+        "s_own_home": "Families who bought their own home",
+        "s_homeless_end": "Homeless families at the end",
+        "s_cost": "The municipality's net cost in all",
+        "u_families": "families",
+        "u_children": "children",
+        "u_mnok": "million NOK",
+        "f_money": "Money and municipal dwellings",
+        "f_tenure_short": "Tenure",
+        "story_income": "Income (NOK per month)",
+        "story_wages": "wages and benefits after tax",
+        "story_allowance": "housing allowance",
+        "story_sa": "social assistance",
+        "stories_income": "Income is the household's wages and benefits after tax, housing "
+                          "allowance and social assistance, in NOK a month; the loan is the "
+                          "debt on the home.",
+        "more_events": "had {n} more changes",
+        "more_event": "had one more change",
+        "a_runs": "The numbers come from {replications} runs of each scenario {years} "
+                  "(random seed {seed}). Run k of every scenario uses the same random numbers, "
+                  "so the difference between scenarios is the policy, not luck. The intervals "
+                  "(95 %) show how precisely the runs pin down the model's expected value; "
+                  "they do not say how right the assumptions are.",
+        "a_money": "The municipality's net cost is social assistance, temporary "
+                   "accommodation, the municipal dwellings, follow-up, grants and the "
+                   "municipality's start-loan losses. An owned municipal dwelling costs "
+                   "capital and upkeep every month the municipality holds it, less the rent; "
+                   "a sublet one costs the rent paid to its owner and administration. A "
+                   "dwelling the municipality buys thus costs from the month it is bought, and "
+                   "one it sells stops costing; purchase and sale prices are not one-off "
+                   "amounts.",
+        "glossary": "Words used",
+        "glossary_items": "Today's practice: the municipality as most worked before the "
+                          "models in the report, with traditional allocation and little "
+                          "follow-up|Municipal rental dwelling: a home the municipality owns and "
+                          "lets to disadvantaged households|Sublet: a home the municipality "
+                          "rents from a private owner and lets on|Start loan: a loan from the "
+                          "municipality (Husbanken) to buy a home, for those a bank will not "
+                          "lend to|Temporary accommodation: a bed without a tenancy, such as a "
+                          "hostel or a camping cabin; counted here with the homeless|"
+                          "Child-year: one child for one year|Run: one imagined pass of the "
+                          "same families with other chance events|Plausible world: one set of "
+                          "the uncertain assumptions, drawn within what is plausible",
+        "title": "Housing careers of disadvantaged families",
         "reference_is": "The reference is “{ref}”. Differences are taken run by run against "
                         "it, with the same events in the families' lives.",
         "own_baseline": "the same municipality under today's practice",
@@ -267,41 +381,12 @@ TEXT: dict[str, dict[str, str]] = {
                   "the differences below are not the policy's effect alone but also the towns' "
                   "differences. To see a model's effect, set it against the same municipality "
                   "under today's practice (boligsim report FILE.toml --against-baseline).",
-        "unlike_clause": "another town than “{ref}”: no difference is stated (see the note "
-                         "above)",
-        "headlines": "Headline numbers",
-        "headline_intro": "Numbers are means over the runs. The interval is a 95 % "
-                          "confidence interval: with as many new runs the mean would almost "
-                          "always fall inside it.",
         "interval": "between {lo} and {hi}",
-        "ci": "(95 % interval {lo} to {hi})",
-        "more_than": "between {lo} and {hi} more than in “{ref}”",
-        "fewer_than": "between {lo} and {hi} fewer than in “{ref}”",
-        "mixed_count": "between {lo} fewer and {hi} more than in “{ref}” – no clear "
-                       "difference",
-        "more_money": "between {lo} and {hi} million NOK more than in “{ref}”",
-        "less_money": "between {lo} and {hi} million NOK less than in “{ref}”",
+        "more_money": "between {lo} and {hi} million NOK more than in {ref}",
+        "less_money": "between {lo} and {hi} million NOK less than in {ref}",
         "mixed_money": "between {lo} million NOK less and {hi} million NOK more than in "
-                       "“{ref}” – no clear difference",
-        "h_own_home": "{scen}: {interval} families into their own home {years}",
-        "h_work": "{scen}: {interval} times a family without work found a job {years}",
-        "h_work_tail": "; families in work went from {start} to {end}",
-        "h_sa": "{scen}: social assistance {interval} million NOK in all {years}; first "
-                "year {first} million NOK, last year {last} million NOK",
-        "h_children": "{scen}: children in municipal housing went from {start} at the start "
-                      "to {interval} at the end",
-        "h_homeless": "{scen}: {interval} families homeless or in temporary accommodation at "
-                      "the end, with {children} children",
-        "h_children_insecure": "{scen}: children spent {interval} years homeless or under "
-                               "notice to move {years}",
-        "h_child_moves": "{scen}: children moved home {interval} times within the "
-                         "municipality {years}",
-        "h_evictions": "{scen}: {interval} evictions {years}",
-        "h_cost": "{scen}: the municipality's net cost {interval} million NOK {years}",
-        "diff_clause": "{diff}",
+                       "{ref} – no clear difference",
         "cell": "{mean} ({lo} to {hi})",
-        "table_title": "Headline numbers by scenario (95 % interval in brackets; difference "
-                       "against {ref} below)",
         "col_measure": "Measure",
         "worlds_clause": " (same direction in {holds} of {count} plausible worlds)",
         "worlds_head": "How sure are the differences?",
@@ -334,12 +419,8 @@ TEXT: dict[str, dict[str, str]] = {
         "per_1000_unit": " per 1,000 inhabitants",
         "m_own_home": "Families into their own home (total)",
         "m_entered_work": "Times a family found a job (total)",
-        "m_in_work_start": "Families in work at the start",
         "m_in_work_end": "Families in work at the end",
         "m_sa_total": "Social assistance in all (million NOK)",
-        "m_sa_first": "Social assistance, first year (million NOK)",
-        "m_sa_last": "Social assistance, last year (million NOK)",
-        "m_children_start": "Children in municipal housing at the start",
         "m_children_end": "Children in municipal housing at the end",
         "m_homeless_end": "Homeless families at the end",
         "m_children_homeless_end": "Children in homeless families at the end",
@@ -348,15 +429,14 @@ TEXT: dict[str, dict[str, str]] = {
         "m_evictions": "Evictions (total)",
         "m_cost": "Municipality's net cost (million NOK, total)",
         "diff_prefix": "difference",
-        "figures": "Figures",
         "f_tenure": "Families by tenure over time (mean over runs)",
         "f_children": "Children in municipal housing",
         "f_homeless": "Homelessness",
         "f_own_work": "Ownership and work",
         "f_startloans": "Start loans, and the share to families with children",
         "f_evictions": "Evictions and forced sales",
-        "f_money": "Social assistance and the municipality's net cost",
-        "band_note": "Line: mean; shading: 95 % interval. Bars: difference against {ref} "
+        "band_note": "Line: mean; shading: 95 % interval. Dotted vertical line: a new phase "
+                     "of the municipality's practice begins. Bars: difference against {ref} "
                      "with 95 % interval.",
         "diff_axis": "difference against {ref} ({unit}, {when})",
         "at_end": "at the end",
@@ -368,7 +448,6 @@ TEXT: dict[str, dict[str, str]] = {
                          "simulated, not real families.",
         "story_tenure": "Tenure",
         "story_work": "In work",
-        "story_income": "Net income (NOK per month)",
         "story_loan": "Loan (NOK)",
         "yes": "yes",
         "no": "no",
@@ -395,15 +474,9 @@ TEXT: dict[str, dict[str, str]] = {
         "lost_job": "lost the job in {date}",
         "evicted": "was evicted for rent arrears and became homeless in {date}",
         "left": "moved away from the municipality in {date}",
-        "more_events": "had {n} more changes",
         "stayed": "stayed there throughout",
         "stayed_homeless": "remained homeless throughout",
         "assumptions": "Assumptions, uncertainty and what the model cannot measure",
-        "a_runs": "The numbers come from {replications} runs of each scenario {years}, with "
-                  "seed {seed}. Run k of every scenario uses the same random numbers, so the "
-                  "difference between scenarios is the policy, not luck. The intervals (95 %) "
-                  "say how precisely the mean is estimated with this many runs; they do not "
-                  "say how certain the assumptions are.",
         "a_lengths": "Note: the scenarios cover different periods ({detail}). The "
                      "differences compare each scenario's own period; use --years for equal "
                      "lengths.",
@@ -425,7 +498,6 @@ TEXT: dict[str, dict[str, str]] = {
         "a_provenance": "Provenance: boligsim {version}, git {commit}; scenarios: "
                         "{scenarios}.",
         "guideline": "Husbanken's guideline: 50 %",
-        "page": "page",
     },
 }
 

@@ -48,3 +48,28 @@ def nb_report() -> Report:
     results = [run_scenario(load_scenario(p, years=2), replications=3, seed=5)
                for p in SCENARIOS]
     return build_report(results)
+
+
+@pytest.fixture(scope="session")
+def own_report() -> Report:
+    """Verdal against the same municipality under baseline practice (``--against-baseline``):
+    a like-with-like comparison whose differences the summary states, in Norwegian."""
+    from sim.run.compare import against_baseline
+
+    verdal, baseline = (load_scenario(p, years=2) for p in SCENARIOS[::-1])
+    scenarios, refs = against_baseline([verdal], baseline)
+    results = [run_scenario(s, replications=3, seed=5) for s in scenarios]
+    return build_report(results, reference_of=refs)
+
+
+@pytest.fixture(scope="session")
+def pair_report_en() -> Report:
+    """Verdal and Stjørdal, each against its own municipality under baseline practice, in
+    English: a summary of two rows, longer words, four scenarios on every figure."""
+    from sim.run.compare import against_baseline
+
+    root = SCENARIOS[0].parent
+    models = [load_scenario(root / f"{name}.toml", years=2) for name in ("verdal", "stjordal")]
+    scenarios, refs = against_baseline(models, load_scenario(SCENARIOS[0], years=2))
+    results = [run_scenario(s, replications=3, seed=5) for s in scenarios]
+    return build_report(results, "en", reference_of=refs)

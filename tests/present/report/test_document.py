@@ -11,13 +11,76 @@ from sim.cli import build_parser, main
 from sim.inputs.parameters import REGISTRY
 from sim.present.report import Report, output_format
 from sim.present.report.document import FEW_WORLDS, few_worlds
+from sim.present.report.summary import summary_intro, summary_rows
 
 
-def test_front_page_tells_the_headlines_in_norwegian(nb_report: Report) -> None:
-    sentences = " ".join(p for _, p in nb_report.pages()[0].paragraphs)
-    assert "familier inn i egen bolig over 2 år" in sentences
-    assert "«Baseline»" in sentences
-    assert "sosialhjelp" in sentences and "mill. kr" in sentences
+def test_the_summary_states_four_differences_in_words(own_report: Report) -> None:
+    """Like with like (``--against-baseline``): one row of four boxes, each the comparison's
+    best estimate with its unit and sign, and its 95 % interval in words naming what it
+    counts and against what."""
+    [(name, boxes)] = summary_rows(own_report)
+    assert name == "Verdal"
+    assert [b.label for b in boxes] == ["Barn i kommunal bolig ved slutt",
+                                        "Familier som kjøpte egen bolig",
+                                        "Bostedsløse familier ved slutt",
+                                        "Kommunens nettokostnad i alt"]
+    rows = {r["indicator"]: r for r in own_report.comparison.rows() if r["scenario"] == name}
+    for box, indicator, unit, noun in zip(
+            boxes, ("children_municipal", "purchases", "homeless", "municipal_net_cost_nok"),
+            ("barn", "familier", "familier", "mill. kr"), ("barn", "familier", "familier", ""),
+            strict=True):
+        diff = rows[indicator]["diff"]
+        assert box.number.endswith(" " + unit), box
+        if abs(diff) > 1e-9:
+            assert box.number[0] == ("+" if diff > 0 else "−"), box
+        assert box.words.startswith("mellom "), box
+        assert "enn i «Verdal, dagens praksis»" in box.words, box
+        if noun and "ingen klar forskjell" not in box.words:
+            assert f" {noun} enn i" in box.words, box
+    assert summary_intro(own_report).startswith("Hvert tall er beste anslag for forskjellen")
+
+
+def test_unlike_towns_get_levels_not_differences(nb_report: Report) -> None:
+    """Baseline (from 2012) against Verdal (from 2011) differ in period: the summary gives
+    each scenario's own levels and says why, never a difference."""
+    rows = summary_rows(nb_report)
+    assert [name for name, _ in rows] == ["Dagens praksis", "Verdal"]
+    for _name, boxes in rows:
+        assert all(not b.number.startswith(("+", "−")) and "enn i" not in b.words
+                   for b in boxes)
+    assert "kommunene er ulike" in summary_intro(nb_report)
+
+
+def test_the_table_has_no_row_that_cannot_differ(own_report: Report) -> None:
+    """No value at the start and no first year against a last: the start is shared (common
+    random numbers, a settled burn-in), so such rows say nothing of a policy."""
+    keys = [m.key for m, _cells in own_report.table_rows()]
+    assert not [k for k in keys if "start" in k or "first" in k or "last" in k]
+    assert len(keys) == 11
+
+
+def test_the_interval_is_explained_as_the_models_expected_value(own_report: Report) -> None:
+    """The 95 % interval is about the model's expected value, not where a new mean would
+    fall, and not about the assumptions."""
+    table = next(p for p in own_report.pages() if p.kind == "table")
+    text = " ".join(p for _, p in table.paragraphs)
+    assert "modellens forventede verdi" in text
+    assert "Det sier ikke hvor riktige modellens forutsetninger er" in text
+    assert "havne innenfor" not in text and "--worlds" in text
+
+
+def test_the_report_speaks_norwegian_of_the_baseline_and_keeps_its_digest(
+        nb_report: Report) -> None:
+    """"Baseline" is "Dagens praksis" in a Norwegian report, and the last page still names
+    the scenario by the digest ``boligsim run`` records."""
+    from sim.inputs.scenario import load_scenario
+
+    assert nb_report.results[0].scenario.name == "Dagens praksis"
+    digest = load_scenario(SCENARIOS[0], years=2).digest()[:12]
+    last = " ".join(p for _, p in nb_report.pages()[-1].paragraphs)
+    assert f"Dagens praksis ({digest})" in last
+    assert "frø" not in " ".join([last, nb_report.made_by()])
+    assert "startverdi for tilfeldige tall" in nb_report.made_by()
 
 
 def test_assumptions_count_parameters_by_kind(nb_report: Report) -> None:
@@ -25,6 +88,8 @@ def test_assumptions_count_parameters_by_kind(nb_report: Report) -> None:
     assert f"Modellen har {len(REGISTRY)} parametere." in text
     assert f"{len(REGISTRY.by_kind('calibrated'))} er atferdsrater" in text
     assert "barnas trivsel" in text and "tillit" in text
+    assert "Ord og begreper" in text and "Barneår: ett barn i ett år" in text
+    assert "slutter å koste" in text  # money: a dwelling sold stops costing
 
 
 def test_the_suffix_chooses_the_format() -> None:
@@ -63,3 +128,4 @@ def test_report_refuses_a_wrong_out(tmp_path: Path, capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("boligsim: error: ") and needle in err and "Traceback" not in err
+

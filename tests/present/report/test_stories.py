@@ -20,7 +20,8 @@ def _trajectories(tenure: list[list[int]], employed: list[list[bool]] | None = N
     return Trajectories(
         scenario="Test", dates=[f"2020-{m:02d}" for m in range(1, months + 1)], tenure=ten,
         employed=np.array(employed, dtype=bool).T if employed else np.zeros(shape, bool),
-        net_income=np.full(shape, 20000.0), loan_principal=np.zeros(shape),
+        net_income=np.full(shape, 20000.0), allowance=np.zeros(shape),
+        social_assistance=np.zeros(shape), loan_principal=np.zeros(shape),
         rent_arrears=np.array(rent_arrears, dtype=float).T if rent_arrears else np.zeros(shape),
         adults=np.ones(shape, dtype=np.int16), children=np.full(shape, 2, dtype=np.int16),
         refugee=np.zeros(shape, dtype=bool))
@@ -74,3 +75,11 @@ def test_a_long_career_is_cut_short_with_a_count() -> None:
     assert sentence.endswith(" and had 4 more changes.")
     assert "and and" not in sentence
     assert "og og" not in story_sentence(tr, 0, "nb", max_events=2)
+
+
+def test_one_more_change_is_said_in_the_singular() -> None:
+    """"hadde én endring til", not "hadde 1 endringer til"."""
+    m, p = MUNICIPAL, PRIVATE
+    tr = _trajectories([[m, p, m, p]])
+    assert story_sentence(tr, 0, "nb", max_events=2).endswith(" og hadde én endring til.")
+    assert story_sentence(tr, 0, "en", max_events=2).endswith(" and had one more change.")
