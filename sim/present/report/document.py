@@ -17,6 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from sim.present.report.figures import stories_figure, themes_figure
 from sim.present.report.headline import (
     Measure,
@@ -332,13 +334,19 @@ def hangs_on_sentence(lang: str, scenario: str, measure: str, share: float, coun
     """"Verdal – evictions: same direction in 74 of 100 worlds; it turns mostly where X is
     below x (the worlds drew it from a to b)": the one or two assumptions a difference's
     direction depends on most, with the ranges where it fails
-    (:func:`sim.analysis.discovery.hangs_on`); named alone when PRIM finds no box."""
+    (:func:`sim.analysis.discovery.hangs_on`); named alone when PRIM finds no box. When it
+    fails in every world, or nothing explains where, the sentence says so rather than name
+    nothing."""
     from sim.analysis.discovery import hangs_on
     from sim.inputs.parameters import REGISTRY
 
-    found = hangs_on(params, fails)
     fields = {"scen": scenario, "measure": measure, "holds": round(share * count),
               "count": count}
+    if np.all(fails):  # no world to set against the others: nothing for PRIM to find
+        return t(lang, "turns_everywhere", **fields)
+    found = hangs_on(params, fails)
+    if not found:
+        return t(lang, "hangs_on_nothing", **fields)
     if any(c.low is not None or c.high is not None for c in found):
         words = [condition_words(lang, c, REGISTRY[c.parameter].unit) for c in found]
         return t(lang, "fails_where", conditions=join_list(words, lang), **fields)

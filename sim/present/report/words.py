@@ -196,6 +196,11 @@ TEXT: dict[str, dict[str, str]] = {
                       "{least} for et svar som kan vises fram.",
         "worlds_robust": "Alle forskjellene over peker samme vei i minst {share} av de "
                          "plausible verdenene.",
+        "turns_everywhere": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
+                            "i alle de andre peker forskjellen motsatt vei, så retningen "
+                            "hviler ikke på én forutsetning, men på hele modellen.",
+        "hangs_on_nothing": "{scen} – {measure}: samme retning i {holds} av {count} "
+                            "verdener; ingen enkelt forutsetning forklarer når den snur.",
         "hangs_on": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
                     "avhenger mest av {params}.",
         "fails_where": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
@@ -400,6 +405,11 @@ TEXT: dict[str, dict[str, str]] = {
                       "an answer to show.",
         "worlds_robust": "Every difference above points the same way in at least {share} of "
                          "the plausible worlds.",
+        "turns_everywhere": "{scen} – {measure}: same direction in {holds} of {count} worlds; "
+                            "in all the others it points the other way, so its direction "
+                            "rests on no one assumption but on the model as a whole.",
+        "hangs_on_nothing": "{scen} – {measure}: same direction in {holds} of {count} worlds; "
+                            "no single assumption explains when it turns.",
         "hangs_on": "{scen} – {measure}: same direction in {holds} of {count} worlds; it "
                     "depends most on {params}.",
         "fails_where": "{scen} – {measure}: same direction in {holds} of {count} worlds; it "

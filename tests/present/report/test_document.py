@@ -129,3 +129,15 @@ def test_report_refuses_a_wrong_out(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 2
     assert err.startswith("boligsim: error: ") and needle in err and "Traceback" not in err
 
+
+def test_a_difference_that_turns_in_every_world_is_said_to(tmp_path: Path) -> None:
+    """A conclusion that fails in every plausible world leaves PRIM nothing to find: the
+    sentence says it points the other way everywhere instead of naming nothing."""
+    import numpy as np
+
+    from sim.present.report.document import hangs_on_sentence
+
+    params = {"work.job_finding": [0.01 * k for k in range(10)]}
+    text = hangs_on_sentence("en", "Stjørdal", "children", 0.0, 10, params, np.ones(10, bool))
+    assert text.startswith("Stjørdal – children: same direction in 0 of 10 worlds;")
+    assert "points the other way" in text and "depends most on ." not in text
