@@ -151,6 +151,8 @@ def test_resolved_scenario_loads_back_with_the_same_digest(capsys, tmp_path: Pat
     assert again.params["municipality.inhabitants"] == 20000
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["provenance"]["scenario_digest"] == original.digest()
+    # what was set is recorded beside the files it changed
+    assert summary["provenance"]["scenario_sources"][-1] == "--set municipality.inhabitants=20000"
 
 
 def test_run_prints_where_the_outputs_are(capsys, tmp_path: Path) -> None:

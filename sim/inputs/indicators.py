@@ -28,6 +28,18 @@ class Indicator:
     kind: str
     meaning: str
 
+    @property
+    def nonnegative(self) -> bool:
+        """Whether the quantity cannot be below zero: every count, and money but the net
+        items (:data:`SIGNED`), so an interval of its mean is cut at zero where it reaches
+        below (:func:`sim.run.results.level_ci`)."""
+        return self.name not in SIGNED
+
+
+#: Money that can be below zero: the municipal dwellings' net cost is negative when rent
+#: collected exceeds what the dwellings cost, and the net cost includes it.
+SIGNED = ("municipal_housing_net_nok", "municipal_net_cost_nok")
+
 
 def _i(name: str, unit: str, kind: str, meaning: str) -> Indicator:
     return Indicator(name, unit, kind, meaning)

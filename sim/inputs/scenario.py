@@ -113,7 +113,8 @@ class Scenario:
         phases: dated changes, sorted by start date, all inside the reported run (a phase at
             ``start`` comes into force in the first reported month).
         burn_in: years simulated before ``start`` under the start values and not reported.
-        sources: files read to build it, base of the ``extends`` chain first.
+        sources: files read to build it, base of the ``extends`` chain first, then each
+            command-line ``--set PATH=VALUE`` it was loaded with (:func:`load_scenario`).
         registry: the registry the values were checked against (used by
             :meth:`with_overrides`); ``None`` means :data:`sim.inputs.parameters.REGISTRY`.
     """
@@ -360,6 +361,8 @@ def load_scenario(
         scenario = scenario.with_length(years=years, burn_in=burn_in)
     if overrides:
         scenario = scenario.with_overrides(parse_overrides(overrides), warn=True)
+        # recorded beside the files, so summary.json and provenance.json say what was set
+        scenario.sources.extend(f"--set {item.strip()}" for item in overrides)
     return scenario
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.run.ensemble import open_executor
-from sim.run.results import RunResult, mean_ci
+from sim.run.results import RunResult, level_ci, mean_ci
 from sim.run.runner import ProgressCallback, replication_store, run_scenario
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -165,7 +165,7 @@ class Comparison:
         stats = []
         for i, res in enumerate(self.results):
             v, ref = values[i], values[self.reference_of[i]]
-            stats.append((res.scenario.name, mean_ci(v), mean_ci(v - ref)))
+            stats.append((res.scenario.name, level_ci(v, self.names), mean_ci(v - ref)))
         out = []
         for k, name in enumerate(self.names):
             for scen, (m, lo, hi), (d, dlo, dhi) in stats:

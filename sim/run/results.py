@@ -68,6 +68,19 @@ def mean_ci(values: np.ndarray | Sequence[float]) -> tuple[np.ndarray, np.ndarra
     return mean, mean - half, mean + half
 
 
+def level_ci(values: np.ndarray, names: Sequence[str]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`mean_ci` of indicators' values ``(R, len(names))``, the lower end at least zero
+    for an indicator that cannot be negative (:attr:`Indicator.nonnegative`): the
+    t-interval of a rare count's mean (three replications of 0, 0 and 2 evictions) reaches
+    below zero, where the expected value cannot be. Differences keep :func:`mean_ci`'s."""
+    from sim.inputs.indicators import BY_NAME
+
+    mean, lo, hi = mean_ci(values)
+    floor = np.array([BY_NAME[n].nonnegative for n in names])
+    return mean, np.where(floor, np.maximum(lo, 0.0), lo), hi
+
+
 @dataclass(frozen=True)
 class RunResult:
     """The monthly indicators of all replications of one scenario.
@@ -106,7 +119,8 @@ class RunResult:
 
     def summary(self, of: str | None = None) -> dict[str, dict[str, Any]]:
         """Mean and t-based 95 % confidence interval of the mean over replications
-        (:func:`mean_ci`) of each indicator's run value.
+        (:func:`level_ci`: cut at zero for what cannot be negative) of each indicator's run
+        value.
 
         Args:
             of: what a replication's value of an indicator is. ``None`` (what
@@ -130,7 +144,7 @@ class RunResult:
             values = SUMMARIES[of](self.data)
         else:
             raise ValueError(f"of: expected None or one of {', '.join(SUMMARIES)}, got {of!r}")
-        mean, lo, hi = mean_ci(values)
+        mean, lo, hi = level_ci(values, self.names)
         return {
             name: {"mean": float(mean[k]), "ci95": [float(lo[k]), float(hi[k])]}
             for k, name in enumerate(self.names)

@@ -175,3 +175,19 @@ def test_run_scenario_rejects_bad_arguments(scenario: Scenario, kwargs: dict) ->
 ])
 def test_number_format_is_fixed(value: float, text: str) -> None:
     assert format_number(value) == text
+
+
+def test_a_count_interval_stops_at_zero_and_a_net_cost_does_not(scenario: Scenario) -> None:
+    """Replications with 0, 0 and 3 purchases: the t-interval of the mean reaches below zero,
+    where no expected count can be, so its lower end is 0 in summary.json and comparisons; the
+    municipality's net cost can be negative (rent above cost) and keeps its interval."""
+    from sim.run.compare import Comparison
+
+    net = "municipal_net_cost_nok"
+    result = hand_made(scenario, {FLOW: [[0, 0], [0, 0], [0, 3]], net: [[0, 0], [0, 0], [0, 3]]})
+    summary = result.summary()
+    assert summary[FLOW]["ci95"][0] == 0.0 and summary[FLOW]["ci95"][1] > 3.0
+    assert summary[net]["ci95"][0] < 0.0
+    rows = {r["indicator"]: r for r in Comparison([result, result]).rows()
+            if r["scenario"] == result.scenario.name}
+    assert rows[FLOW]["ci_low"] == 0.0 and rows[net]["ci_low"] < 0.0

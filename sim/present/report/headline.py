@@ -74,12 +74,13 @@ class Measure:
 
     @property
     def nonnegative(self) -> bool:
-        """Whether the quantity cannot be below zero (counts, social assistance).
+        """Whether the quantity cannot be below zero (:attr:`Indicator.nonnegative`).
 
-        The t-interval of a small, skewed count can reach below zero; the report shows such a
-        lower end as zero (the numbers themselves stay as summary.json has them).
+        summary.json already cuts such an interval at zero
+        (:func:`sim.run.results.level_ci`); the measures the report computes itself
+        (child-years) are cut here.
         """
-        return self.indicator != "municipal_net_cost_nok"
+        return BY_NAME[self.indicator].nonnegative
 
     def shown_low(self, cell: Cell) -> float:
         """The lower end of a level's interval as shown: at least zero where that is sure."""
