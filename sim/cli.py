@@ -206,6 +206,9 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
     _add_set(p)
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
                    help="xlsx also writes comparison.xlsx for spreadsheet users")
+    p.add_argument("--lang", choices=("en", "nb"), default="en",
+                   help="language of the figures and the workbook's labels (default: en; "
+                        "the CSV files are the same in both)")
     _add_execution(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
     p.set_defaults(func=_cmd_compare)
@@ -364,9 +367,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         across = _across_worlds(args, scenarios, worlds, references, out)
     atomic_write_text(out / "comparison.csv", comparison_text(comparison, across))
     keys = list(KEY_INDICATORS)
-    plot_timeseries(results, keys, out / "timeseries.png")
+    plot_timeseries(results, keys, out / "timeseries.png", lang=args.lang)
     if len(results) > 1:
-        plot_differences(comparison, keys, out / "differences.png")
+        plot_differences(comparison, keys, out / "differences.png", lang=args.lang)
     prov = provenance(scenarios[0], args.seed, results[0].executor)
     prov["scenarios"] = [{"name": r.scenario.name, "digest": r.scenario.digest(),
                           "sources": list(r.scenario.sources)} for r in results]
@@ -375,7 +378,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if notes:
         prov["unlike"] = notes
     if args.format == "xlsx":
-        write_xlsx(out / "comparison.xlsx", comparison, prov, across)
+        write_xlsx(out / "comparison.xlsx", comparison, prov, across, lang=args.lang)
     atomic_write_text(out / "provenance.json", json.dumps(prov, indent=2) + "\n")
     more = "" if across is None else f", and in {args.worlds} plausible world(s)"
     print(f"compared {len(results)} scenario(s), {args.replications} paired replication(s) "
@@ -436,7 +439,8 @@ def _across_worlds(args: argparse.Namespace, scenarios: list, worlds: Any,
     atomic_write_text(out / "worlds.csv", worlds_text(across))
     atomic_write_text(out / "world_parameters.csv", world_parameters_text(worlds, scenarios[0]))
     if across.compared:
-        plot_worlds(across, list(KEY_INDICATORS), out / "worlds.png")
+        plot_worlds(across, list(KEY_INDICATORS), out / "worlds.png",
+                    lang=getattr(args, "lang", "en"))
     return across
 
 

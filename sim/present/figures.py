@@ -1,7 +1,9 @@
 """Figures for runs and comparisons (matplotlib, no display needed).
 
-Colour-blind-safe palette (Okabe & Ito 2008), labelled axes with units, one small panel per
-indicator. The model never imports this module; reports and the CLI do.
+Colour-blind-safe palette (Okabe & Ito 2008), one small panel per indicator titled with its
+label and its unit on the axis, in Norwegian or English (``lang``, :mod:`sim.present.text`), a
+legend on every panel, years on the time axis, a dotted line where a scenario's phase begins.
+The model never imports this module; reports and the CLI do.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.inputs.indicators import BY_NAME, INDEX
+from sim.present.text import label, scenario_name, tick_formatter, unit
 from sim.run.compare import per_inhabitant
 from sim.run.files import PALETTE, pyplot, save_figure
 from sim.run.results import mean_ci
@@ -29,12 +32,14 @@ KEY_INDICATORS = ("children_municipal", "homeless", "owner_startloan", "families
                   "social_assistance_nok", "municipal_net_cost_nok", "vacant_municipal")
 
 
-def axis_label(name: str) -> str:
-    """``name (unit)`` for an indicator, with NOK in millions for money."""
+def axis_label(name: str, lang: str = "en") -> str:
+    """The unit of an indicator's monthly values as an axis label: ``families``, ``families
+    per month`` for a flow, ``million NOK per month`` for money."""
     ind = BY_NAME[name]
-    unit = "million NOK per month" if ind.unit == "NOK" and ind.kind == "money" else (
-        "NOK" if ind.unit == "NOK" else ind.unit + (" per month" if ind.kind == "flow" else ""))
-    return f"{name.replace('_', ' ')} ({unit})"
+    if ind.unit == "NOK":
+        return unit(lang, "mnok_month" if ind.kind == "money" else "nok")
+    base = unit(lang, ind.unit)
+    return f"{base} {unit(lang, 'per_month')}" if ind.kind == "flow" else base
 
 
 def _scale(name: str) -> float:
@@ -64,7 +69,7 @@ def hide_unused(axes: Any, used: int) -> None:
 
 
 def mean_band(ax: Any, x: np.ndarray, values: np.ndarray, colour: str, label: str,
-              style: str = "-") -> None:
+              style: str = "-", floor: float | None = None) -> None:
     """A scenario's mean over replications as a line, and its 95 % interval as a band.
 
     Args:
@@ -74,41 +79,107 @@ def mean_band(ax: Any, x: np.ndarray, values: np.ndarray, colour: str, label: st
         colour: line and band colour (:func:`scenario_colour`).
         label: the line's legend entry.
         style: matplotlib line format (``o-`` marks each point of a sparse series).
+        floor: the band's least value (0 for what cannot be negative,
+            :attr:`sim.inputs.indicators.Indicator.nonnegative`), or none.
     """
     m, lo, hi = mean_ci(values)
+    if floor is not None:
+        lo = np.maximum(lo, floor)
     ax.plot(x, m, style, color=colour, lw=1.6, ms=3, label=label)
     ax.fill_between(x, lo, hi, color=colour, alpha=0.2, lw=0)
 
 
+def phase_lines(ax: Any, results: Sequence[RunResult]) -> list[str]:
+    """A dotted line in each scenario's colour where one of its phases begins within its
+    months; returns ``"Name: YYYY-MM label"`` for each, for a note under the figure."""
+    notes = []
+    for j, res in enumerate(results):
+        dates = month_dates(res.dates)
+        for phase in res.scenario.phases:
+            start = np.datetime64(f"{phase.start}-01")
+            if dates[0] < start <= dates[-1]:
+                ax.axvline(start, color=scenario_colour(j), lw=0.9, ls=":")
+                notes.append(f"{res.scenario.name}: {phase.start} {phase.label}".strip())
+    return notes
+
+
+def year_axis(ax: Any) -> None:
+    """Dates on the x axis as years, every k-th year for about six labels (a span of under
+    two years keeps matplotlib's own choice of months)."""
+    import math
+
+    import matplotlib.dates as mdates
+
+    lo, hi = ax.get_xlim()
+    years = (hi - lo) / 365.25
+    if years < 2:
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        return
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, math.ceil(years / 6))))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
 def plot_timeseries(results: Sequence[RunResult], indicators: Sequence[str],
-                    path: str | os.PathLike[str] | None = None, *, labels: Sequence[str] = ()
-                    ) -> Any:
-    """Indicators over time: mean and 95 % band of the mean per scenario, one panel each.
+                    path: str | os.PathLike[str] | None = None, *, labels: Sequence[str] = (),
+                    lang: str = "en") -> Any:
+    """Indicators over time: mean and 95 % band of the mean per scenario, one panel each,
+    in ``lang``; bands of what cannot be negative stop at zero; phases marked.
 
     Returns the matplotlib Figure; saves it to ``path`` (PNG/PDF/SVG) when given.
     """
     plt = pyplot()
     n = len(indicators)
     rows, cols = grid_shape(n)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False,
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows + 0.4), squeeze=False,
                              constrained_layout=True)
-    labels = list(labels) or [r.scenario.name for r in results]
+    labels = list(labels) or [scenario_name(r.scenario.name, lang) for r in results]
+    notes: list[str] = []
     for ax, name in zip(axes.flat, indicators, strict=False):
         k = INDEX[name]
         for j, res in enumerate(results):
             mean_band(ax, month_dates(res.dates), res.data[:, :, k] * _scale(name),
-                      scenario_colour(j), labels[j])
-        ax.set_title(name.replace("_", " "), fontsize=10)
-        ax.set_ylabel(axis_label(name), fontsize=8)
+                      scenario_colour(j), labels[j],
+                      floor=0.0 if BY_NAME[name].nonnegative else None)
+        notes = phase_lines(ax, results)
+        ax.set_title(label(lang, name), fontsize=10)
+        ax.set_ylabel(axis_label(name, lang), fontsize=8)
+        ax.yaxis.set_major_formatter(tick_formatter(lang))
+        year_axis(ax)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="best")
     hide_unused(axes, n)
-    axes.flat[0].legend(fontsize=8, loc="best")
-    fig.suptitle("Mean over replications with 95 % interval", fontsize=10)
+    fig.suptitle(TITLES[lang]["timeseries"], fontsize=10)
+    if notes:
+        fig.supxlabel(TITLES[lang]["phases"] + "; ".join(notes), fontsize=8)
     if path is not None:
         save_figure(fig, path)
         plt.close(fig)
     return fig
+
+
+#: Figure titles by language.
+TITLES = {
+    "nb": {"timeseries": "Gjennomsnitt over simuleringene med 95 %-intervall",
+           "phases": "Prikket linje: en fase begynner – ",
+           "differences": "Forskjell mot {ref} (parvis per simulering, 95 %-intervall)",
+           "difference": "forskjell ({unit}, {when})", "at_end": "ved slutt",
+           "over_run": "over hele perioden",
+           "worlds": "Forskjellen i hver av {count} plausible verdener (prikker); 5–95 % og "
+                     "median (strek); verdener med medianens fortegn",
+           "of": "{same} av {count}", "own_baseline": "samme kommune under dagens praksis"},
+    "en": {"timeseries": "Mean over replications with 95 % interval",
+           "phases": "Dotted line: a phase begins – ",
+           "differences": "Difference against {ref} (paired by replication, 95 % interval)",
+           "difference": "difference ({unit}, {when})", "at_end": "at the end",
+           "over_run": "over the run",
+           "worlds": "Difference in each of {count} plausible worlds (dots); 5–95 % range and "
+                     "median (bar); worlds sharing the median's sign",
+           "of": "{same} of {count}",
+           "own_baseline": "baseline practice in the same municipality"},
+}
 
 
 def difference_scale(name: str) -> float:
@@ -116,14 +187,16 @@ def difference_scale(name: str) -> float:
     return 1e-6 if BY_NAME[name].unit == "NOK" else 1.0
 
 
-def difference_label(name: str, per_1000: bool = False) -> str:
+def difference_label(name: str, per_1000: bool = False, lang: str = "en") -> str:
     """The axis label of an indicator's run-value differences: ``difference (families, at the
     end)``, money in millions, per 1,000 inhabitants where ``per_1000`` divides it."""
-    unit = "million NOK" if difference_scale(name) != 1.0 else BY_NAME[name].unit
+    ind = BY_NAME[name]
+    what = unit(lang, "mnok") if difference_scale(name) != 1.0 else unit(lang, ind.unit)
     if per_1000 and per_inhabitant(name):
-        unit += " per 1,000 inhabitants"
-    when = "at the end" if BY_NAME[name].kind == "stock" else "over the run"
-    return f"difference ({unit}, {when})"
+        what += " " + unit(lang, "per_1000")
+    words = TITLES[lang]
+    return words["difference"].format(unit=what, when=words["at_end"] if ind.kind == "stock"
+                                      else words["over_run"])
 
 
 def difference_bars(ax: Any, rows: Sequence[dict[str, Any]], names: Sequence[str],
@@ -158,7 +231,7 @@ def difference_bars(ax: Any, rows: Sequence[dict[str, Any]], names: Sequence[str
 
 
 def plot_differences(comparison: Comparison, indicators: Sequence[str],
-                     path: str | os.PathLike[str] | None = None) -> Any:
+                     path: str | os.PathLike[str] | None = None, lang: str = "en") -> Any:
     """Paired differences against the reference scenario with 95 % intervals.
 
     One panel per indicator; a bar per compared scenario, each against its own reference
@@ -173,17 +246,18 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
     nrows, cols = grid_shape(n)
     fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 0.5 + 0.45 * max(
         len(scenarios), 1) * nrows + 1.2 * nrows), squeeze=False, constrained_layout=True)
-    ref = comparison.reference_label
+    ref = (scenario_name(comparison.results[0].scenario.name, lang) if comparison.against_first
+           else TITLES[lang]["own_baseline"])
     for ax, name in zip(axes.flat, indicators, strict=False):
         mine = [r for r in rows if r["indicator"] == name and r["scenario"] in scenarios]
         scale = difference_scale(name)
-        difference_bars(ax, mine, scenarios, scale, alpha=0.8,
+        difference_bars(ax, mine, [scenario_name(x, lang) for x in scenarios], scale, alpha=0.8,
                         positions=comparison.compared_positions)
-        ax.set_xlabel(difference_label(name, comparison.per_1000), fontsize=8)
-        ax.set_title(name.replace("_", " "), fontsize=10)
+        ax.set_xlabel(difference_label(name, comparison.per_1000, lang), fontsize=8)
+        ax.xaxis.set_major_formatter(tick_formatter(lang))
+        ax.set_title(label(lang, name), fontsize=10)
     hide_unused(axes, n)
-    fig.suptitle(f"Difference against {ref} (paired by replication, 95 % interval)",
-                 fontsize=10)
+    fig.suptitle(TITLES[lang]["differences"].format(ref=ref), fontsize=10)
     if path is not None:
         save_figure(fig, path)
         plt.close(fig)
@@ -191,7 +265,7 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
 
 
 def plot_worlds(across: WorldDifferences, indicators: Sequence[str],
-                path: str | os.PathLike[str] | None = None) -> Any:
+                path: str | os.PathLike[str] | None = None, lang: str = "en") -> Any:
     """The spread of each compared scenario's difference across plausible worlds.
 
     One panel per indicator; for each compared scenario a dot per world (its mean paired
@@ -200,7 +274,7 @@ def plot_worlds(across: WorldDifferences, indicators: Sequence[str],
     direction of the difference depends on what the model assumes.
     """
     plt = pyplot()
-    names = [across.scenarios[s] for s in across.compared]
+    names = [scenario_name(across.scenarios[s], lang) for s in across.compared]
     n = len(indicators)
     nrows, cols = grid_shape(n)
     fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 0.6 + 0.5 * max(
@@ -219,18 +293,19 @@ def plot_worlds(across: WorldDifferences, indicators: Sequence[str],
             ax.plot([lo, hi], [y, y], color="black", lw=1.2)
             ax.plot([med], [y], "|", color="black", ms=14, mew=2)
             same = int(np.sum(np.sign(d) == np.sign(med)))
-            ax.annotate(f"{same} of {count}", (1.0, y), xycoords=("axes fraction", "data"),
+            ax.annotate(TITLES[lang]["of"].format(same=same, count=count), (1.0, y),
+                        xycoords=("axes fraction", "data"),
                         xytext=(-2, 6), textcoords="offset points", ha="right", fontsize=7)
         ax.axvline(0, color="black", lw=0.8, ls="--")
         ax.set_yticks(range(len(names)), names, fontsize=8)
         ax.set_ylim(len(names) - 0.5, -0.5)
-        ax.set_xlabel(difference_label(name, across.per_1000), fontsize=8)
-        ax.set_title(name.replace("_", " "), fontsize=10)
+        ax.set_xlabel(difference_label(name, across.per_1000, lang), fontsize=8)
+        ax.xaxis.set_major_formatter(tick_formatter(lang))
+        ax.set_title(label(lang, name), fontsize=10)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3, axis="x")
     hide_unused(axes, n)
-    fig.suptitle(f"Difference in each of {count} plausible worlds (dots); 5–95 % range and "
-                 "median (bar); worlds sharing the median's sign", fontsize=10)
+    fig.suptitle(TITLES[lang]["worlds"].format(count=count), fontsize=10)
     if path is not None:
         save_figure(fig, path)
         plt.close(fig)

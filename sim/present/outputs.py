@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,45 +178,162 @@ def world_parameters_text(worlds: Worlds, scenario: Scenario) -> str:
     return buf.getvalue()
 
 
-def write_xlsx(path: str | os.PathLike[str], comparison: Comparison,
-               provenance: dict[str, object], across: WorldDifferences | None = None) -> None:
-    """An Excel workbook for analysts: the comparison, monthly means, and provenance.
+#: Excel number formats: counts with one decimal (means of replications), NOK as whole
+#: kroner with thousands separators, shares as per cent.
+XLSX_FORMATS = {"count": "#,##0.0", "NOK": "#,##0", "share": "0%", "whole": "0"}
 
-    Sheets: ``comparison`` (as comparison.csv), ``monthly means`` (mean over replications of
-    every indicator per scenario and month), with ``across`` ``worlds`` (as worlds.csv),
-    ``about`` (what was run).
+#: The workbook's words, by language.
+XLSX_WORDS = {
+    "en": {"indicators": "indicators", "about": "about", "means": "means",
+           "head": ("indicator", "label", "unit", "kind", "run value", "meaning"),
+           "final": "value in the last month", "total": "total over the run",
+           "date": "date", "month": "month",
+           "intro": "boligsim comparison: differences are paired by replication seed against "
+                    "{ref}; intervals are 95 % t-intervals over replications (a count's lower "
+                    "end at least 0). The 'comparison' sheet is comparison.csv; the "
+                    "'indicators' sheet says what each indicator counts and in what unit; "
+                    "each 'means' sheet holds one scenario's monthly means over replications."},
+    "nb": {"indicators": "indikatorer", "about": "om", "means": "snitt",
+           "head": ("indikator", "navn", "enhet", "type", "verdi for perioden", "betydning"),
+           "final": "verdien siste måned", "total": "sum over perioden",
+           "date": "dato", "month": "måned",
+           "intro": "boligsim-sammenlikning: forskjellene er parvise per simulering (samme "
+                    "startverdi for tilfeldige tall) mot {ref}; intervallene er 95 % "
+                    "t-intervaller over simuleringene (for antall aldri under 0). Arket "
+                    "'comparison' er comparison.csv; arket 'indikatorer' sier hva hver "
+                    "indikator teller og i hvilken enhet; hvert 'snitt'-ark har ett scenarios "
+                    "månedlige gjennomsnitt over simuleringene."},
+}
+
+
+def write_xlsx(path: str | os.PathLike[str], comparison: Comparison,
+               provenance: dict[str, object], across: WorldDifferences | None = None,
+               lang: str = "en") -> None:
+    """An Excel workbook for analysts: the comparison, what each indicator is, monthly means
+    and what was run, with number formats and units.
+
+    Sheets: ``comparison`` (comparison.csv's rows and values, NOK as whole kroner, counts to
+    one decimal, shares in per cent), with ``across`` ``worlds`` (as worlds.csv),
+    ``indicators`` (label, unit, kind, how a run sums it up, meaning), one ``means`` sheet per
+    scenario (months down, indicators across, a row of units under the labels), and
+    ``about`` (what was run, one plain value a row). ``lang`` sets the labels and sheet names.
     """
     from openpyxl import Workbook
 
+    from sim.present.text import check_lang
+
+    words = XLSX_WORDS[check_lang(lang)]
     wb = Workbook()
-    ws = wb.active
-    ws.title = "comparison"
-    rows = comparison_rows(comparison, across)
-    ws.append(list(rows[0]))
-    for row in rows:
-        ws.append([v if isinstance(v, str) else float(v) for v in row.values()])
-    ws.freeze_panes = "C2"
+    _comparison_sheet(wb.active, comparison_rows(comparison, across))
     if across is not None:
         sheet = wb.create_sheet("worlds")
         sheet.append(list(WORLDS_COLUMNS))
         for r in across.rows():
             sheet.append([r["world"], r["indicator"], r["scenario"],
                           *(float(r[c]) for c in WORLDS_COLUMNS[3:])])
-        sheet.freeze_panes = "D2"
-    means = wb.create_sheet("monthly means")
-    means.append(["scenario", "month", "date", *comparison.names])
-    for res in comparison.results:
-        m = res.data.mean(axis=0)
-        for k, date in enumerate(res.dates):
-            means.append([res.scenario.name, k, date, *map(float, m[k])])
-    means.freeze_panes = "D2"
-    about = wb.create_sheet("about")
-    per = " Counts and money per 1,000 inhabitants." if comparison.per_1000 else ""
-    about.append([f"boligsim comparison: differences are paired by replication seed against "
-                  f"{comparison.reference_label}; intervals are 95 % t-intervals over "
-                  f"replications.{per}"])
-    for key, value in provenance.items():
-        about.append([key, json.dumps(value, ensure_ascii=False)])
+            _formats(sheet, sheet.max_row, {c: r["indicator"] for c in range(4, 7)})
+        _layout(sheet, "D2", 8, 22)
+    _indicators_sheet(wb.create_sheet(words["indicators"]), comparison.names, lang, words)
+    for j, res in enumerate(comparison.results):
+        title = _sheet_title(f"{words['means']} {j + 1} {res.scenario.name}")
+        _means_sheet(wb.create_sheet(title), res, comparison.names, lang, words)
+    about = wb.create_sheet(words["about"])
+    about.append([words["intro"].format(ref=comparison.reference_label)])
+    for key, value in _plain_items(provenance):
+        about.append([key, value])
+    _layout(about, None, 34, 80)
     buf = io.BytesIO()
     wb.save(buf)
     atomic_write_bytes(path, buf.getvalue())
+
+
+def _number_format(indicator: str) -> str:
+    """An indicator's values in Excel: NOK as whole kroner, counts to one decimal."""
+    from sim.inputs.indicators import BY_NAME
+
+    return XLSX_FORMATS["NOK" if BY_NAME[indicator].unit == "NOK" else "count"]
+
+
+def _formats(sheet: Any, row: int, columns: dict[int, str]) -> None:
+    """Give the cells of ``row`` in ``columns`` (column -> indicator) their number format."""
+    for col, indicator in columns.items():
+        sheet.cell(row=row, column=col).number_format = _number_format(indicator)
+
+
+def _layout(sheet: Any, freeze: str | None, first: int, rest: int) -> None:
+    """Freeze the header at ``freeze``; the first column ``first`` characters wide, the others
+    ``rest``."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = freeze
+    for col in range(1, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = first if col == 1 else rest
+
+
+def _comparison_sheet(ws: Any, rows: list[dict[str, Any]]) -> None:
+    """comparison.csv's rows with their number formats: each value by its indicator's unit,
+    the share of worlds in per cent, the count of worlds whole."""
+    ws.title = "comparison"
+    columns = list(rows[0])
+    ws.append(columns)
+    values = [c for c in columns if c not in ("indicator", "scenario")]
+    for row in rows:
+        ws.append([v if isinstance(v, str) else float(v) for v in row.values()])
+        _formats(ws, ws.max_row, {columns.index(c) + 1: str(row["indicator"]) for c in values})
+        for key, fmt in (("worlds_sign_holds", "share"), ("worlds", "whole")):
+            if key in columns:
+                ws.cell(row=ws.max_row, column=columns.index(key) + 1).number_format = (
+                    XLSX_FORMATS[fmt])
+    _layout(ws, "C2", 30, 16)
+
+
+def _indicators_sheet(ws: Any, names: Sequence[str], lang: str, words: dict[str, Any]) -> None:
+    """One row per indicator: name, label, unit, kind, how a run sums it up, meaning."""
+    from sim.inputs.indicators import BY_NAME
+    from sim.present.text import label
+    from sim.run.results import summarised_as
+
+    ws.append(list(words["head"]))
+    for name in names:
+        ind = BY_NAME[name]
+        ws.append([name, label(lang, name), ind.unit, ind.kind, words[summarised_as(name)],
+                   ind.meaning])
+    _layout(ws, "B2", 30, 24)
+
+
+def _means_sheet(ws: Any, res: RunResult, names: Sequence[str], lang: str,
+                 words: dict[str, Any]) -> None:
+    """A scenario's monthly means over replications: a row per month, a column per
+    indicator, its label and unit in the two header rows."""
+    from sim.inputs.indicators import BY_NAME
+    from sim.present.text import label
+
+    ws.append([words["date"], words["month"], *(label(lang, n) for n in names)])
+    ws.append(["", "", *(BY_NAME[n].unit for n in names)])
+    m = res.data.mean(axis=0)
+    columns = {col: name for col, name in enumerate(names, start=3)}
+    for k, date in enumerate(res.dates):
+        ws.append([date, k, *map(float, m[k])])
+        _formats(ws, ws.max_row, columns)
+    _layout(ws, "C3", 10, 16)
+
+
+def _sheet_title(text: str) -> str:
+    """A valid Excel sheet name: at most 31 characters, none of ``[]:*?/\\``."""
+    for ch in "[]:*?/\\":
+        text = text.replace(ch, " ")
+    return text[:31]
+
+
+def _plain_items(value: Any, key: str = "") -> list[tuple[str, Any]]:
+    """``value`` flattened to (dotted key, plain value) rows: dictionaries by key, lists by
+    position (``scenarios.1.name``), a list of plain values as one comma-separated text,
+    ``None`` as an empty cell."""
+    if isinstance(value, dict):
+        return [row for k, v in value.items()
+                for row in _plain_items(v, f"{key}.{k}" if key else str(k))]
+    if isinstance(value, (list, tuple)):
+        if all(not isinstance(v, (dict, list, tuple)) for v in value):
+            return [(key, ", ".join(str(v) for v in value))]
+        return [row for i, v in enumerate(value) for row in _plain_items(v, f"{key}.{i}")]
+    return [(key, "" if value is None else value)]

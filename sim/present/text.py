@@ -152,12 +152,16 @@ UNITS: dict[str, dict[str, str]] = {
     "nb": {"families": "familier", "children": "barn", "dwellings": "boliger",
            "mnok": "mill. kr", "mnok_year": "mill. kr per år", "nok_month": "kr per måned",
            "nok": "kr", "share": "prosent", "cumulative": "familier, sum fra start",
-           "loans_cumulative": "lån, sum fra start"},
+           "loans_cumulative": "lån, sum fra start", "months": "måneder",
+           "child-months": "barnemåneder", "mnok_month": "mill. kr per måned",
+           "per_month": "per måned", "per_1000": "per 1 000 innbyggere"},
     "en": {"families": "families", "children": "children", "dwellings": "dwellings",
            "mnok": "million NOK", "mnok_year": "million NOK per year",
            "nok_month": "NOK per month", "nok": "NOK", "share": "per cent",
            "cumulative": "families, total since start", "loans_cumulative":
-           "loans, total since start"},
+           "loans, total since start", "months": "months", "child-months": "child-months",
+           "mnok_month": "million NOK per month", "per_month": "per month",
+           "per_1000": "per 1,000 inhabitants"},
 }
 
 
@@ -169,3 +173,19 @@ def label(lang: str, name: str) -> str:
 def unit(lang: str, key: str) -> str:
     """A unit label such as ``familier`` or ``mill. kr``."""
     return UNITS[check_lang(lang)][key]
+
+
+#: Scenario names as a reader calls them: the bundled baseline scenario is the
+#: traditional practice most municipalities followed, "dagens praksis" in Norwegian.
+SCENARIO_NAMES = {"nb": {"Baseline": "Dagens praksis"}, "en": {}}
+
+
+def scenario_name(name: str, lang: str) -> str:
+    """A scenario's name in the report's language (:data:`SCENARIO_NAMES`), else as given;
+    ``Verdal, baseline practice`` (``--against-baseline``,
+    :meth:`sim.inputs.scenario.Scenario.with_practice_of`) as ``Verdal, dagens praksis``."""
+    for given, said in SCENARIO_NAMES[lang].items():
+        suffix = f", {given.lower()} practice"
+        if name.endswith(suffix):
+            return f"{name[: -len(suffix)]}, {said[0].lower()}{said[1:]}"
+    return SCENARIO_NAMES[lang].get(name, name)

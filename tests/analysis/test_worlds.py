@@ -322,10 +322,19 @@ def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_
                               [1], diff, np.ones_like(diff))
 
     def front(report) -> str:
-        return " ".join(html.unescape(text) for _, text in report._front())
+        """The summary's boxes, the table's cells and the page on how sure they are."""
+        from sim.present.report.summary import summary_rows
+
+        boxes = [f"{b.words} ({b.worlds})" for _, row in summary_rows(report) for b in row]
+        cells = [d or "" for _, row in report.table_rows() for _, d in row]
+        robust = [text for page in report.pages() if page.kind == "text"
+                  and page.title.startswith(("How sure", "Hvor sikre"))
+                  for _, text in page.paragraphs]
+        return " ".join(html.unescape(x) for x in [*boxes, *cells, *robust])
 
     page = front(build_report(results, "en", {}, reference_of=refs, across=across))
-    assert page.count("(same direction in 10 of 10 plausible worlds)") == 8
+    assert page.count("(same direction in 10 of 10 plausible worlds)") == 4  # the summary
+    assert page.count("same direction in 10 of 10 worlds") == 10  # the table's differences
     assert "Every difference above points the same way in at least 90%" in page
     assert "Only 10 plausible worlds: the shares are rough" in page  # fewer than FEW_WORLDS
 
@@ -334,7 +343,7 @@ def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_
     shaky[:4, 1, k] = -np.sign(nominal[1, k]) if nominal[1, k] else 1.0
     across = dataclasses.replace(across, diff=shaky)
     page = front(build_report(results, "nb", {}, reference_of=refs, across=across))
-    assert "(samme retning i 6 av 10 plausible verdener)" in page
+    assert "samme retning i 6 av 10 verdener" in page
     assert "Bare 10 plausible verdener: andelene er grove" in page
     assert regex.search(r"Verdal – Utkastelser \(sum\): samme retning i 6 av 10 verdener; "
                         r"(avhenger mest av \S|den snur særlig der .+ er (under|over|mellom) "

@@ -590,9 +590,12 @@ def test_to_df_matches_timeseries_csv(serial_result: RunResult, serial_cli_run: 
 def test_plot_returns_a_figure_with_one_visible_panel_per_indicator(
         serial_result: RunResult, indicators: list[str] | None) -> None:
     """``plot_timeseries([result], indicators)`` returns a matplotlib Figure with exactly one
-    visible panel per indicator asked for (the key indicators by default), titled after it."""
+    visible panel per indicator asked for (the key indicators by default), titled with its
+    label."""
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
+
+    from sim.present.text import label
 
     fig = plot_timeseries([serial_result], list(indicators or KEY_INDICATORS))
     try:
@@ -600,7 +603,7 @@ def test_plot_returns_a_figure_with_one_visible_panel_per_indicator(
         wanted = list(indicators or KEY_INDICATORS)
         visible = [ax for ax in fig.axes if ax.get_visible()]
         assert len(visible) == len(wanted)
-        assert [ax.get_title() for ax in visible] == [n.replace("_", " ") for n in wanted]
+        assert [ax.get_title() for ax in visible] == [label("en", n) for n in wanted]
         assert all(ax.lines for ax in visible)
     finally:
         plt.close(fig)

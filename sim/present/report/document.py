@@ -37,11 +37,10 @@ from sim.present.report.words import (
     join_list,
     parameter_words,
     quoted,
-    scenario_name,
     t,
     years_phrase,
 )
-from sim.present.text import check_lang, fmt
+from sim.present.text import check_lang, fmt, scenario_name
 from sim.run.compare import Comparison, unique_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -291,9 +290,20 @@ class Report:
         return out
 
     def table_rows(self) -> list[tuple[Measure, list[tuple[str, str | None]]]]:
-        """Each measure with, per scenario, (level text, difference text or None)."""
-        return [(m, [(level_cell(c, m, self.lang), difference_cell(c, m, self.lang))
-                     for c in m.cells]) for m in self.measures]
+        """Each measure with, per scenario, (level text, difference text or None); with
+        plausible worlds a difference also says in how many of them it points the same way."""
+        return [(m, [(level_cell(c, m, self.lang), self._with_worlds(
+            difference_cell(c, m, self.lang), m, c.scenario)) for c in m.cells])
+            for m in self.measures]
+
+    def _with_worlds(self, text: str | None, measure: Measure, scenario: str) -> str | None:
+        """A difference's text and, with worlds, ``· same direction in 9 of 10 worlds``."""
+        if text is None or self.worlds is None or measure.source != "summary":
+            return text
+        w = self.worlds[(measure.indicator, scenario)]
+        count = int(w["worlds"])
+        return text + " · " + t(self.lang, "worlds_cell", count=count,
+                                holds=round(w["worlds_sign_holds"] * count))
 
     def measure_label(self, measure: Measure) -> str:
         """The row label of a measure."""
@@ -363,7 +373,7 @@ def build_report(results: Sequence[RunResult], lang: str = "nb",
     Args:
         results: the runs; scenario names are made unique (``Baseline (2)``) as in
             ``boligsim compare``, and named in the report's language
-            (:func:`sim.present.report.words.scenario_name`: ``Dagens praksis``).
+            (:func:`sim.present.text.scenario_name`: ``Dagens praksis``).
         lang: ``nb`` or ``en``.
         provenance: for the last page; by default :func:`sim.run.provenance.provenance` of
             the first run.

@@ -23,22 +23,6 @@ MONTHS = {
 }
 
 
-#: Scenario names as a reader of the report calls them: the bundled baseline scenario is the
-#: traditional practice most municipalities followed, "dagens praksis" in Norwegian.
-SCENARIO_NAMES = {"nb": {"Baseline": "Dagens praksis"}, "en": {}}
-
-
-def scenario_name(name: str, lang: str) -> str:
-    """A scenario's name in the report's language (:data:`SCENARIO_NAMES`), else as given;
-    ``Verdal, baseline practice`` (``--against-baseline``,
-    :meth:`sim.inputs.scenario.Scenario.with_practice_of`) as ``Verdal, dagens praksis``."""
-    for given, said in SCENARIO_NAMES[lang].items():
-        suffix = f", {given.lower()} practice"
-        if name.endswith(suffix):
-            return f"{name[: -len(suffix)]}, {said[0].lower()}{said[1:]}"
-    return SCENARIO_NAMES[lang].get(name, name)
-
-
 def month_name(date: str, lang: str) -> str:
     """``'2013-04'`` as ``april 2013`` (nb) or ``April 2013`` (en)."""
     year, month = date.split("-")
@@ -185,6 +169,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cell": "{mean} ({lo} til {hi})",
         "col_measure": "Mål",
         "worlds_clause": " (samme retning i {holds} av {count} plausible verdener)",
+        "worlds_cell": "samme retning i {holds} av {count} verdener",
         "worlds_head": "Hvor sikre er forskjellene?",
         "worlds_intro": "Modellen bygger på antatte virkninger og tilpassede rater som ingen "
                         "kilde gir nøyaktig. Hver modell er derfor også kjørt i {count} "
@@ -394,6 +379,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cell": "{mean} ({lo} to {hi})",
         "col_measure": "Measure",
         "worlds_clause": " (same direction in {holds} of {count} plausible worlds)",
+        "worlds_cell": "same direction in {holds} of {count} worlds",
         "worlds_head": "How sure are the differences?",
         "worlds_intro": "The model rests on assumed effects and fitted rates that no source "
                         "gives exactly. Every model was therefore also run in {count} "
