@@ -59,6 +59,17 @@ def ishigami(params: Mapping[str, float]) -> dict[str, float]:
     return {"y": s1 + ISHIGAMI_A * math.sin(x2) ** 2 + ISHIGAMI_B * x3**4 * s1}
 
 
+def _ishigami_known() -> dict[str, dict[str, float]]:
+    """:func:`ishigami_indices` by parameter name, for the figure to mark beside the estimates."""
+    return {measure: dict(zip(("x1", "x2", "x3"), values, strict=True))
+            for measure, values in ishigami_indices().items()}
+
+
+#: The exact indices a sensitivity figure marks beside the estimates
+#: (:func:`sim.analysis.sensitivity.figures.known_indices`).
+ishigami.known_indices = _ishigami_known  # type: ignore[attr-defined]
+
+
 def noisy(params: Mapping[str, float], rng: np.random.Generator) -> dict[str, float]:
     """A stochastic toy model: one output driven by the inputs, one that is pure noise.
 
