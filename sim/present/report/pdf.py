@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.present.report.document import Page, Report
 
 #: Lines of text on one PDF text page.
-LINES_PER_PAGE = 38
+LINES_PER_PAGE = 42
 #: Characters per line on a PDF text page.
 WRAP = 125
 
@@ -138,9 +138,9 @@ def _text_figures(title: str, paragraphs: Sequence[tuple[str, str]]) -> list[Fig
         y = 0.86
         for style, text in chunk:
             weight = "bold" if style == "h" else "normal"
-            fig.text(0.05, y, text, fontsize=11.5 if style == "h" else 9.5, weight=weight,
+            fig.text(0.05, y, text, fontsize=11.5 if style == "h" else 9.2, weight=weight,
                      va="top")
-            y -= 0.0215
+            y -= 0.0195
         figs.append(fig)
     return figs
 

@@ -79,11 +79,10 @@ TEXT: dict[str, dict[str, str]] = {
         "made_by": "Laget {date} med boligsim {version}: {replications} simuleringer per "
                    "scenario {years} (startverdi for tilfeldige tall: {seed}).",
         "summary_intro": "Hvert tall er beste anslag for forskjellen mot {ref}, med "
-                         "95 %-intervallet i ord under. Side 2 har alle tallene og forklarer "
-                         "dem.",
+                         "95 %-intervallet i ord under. Tabellen etter sammendraget har alle "
+                         "tallene og forklarer dem.",
         "summary_levels": "Tallene er beste anslag per scenario; forskjeller står ikke her "
-                          "fordi kommunene er ulike (se side 2).",
-        "best": "beste anslag",
+                          "fordi kommunene er ulike (se tabellen etter sammendraget).",
         "page_of": "{date} · side {page} av {pages}",
         "reading": "Tallene er gjennomsnitt over {replications} simuleringer. Intervallet i "
                    "parentes (95 %) viser hvor presist simuleringene bestemmer modellens "
@@ -109,8 +108,6 @@ TEXT: dict[str, dict[str, str]] = {
         "s_own_home": "Familier som kjøpte egen bolig",
         "s_homeless_end": "Bostedsløse familier ved slutt",
         "s_cost": "Kommunens nettokostnad i alt",
-        "u_families": "familier",
-        "u_children": "barn",
         "u_mnok": "mill. kr",
         "f_money": "Penger og kommunale boliger",
         "f_tenure_short": "Boform",
@@ -139,9 +136,10 @@ TEXT: dict[str, dict[str, str]] = {
                           "rapporten, med tradisjonell tildeling og lite oppfølging|Kommunal "
                           "utleiebolig: bolig kommunen eier og leier ut til vanskeligstilte|"
                           "Framleie: bolig kommunen leier av private og leier videre|Startlån: "
-                          "lån fra kommunen (Husbanken) til kjøp av bolig for dem som ikke får "
-                          "lån i bank|Midlertidig bolig: overnatting uten leiekontrakt, som "
-                          "hospits eller campinghytte; regnes her med de bostedsløse|"
+                          "lån fra kommunen, finansiert av Husbanken, til kjøp av bolig for dem "
+                          "som ikke får lån i bank|Midlertidig bolig: overnatting uten "
+                          "leiekontrakt, som hospits eller campinghytte; regnes her med de "
+                          "bostedsløse|"
                           "Barneår: ett barn i ett år|Simulering: én tenkt gjennomkjøring av "
                           "de samme familiene med andre tilfeldigheter|Plausibel verden: ett "
                           "sett av de usikre forutsetningene, trukket innenfor det som er "
@@ -288,11 +286,11 @@ TEXT: dict[str, dict[str, str]] = {
         "made_by": "Made {date} with boligsim {version}: {replications} runs per scenario "
                    "{years} (random seed {seed}).",
         "summary_intro": "Each number is the best estimate of the difference against {ref}, "
-                         "with its 95 % interval in words below. Page 2 has every number and "
-                         "explains them.",
+                         "with its 95 % interval in words below. The table after the summary has "
+                         "every number and explains them.",
         "summary_levels": "The numbers are best estimates per scenario; no differences are "
-                          "given here because the municipalities differ (see page 2).",
-        "best": "best estimate",
+                          "given here because the municipalities differ (see the table after the "
+                          "summary).",
         "page_of": "{date} · page {page} of {pages}",
         "reading": "The numbers are means over {replications} runs. The interval in brackets "
                    "(95 %) shows how precisely the runs pin down the model's expected value, "
@@ -319,8 +317,6 @@ TEXT: dict[str, dict[str, str]] = {
         "s_own_home": "Families who bought their own home",
         "s_homeless_end": "Homeless families at the end",
         "s_cost": "The municipality's net cost in all",
-        "u_families": "families",
-        "u_children": "children",
         "u_mnok": "million NOK",
         "f_money": "Money and municipal dwellings",
         "f_tenure_short": "Tenure",
@@ -352,9 +348,9 @@ TEXT: dict[str, dict[str, str]] = {
                           "follow-up|Municipal rental dwelling: a home the municipality owns and "
                           "lets to disadvantaged households|Sublet: a home the municipality "
                           "rents from a private owner and lets on|Start loan: a loan from the "
-                          "municipality (Husbanken) to buy a home, for those a bank will not "
-                          "lend to|Temporary accommodation: a bed without a tenancy, such as a "
-                          "hostel or a camping cabin; counted here with the homeless|"
+                          "municipality, funded by Husbanken, to buy a home, for those a bank "
+                          "will not lend to|Temporary accommodation: a bed without a tenancy, "
+                          "such as a hostel or a camping cabin; counted here with the homeless|"
                           "Child-year: one child for one year|Run: one imagined pass of the "
                           "same families with other chance events|Plausible world: one set of "
                           "the uncertain assumptions, drawn within what is plausible",
