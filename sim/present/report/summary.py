@@ -73,9 +73,14 @@ def report_date(lang: str) -> str:
     return f"{day.day}. {month} {day.year}" if lang == "nb" else f"{day.day} {month} {day.year}"
 
 
-def _unit(measure: Measure, lang: str) -> str:
-    """The unit a summary number carries: ``mill. kr`` for money, else what it counts."""
-    return t(lang, "u_mnok") if measure.money else measure.noun(lang)
+def _unit(measure: Measure, lang: str, per_1000: bool = False) -> str:
+    """The unit a summary number carries: ``mill. kr`` for money, else what it counts; ``per
+    1 000 innbyggere`` after it when the report puts counts and money per 1,000 inhabitants."""
+    from sim.run.compare import per_inhabitant
+
+    unit = t(lang, "u_mnok") if measure.money else measure.noun(lang)
+    return unit + (t(lang, "per_1000_unit") if per_1000 and per_inhabitant(measure.indicator)
+                   else "")
 
 
 def summary_rows(report: Report) -> list[tuple[str, list[Box]]]:
@@ -94,7 +99,7 @@ def summary_rows(report: Report) -> list[tuple[str, list[Box]]]:
         for key, label_key in SUMMARY_MEASURES.items():
             m = measures[key]
             c = m.cell(name)
-            unit = _unit(m, lang)
+            unit = _unit(m, lang, comp.per_1000)
             if not compared or c.diff is None:
                 number = f"{format_value(c.mean, m, lang, c.mean, c.low, c.high)} {unit}"
                 words = interval_text(m.shown_low(c), c.high, m, lang)

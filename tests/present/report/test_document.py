@@ -11,6 +11,7 @@ from sim.cli import build_parser, main
 from sim.inputs.parameters import REGISTRY
 from sim.present.report import Report, output_format
 from sim.present.report.document import FEW_WORLDS, few_worlds
+from sim.present.report.headline import Measure
 from sim.present.report.summary import summary_intro, summary_rows
 
 
@@ -141,3 +142,15 @@ def test_a_difference_that_turns_in_every_world_is_said_to(tmp_path: Path) -> No
     text = hangs_on_sentence("en", "Stjørdal", "children", 0.0, 10, params, np.ones(10, bool))
     assert text.startswith("Stjørdal – children: same direction in 0 of 10 worlds;")
     assert "points the other way" in text and "depends most on ." not in text
+
+
+def test_the_summary_says_per_1000_inhabitants_when_the_numbers_are() -> None:
+    """Towns of different sizes side by side per 1,000 inhabitants: each summary number says
+    so, not "−3 barn" for what is three children per thousand inhabitants."""
+    from sim.present.report.summary import _unit
+
+    measure = Measure("m_children_end", "children_municipal", "summary", False, [])
+    cost = Measure("m_cost", "municipal_net_cost_nok", "summary", True, [])
+    assert _unit(measure, "nb") == "barn"
+    assert _unit(measure, "nb", per_1000=True) == "barn per 1 000 innbyggere"
+    assert _unit(cost, "en", per_1000=True) == "million NOK per 1,000 inhabitants"
