@@ -95,31 +95,31 @@ WORDS = {
         "month": "Måned {month} av {months} ({date})", "levers": "Politiske virkemidler",
         "reforms": "Endringer underveis", "none": "ingen", "policy": "Med virkemidlene",
         "reference": "Referanse: {name} (samme tilfeldige tall)", "indicator": "Indikator",
-        "now": "Nå", "ref_now": "Referanse", "diff": "Forskjell", "done": "Kjøringen er ferdig.",
-        "seed": "Startverdi for tilfeldige tall: {seed}; referansen er scenarioet slik det "
-                "ble lastet.",
+        "now": "Nå", "ref_now": "Referanse", "diff": "Forskjell", "done": "Simuleringen er ferdig.",
+        "seed": "Startverdi for tilfeldige tall: {seed}. Referansen er scenarioet slik det var før "
+                "du endret virkemidlene.",
         "reform_note": "Endres et virkemiddel etter start, gjelder det fra denne måneden "
                        "(som en reform).",
         "cumulative": " (sum fra start)", "mnok": " (mill. kr, sum fra start)",
         "month_axis": "år",
         "scenario": "Kommunemodell",
-        "band": "Referansen i {runs} kjøringer med andre tilfeldige tall (5–95 %)",
+        "band": "Referansen i {runs} simuleringer med andre tilfeldige tall (5–95 %)",
         "download_csv": "Last ned tallene (CSV)", "download_png": "Last ned figuren (PNG)",
         "worlds_button": "Hvor sikkert? ({worlds} plausible verdener)",
-        "worlds_running": "Kjører plausible verdener: {done} av {worlds}",
+        "worlds_running": "Simulerer plausible verdener: {done} av {worlds}",
         "worlds_end": "Forskjell ved slutten",
         "worlds_column": "Samme retning",
         "worlds_cell": "i {held} av {worlds}",
-        "worlds_none": "ingen forskjell i noen",
-        "worlds_some": "ingen her, men i {other} av {worlds}",
-        "worlds_note": "Samme retning: i hvor mange av {worlds} plausible verdener forskjellen "
-                       "ved slutten av kjøringen har samme fortegn som her. En verden trekker "
-                       "de antatte virkningene innenfor rimelige spenn og de kalibrerte ratene "
-                       "fra kalibreringen. {worlds} verdener gir et grovt svar; en rapport "
-                       "bør bruke minst 100.",
-        "worlds_hangs": "Det forskjellene avhenger av",
-        "worlds_turns": "den snur særlig der {where}",
-        "worlds_depends": "avhenger mest av {names}",
+        "worlds_none": "ingen forskjell i noen verden",
+        "worlds_some": "ingen forskjell her, men i {other} av {worlds}",
+        "worlds_note": "Samme retning: i hvor mange av {worlds} plausible verdener forskjellen ved "
+                       "slutten av simuleringen har samme fortegn som her. I hver verden trekkes "
+                       "de antatte virkningene innenfor rimelige grenser, og de kalibrerte ratene "
+                       "trekkes fra kalibreringen. {worlds} verdener gir et grovt svar; en "
+                       "rapport bør bruke minst 100.",
+        "worlds_hangs": "Hva forskjellene avhenger av",
+        "worlds_turns": "forskjellen snur særlig når {where}",
+        "worlds_depends": "retningen avhenger mest av {names}",
     },
     "en": {
         "title": "boligsim – {name}", "step": "Step (1 month)", "year": "12 months",

@@ -162,13 +162,14 @@ def plot_timeseries(results: Sequence[RunResult], indicators: Sequence[str],
 
 #: Figure titles by language.
 TITLES = {
-    "nb": {"timeseries": "Gjennomsnitt over simuleringene med 95 %-intervall",
+    "nb": {"timeseries": "Gjennomsnitt av simuleringene med 95 %-intervall",
            "phases": "Prikket linje: en fase begynner – ",
            "differences": "Forskjell mot {ref} (parvis per simulering, 95 %-intervall)",
-           "difference": "forskjell ({unit}, {when})", "at_end": "ved slutt",
+           "difference": "forskjell ({unit}, {when})", "at_end": "ved slutten",
            "over_run": "over hele perioden",
-           "worlds": "Forskjellen i hver av {count} plausible verdener (prikker); 5–95 % og "
-                     "median (strek); verdener med medianens fortegn",
+           "worlds": "Forskjellen i hver av {count} plausible verdener (prikker); strek: "
+                     "5.–95. persentil med median; tall: verdener med samme fortegn som "
+                     "medianen",
            "of": "{same} av {count}", "own_baseline": "samme kommune under dagens praksis"},
     "en": {"timeseries": "Mean over replications with 95 % interval",
            "phases": "Dotted line: a phase begins – ",

@@ -28,15 +28,15 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Municipal dwellings bought or built a year",
                "New municipal dwellings added each year.")},
     "stock.sublet_add_per_year": {
-        "nb": ("Nye boliger til fremleie per år",
-               "Boliger kommunen leier inn fra private og leier ut videre, nye hvert år."),
+        "nb": ("Nye boliger til framleie per år",
+               "Nye boliger kommunen hvert år leier inn fra private og framleier."),
         "en": ("Dwellings added for subletting a year",
                "Dwellings the municipality rents from private owners and sublets, new each "
                "year.")},
     "stock.release_vacant_months": {
-        "nb": ("Selg en bolig som har stått tom i (måneder)",
-               "En kommunal bolig som står tom så lenge, selges eller leies ikke inn lenger "
-               "(0 = aldri)."),
+        "nb": ("Tomme boliger selges eller sies opp etter (måneder)",
+               "En kommunal bolig som har stått tom så lenge, blir solgt eller leies ikke "
+               "lenger inn (0 = aldri)."),
         "en": ("Sell a dwelling vacant for (months)",
                "A municipal dwelling vacant this long is sold, or its sublease ended "
                "(0 = never).")},
@@ -58,8 +58,8 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
                "A permanent job only, or any stable income (disability pension too).")},
     "policy.startloan.remarks_after_counselling": {
         "nb": ("Startlån etter gjeldsrådgivning",
-               "Familier med betalingsanmerkninger som er ryddet opp gjennom "
-               "gjeldsrådgivning kan få startlån."),
+               "Familier som har fått ryddet opp i betalingsanmerkningene gjennom "
+               "gjeldsrådgivning, kan få startlån."),
         "en": ("Start loans after debt counselling",
                "Families whose payment remarks debt counselling cleared may get a start "
                "loan.")},
@@ -70,13 +70,13 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
         "nb": ("Fast rente", "Tilby fast rente, så renten ikke kan stige for familien."),
         "en": ("Fixed rate", "Offer a fixed rate, so the family's rate cannot rise.")},
     "policy.startloan.grant_max": {
-        "nb": ("Største etableringstilskudd per familie (kr)",
+        "nb": ("Høyeste etableringstilskudd per familie (kr)",
                "Tilskudd fra Husbanken via kommunen (0 = ingen)."),
         "en": ("Largest establishment grant per family (NOK)",
                "Husbanken's grant through the municipality (0 = none).")},
     "policy.startloan.children_share": {
         "nb": ("Mål: andel startlån til barnefamilier",
-               "Andelen av årets startlån kontoret arbeider for skal gå til barnefamilier."),
+               "Hvor stor andel av årets startlån kontoret har som mål å gi til barnefamilier."),
         "en": ("Aim: share of start loans to families with children",
                "The share of the year's start loans the desk works to give families with "
                "children.")},
@@ -88,7 +88,8 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
                "first.")},
     "policy.startloan.refinance": {
         "nb": ("Refinansiering med startlån",
-               "Eiere med banklån som er på vei mot tvangssalg kan få lånet refinansiert."),
+               "Eiere med banklån som er på vei mot tvangssalg, kan få lånet refinansiert med "
+               "startlån."),
         "en": ("Refinancing with a start loan",
                "Owners with a bank loan heading for a forced sale may have it refinanced.")},
     "policy.startloan.budget_per_1000": {
@@ -98,14 +99,14 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
                "How much the municipality may lend in start loans each year.")},
     "policy.startloan.outreach": {
         "nb": ("Tilby startlån til leietakere",
-               "Kommunen tilbyr selv startlån til leietakere i kommunal bolig som har "
-               "inntekt."),
+               "Kommunen tilbyr på eget initiativ startlån til leietakere i kommunal bolig når "
+               "de har inntekt."),
         "en": ("Offer start loans to tenants",
                "The municipality itself offers start loans to tenants with income.")},
     "policy.startloan.payment_relief": {
-        "nb": ("Betalingsutsettelse før tvangssalg",
-               "En eier med startlån som kommer på etterskudd får en periode med bare "
-               "renter."),
+        "nb": ("Avdragsfrihet før tvangssalg",
+               "En eier med startlån som kommer på etterskudd, får en periode der bare rentene "
+               "betales (avdragsfrihet)."),
         "en": ("Payment relief before a forced sale",
                "A start-loan owner who falls behind gets a period of interest only.")},
     "policy.startloan.children_priority": {
@@ -134,7 +135,8 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Review of every tenancy", "Every tenancy is reviewed within twelve months.")},
     "policy.rotation.move_on_with_work": {
         "nb": ("Leietakere i arbeid bes flytte videre",
-               "Ved kontraktslutt eller vurdering bes leietakere med arbeidsinntekt flytte."),
+               "Når kontrakten løper ut, eller ved vurdering, blir leietakere med "
+               "arbeidsinntekt bedt om å flytte."),
         "en": ("Tenants in work asked to move on",
                "At a lease's end or a review, tenants with earnings are asked to move on.")},
     "policy.rotation.enforce_exit": {
@@ -145,7 +147,8 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
                "After the grace period the lease ends even if nothing was found (else it is "
                "renewed).")},
     "policy.rotation.rent_to_market": {
-        "nb": ("Husleie som andel av markedsleie", "Kommunal husleie delt på markedsleien."),
+        "nb": ("Husleie som andel av gjengs leie",
+               "Kommunal husleie som andel av gjengs leie i markedet (1 = lik gjengs leie)."),
         "en": ("Rent as a share of market rent", "Municipal rent over the market rent.")},
     "policy.allocation.eligibility": {
         "nb": ("Hvem kan få kommunal bolig",
@@ -162,24 +165,24 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Who gets a vacant dwelling first", "The rule when a dwelling falls vacant.")},
     "policy.allocation.settle_refugees": {
         "nb": ("Bosatte flyktninger får kommunal bolig",
-               "Flyktningfamilier kommunen bosetter får en ledig kommunal bolig."),
+               "Flyktningfamilier som kommunen bosetter, får en ledig kommunal bolig."),
         "en": ("Settled refugees get a municipal dwelling",
                "Refugee families the municipality settles get a vacant municipal "
                "dwelling.")},
     "policy.allocation.with_followup": {
-        "nb": ("Tildeling og oppfølging i samme kontor",
+        "nb": ("Tildeling og oppfølging på samme kontor",
                "Samme kontor tildeler boligene og følger opp leietakerne."),
         "en": ("Allocation and follow-up in one office",
                "One office allocates the dwellings and follows up the tenants.")},
     "policy.allocation.procurer": {
-        "nb": ("Boligformidler mot private utleiere",
+        "nb": ("Boligformidler overfor private utleiere",
                "En formidler kontakter private utleiere på vegne av familier kontoret kjenner."),
         "en": ("Housing procurer with private landlords",
                "A procurer contacts private landlords for families the office knows.")},
     "policy.allocation.help_children_private": {
         "nb": ("Barnefamilier får hjelp til å leie privat",
-               "Når barnefamilier ikke får kommunal bolig, hjelper kontoret dem som leter å "
-               "finne en privat utleier."),
+               "Barnefamilier som ikke får kommunal bolig og leter etter bolig, får hjelp av "
+               "kontoret til å finne en privat utleier."),
         "en": ("Families with children helped to rent privately",
                "Where families with children get no municipal dwelling, the office helps "
                "those who search to find a private landlord.")},
@@ -187,8 +190,9 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
         "nb": ("Hvem følges opp", "Hvilke familier saksbehandlerne følger opp."),
         "en": ("Who is followed up", "Which families the caseworkers follow up.")},
     "policy.followup.long_assistance_months": {
-        "nb": ("Lenge på sosialhjelp etter (måneder)",
-               "Måneder på rad med sosialhjelp før en familie regnes som lenge på den."),
+        "nb": ("Langtidsmottaker av sosialhjelp etter (måneder)",
+               "Antall måneder sammenhengende på sosialhjelp før en familie regnes som "
+               "langtidsmottaker."),
         "en": ("Long on social assistance after (months)",
                "Months in a row on social assistance before a family counts as long on "
                "it.")},
@@ -204,12 +208,13 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
                "A visit after a month and every year, with a housing-career plan.")},
     "policy.followup.family_plan": {
         "nb": ("Familieplan med budsjett",
-               "Familiene som følges opp lager en plan med et månedsbudsjett."),
+               "Familiene som følges opp, lager en plan med et månedsbudsjett."),
         "en": ("Family plan with a budget",
                "Followed families make a plan with a monthly budget.")},
     "policy.followup.network": {
         "nb": ("Tverretatlig nettverk",
-               "NAV, barnevern, psykiatri og boligkontoret møtes jevnlig om familiene."),
+               "Nav, barnevernet, psykisk helsetjeneste og boligkontoret møtes jevnlig for å "
+               "drøfte familiene."),
         "en": ("Cross-agency network",
                "NAV, child welfare, psychiatry and the housing office meet regularly about "
                "the families.")},
@@ -242,10 +247,11 @@ CHOICES: dict[str, dict[str, str]] = {
     "children_first": {"nb": "Barnefamilier først", "en": "Families with children first"},
     "conflict": {"nb": "Familier i restanse eller konflikt",
                  "en": "Families in arrears or conflict"},
-    "tenants": {"nb": "Alle leietakere i kommunal bolig og fremleie",
+    "tenants": {"nb": "Alle leietakere i kommunal bolig og framleie",
                 "en": "All municipal and sublet tenants"},
     "all": {"nb": "Alle familier", "en": "All families"},
-    "long_assistance": {"nb": "Lenge på sosialhjelp", "en": "Long on social assistance"},
+    "long_assistance": {"nb": "Langtidsmottakere av sosialhjelp",
+                        "en": "Long on social assistance"},
 }
 
 

@@ -193,16 +193,17 @@ XLSX_WORDS = {
                     "end at least 0). The 'comparison' sheet is comparison.csv; the "
                     "'indicators' sheet says what each indicator counts and in what unit; "
                     "each 'means' sheet holds one scenario's monthly means over replications."},
-    "nb": {"indicators": "indikatorer", "about": "om", "means": "snitt",
+    "nb": {"indicators": "indikatorer", "about": "om", "means": "gjennomsnitt",
            "head": ("indikator", "navn", "enhet", "type", "verdi for perioden", "betydning"),
-           "final": "verdien siste måned", "total": "sum over perioden",
+           "final": "verdien i siste måned", "total": "sum over perioden",
            "date": "dato", "month": "måned",
-           "intro": "boligsim-sammenlikning: forskjellene er parvise per simulering (samme "
-                    "startverdi for tilfeldige tall) mot {ref}; intervallene er 95 % "
-                    "t-intervaller over simuleringene (for antall aldri under 0). Arket "
-                    "'comparison' er comparison.csv; arket 'indikatorer' sier hva hver "
-                    "indikator teller og i hvilken enhet; hvert 'snitt'-ark har ett scenarios "
-                    "månedlige gjennomsnitt over simuleringene."},
+           "intro": "boligsim-sammenlikning: forskjellene er beregnet parvis, simulering for "
+                    "simulering (samme startverdi for tilfeldige tall), mot {ref}; intervallene "
+                    "er t-intervaller (95 %) over simuleringene (nedre grense for antall er "
+                    "aldri under 0). Arket «comparison» er comparison.csv, arket «indikatorer» "
+                    "forklarer hva hver indikator teller og i hvilken enhet, og hvert "
+                    "«gjennomsnitt»-ark har ett scenarios månedlige gjennomsnitt av "
+                    "simuleringene."},
 }
 
 

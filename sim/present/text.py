@@ -177,7 +177,8 @@ def unit(lang: str, key: str) -> str:
 
 #: Scenario names as a reader calls them: the bundled baseline scenario is the
 #: traditional practice most municipalities followed, "dagens praksis" in Norwegian.
-SCENARIO_NAMES = {"nb": {"Baseline": "Dagens praksis"}, "en": {}}
+SCENARIO_NAMES = {"nb": {"Baseline": "Dagens praksis", "Registry defaults": "Standardverdier"},
+                  "en": {}}
 
 
 def scenario_name(name: str, lang: str) -> str:

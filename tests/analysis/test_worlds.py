@@ -251,8 +251,8 @@ def test_what_a_conclusion_hangs_on_is_said_with_its_ranges_and_units() -> None:
                   "(the worlds drew it from 1.01\u00a0% a month to 4.99\u00a0% a month)"), en
     nb = condition_words("nb", Condition("population.share_employed", 0.3, 0.45, (0.2, 0.6)),
                          "share")
-    assert nb.endswith("er mellom 30,0\u00a0% og 45,0\u00a0% (verdenene trakk fra 20,0\u00a0% "
-                       "til 60,0\u00a0%)"), nb
+    assert nb.endswith("er mellom 30,0\u00a0% og 45,0\u00a0% (i verdenene trukket mellom "
+                       "20,0\u00a0% og 60,0\u00a0%)"), nb
     assert condition_words("en", Condition("x.unknown", 2.0, None, (1.0, 3.0)), "multiplier") == (
         "x.unknown is above ×2.00 (the worlds drew it from ×1.00 to ×3.00)")
     assert condition_words("en", Condition("work.job_finding_rate", None, None, (0.0, 1.0)),
@@ -335,7 +335,7 @@ def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_
     page = front(build_report(results, "en", {}, reference_of=refs, across=across))
     assert page.count("(same direction in 10 of 10 plausible worlds)") == 4  # the summary
     assert page.count("same direction in 10 of 10 worlds") == 10  # the table's differences
-    assert "Every difference above points the same way in at least 90%" in page
+    assert "Every difference above points the same way in at least 90\u00a0%" in page
     assert "Only 10 plausible worlds: the shares are rough" in page  # fewer than FEW_WORLDS
 
     k = list(results[0].names).index("evictions")
@@ -346,8 +346,9 @@ def test_report_says_in_how_many_worlds_each_difference_holds_and_what_it_hangs_
     assert "samme retning i 6 av 10 verdener" in page
     assert "Bare 10 plausible verdener: andelene er grove" in page
     assert regex.search(r"Verdal – Utkastelser \(sum\): samme retning i 6 av 10 verdener; "
-                        r"(avhenger mest av \S|den snur særlig der .+ er (under|over|mellom) "
-                        r".+\(verdenene trakk fra )", page), page
+                        r"(retningen avhenger mest av \S|forskjellen snur særlig når .+ er "
+                        r"(under|over|mellom) "
+                        r".+\(i verdenene trukket mellom )", page), page
 
 
 def test_report_with_worlds_runs_from_the_command_line(capsys, tmp_path: Path) -> None:

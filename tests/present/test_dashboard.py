@@ -202,7 +202,7 @@ def test_how_sure_counts_the_worlds_in_which_a_difference_keeps_its_sign() -> No
     none = dataclasses.replace(check, held={**check.held, "homeless": 1},
                                nominal={**check.nominal, "homeless": 0.0})
     assert worlds_text(none, "homeless", "en") == "none here, but in 2 of 3"
-    assert worlds_text(same, "homeless", "nb") == "ingen forskjell i noen"
+    assert worlds_text(same, "homeless", "nb") == "ingen forskjell i noen verden"
     # what a shaky difference hangs on: named for every panel that keeps its direction in
     # fewer than 90 % of the worlds, and said with its range
     shaky = {p for p, _how, _unit in PANELS if check.nominal[p] and check.held[p] < 0.9 * 3}
@@ -213,7 +213,8 @@ def test_how_sure_counts_the_worlds_in_which_a_difference_keeps_its_sign() -> No
     assert hangs_on_text(told, "homeless", "en") == (
         "it turns mostly where “how fast families without work find a job” is below "
         "2.00\u00a0% a month (the worlds drew it from 1.00\u00a0% a month to 5.00\u00a0% a month)")
-    assert hangs_on_text(told, "homeless", "nb").startswith("den snur særlig der «hvor raskt")
+    assert hangs_on_text(told, "homeless", "nb").startswith(
+        "forskjellen snur særlig når «hvor raskt")
     session.step(12)
     session.set_lever("policy.rotation.contract_years", 3)
     assert session.worlds is None

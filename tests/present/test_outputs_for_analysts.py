@@ -64,7 +64,7 @@ def test_difference_bars_speak_norwegian(comparison: Comparison) -> None:
         assert fig._suptitle.get_text().startswith("Forskjell mot Verdal, dagens praksis")
         first = fig.get_axes()[0]
         assert first.get_title() == LABELS["nb"][KEY_INDICATORS[0]]
-        assert "forskjell (barn, ved slutt)" == first.get_xlabel()
+        assert "forskjell (barn, ved slutten)" == first.get_xlabel()
     finally:
         plt.close(fig)
 
@@ -79,8 +79,8 @@ def test_the_workbook_has_formats_units_indicators_wide_means_and_plain_values(
         for r in comparison.results]}
     write_xlsx(out, comparison, provenance, lang="nb")
     wb = load_workbook(out)
-    assert wb.sheetnames == ["comparison", "indikatorer", "snitt 1 Verdal, baseline practi",
-                             "snitt 2 Verdal", "om"]
+    assert wb.sheetnames == ["comparison", "indikatorer", "gjennomsnitt 1 Verdal, baseline",
+                             "gjennomsnitt 2 Verdal", "om"]
     # comparison.csv's values, NOK as whole kroner, counts to one decimal
     sheet = wb["comparison"]
     rows = comparison_rows(comparison)
@@ -93,7 +93,7 @@ def test_the_workbook_has_formats_units_indicators_wide_means_and_plain_values(
     assert [r[0] for r in info[1:]] == list(NAMES)
     assert info[1 + NAMES.index("homeless")][1:3] == (LABELS["nb"]["homeless"], "families")
     # monthly means: months down, indicators across, labels and units above
-    means = list(wb["snitt 2 Verdal"].iter_rows(values_only=True))
+    means = list(wb["gjennomsnitt 2 Verdal"].iter_rows(values_only=True))
     res: RunResult = comparison.results[1]
     assert means[0][2] == LABELS["nb"][NAMES[0]] and means[1][2] == BY_NAME[NAMES[0]].unit
     assert len(means) == 2 + len(res.dates)

@@ -35,12 +35,13 @@ from sim.present.report.webpage import write_html
 from sim.present.report.words import (
     condition_words,
     join_list,
+    month_name,
     parameter_words,
     quoted,
     t,
     years_phrase,
 )
-from sim.present.text import check_lang, fmt, scenario_name
+from sim.present.text import NBSP, check_lang, fmt, scenario_name
 from sim.run.compare import Comparison, unique_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -208,7 +209,8 @@ class Report:
                 if m.source == "summary" and share < ROBUST_SHARE:
                     shaky.append((s, m, share))
         if not shaky:
-            return out + [("p", t(lang, "worlds_robust", share=f"{ROBUST_SHARE:.0%}"))]
+            share = fmt(round(100 * ROBUST_SHARE), lang) + NBSP + "%"
+            return out + [("p", t(lang, "worlds_robust", share=share))]
         fails = ~across.holds(self.nominal)
         params: dict[int, dict[str, list[Any]]] = {}  # each scenario's worlds, drawn once
         for s, m, share in shaky:
@@ -270,7 +272,7 @@ class Report:
                        years=years_text, seed=res0.seed).replace("  ", " "))]
         shapes = {(r.scenario.start, len(r.dates)) for r in self.results}
         if len(shapes) > 1:
-            detail = "; ".join(f"{r.scenario.name}: {r.scenario.start}, "
+            detail = "; ".join(f"{r.scenario.name}: {month_name(r.scenario.start, lang)}, "
                                f"{years_phrase(r.scenario.years, lang)}" for r in self.results)
             out.append(("p", t(lang, "a_lengths", detail=detail)))
         out.append(("p", t(lang, "a_params", total=fmt(len(REGISTRY), lang),

@@ -21,8 +21,7 @@ from sim.engine.families import (
     TENURES,
 )
 from sim.present.report.trajectories import MISSING, Trajectories
-from sim.present.report.words import TENURE_WORDS, join_list, month_name, t
-from sim.present.text import fmt
+from sim.present.report.words import TENURE_WORDS, join_list, month_name, number_words, t
 
 #: The most and fewest family stories told.
 MAX_STORIES, MIN_STORIES = 4, 3
@@ -210,7 +209,7 @@ def story_sentence(tr: Trajectories, i: int, lang: str, max_events: int = 4) -> 
     if len(events) > max_events:
         more = len(events) - max_events
         shown.append(t(lang, "more_event") if more == 1 else
-                     t(lang, "more_events", n=fmt(more, lang)))
+                     t(lang, "more_events", n=number_words(more, lang)))
     if last == len(ten) - 1 and (ten[first:] == ten[first]).all():
         shown.append(t(lang, "stayed_homeless" if ten[first] == HOMELESS else "stayed"))
     opening = _opening(tr, i, first, lang)
@@ -224,7 +223,7 @@ def _subject(tr: Trajectories, i: int, first: int, lang: str) -> str:
     traits = [t(lang, "refugee")] if tr.refugee[first, i] else []
     if kids:
         traits.append(t(lang, "one_child") if kids == 1 else
-                      t(lang, "children_n", n=fmt(kids, lang)))
+                      t(lang, "children_n", n=number_words(kids, lang)))
     return f"{subject} {t(lang, 'with')} {join_list(traits, lang)}" if traits else subject
 
 

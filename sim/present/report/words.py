@@ -23,6 +23,21 @@ MONTHS = {
 }
 
 
+#: Small numbers as words, as Norwegian and English prose writes them (one to twelve).
+NUMBER_WORDS = {
+    "nb": ("null", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve",
+           "tolv"),
+    "en": ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+           "eleven", "twelve"),
+}
+
+
+def number_words(n: int, lang: str) -> str:
+    """``n`` as a word up to twelve (``tre``, ``three``), else in figures."""
+    words = NUMBER_WORDS[check_lang(lang)]
+    return words[n] if 0 <= n < len(words) else fmt(n, lang)
+
+
 def month_name(date: str, lang: str) -> str:
     """``'2013-04'`` as ``april 2013`` (nb) or ``April 2013`` (en)."""
     year, month = date.split("-")
@@ -52,9 +67,11 @@ def years_phrase(years: int, lang: str) -> str:
 #: Tenures as they appear in family stories: (noun phrase, what moving there is called).
 TENURE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "nb": {
-        "homeless": ("var bostedsløs eller i midlertidig bolig", "ble bostedsløs"),
+        "homeless": ("var uten bolig eller i midlertidig bolig",
+                     "sto uten bolig"),
         "municipal": ("bodde i kommunal utleiebolig", "flyttet inn i en kommunal utleiebolig"),
-        "sublet": ("bodde i en bolig kommunen framleide", "fikk en bolig kommunen framleier"),
+        "sublet": ("leide en bolig på framleie fra kommunen",
+                   "fikk leie en bolig på framleie fra kommunen"),
         "private_rental": ("bodde i privat leid bolig", "flyttet til en privat leid bolig"),
         "owner_startloan": ("bodde i egen bolig kjøpt med startlån", "kjøpte bolig med startlån"),
         "owner_bank": ("bodde i egen bolig kjøpt med banklån", "kjøpte bolig med banklån"),
@@ -78,20 +95,20 @@ TEXT: dict[str, dict[str, str]] = {
         "subtitle": "Simulerte utfall for {scenarios}",
         "made_by": "Laget {date} med boligsim {version}: {replications} simuleringer per "
                    "scenario {years} (startverdi for tilfeldige tall: {seed}).",
-        "summary_intro": "Hvert tall er beste anslag for forskjellen mot {ref}, med "
-                         "95 %-intervallet i ord under. Tabellen etter sammendraget har alle "
-                         "tallene og forklarer dem.",
+        "summary_intro": "Hvert tall er det beste anslaget på forskjellen mot {ref}; 95 "
+                         "%-intervallet står i ord under tallet. Tabellen etter sammendraget har "
+                         "alle tallene og forklarer dem.",
         "summary_levels": "Tallene er beste anslag per scenario; forskjeller står ikke her "
                           "fordi kommunene er ulike (se tabellen etter sammendraget).",
         "page_of": "{date} · side {page} av {pages}",
-        "reading": "Tallene er gjennomsnitt over {replications} simuleringer. Intervallet i "
-                   "parentes (95 %) viser hvor presist simuleringene bestemmer modellens "
-                   "forventede verdi, altså det gjennomsnittet svært mange simuleringer ville "
-                   "gitt. Det sier ikke hvor riktige modellens forutsetninger er.",
-        "reading_worlds": "Hvor mye forskjellene tåler av usikre forutsetninger, står under "
+        "reading": "Tallene er gjennomsnitt av {replications} simuleringer. Intervallet i parentes "
+                   "(95 %) viser hvor presist simuleringene bestemmer modellens forventede verdi, "
+                   "altså det gjennomsnittet svært mange simuleringer ville gitt. Det sier ikke "
+                   "hvor riktige modellens forutsetninger er.",
+        "reading_worlds": "Hvor godt forskjellene tåler usikre forutsetninger, står i avsnittet "
                           "«Hvor sikre er forskjellene?».",
-        "reading_noworlds": "Hvor mye forskjellene tåler av usikre forutsetninger, viser en "
-                            "rapport med plausible verdener (boligsim report --worlds).",
+        "reading_noworlds": "Hvor godt forskjellene tåler usikre forutsetninger, kan undersøkes "
+                            "med en rapport med plausible verdener (boligsim report --worlds).",
         "more_than": "mellom {lo} og {hi} flere {noun} enn i {ref}",
         "fewer_than": "mellom {lo} og {hi} færre {noun} enn i {ref}",
         "mixed_count": "mellom {lo} færre og {hi} flere {noun} enn i {ref} – ingen klar "
@@ -100,16 +117,16 @@ TEXT: dict[str, dict[str, str]] = {
                        "{ref} under)",
         "n_families": "familier",
         "n_children": "barn",
-        "n_jobs": "jobbstarter",
+        "n_jobs": "overganger til arbeid",
         "n_child_years": "barneår",
         "n_moves": "flyttinger",
         "n_evictions": "utkastelser",
-        "s_children_end": "Barn i kommunal bolig ved slutt",
+        "s_children_end": "Barn i kommunal bolig ved slutten",
         "s_own_home": "Familier som kjøpte egen bolig",
-        "s_homeless_end": "Bostedsløse familier ved slutt",
+        "s_homeless_end": "Bostedsløse familier ved slutten",
         "s_cost": "Kommunens nettokostnad i alt",
         "u_mnok": "mill. kr",
-        "f_money": "Penger og kommunale boliger",
+        "f_money": "Økonomi og kommunale boliger",
         "f_tenure_short": "Boform",
         "story_income": "Inntekt (kr per måned)",
         "story_wages": "lønn og trygd etter skatt",
@@ -120,30 +137,31 @@ TEXT: dict[str, dict[str, str]] = {
         "more_events": "hadde {n} endringer til",
         "more_event": "hadde én endring til",
         "a_runs": "Tallene kommer fra {replications} simuleringer av hvert scenario {years} "
-                  "(startverdi for tilfeldige tall: {seed}). Simulering nummer k av hvert "
-                  "scenario bruker de samme tilfeldige tallene, så forskjellen mellom "
-                  "scenarioene skyldes politikken og ikke tilfeldigheter. Intervallene (95 %) "
-                  "viser hvor presist simuleringene bestemmer modellens forventede verdi; de "
-                  "sier ikke hvor riktige forutsetningene er.",
-        "a_money": "Kommunens nettokostnad er sosialhjelp, midlertidig bolig, de kommunale "
-                   "boligene, oppfølging, tilskudd og kommunens tap på startlån. En eid "
-                   "kommunal bolig koster kapital og drift hver måned kommunen har den, minus "
-                   "husleien; en framleid koster leien til eieren og administrasjon. En bolig "
-                   "kommunen kjøper, koster altså fra den er kjøpt, og en bolig den selger, "
-                   "slutter å koste; kjøpesummen og salgssummen står ikke som engangsbeløp.",
+                  "(startverdi for tilfeldige tall: {seed}). Simulering nr. 1 i hvert scenario "
+                  "bruker de samme tilfeldige tallene, det samme gjør simulering nr. 2 osv., så "
+                  "forskjellen mellom scenarioene skyldes politikken og ikke tilfeldigheter. "
+                  "Intervallene (95 %) viser hvor presist simuleringene bestemmer modellens "
+                  "forventede verdi; de sier ikke hvor riktige forutsetningene er.",
+        "a_money": "Kommunens nettokostnad omfatter sosialhjelp, midlertidig bolig, de kommunale "
+                   "boligene, oppfølging, tilskudd og kommunens tap på startlån. En kommunal "
+                   "bolig som kommunen eier, gir kapital- og driftskostnader hver måned kommunen "
+                   "har den, fratrukket husleien; en framleid bolig koster leien til eieren pluss "
+                   "administrasjon. En bolig kommunen kjøper, gir altså kostnader fra den er "
+                   "kjøpt, og en bolig den selger, slutter å gi kostnader; kjøpesummen og "
+                   "salgssummen føres ikke som engangsbeløp.",
         "glossary": "Ord og begreper",
-        "glossary_items": "Dagens praksis: kommunen slik de fleste arbeidet før modellene i "
-                          "rapporten, med tradisjonell tildeling og lite oppfølging|Kommunal "
-                          "utleiebolig: bolig kommunen eier og leier ut til vanskeligstilte|"
-                          "Framleie: bolig kommunen leier av private og leier videre|Startlån: "
-                          "lån fra kommunen, finansiert av Husbanken, til kjøp av bolig for dem "
-                          "som ikke får lån i bank|Midlertidig bolig: overnatting uten "
-                          "leiekontrakt, som hospits eller campinghytte; regnes her med de "
-                          "bostedsløse|"
-                          "Barneår: ett barn i ett år|Simulering: én tenkt gjennomkjøring av "
-                          "de samme familiene med andre tilfeldigheter|Plausibel verden: ett "
-                          "sett av de usikre forutsetningene, trukket innenfor det som er "
-                          "rimelig",
+        "glossary_items": "Dagens praksis: slik de fleste kommuner har arbeidet, med tradisjonell "
+                          "tildeling og lite oppfølging – uten endringene modellene i rapporten "
+                          "prøver ut|Kommunal utleiebolig: bolig kommunen eier og leier ut til "
+                          "vanskeligstilte|Framleie: bolig kommunen leier av private og leier ut "
+                          "videre|Startlån: lån fra kommunen, finansiert av Husbanken, til kjøp "
+                          "av bolig for dem som ikke får lån i bank|Midlertidig bolig: "
+                          "overnattingssted uten leiekontrakt, for eksempel hospits eller "
+                          "campinghytte; regnes her med de bostedsløse|Barneår: ett barn i ett "
+                          "år|Simulering: én beregnet gjennomgang av perioden med de samme "
+                          "familiene, men med andre tilfeldige hendelser|Plausibel verden: ett "
+                          "sett verdier for de usikre forutsetningene, trukket innenfor rimelige "
+                          "grenser",
         "title": "Boligkarrierer for vanskeligstilte familier",
         "reference_is": "Sammenlikningsgrunnlaget er «{ref}». Forskjellene er regnet "
                         "simulering for simulering mot det, med de samme hendelsene i "
@@ -165,18 +183,18 @@ TEXT: dict[str, dict[str, str]] = {
         "mixed_money": "mellom {lo} mill. kr mindre og {hi} mill. kr mer enn i {ref} – "
                        "ingen klar forskjell",
         "cell": "{mean} ({lo} til {hi})",
-        "col_measure": "Mål",
+        "col_measure": "Indikator",
         "worlds_clause": " (samme retning i {holds} av {count} plausible verdener)",
         "worlds_cell": "samme retning i {holds} av {count} verdener",
         "worlds_head": "Hvor sikre er forskjellene?",
-        "worlds_intro": "Modellen bygger på antatte virkninger og tilpassede rater som ingen "
-                        "kilde gir nøyaktig. Hver modell er derfor også kjørt i {count} "
-                        "plausible verdener: i hver er alle antatte og tilpassede størrelser "
-                        "trukket innenfor det som er rimelig. «Samme retning i 92 av 100» "
-                        "betyr at forskjellen peker samme vei i 92 av dem.",
-        "worlds_few": "Bare {worlds} plausible verdener: andelene er grove, og det en "
-                      "forskjell ser ut til å avhenge av, kan være tilfeldig. Bruk minst "
-                      "{least} for et svar som kan vises fram.",
+        "worlds_intro": "Modellen bygger på antatte virkninger og kalibrerte rater som ingen kilde "
+                        "gir nøyaktig. Hver modell er derfor også simulert i {count} plausible "
+                        "verdener: i hver av dem er alle antatte og kalibrerte størrelser trukket "
+                        "innenfor rimelige grenser. «Samme retning i 92 av 100» betyr at "
+                        "forskjellen peker samme vei i 92 av dem.",
+        "worlds_few": "Bare {worlds} plausible verdener: andelene er grove, og det en forskjell "
+                      "ser ut til å avhenge av, kan skyldes tilfeldigheter. Bruk minst {least} "
+                      "før resultatene legges fram.",
         "worlds_robust": "Alle forskjellene over peker samme vei i minst {share} av de "
                          "plausible verdenene.",
         "turns_everywhere": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
@@ -184,11 +202,11 @@ TEXT: dict[str, dict[str, str]] = {
                             "hviler ikke på én forutsetning, men på hele modellen.",
         "hangs_on_nothing": "{scen} – {measure}: samme retning i {holds} av {count} "
                             "verdener; ingen enkelt forutsetning forklarer når den snur.",
-        "hangs_on": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
+        "hangs_on": "{scen} – {measure}: samme retning i {holds} av {count} verdener; retningen "
                     "avhenger mest av {params}.",
         "fails_where": "{scen} – {measure}: samme retning i {holds} av {count} verdener; "
-                       "den snur særlig der {conditions}.",
-        "condition": "{name} er {where} (verdenene trakk fra {low} til {high})",
+                       "forskjellen snur særlig når {conditions}.",
+        "condition": "{name} er {where} (i verdenene trukket mellom {low} og {high})",
         "cond_below": "under {x}",
         "cond_above": "over {x}",
         "cond_between": "mellom {low} og {high}",
@@ -198,32 +216,33 @@ TEXT: dict[str, dict[str, str]] = {
         "u_NOK": "{x} kr",
         "u_NOK/month": "{x} kr i måneden",
         "per_1000_title": ", per 1 000 innbyggere",
-        "per_1000_note": "Antall og kroner er regnet per 1 000 innbyggere i hver kommune, så "
-                         "kommuner av ulik størrelse kan stå side om side.",
+        "per_1000_note": "Antall og kroner er regnet per 1 000 innbyggere i hver kommune, slik at "
+                         "kommuner av ulik størrelse kan sammenliknes.",
         "per_1000_unit": " per 1 000 innbyggere",
         "m_own_home": "Familier inn i egen bolig (sum)",
-        "m_entered_work": "Ganger en familie fikk jobb (sum)",
-        "m_in_work_end": "Familier i arbeid ved slutt",
+        "m_entered_work": "Overganger til arbeid (sum)",
+        "m_in_work_end": "Familier i arbeid ved slutten",
         "m_sa_total": "Sosialhjelp i alt (mill. kr)",
-        "m_children_end": "Barn i kommunal bolig ved slutt",
-        "m_homeless_end": "Bostedsløse familier ved slutt",
-        "m_children_homeless_end": "Barn i bostedsløse familier ved slutt",
-        "m_child_years_insecure": "Barneår bostedsløs eller med flyttevarsel (sum)",
+        "m_children_end": "Barn i kommunal bolig ved slutten",
+        "m_homeless_end": "Bostedsløse familier ved slutten",
+        "m_children_homeless_end": "Barn i bostedsløse familier ved slutten",
+        "m_child_years_insecure": "Barneår i bostedsløshet eller med varsel om å måtte "
+                                  "flytte (sum)",
         "m_child_moves": "Barns flyttinger innen kommunen (sum)",
         "m_evictions": "Utkastelser (sum)",
         "m_cost": "Kommunens nettokostnad (mill. kr, sum)",
         "diff_prefix": "forskjell",
-        "f_tenure": "Familier etter boform over tid (gjennomsnitt over simuleringene)",
+        "f_tenure": "Familier etter boform over tid (gjennomsnitt av simuleringene)",
         "f_children": "Barn i kommunal bolig",
         "f_homeless": "Bostedsløshet",
         "f_own_work": "Eierskap og arbeid",
-        "f_startloans": "Startlån, og andelen til barnefamilier",
+        "f_startloans": "Startlån og andelen til barnefamilier",
         "f_evictions": "Utkastelser og tvangssalg",
         "band_note": "Linje: gjennomsnitt; skygge: 95 %-intervall. Prikket loddrett linje: "
                      "en ny fase i kommunens praksis begynner. Søyler: forskjell mot {ref} med "
                      "95 %-intervall.",
         "diff_axis": "forskjell mot {ref} ({unit}, {when})",
-        "at_end": "ved slutt",
+        "at_end": "ved slutten",
         "over_run": "over hele perioden",
         "year_axis": "år",
         "stories": "Familiehistorier",
@@ -236,7 +255,7 @@ TEXT: dict[str, dict[str, str]] = {
         "yes": "ja",
         "no": "nei",
         "p_municipal_to_owner": "Fra kommunal bolig til egen bolig",
-        "p_homeless_to_private": "Fra bostedsløs til privat leie",
+        "p_homeless_to_private": "Fra bostedsløshet til privat leie",
         "p_stays_municipal": "Blir boende i kommunal bolig",
         "p_lost_home": "Mister boligen",
         "p_into_work": "Inn i arbeid",
@@ -249,25 +268,25 @@ TEXT: dict[str, dict[str, str]] = {
         "children_n": "{n} barn",
         "one_child": "ett barn",
         "refugee": "flyktningbakgrunn",
-        "lived_at_start": "{tenure} ved start",
+        "lived_at_start": "{tenure} ved starten",
         "arrived": "kom til kommunen i {date} og {tenure}",
         "sold": "måtte selge boligen og {what}",
-        "moved_out": "måtte flytte ut og ble bostedsløs",
+        "moved_out": "måtte flytte ut og sto uten bolig",
         "moved_event": "{what} i {date}",
         "got_job": "fikk jobb i {date}",
         "lost_job": "mistet jobben i {date}",
-        "evicted": "ble kastet ut for husleierestanse og ble bostedsløs i {date}",
+        "evicted": "ble kastet ut på grunn av husleierestanse i {date} og sto uten bolig",
         "left": "flyttet fra kommunen i {date}",
         "stayed": "ble boende der hele perioden",
-        "stayed_homeless": "forble bostedsløs hele perioden",
+        "stayed_homeless": "var uten bolig hele perioden",
         "assumptions": "Forutsetninger, usikkerhet og hva modellen ikke kan måle",
         "a_lengths": "Merk: scenarioene dekker ulike perioder ({detail}). Forskjellene "
                      "sammenlikner hvert scenarios egen periode; bruk --years for lik lengde.",
-        "a_params": "Modellen har {total} parametere. {policy} er politiske valg kommunen "
-                    "gjør. {context} er kontekst hentet fra offentlige kilder (Røe 2018, "
-                    "SSB, Husbanken). {calibrated} er atferdsrater ingen har målt, som "
-                    "kalibreres mot observerte fakta. {assumption} er forutsetninger vi har "
-                    "valgt og sier fra om; endrer man dem, kan tallene endre seg.",
+        "a_params": "Modellen har {total} parametere: {policy} politiske valg kommunen gjør, "
+                    "{context} kontekstverdier hentet fra offentlige kilder (Røe 2018, SSB, "
+                    "Husbanken), {calibrated} atferdsrater som ingen har målt, og som derfor "
+                    "kalibreres mot observerte tall, og {assumption} forutsetninger vi har valgt "
+                    "og gjør rede for. Endres forutsetningene, kan tallene endre seg.",
         "a_cannot": "Modellen kan ikke måle alt som betyr noe:",
         "a_cannot_items": "boligenes og nabolagenes kvalitet og hvor trygge de er for barn|"
                           "barnas trivsel, skolegang og fritid|tillit mellom familiene og "
@@ -585,10 +604,11 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "market.rent_dispersion": "hvor mye husleien varierer mellom ledige boliger",
         "market.search_success": "hvor lett det er å finne en privat utleier",
         "market.discrimination_refugee": "hvor ofte utleiere avviser flyktningfamilier",
-        "market.discrimination_nav": "hvor ofte utleiere avviser familier på NAV-ytelser",
+        "market.discrimination_nav": "hvor ofte utleiere avviser familier som mottar ytelser fra "
+                                     "Nav",
         "ownership.forced_sale_months": "hvor mange måneder et tvangssalg tar",
-        "market.discrimination_needs": "hvor ofte utleiere avviser søkere med rus- eller "
-                                       "psykiske problemer",
+        "market.discrimination_needs": "hvor ofte utleiere avviser søkere med rusproblemer eller "
+                                       "psykiske helseproblemer",
         "market.max_rent_share": "hvor stor del av inntekten familiene kan betale i husleie",
         "market.apply_rate": "hvor ofte familier uten arbeid som leier privat, søker kommunal "
                              "bolig",

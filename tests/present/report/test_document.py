@@ -21,9 +21,9 @@ def test_the_summary_states_four_differences_in_words(own_report: Report) -> Non
     counts and against what."""
     [(name, boxes)] = summary_rows(own_report)
     assert name == "Verdal"
-    assert [b.label for b in boxes] == ["Barn i kommunal bolig ved slutt",
+    assert [b.label for b in boxes] == ["Barn i kommunal bolig ved slutten",
                                         "Familier som kjøpte egen bolig",
-                                        "Bostedsløse familier ved slutt",
+                                        "Bostedsløse familier ved slutten",
                                         "Kommunens nettokostnad i alt"]
     rows = {r["indicator"]: r for r in own_report.comparison.rows() if r["scenario"] == name}
     for box, indicator, unit, noun in zip(
@@ -38,7 +38,7 @@ def test_the_summary_states_four_differences_in_words(own_report: Report) -> Non
         assert "enn i «Verdal, dagens praksis»" in box.words, box
         if noun and "ingen klar forskjell" not in box.words:
             assert f" {noun} enn i" in box.words, box
-    assert summary_intro(own_report).startswith("Hvert tall er beste anslag for forskjellen")
+    assert summary_intro(own_report).startswith("Hvert tall er det beste anslaget på forskjellen")
 
 
 def test_unlike_towns_get_levels_not_differences(nb_report: Report) -> None:
@@ -86,11 +86,11 @@ def test_the_report_speaks_norwegian_of_the_baseline_and_keeps_its_digest(
 
 def test_assumptions_count_parameters_by_kind(nb_report: Report) -> None:
     text = " ".join(p for _, p in nb_report.pages()[-1].paragraphs)
-    assert f"Modellen har {len(REGISTRY)} parametere." in text
-    assert f"{len(REGISTRY.by_kind('calibrated'))} er atferdsrater" in text
+    assert f"Modellen har {len(REGISTRY)} parametere:" in text
+    assert f"{len(REGISTRY.by_kind('calibrated'))} atferdsrater" in text
     assert "barnas trivsel" in text and "tillit" in text
     assert "Ord og begreper" in text and "Barneår: ett barn i ett år" in text
-    assert "slutter å koste" in text  # money: a dwelling sold stops costing
+    assert "slutter å gi kostnader" in text  # money: a dwelling sold stops costing
 
 
 def test_the_suffix_chooses_the_format() -> None:

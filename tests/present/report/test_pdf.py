@@ -33,7 +33,7 @@ def test_pdf_has_a_page_per_figure_and_about_eight(own_report: Report, tmp_path:
     assert titles[0] == "Boligkarrierer for vanskeligstilte familier"  # the summary
     assert titles[1].startswith("Hovedtall per scenario")
     for theme in ("Barn i kommunal bolig · Bostedsløshet", "Eierskap og arbeid · Startlån",
-                  "Utkastelser og tvangssalg · Penger og kommunale boliger"):
+                  "Utkastelser og tvangssalg · Økonomi og kommunale boliger"):
         assert sum(t.startswith(theme) for t in titles) == 1, theme
     assert titles[-1] == "Forutsetninger, usikkerhet og hva modellen ikke kan måle"
 

@@ -43,7 +43,7 @@ def test_stories_pick_one_family_per_pattern_and_tell_it() -> None:
     assert patterns["homeless_to_private"] == 2
     assert len({s.family for s in stories}) == len(stories)
     nb = story_sentence(tr, 0, "nb")
-    assert nb.startswith("En enslig forsørger med 2 barn bodde i kommunal utleiebolig ved start")
+    assert nb.startswith("En enslig forsørger med to barn bodde i kommunal utleiebolig ved starten")
     assert "fikk jobb i mars 2020" in nb and "kjøpte bolig med startlån i april 2020" in nb
     en = story_sentence(tr, 2, "en")
     assert "came to the municipality in April 2020" in en
@@ -72,7 +72,7 @@ def test_a_long_career_is_cut_short_with_a_count() -> None:
     sentence = story_sentence(tr, 0, "en", max_events=2)
     assert "in February 2020" in sentence and "in March 2020" in sentence
     assert "April" not in sentence
-    assert sentence.endswith(" and had 4 more changes.")
+    assert sentence.endswith(" and had four more changes.")
     assert "and and" not in sentence
     assert "og og" not in story_sentence(tr, 0, "nb", max_events=2)
 
