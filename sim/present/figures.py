@@ -89,16 +89,18 @@ def mean_band(ax: Any, x: np.ndarray, values: np.ndarray, colour: str, label: st
     ax.fill_between(x, lo, hi, color=colour, alpha=0.2, lw=0)
 
 
-def phase_lines(ax: Any, results: Sequence[RunResult]) -> list[str]:
-    """A dotted line in each scenario's colour where one of its phases begins within its
-    months; returns ``"Name: YYYY-MM label"`` for each, for a note under the figure."""
+def phase_lines(ax: Any, results: Sequence[RunResult], colour: str | None = None,
+                lw: float = 0.9) -> list[str]:
+    """A dotted line (in each scenario's colour, or ``colour``) where one of its phases begins
+    within its months; returns ``"Name: YYYY-MM label"`` for each, for a note under the
+    figure."""
     notes = []
     for j, res in enumerate(results):
         dates = month_dates(res.dates)
         for phase in res.scenario.phases:
             start = np.datetime64(f"{phase.start}-01")
             if dates[0] < start <= dates[-1]:
-                ax.axvline(start, color=scenario_colour(j), lw=0.9, ls=":")
+                ax.axvline(start, color=colour or scenario_colour(j), lw=lw, ls=":")
                 notes.append(f"{res.scenario.name}: {phase.start} {phase.label}".strip())
     return notes
 

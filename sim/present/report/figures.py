@@ -21,6 +21,7 @@ from sim.present.figures import (
     difference_scale,
     mean_band,
     month_dates,
+    phase_lines,
     scenario_colour,
 )
 from sim.present.report.themes import Series
@@ -36,6 +37,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.present.report.trajectories import Trajectories
     from sim.run.compare import Comparison
     from sim.run.results import RunResult
+
+#: Colour of the dotted line where a phase begins (the caption names it; phases close together
+#: would make labels unreadable).
+PHASE_COLOUR = "#555555"
 
 #: Page size of every figure and PDF page (A4 landscape, inches).
 PAGE = (11.69, 8.27)
@@ -77,21 +82,11 @@ def draw_tenure(fig: Figure, results: Sequence[RunResult], lang: str,
         else:
             ax.tick_params(labelleft=False)
         _time_axes(ax, lang)
-        _phase_marks(ax, res)
+        phase_lines(ax, [res], colour=PHASE_COLOUR, lw=0.8)
     handles, labels = first.get_legend_handles_labels()  # type: ignore[union-attr]
     fig.legend(handles[::-1], [textwrap.fill(x, 20) for x in labels[::-1]],
                loc="center left", bbox_to_anchor=(left + width + 0.01, bottom + height / 2),
                fontsize=8, frameon=False, title=t(lang, "f_tenure_short"), title_fontsize=8)
-
-
-def _phase_marks(ax: Any, res: RunResult) -> None:
-    """A dotted line where each of the scenario's phases begins within its period (the
-    caption says what it means; phases close together would make labels unreadable)."""
-    dates = month_dates(res.dates)
-    for phase in getattr(res.scenario, "phases", ()):
-        start = np.datetime64(f"{phase.start}-01")
-        if dates[0] < start <= dates[-1]:
-            ax.axvline(start, color="#555555", lw=0.8, ls=":")
 
 
 def themes_figure(themes: Sequence[tuple[str, Sequence[Series]]],
@@ -147,7 +142,7 @@ def _series_panel(ax: Any, panel: Series, results: Sequence[RunResult],
             v = v / comparison.inhabitants_per(res, panel.diff or panel.name)
         mean_band(ax, x, v, scenario_colour(j), res.scenario.name,
                   "o-" if len(x) < len(res.dates) else "-")
-        _phase_marks(ax, res)
+        phase_lines(ax, [res], colour=PHASE_COLOUR, lw=0.8)
     if panel.guideline is not None:
         ax.axhline(panel.guideline, color="black", lw=0.8, ls="--", label=t(lang, "guideline"))
     ax.set_title(label(lang, panel.name), fontsize=10, loc="left")
