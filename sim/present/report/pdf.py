@@ -84,8 +84,6 @@ def table_figure(report: Report, title: str,
     fig = plt.figure(figsize=PAGE)
     fig.suptitle(textwrap.fill(title, 120), fontsize=11, x=0.02, ha="left")
     lines = _text_lines(notes)
-    while lines and lines[0][0] == "blank":
-        lines.pop(0)
     below = 0.02 + 0.02 * len(lines)
     for k, (_style, text) in enumerate(lines):
         fig.text(0.03, below - 0.02 * (k + 1), text, fontsize=8.5, va="bottom")
@@ -111,7 +109,8 @@ def table_figure(report: Report, title: str,
     return fig
 
 def _text_lines(paragraphs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Paragraphs wrapped into (style, line) pairs, blank lines between paragraphs."""
+    """Paragraphs wrapped into (style, line) pairs, blank lines between paragraphs (none
+    before the first)."""
     lines: list[tuple[str, str]] = []
     for style, text in paragraphs:
         if style == "h":
@@ -121,6 +120,8 @@ def _text_lines(paragraphs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
             lines += [("li", "•  " + wrapped[0])] + [("li", "    " + w) for w in wrapped[1:]]
         else:
             lines += [("blank", "")] + [("p", w) for w in textwrap.wrap(text, WRAP)]
+    while lines and lines[0][0] == "blank":
+        lines.pop(0)
     return lines
 
 
@@ -128,8 +129,6 @@ def _text_figures(title: str, paragraphs: Sequence[tuple[str, str]]) -> list[Fig
     """A text part drawn on as many PDF pages as it needs."""
     plt = pyplot()
     lines = _text_lines(paragraphs)
-    while lines and lines[0][0] == "blank":
-        lines.pop(0)
     chunks = [lines[k:k + LINES_PER_PAGE] for k in range(0, len(lines), LINES_PER_PAGE)] or [[]]
     figs = []
     for chunk in chunks:
