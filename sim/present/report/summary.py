@@ -145,10 +145,10 @@ def summary_figure(report: Report, caption: str | None = None) -> Figure:
         y0 = top - k * height
         fig.text(0.04, y0, name, fontsize=10, weight="bold", va="top")
         width = 0.92 / len(boxes)
+        lines = max(_label(box, width, len(rows)).count("\n") + 1 for box in boxes)
         for b, box in enumerate(boxes):
             _draw_box(fig, 0.04 + b * width, y0 - 0.03, width - 0.015, box, height - 0.04,
-                      len(rows), max(_label(x, width, len(rows)).count("\n") + 1
-                                     for x in boxes))
+                      len(rows), lines)
     draw_tenure(fig, report.results, lang, (0.06, 0.07, 0.74, chart))
     return fig
 
