@@ -143,8 +143,9 @@ def plot_morris(result: SensitivityResult) -> Any:
         finite = np.isfinite(mu) & np.isfinite(sigma)
         if finite.any():
             top = max(float(np.nanmax(mu[finite])), float(np.nanmax(sigma[finite])), 1e-12)
-            ax.plot([0, top], [0, top], ls="--", lw=0.8, color=PALETTE[5], label="sigma = mu*")
-            _number_points(ax, rows, mu, sigma, finite, top)
+            diagonal, = ax.plot([0, top], [0, top], ls="--", lw=0.8, color=PALETTE[5],
+                                label="sigma = mu*")
+            _number_points(ax, rows, mu, sigma, finite, top, diagonal)
         else:
             _not_analysed(ax)
         ax.set_xlabel(f"mu* ({unit} per range)", fontsize=8)
@@ -161,13 +162,13 @@ MORRIS_NUMBERED = 6
 
 
 def _number_points(ax: Any, rows: list[dict[str, Any]], mu: np.ndarray, sigma: np.ndarray,
-                   finite: np.ndarray, top: float) -> None:
+                   finite: np.ndarray, top: float, diagonal: Any) -> None:
     """Number the :data:`MORRIS_NUMBERED` points of largest mu* (the crowd near the origin,
-    under 2 % of the largest, left out) and name them in the panel's legend, so labels never
-    overlap however close the points."""
+    under 2 % of the largest, left out) and name them in the panel's legend after the
+    ``diagonal`` line, so labels never overlap however close the points."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], ls="--", lw=0.8, color=PALETTE[5], label="sigma = mu*")]
+    handles = [diagonal]
     order = [k for k in np.argsort(-np.nan_to_num(mu)) if finite[k] and mu[k] > 0.02 * top]
     for number, k in enumerate(order[:MORRIS_NUMBERED], start=1):
         ax.annotate(str(number), (mu[k], sigma[k]), fontsize=7, weight="bold",
