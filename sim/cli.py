@@ -439,8 +439,7 @@ def _across_worlds(args: argparse.Namespace, scenarios: list, worlds: Any,
     atomic_write_text(out / "worlds.csv", worlds_text(across))
     atomic_write_text(out / "world_parameters.csv", world_parameters_text(worlds, scenarios[0]))
     if across.compared:
-        plot_worlds(across, list(KEY_INDICATORS), out / "worlds.png",
-                    lang=getattr(args, "lang", "en"))
+        plot_worlds(across, list(KEY_INDICATORS), out / "worlds.png", lang=args.lang)
     return across
 
 
