@@ -185,6 +185,14 @@ TITLES = {
 }
 
 
+def reference_words(comparison: Comparison, lang: str) -> str:
+    """What ``comparison``'s differences are taken against, in ``lang``: the first scenario's
+    name, or the same municipality under baseline practice (``--against-baseline``)."""
+    if comparison.against_first:
+        return scenario_name(comparison.results[0].scenario.name, lang)
+    return TITLES[lang]["own_baseline"]
+
+
 def difference_scale(name: str) -> float:
     """Factor for an indicator's paired differences as figures show them: NOK in millions."""
     return 1e-6 if BY_NAME[name].unit == "NOK" else 1.0
@@ -249,8 +257,7 @@ def plot_differences(comparison: Comparison, indicators: Sequence[str],
     nrows, cols = grid_shape(n)
     fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 0.5 + 0.45 * max(
         len(scenarios), 1) * nrows + 1.2 * nrows), squeeze=False, constrained_layout=True)
-    ref = (scenario_name(comparison.results[0].scenario.name, lang) if comparison.against_first
-           else TITLES[lang]["own_baseline"])
+    ref = reference_words(comparison, lang)
     for ax, name in zip(axes.flat, indicators, strict=False):
         mine = [r for r in rows if r["indicator"] == name and r["scenario"] in scenarios]
         scale = difference_scale(name)

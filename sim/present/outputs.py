@@ -192,7 +192,8 @@ XLSX_WORDS = {
                     "{ref}; intervals are 95 % t-intervals over replications (a count's lower "
                     "end at least 0). The 'comparison' sheet is comparison.csv; the "
                     "'indicators' sheet says what each indicator counts and in what unit; "
-                    "each 'means' sheet holds one scenario's monthly means over replications."},
+                    "each 'means' sheet holds one scenario's monthly means over replications.",
+           "per_1000": " Counts and money per 1,000 inhabitants."},
     "nb": {"indicators": "indikatorer", "about": "om", "means": "gjennomsnitt",
            "head": ("indikator", "navn", "enhet", "type", "verdi for perioden", "betydning"),
            "final": "verdien i siste måned", "total": "sum over perioden",
@@ -203,7 +204,8 @@ XLSX_WORDS = {
                     "aldri under 0). Arket «comparison» er comparison.csv, arket «indikatorer» "
                     "forklarer hva hver indikator teller og i hvilken enhet, og hvert "
                     "«gjennomsnitt»-ark har ett scenarios månedlige gjennomsnitt av "
-                    "simuleringene."},
+                    "simuleringene.",
+           "per_1000": " Antall og kroner er regnet per 1 000 innbyggere."},
 }
 
 
@@ -217,10 +219,13 @@ def write_xlsx(path: str | os.PathLike[str], comparison: Comparison,
     one decimal, shares in per cent), with ``across`` ``worlds`` (as worlds.csv),
     ``indicators`` (label, unit, kind, how a run sums it up, meaning), one ``means`` sheet per
     scenario (months down, indicators across, a row of units under the labels), and
-    ``about`` (what was run, one plain value a row). ``lang`` sets the labels and sheet names.
+    ``about`` (what was run, one plain value a row, after a sentence on what the differences
+    are taken against and whether counts are per 1,000 inhabitants). ``lang`` sets the labels
+    and sheet names.
     """
     from openpyxl import Workbook
 
+    from sim.present.figures import reference_words
     from sim.present.text import check_lang
 
     words = XLSX_WORDS[check_lang(lang)]
@@ -239,7 +244,8 @@ def write_xlsx(path: str | os.PathLike[str], comparison: Comparison,
         title = _sheet_title(f"{words['means']} {j + 1} {res.scenario.name}")
         _means_sheet(wb.create_sheet(title), res, comparison.names, lang, words)
     about = wb.create_sheet(words["about"])
-    about.append([words["intro"].format(ref=comparison.reference_label)])
+    about.append([words["intro"].format(ref=reference_words(comparison, lang))
+                  + (words["per_1000"] if comparison.per_1000 else "")])
     for key, value in _plain_items(provenance):
         about.append([key, value])
     _layout(about, None, 34, 80)

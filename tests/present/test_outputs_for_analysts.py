@@ -100,7 +100,20 @@ def test_the_workbook_has_formats_units_indicators_wide_means_and_plain_values(
     assert means[2][0] == res.dates[0]
     assert np.allclose(means[2][2:], res.data[:, 0].mean(axis=0))
     # the about sheet: plain values, no JSON quoting
+    intro = next(wb["om"].iter_rows(values_only=True))[0]
+    assert "mot Verdal, dagens praksis;" in intro and "1 000 innbyggere" not in intro
     about = {r[0]: r[1] for r in wb["om"].iter_rows(values_only=True)}
     assert about["seed"] == 2 and about["git_commit"] is None
     assert about["scenarios.1.sources"] == "a.toml, --set x=1"
     assert not any(isinstance(v, str) and v.startswith(('"', "[", "{")) for v in about.values())
+
+
+def test_the_workbook_says_when_counts_are_per_1000(comparison: Comparison,
+                                                    tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    per = Comparison(comparison.results, reference_of=comparison.reference_of, per_1000=True)
+    write_xlsx(tmp_path / "per.xlsx", per, {}, lang="en")
+    intro = next(load_workbook(tmp_path / "per.xlsx")["about"].iter_rows(values_only=True))[0]
+    assert intro.endswith(" Counts and money per 1,000 inhabitants.")
+    assert "against Verdal, baseline practice;" in intro
