@@ -4,7 +4,8 @@ A measure that ``summary.json`` also holds takes its numbers from
 :meth:`sim.run.results.RunResult.summary` (levels) and :class:`sim.run.compare.Comparison`
 (paired differences) of the very same runs, so the report and ``boligsim run`` with the same
 seed and replications agree to the last digit. The one other, child-years in insecure housing,
-is computed from the monthly data with the same :func:`sim.run.results.mean_ci`.
+is computed from the monthly data with the same :func:`sim.run.results.level_ci` (an interval
+of what cannot be negative cut at zero, as summary.json's) and :func:`~sim.run.results.mean_ci`.
 
 No measure compares a first year with a last or shows a value at the start: the start is the
 same in every scenario of a municipality (common random numbers, a settled burn-in), so such a
@@ -23,7 +24,7 @@ import numpy as np
 from sim.inputs.indicators import BY_NAME, INDEX
 from sim.present.report.words import t
 from sim.present.text import MINUS, NBSP, fmt_auto, fmt_millions
-from sim.run.results import mean_ci
+from sim.run.results import level_ci, mean_ci
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.run.compare import Comparison
@@ -37,7 +38,8 @@ class Cell:
     Attributes:
         scenario: the scenario's (unique) name.
         mean: mean over replications.
-        low: lower end of the 95 % interval of the mean.
+        low: lower end of the 95 % interval of the mean (at least zero for what cannot be
+            negative, :func:`sim.run.results.level_ci`).
         high: upper end.
         diff: mean paired difference against the reference; ``None`` for the reference.
         diff_low: lower end of the difference's 95 % interval.
@@ -71,20 +73,6 @@ class Measure:
     source: str
     money: bool
     cells: list[Cell]
-
-    @property
-    def nonnegative(self) -> bool:
-        """Whether the quantity cannot be below zero (:attr:`Indicator.nonnegative`).
-
-        summary.json already cuts such an interval at zero
-        (:func:`sim.run.results.level_ci`); the measures the report computes itself
-        (child-years) are cut here.
-        """
-        return BY_NAME[self.indicator].nonnegative
-
-    def shown_low(self, cell: Cell) -> float:
-        """The lower end of a level's interval as shown: at least zero where that is sure."""
-        return max(cell.low, 0.0) if self.nonnegative else cell.low
 
     def cell(self, scenario: str) -> Cell:
         """The cell of one scenario."""
@@ -135,8 +123,8 @@ def _derived(key: str, indicator: str, results: Sequence[RunResult], comparison:
     cells = []
     for j, res in enumerate(results):
         v = values[j]
-        m, lo, hi = mean_ci(v)
-        cell = Cell(res.scenario.name, float(m), float(lo), float(hi))
+        m, lo, hi = (float(x[0]) for x in level_ci(v[:, None], [indicator]))
+        cell = Cell(res.scenario.name, m, lo, hi)
         r = comparison.reference_of[j]
         if r != j:
             d, dlo, dhi = mean_ci(v - values[r])
@@ -219,7 +207,7 @@ def level_cell(cell: Cell, measure: Measure, lang: str) -> str:
     """A level as the headline table shows it: ``mean (low to high)``."""
     context = (cell.mean, cell.low, cell.high)
     return _estimate_text(format_value(cell.mean, measure, lang, *context),
-                          measure.shown_low(cell), cell.high, context, measure, lang)
+                          cell.low, cell.high, context, measure, lang)
 
 
 def difference_cell(cell: Cell, measure: Measure, lang: str) -> str | None:

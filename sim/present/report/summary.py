@@ -102,7 +102,7 @@ def summary_rows(report: Report) -> list[tuple[str, list[Box]]]:
             unit = _unit(m, lang, comp.per_1000)
             if not compared or c.diff is None:
                 number = f"{format_value(c.mean, m, lang, c.mean, c.low, c.high)} {unit}"
-                words = interval_text(m.shown_low(c), c.high, m, lang)
+                words = interval_text(c.low, c.high, m, lang)
                 boxes.append(Box(t(lang, label_key), number, words))
                 continue
             context = (c.diff, c.diff_low or 0.0, c.diff_high or 0.0)
