@@ -79,6 +79,9 @@ class Families:
     uid: Annotated[Int64, Column(NONE, "the family's number in order of arrival (kept by "
         "compaction)")]
     active: Annotated[Bool, Column(False, "living in the municipality")]
+    draw: Annotated[Int64, Column(NONE, "the family's place in its town's random draws: its "
+        "town's families numbered in order of arrival, departed ones included until the draws "
+        "let them go (sim.engine.towns.Towns.rows); -1 until first numbered")]
     town: Annotated[Int32, Column(0, "the municipality of a batch of runs the family lives in (0 "
         "in a single run; see sim.engine.model.HousingModel)")]
     arrived: Annotated[Int32, Column(0, "month index of arrival (negative: before the run)")]

@@ -36,14 +36,21 @@ from sim.engine.towns import BatchError, Towns, town_params
 from sim.inputs.calendar import add_months, parse_month
 from sim.inputs.indicators import NAMES
 
-#: Departed families' rows are dropped once there are at least this many of them and they are
-#: this share of all rows: a Verdal-size run never compacts, a national one every year or two.
-#: The share balances the two costs: carrying dead rows (on average half the share, through
-#: every process every month) against copying the columns when they are dropped; with a
-#: national run's departures (~0.5 % of rows a month) the sum is least near 0.1 (5 % fewer
-#: instructions than 0.25 for 40,000 families over 8 years, measured with callgrind).
+#: The random draws let departed families go (renumber a town's draw rows,
+#: :meth:`sim.engine.towns.Towns.rows`) once there are at least this many of them and they are
+#: this share of the town's draw rows: a Verdal-size run never does, a national one every year
+#: or two. This is part of the model's definition (it decides which numbers each family
+#: draws), fixed when the rows in use were the draw rows, so it stays as it was.
 COMPACT_MIN_ROWS = 4096
 COMPACT_SHARE = 0.1
+#: Departed families' rows are dropped from the arrays once they are this share of the rows in
+#: use (and at least :data:`DROP_MIN_ROWS`): every process works on every row every month, and
+#: a Verdal-size town keeps its departed families in its draws for all 34 years of a run, 4.7
+#: rows for each family present at the end. Dropping the rows changes no family's numbers.
+#: The share balances carrying dead rows (on average half the share) against copying every
+#: column when they are dropped (``python benchmarks/drop_share.py``, docs/performance.md).
+DROP_SHARE = 0.1
+DROP_MIN_ROWS = 32
 
 
 def _batch_params(scenarios: list[Any], start: list[dict[str, Any]]) -> dict[str, Any]:
@@ -115,12 +122,14 @@ class HousingModel(mesa.Model):
             pass parameters.
         populate: draw the initial population (False leaves it empty, for tests that build
             families by hand with ``model.f.add``).
-        compact: drop departed families' rows at the start of a month once they are at least
-            :data:`COMPACT_MIN_ROWS` and :data:`COMPACT_SHARE` of all rows (False keeps every
-            row, so row ``i`` is family ``uid == i`` for the whole run). Compaction happens in
-            the same months in every scenario with the same seed and arrivals (departures do
-            not depend on policy), so common random numbers hold; results differ from an
-            uncompacted run only by chance.
+        compact: drop departed families' rows at the start of a month once they are
+            :data:`DROP_SHARE` of all rows, and let the random draws go of them once they are
+            at least :data:`COMPACT_MIN_ROWS` and :data:`COMPACT_SHARE` of a town's draw rows
+            (False keeps every row, so row ``i`` is family ``uid == i`` for the whole run).
+            The draws let them go in the same months in every scenario with the same seed and
+            arrivals (departures do not depend on policy), so common random numbers hold;
+            results differ from an uncompacted run only by chance. Dropping rows alone
+            changes no family's numbers, only the order of some sums of money (the last bits).
         collect: keep a Mesa :class:`~mesa.DataCollector` (``datacollector``) that records
             every indicator in each reported month, for Mesa's tools (``batch_run``); a
             batch keeps none. The ensemble runner does without it: :attr:`history` holds the
@@ -204,8 +213,8 @@ class HousingModel(mesa.Model):
         self.compact = compact
         self.f = Families()
         self.towns = Towns(len(scenarios), batch, self.f)
-        self.streams: Any = (Streams(stream_seed[0]) if self.towns.n == 1 else
-                             TownStreams(list(stream_seed), self.towns.rows))
+        self.streams: Any = (Streams(stream_seed[0], self.towns.rows) if self.towns.n == 1
+                             else TownStreams(list(stream_seed), self.towns.rows))
         self.flows, self.rent_collected = accounts.new_month(self.towns)
         self.histories = np.zeros((self.towns.n, self.months, len(NAMES)))
         self.history = self.histories[0] if self.towns.n == 1 else self.histories
@@ -344,23 +353,20 @@ class HousingModel(mesa.Model):
             self.desk.new_year()
 
     def _compact_rows(self) -> None:
-        """Drop departed families' rows when they are many (see ``compact``): every process
-        works on all rows, so a national run would otherwise carry twice as many rows as
-        families. In a batch each town decides by its own rows, as its single run would."""
-        f, towns = self.f, self.towns.n
+        """Drop departed families' rows when they are many (:data:`DROP_SHARE`), and let the
+        random draws of a town go of them when they are many there (:data:`COMPACT_SHARE`,
+        each town by its own draw rows, as its single run would)."""
+        f, towns = self.f, self.towns
         if not self.compact:
             return
+        draws = towns.draw_rows()  # numbers the families added since the last month
         active = f.active[: f.n]
-        if towns == 1:
-            if f.n - np.count_nonzero(active) < max(COMPACT_MIN_ROWS, COMPACT_SHARE * f.n):
-                return
-            keep = None
+        if towns.n == 1:
+            live = np.array([np.count_nonzero(active)])
         else:
-            town = f.town[: f.n]
-            rows = np.bincount(town, minlength=towns)
-            departed = rows - np.bincount(town[active], minlength=towns)
-            due = departed >= np.maximum(COMPACT_MIN_ROWS, COMPACT_SHARE * rows)
-            if not due.any():
-                return
-            keep = active | ~due[town]
-        self.stock.renumber(f.compact(keep))
+            live = np.bincount(f.town[: f.n].compress(active), minlength=towns.n)
+        renumber = draws - live >= np.maximum(COMPACT_MIN_ROWS, COMPACT_SHARE * draws)
+        dead = f.n - int(live.sum())
+        if dead and (renumber.any() or dead >= max(DROP_MIN_ROWS, DROP_SHARE * f.n)):
+            self.stock.renumber(f.compact())
+        towns.renumber_draws(renumber)

@@ -94,10 +94,12 @@ class Towns:
         self.n = n
         self.batch = batch
         self._f = families
-        self._layout = (-1, -1)  # (rows, compactions) when the rows were last grouped
-        self._grouped: tuple[np.ndarray, list[int]] = (np.zeros(0, dtype=np.intp), [])
+        self._layout = (-1, -1, -1)  # (rows, compactions, renumberings) when last grouped
+        self._grouped: tuple[np.ndarray | None, list[int]] = (None, [])
         self._index_layout = (-1, -1)  # (rows, compactions) when the towns were last indexed
         self._town_index = np.zeros(0, dtype=np.intp)
+        self._draw_rows = np.zeros(n, dtype=np.int64)  # each town's rows in the draws
+        self._renumberings = 0
 
     def zero(self) -> Any:
         """A number that is zero in every town: a float, or an array of one per town (to add
@@ -108,18 +110,74 @@ class Towns:
         """One in every town: a float, or an array of one per town."""
         return 1.0 if self.n == 1 else np.ones(self.n)
 
-    def rows(self) -> tuple[np.ndarray, list[int]]:
-        """Every row's place when the rows in use are grouped by town (each town's in
-        order), and each town's number of rows (the streams draw for each town's rows)."""
+    def rows(self) -> tuple[np.ndarray | None, list[int]]:
+        """Where each row in use takes its random numbers, and how many each town draws.
+
+        The streams draw, town by town, one number per family in the town's *draw rows*: its
+        families in order of arrival, those who left included until :meth:`renumber_draws`
+        lets them go (:data:`sim.engine.model.COMPACT_MIN_ROWS`). The rows in use may hold
+        fewer (the model drops departed families' rows sooner, to save work), so a family's
+        numbers depend on who arrived before it and not on when rows were dropped.
+
+        Returns:
+            Each row's place among all the towns' draws laid end to end (None when that is
+            the row itself: one town whose rows in use are its draw rows), and each town's
+            number of draw rows.
+        """
         f = self._f
-        key = (f.n, f.compactions)
+        key = (f.n, f.compactions, self._renumberings)
         if key != self._layout:
-            town = f.town[: f.n]
-            place = np.empty(len(town), dtype=np.intp)  # the inverse of the grouping order
-            place[np.argsort(town, kind="stable")] = np.arange(len(town))
-            self._grouped = (place, np.bincount(town, minlength=self.n).tolist())
+            draws = self.draw_rows()
+            if self.n == 1 and draws[0] == f.n:
+                place = None
+            else:
+                start = np.concatenate(([0], np.cumsum(draws)[:-1]))
+                place = (start.take(self._index()) + f.draw[: f.n]).astype(np.intp)
+            self._grouped = (place, draws.tolist())
             self._layout = key
         return self._grouped
+
+    def draw_rows(self) -> np.ndarray:
+        """Each town's number of draw rows (see :meth:`rows`), after numbering the families
+        added since the last call (each town's in row order, after its earlier ones)."""
+        f = self._f
+        draw = f.draw[: f.n]
+        new = np.flatnonzero(draw < 0)
+        if len(new):
+            if self.n == 1:
+                draw[new] = self._draw_rows[0] + np.arange(len(new))
+                self._draw_rows[0] += len(new)
+            else:
+                town = f.town[new].astype(np.intp)
+                order = np.argsort(town, kind="stable")
+                counts = np.bincount(town, minlength=self.n)
+                first = np.cumsum(counts) - counts  # where each town's new rows begin
+                rank = np.empty(len(new), dtype=np.int64)
+                rank[order] = np.arange(len(new)) - first.repeat(counts)
+                draw[new] = self._draw_rows.take(town) + rank
+                self._draw_rows += counts
+        return self._draw_rows
+
+    def renumber_draws(self, towns: np.ndarray) -> None:
+        """Let the draws of ``towns`` (a mask over the towns) go of the families who left:
+        their rows in use, which must hold none of them, become their draw rows."""
+        f = self._f
+        if not towns.any():
+            return
+        town = self._index()
+        mine = towns.take(town)
+        counts = np.bincount(town.compress(mine), minlength=self.n)
+        if self.n == 1:
+            f.draw[: f.n] = np.arange(f.n)
+        else:
+            rows = np.flatnonzero(mine)
+            order = np.argsort(town.take(rows), kind="stable")
+            first = np.cumsum(counts) - counts
+            rank = np.empty(len(rows), dtype=np.int64)
+            rank[order] = np.arange(len(rows)) - first.repeat(counts)
+            f.draw[rows] = rank
+        self._draw_rows = np.where(towns, counts, self._draw_rows)
+        self._renumberings += 1
 
     def at(self, value: Any, rows: Any) -> Any:
         """A town-level ``value`` (one number, or one per town) for the families ``rows``

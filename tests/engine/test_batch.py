@@ -83,17 +83,21 @@ def test_each_town_of_a_batch_reproduces_its_single_run(name):
 
 
 def test_towns_that_drop_departed_rows_reproduce_their_single_runs(monkeypatch):
-    # small thresholds so that the towns compact, each by its own rows, in different months
+    # small thresholds so that each town's draws let departed families go, each town by its
+    # own draw rows, in different months
     monkeypatch.setattr(sim.engine.model, "COMPACT_MIN_ROWS", 20)
     monkeypatch.setattr(sim.engine.model, "COMPACT_SHARE", 0.05)
     scenarios = towns("stjordal", years=3)
     batch = HousingModel(scenarios, [1, 2, 3])
     batch.run()
     assert batch.f.compactions > 0
+    renumbered = 0
     for k, sc in enumerate(scenarios):
         single = HousingModel(sc, [1, 2, 3][k])
         assert_same_history(batch.history[k], single.run())
-        assert np.count_nonzero(batch.f.town[: batch.f.n] == k) == single.f.n
+        assert batch.towns.draw_rows()[k] == single.towns.draw_rows()[0]
+        renumbered += single.towns.draw_rows()[0] < single.f.n_ever
+    assert renumbered == len(scenarios)
 
 
 def test_a_parameter_outside_the_town_parameters_refuses_a_batch_and_run_batch_falls_back():
@@ -225,3 +229,49 @@ def test_replication_groups_fill_batches_without_idling_workers():
         group = replication_group(full, 1000, workers)
         assert 16 <= group < GROUP_MAX and group * work <= TASK_FAMILY_MONTHS
     assert replication_group(full, 40, 1) == 20  # 20 + 20, not 29 + 11
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_dropping_departed_rows_changes_no_familys_numbers(monkeypatch, batch):
+    """Departed families' rows leave the arrays far sooner than the draws let them go: a run
+    that drops them every month gives the history of one that never does (counts exactly,
+    money to the last bits). A family keeps its place in the draws, not its row."""
+    scenarios = towns("verdal", years=2)
+
+    def run(share: float) -> tuple[np.ndarray, HousingModel]:
+        monkeypatch.setattr(sim.engine.model, "DROP_SHARE", share)
+        monkeypatch.setattr(sim.engine.model, "DROP_MIN_ROWS", 1)
+        seeds = [replication_seed(5, k) for k in range(len(scenarios))]  # spawned: new each
+        m = HousingModel(scenarios if batch else scenarios[0], seeds if batch else seeds[0],
+                         burn_in=3)
+        return m.run(), m
+
+    kept, never = run(2.0)
+    dropped, often = run(1e-9)
+    assert never.f.compactions == 0 and often.f.compactions > 30
+    assert often.f.n < never.f.n
+    for k in range(len(scenarios) if batch else 1):
+        assert_same_history((dropped[k] if batch else dropped), (kept[k] if batch else kept))
+
+
+def test_draw_rows_number_each_towns_families_in_order_of_arrival():
+    """Families added in any order of towns take their town's next places in the draws, and
+    a town whose draws let the departed go is numbered afresh from its rows in use."""
+    sc = load_scenario("scenarios/verdal.toml", years=1)
+    m = HousingModel([sc, sc, sc], [1, 2, 3], populate=False)
+    f = m.f
+    s = f.add(6)
+    f.town[s] = [2, 0, 2, 1, 0, 2]
+    f.active[s] = True
+    np.testing.assert_array_equal(m.towns.draw_rows(), [2, 1, 3])
+    np.testing.assert_array_equal(f.draw[s], [0, 0, 1, 0, 1, 2])
+    place, counts = m.towns.rows()
+    assert counts == [2, 1, 3]
+    np.testing.assert_array_equal(place, [3, 0, 4, 2, 1, 5])  # town 0 first, then 1, then 2
+    f.active[[0, 3]] = False  # a family of town 2 and the one of town 1 leave
+    m.stock.renumber(f.compact())
+    m.towns.renumber_draws(np.array([False, False, True]))
+    np.testing.assert_array_equal(m.towns.draw_rows(), [2, 1, 2])  # town 1 keeps its place
+    np.testing.assert_array_equal(f.draw[: f.n], [0, 0, 1, 1])
+    place, counts = m.towns.rows()
+    np.testing.assert_array_equal(place, [0, 3, 1, 4])
