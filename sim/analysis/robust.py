@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.engine.resources import families_ever
 from sim.inputs.calendar import add_months
 from sim.run.compare import Comparison, unique_names
 from sim.run.ensemble import PartStore, Task, open_executor, run_tasks, slots
@@ -37,14 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 #: Columns ``comparison.csv`` gains with ``--worlds``, after the usual ones.
 WORLD_COLUMNS = ("worlds", "worlds_sign_holds", "worlds_diff_median", "worlds_diff_p05",
                  "worlds_diff_p95", "worlds_noise")
-
-#: Towns of more families than this (ever, :func:`sim.engine.resources.families_ever`) run each
-#: world's replications as a batch of their own: the worlds' parameters, an array per town,
-#: cost a gather over every row wherever they are read, which outweighs the numpy calls a
-#: shared batch saves in a large town (per run, 20 worlds in one batch against batches of 5
-#: replications of one world: Verdal, 1,700 families ever, 0.23 against 0.29 s; Stjørdal,
-#: 2,700, 0.34 against 0.41 s; Trondheim's Lerkendal, 5,300, 0.63 against 0.58 s).
-WORLDS_SHARE_FAMILIES = 4000
 
 #: Worlds run together on the executor: enough tasks to keep a cluster busy, few enough that
 #: only their monthly data is held at once (20 worlds of 7 scenarios and 5 replications are
@@ -153,12 +144,10 @@ def run_worlds(scenarios: Sequence[Scenario], worlds: Worlds, *, replications: i
             block = range(first, min(first + WORLDS_AT_ONCE, worlds.count))
             tasks, runs = [], {}
             for s, sc in enumerate(scenarios):  # a scenario's worlds next to each other
-                alone = families_ever(sc.params, sc.simulated_months) > WORLDS_SHARE_FAMILIES
                 for w in block:
                     runs[w, s] = world = worlds.apply(w, sc)
                     tasks += [Task(f"w{w:04d}-s{s:02d}-r{k:06d}", run_replication,
-                                   (world, seed, k), batch=run_replications,
-                                   share=(s, w) if alone else s)
+                                   (world, seed, k), batch=run_replications, share=s)
                               for k in range(replications)]
             results = run_tasks(tasks, ex, store=parts, progress=progress,
                                 group=_group(len(block) * replications,

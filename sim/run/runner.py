@@ -84,19 +84,20 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> np.ndarr
     return history
 
 
-#: A batch holds towns up to about this many families ever (:func:`run_batch`): beyond a
-#: few tens of thousands of rows numpy's fixed cost per call is already small, and a batch of
-#: national runs would only take more memory. 64 towns of Verdal's size fit
-#: (docs/performance.md, "Batches of towns").
-BATCH_FAMILIES = 60_000
+#: A batch holds towns up to about this many rows at once
+#: (:func:`sim.engine.resources.families_at_once`): beyond some 10,000 to 15,000 rows numpy's
+#: fixed cost per call is already small (per run, in batches of 8, 16, 32, 64 and 128 worlds:
+#: Verdal 140, 105, 89, 91 and 88 ms; Trondheim's Lerkendal, of 4, 8, 16, 32 and 64, 406, 299,
+#: 247, 241 and 246 ms; docs/performance.md, "Batches of towns"), and a batch of national runs
+#: would only take more memory. 53 towns of Verdal's size fit, 16 of Lerkendal's.
+BATCH_ROWS = 20_000
 #: Replications per task at most (:func:`replication_group`): beyond 64 small towns a batch
 #: is no faster per town.
 GROUP_MAX = 64
-#: Work in one task at most, in family-months, burn-in included (:func:`replication_group`):
-#: about 7 s on one core of the 2-core test machine, where a batch of towns simulates some 3 M
-#: family-months a second. Runs finish and are stored task by task, so this is what a run killed
-#: at any moment can lose, serial or not. Verdal with its burn-in gets 29 replications a task;
-#: 64 were about 10 % faster per run (docs/performance.md, "Batches of towns").
+#: Work in one task at most, in family-months of the rows held at once, burn-in included
+#: (:func:`replication_group`): a few seconds on one core of the 2-core test machine (a task of
+#: 41 Lerkendal runs, its limit, about 10 s). Runs finish and are stored task by task, so this is
+#: what a run killed at any moment can lose, serial or not.
 TASK_FAMILY_MONTHS = 20_000_000
 
 
@@ -114,15 +115,16 @@ def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSeque
         One ``(months, indicators)`` array per run, in the order given.
     """
     from sim.engine.model import BatchError, HousingModel
-    from sim.engine.resources import families_ever
+    from sim.engine.resources import families_at_once
 
     if len(scenarios) != len(seeds):
         raise ValueError(f"{len(scenarios)} scenarios but {len(seeds)} seeds")
     out: list[np.ndarray] = []
     start = 0
     while start < len(scenarios):
-        size = families_ever(scenarios[start].params, scenarios[start].simulated_months)
-        k = int(min(max(BATCH_FAMILIES // max(size, 1.0), 1), len(scenarios) - start))
+        most = max(int(BATCH_ROWS // max(families_at_once(scenarios[start].params), 1.0)), 1)
+        left = len(scenarios) - start
+        k = -(-left // -(-left // most))  # even batches: 50 as 13, 13, 12, 12, not 16 x 3 + 2
         group, rngs = scenarios[start:start + k], seeds[start:start + k]
         try:
             histories = HousingModel(list(group), list(rngs)).run()
@@ -151,14 +153,14 @@ def replication_tasks(scenario: Scenario, seed: int, replications: Iterable[int]
 
 def replication_group(scenario: Scenario, replications: int, workers: int) -> int:
     """Replications per task: as many as share a batch well (up to :data:`GROUP_MAX`, fewer
-    for larger municipalities; :data:`BATCH_FAMILIES`), no more than a task's share of work
+    for larger municipalities; :data:`BATCH_ROWS`), no more than a task's share of work
     (:data:`TASK_FAMILY_MONTHS`, so a killed run keeps all but its last few seconds), and fewer
     when that would leave workers idle. Tasks are then evened out (40 replications in tasks of
     at most 28 go as 20 and 20, not 28 and 12)."""
-    from sim.engine.resources import families_ever
+    from sim.engine.resources import families_at_once
 
-    size = max(families_ever(scenario.params, scenario.simulated_months), 1.0)
-    most = int(max(1, min(GROUP_MAX, BATCH_FAMILIES // size,
+    size = max(families_at_once(scenario.params), 1.0)
+    most = int(max(1, min(GROUP_MAX, BATCH_ROWS // size,
                           TASK_FAMILY_MONTHS // (size * scenario.simulated_months),
                           -(-replications // max(workers, 1)))))
     tasks = -(-replications // most)

@@ -210,25 +210,25 @@ def test_a_replication_is_the_same_whatever_runs_beside_it():
 
 
 def test_replication_groups_fill_batches_without_idling_workers():
-    """Small municipalities send up to GROUP_MAX replications a task, no task holds more than
-    TASK_FAMILY_MONTHS of work (what a killed run can lose), tasks are even, a national run
-    goes alone, and no grouping leaves a worker without a task."""
-    from sim.engine.resources import families_ever
+    """Small municipalities send as many replications a task as fill a batch (BATCH_ROWS),
+    no task holds more than TASK_FAMILY_MONTHS of work (what a killed run can lose), tasks
+    are even, a national run goes alone, and no grouping leaves a worker without a task."""
+    from sim.engine.resources import families_at_once
     from sim.run.bench import bench_scenario
     from sim.run.runner import GROUP_MAX, TASK_FAMILY_MONTHS, replication_group
 
     short = load_scenario("scenarios/verdal.toml", years=10, burn_in=0)
-    assert replication_group(short, 1000, 2) == 63  # 16 tasks of 62-63, not 15 of 64 and 40
+    assert replication_group(short, 1000, 2) == 53  # 19 tasks of 52-53, not 18 of 53 and 46
     assert replication_group(short, 100, 2) == 50  # two tasks for two workers
     assert replication_group(short, 100, 8) == 13
     assert replication_group(short, 1, 2) == 1
     assert replication_group(bench_scenario(122_000, 20), 100, 2) == 1
-    full = load_scenario("scenarios/verdal.toml")  # with its burn-in: more work per run
-    work = families_ever(full.params, full.simulated_months) * full.simulated_months
+    full = load_scenario("scenarios/trondheim_lerkendal.toml")  # larger, with its burn-in
+    work = families_at_once(full.params) * full.simulated_months
     for workers in (1, 2):
         group = replication_group(full, 1000, workers)
-        assert 16 <= group < GROUP_MAX and group * work <= TASK_FAMILY_MONTHS
-    assert replication_group(full, 40, 1) == 20  # 20 + 20, not 29 + 11
+        assert 8 <= group < GROUP_MAX and group * work <= TASK_FAMILY_MONTHS
+    assert replication_group(full, 40, 1) == 14  # 14 + 13 + 13, not 16 + 16 + 8
 
 
 @pytest.mark.parametrize("batch", [False, True])
