@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/run.py [--repeat K] [--repeat-large K] [--reference-years Y]
                              [--json FILE] [--skip-large]
+    python benchmarks/run.py --report FILE     # the report of figures saved with --json
 
 What it measures, each engine size in a fresh process (:func:`sim.run.bench.measure`; sizes are
 set up as described in :mod:`sim.run.bench`):
@@ -118,10 +119,11 @@ def verdict(ok: bool) -> str:
 
 def report(results: dict[str, Any]) -> str:
     """The figures against the targets, as Markdown."""
-    sizes = {(r["families"], r["months"]): r for r in results["sizes"]}
+    # by families: the months simulated include the scenario's burn-in
+    sizes = {r["families"]: r for r in results["sizes"]}
     lines = [bench.format_table(results["sizes"]), ""]
-    small = sizes.get((500, 120))
-    large = sizes.get((122_000, 240))
+    small = sizes.get(500)
+    large = sizes.get(122_000)
     large10 = results.get("large_10_years")
     targets = []
     if small:
@@ -137,8 +139,8 @@ def report(results: dict[str, Any]) -> str:
         targets.append(("122,000 families, 20 years <= 15 s", f"{large['seconds']:.1f} s",
                         large["seconds"] <= 15))
         fms = large["family_months_per_s"]
-        targets.append((">= 3 million family-months/s (122,000 families)",
-                        f"{fms / 1e6:.2f} million/s", fms >= 3e6))
+        targets.append((">= 5 million family-months/s (122,000 families)",
+                        f"{fms / 1e6:.2f} million/s", fms >= 5e6))
         targets.append(("peak memory, 122,000 families, 20 years <= 500 MB",
                         f"{large['peak_rss_mb']:.0f} MB", large["peak_rss_mb"] <= 500))
     if large and large10:
@@ -148,12 +150,15 @@ def report(results: dict[str, Any]) -> str:
                         grow <= 0.05 * large10["peak_rss_mb"]))
     ref = results.get("reference")
     if ref:
-        targets.append((f">= 50x the per-agent reference at {ref['families']:,} families",
-                        f"{ref['ratio']:.0f}x (scalar-finance reference: "
-                        f"{ref['ratio_scalar_finance']:.0f}x)", ref["ratio"] >= 50))
-        targets.append(("... the same by CPU time", f"{ref['ratio_cpu']:.0f}x "
-                        f"(scalar-finance reference: {ref['ratio_scalar_finance_cpu']:.0f}x)",
-                        ref["ratio_cpu"] >= 50))
+        # the fair ratio is against the reference written as a Mesa user would, with
+        # scalar arithmetic; the one calling sim.engine.finance per agent is shown beside it
+        targets.append((f">= 50x the scalar per-agent reference at {ref['families']:,} "
+                        "families", f"{ref['ratio_scalar_finance']:.0f}x (calling "
+                        f"sim.engine.finance per agent: {ref['ratio']:.0f}x)",
+                        ref["ratio_scalar_finance"] >= 50))
+        targets.append(("... the same by CPU time", f"{ref['ratio_scalar_finance_cpu']:.0f}x "
+                        f"(calling sim.engine.finance per agent: {ref['ratio_cpu']:.0f}x)",
+                        ref["ratio_scalar_finance_cpu"] >= 50))
     h = results.get("help")
     if h:
         targets.append(("boligsim --help <= 1.5 s", f"{h['seconds']:.2f} s",
@@ -193,7 +198,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-large", action="store_true",
                         help="leave out the 122,000-family sizes")
     parser.add_argument("--json", metavar="FILE", help="write all figures as JSON")
+    parser.add_argument("--report", metavar="FILE",
+                        help="measure nothing: print the report of figures saved with --json")
     args = parser.parse_args(argv)
+    if args.report:
+        print(report(json.loads(Path(args.report).read_text(encoding="utf-8"))))
+        return 0
 
     results: dict[str, Any] = {"context": context(), "sizes": []}
     print(bench.table_header(), flush=True)
