@@ -128,7 +128,8 @@ def draw_theme(fig: Any, title: str, panels: Sequence[Series], results: Sequence
 
 def _series_panel(ax: Any, panel: Series, results: Sequence[RunResult],
                   comparison: Comparison, lang: str) -> None:
-    """One panel over time: each scenario's mean and 95 % band, and the guideline if any.
+    """One panel over time: each scenario's mean and 95 % band (cut at the panel's floor),
+    and the guideline if any.
 
     Counts and money are per 1,000 inhabitants of each scenario's municipality when
     ``comparison.per_1000`` says so (shares stay shares). A series with fewer points than
@@ -141,7 +142,7 @@ def _series_panel(ax: Any, panel: Series, results: Sequence[RunResult],
         if per:
             v = v / comparison.inhabitants_per(res, panel.diff or panel.name)
         mean_band(ax, x, v, scenario_colour(j), res.scenario.name,
-                  "o-" if len(x) < len(res.dates) else "-")
+                  "o-" if len(x) < len(res.dates) else "-", floor=panel.floor)
         phase_lines(ax, [res], colour=PHASE_COLOUR, lw=0.8)
     if panel.guideline is not None:
         ax.axhline(panel.guideline, color="black", lw=0.8, ls="--", label=t(lang, "guideline"))

@@ -32,6 +32,8 @@ class Series:
         diff: indicator whose paired difference (summary.json's run value) is shown beside
             it; ``None`` for none.
         guideline: a horizontal reference line, in display units.
+        floor: the least value the band may show (0: a count or sum that cannot be
+            negative; None for one that can, the net cost).
     """
 
     name: str
@@ -39,6 +41,7 @@ class Series:
     values: Callable[[RunResult], tuple[np.ndarray, np.ndarray]]
     diff: str | None = None
     guideline: float | None = None
+    floor: float | None = 0.0
 
 
 def _level(name: str, scale: float = 1.0) -> Callable[[RunResult], tuple[Any, Any]]:
@@ -109,7 +112,8 @@ def theme_series() -> list[tuple[str, list[Series]]]:
         ("f_money", [Series("social_assistance_nok", "mnok_year",
                             _annual("social_assistance_nok"), "social_assistance_nok"),
                      Series("municipal_net_cost_nok", "mnok_year",
-                            _annual("municipal_net_cost_nok"), "municipal_net_cost_nok"),
+                            _annual("municipal_net_cost_nok"), "municipal_net_cost_nok",
+                            floor=None),  # the municipality can come out ahead
                      Series("municipal_stock", "dwellings", _level("municipal_stock"),
                             "municipal_stock")]),
     ]

@@ -115,3 +115,30 @@ def test_text_and_legends_stay_on_the_page_and_off_the_panels(
             bb = text.get_window_extent(renderer)
             for panel in panels:
                 assert not bb.overlaps(panel), (title, text.get_text()[:60])
+
+
+def test_bands_of_what_cannot_be_negative_stay_at_or_above_zero(
+        rendered: list[tuple[str, Figure, np.ndarray]]) -> None:
+    """A theme panel's 95 % band stops at zero for counts and sums that cannot be negative
+    (with three replications, the band of a rare event reaches below it), and only the net
+    cost's may go below."""
+    from matplotlib.collections import PolyCollection
+
+    from sim.present.report.themes import theme_series
+    from sim.present.text import label
+
+    lang = "en" if rendered[0][0].startswith("Housing") else "nb"
+    floors = {label(lang, s.name): s.floor for _key, panels in theme_series() for s in panels}
+    assert list(floors.values()).count(None) == 1  # the net cost
+    checked = 0
+    for title, fig, _pixels in rendered:
+        for ax in _axes(fig):
+            name = ax.get_title(loc="left")
+            floor = floors.get(name, "not a theme panel")
+            if floor is None or floor == "not a theme panel":
+                continue
+            for band in (c for c in ax.collections if isinstance(c, PolyCollection)):
+                for path in band.get_paths():
+                    assert path.vertices[:, 1].min() >= floor - 1e-9, (title, name)
+                    checked += 1
+    assert checked >= 10
