@@ -25,6 +25,9 @@ from sim.present.report.words import TENURE_WORDS, join_list, month_name, number
 
 #: The most and fewest family stories told.
 MAX_STORIES, MIN_STORIES = 4, 3
+#: A family here fewer months than this (or than the run has) is told only when no family here
+#: longer shows its pattern: a year's stay makes a thin story.
+MIN_STAY_MONTHS = 36
 
 _TENANTS = (MUNICIPAL, SUBLET)
 _RENTERS = (*_TENANTS, PRIVATE)
@@ -177,19 +180,22 @@ def choose_stories(tr: Trajectories, limit: int = MAX_STORIES) -> list[Story]:
 def _most_typical(tr: Trajectories, candidates: list[tuple[int, int]]) -> int:
     """The family whose telling month is nearest the median month of all ``candidates``.
 
-    Families with children (whom the report is about) come first; ties go to the lowest index,
-    so the choice is reproducible.
+    Families here at least :data:`MIN_STAY_MONTHS` (or the whole run, if shorter) come first,
+    then families with children (whom the report is about); ties go to the lowest index, so
+    the choice is reproducible.
 
     Args:
         tr: the trajectories.
         candidates: ``(family, month the pattern shows)`` pairs.
     """
     median = float(np.median([m for _, m in candidates]))
+    long_enough = min(MIN_STAY_MONTHS, tr.present.shape[0])
 
-    def rank(item: tuple[int, int]) -> tuple[int, float, int]:
+    def rank(item: tuple[int, int]) -> tuple[int, int, float, int]:
         i, m = item
+        brief = int(np.count_nonzero(tr.present[:, i]) < long_enough)
         no_children = int(tr.children[_first(tr.present[:, i]), i] == 0)
-        return (no_children, abs(m - median), i)
+        return (brief, no_children, abs(m - median), i)
 
     return min(candidates, key=rank)[0]
 

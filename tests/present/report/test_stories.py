@@ -83,3 +83,15 @@ def test_one_more_change_is_said_in_the_singular() -> None:
     tr = _trajectories([[m, p, m, p]])
     assert story_sentence(tr, 0, "nb", max_events=2).endswith(" og hadde én endring til.")
     assert story_sentence(tr, 0, "en", max_events=2).endswith(" and had one more change.")
+
+
+def test_a_family_here_for_a_few_months_is_told_only_if_none_stays_longer() -> None:
+    """Of two families who went from homeless to a private rental, the first (which wins a
+    tie) stayed only four months; the other stayed the whole run and is told."""
+    a, h, p = ABSENT, HOMELESS, PRIVATE
+    brief = [a] * 40 + [h, h, p, p] + [a] * 4
+    whole = [h] * 20 + [p] * 28
+    tr = _trajectories([brief, whole])
+    assert [s.family for s in choose_stories(tr) if s.pattern == "homeless_to_private"] == [1]
+    only = _trajectories([brief])
+    assert [s.family for s in choose_stories(only) if s.pattern == "homeless_to_private"] == [0]
