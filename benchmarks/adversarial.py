@@ -32,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "scenarios" / "baseline.toml").as_posix()
 SIM = [sys.executable, "-m", "sim"]
+sys.path.insert(0, str(ROOT))
+
+from sim.run.files import LOCK_FILE  # noqa: E402
 
 
 @dataclass
@@ -246,10 +249,17 @@ def _resume_equals_fresh(d: Path) -> Outcome:
 
 
 def _two_writers(d: Path) -> Outcome:
-    args = ["run", BASE, "--years", "10", "--replications", "40", "--quiet", "--out", "o"]
+    # long enough to be still writing when the second starts (40 replications once were;
+    # a faster engine finished them within the 5 s this waited): the second starts as soon
+    # as the first holds its lock
+    args = ["run", BASE, "--years", "10", "--replications", "1000", "--quiet", "--out", "o"]
     first = subprocess.Popen([*SIM, *args], cwd=d, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE)
-    time.sleep(5)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (d / "o" / LOCK_FILE).exists():
+        time.sleep(0.1)
+    if first.poll() is not None:
+        return Outcome(None, "", problem="the first writer ended before the second started")
     second = run([*args, "--force"], d, timeout=60)
     first.terminate()
     first.communicate(timeout=60)
