@@ -127,3 +127,13 @@ def test_parameter_paths_exist_in_registry(text):
     assert len(paths) >= 50, "the ODD should name the parameters each submodel uses"
     unknown = sorted(p for p in paths if p not in REGISTRY)
     assert not unknown, f"not in sim.inputs.parameters.REGISTRY: {unknown}"
+
+
+def test_every_family_column_is_a_state_variable(text):
+    """Each column of the family arrays has its row in the table of state variables (a new
+    column without one is state the ODD does not describe)."""
+    from sim.engine.families import COLUMNS
+
+    documented = set(re.findall(r"^\| `([a-z_0-9]+)` \|", text, re.M))
+    missing = sorted(set(COLUMNS) - documented)
+    assert not missing, f"docs/ODD.md has no row for the family columns {missing}"
