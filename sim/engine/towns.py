@@ -75,6 +75,18 @@ def town_params(params: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _in_town_order(town: np.ndarray, towns: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each entry's place among the entries of its town (0, 1, ... in their order), and how
+    many entries each of the ``towns`` has."""
+    counts = np.bincount(town, minlength=towns)
+    if towns == 1:
+        return np.arange(len(town)), counts
+    rank = np.empty(len(town), dtype=np.int64)
+    rank[np.argsort(town, kind="stable")] = (np.arange(len(town))
+                                             - (np.cumsum(counts) - counts).repeat(counts))
+    return rank, counts
+
+
 class Towns:
     """Counts, sums, rankings and pairings over the families, town by town.
 
@@ -144,38 +156,21 @@ class Towns:
         draw = f.draw[: f.n]
         new = np.flatnonzero(draw < 0)
         if len(new):
-            if self.n == 1:
-                draw[new] = self._draw_rows[0] + np.arange(len(new))
-                self._draw_rows[0] += len(new)
-            else:
-                town = f.town[new].astype(np.intp)
-                order = np.argsort(town, kind="stable")
-                counts = np.bincount(town, minlength=self.n)
-                first = np.cumsum(counts) - counts  # where each town's new rows begin
-                rank = np.empty(len(new), dtype=np.int64)
-                rank[order] = np.arange(len(new)) - first.repeat(counts)
-                draw[new] = self._draw_rows.take(town) + rank
-                self._draw_rows += counts
+            town = f.town[new].astype(np.intp)
+            rank, counts = _in_town_order(town, self.n)
+            draw[new] = self._draw_rows.take(town) + rank
+            self._draw_rows += counts
         return self._draw_rows
 
     def renumber_draws(self, towns: np.ndarray) -> None:
         """Let the draws of ``towns`` (a mask over the towns) go of the families who left:
         their rows in use, which must hold none of them, become their draw rows."""
-        f = self._f
         if not towns.any():
             return
         town = self._index()
-        mine = towns.take(town)
-        counts = np.bincount(town.compress(mine), minlength=self.n)
-        if self.n == 1:
-            f.draw[: f.n] = np.arange(f.n)
-        else:
-            rows = np.flatnonzero(mine)
-            order = np.argsort(town.take(rows), kind="stable")
-            first = np.cumsum(counts) - counts
-            rank = np.empty(len(rows), dtype=np.int64)
-            rank[order] = np.arange(len(rows)) - first.repeat(counts)
-            f.draw[rows] = rank
+        rows = np.flatnonzero(towns.take(town))
+        rank, counts = _in_town_order(town.take(rows), self.n)
+        self._f.draw[rows] = rank
         self._draw_rows = np.where(towns, counts, self._draw_rows)
         self._renumberings += 1
 
