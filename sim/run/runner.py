@@ -95,9 +95,11 @@ BATCH_ROWS = 20_000
 #: is no faster per town.
 GROUP_MAX = 64
 #: Work in one task at most, in family-months of the rows held at once, burn-in included
-#: (:func:`replication_group`): a few seconds on one core of the 2-core test machine (a task of
-#: 41 Lerkendal runs, its limit, about 10 s). Runs finish and are stored task by task, so this is
-#: what a run killed at any moment can lose, serial or not.
+#: (:func:`replication_group`). With :data:`BATCH_ROWS` it binds only for towns larger than
+#: Lerkendal (Verdal's limit by work is 130 runs, Lerkendal's 41; their batches hold 53 and 16),
+#: so a task is a few seconds on one core of the 2-core test machine (53 Verdal runs at the
+#: 89-99 ms a run measured in batches, about 5 s). Runs finish and are stored task by task, so
+#: this is what a run killed at any moment can lose, serial or not.
 TASK_FAMILY_MONTHS = 20_000_000
 
 
@@ -123,8 +125,7 @@ def run_batch(scenarios: Sequence[Scenario], seeds: Sequence[np.random.SeedSeque
     start = 0
     while start < len(scenarios):
         most = max(int(BATCH_ROWS // max(families_at_once(scenarios[start].params), 1.0)), 1)
-        left = len(scenarios) - start
-        k = -(-left // -(-left // most))  # even batches: 50 as 13, 13, 12, 12, not 16 x 3 + 2
+        k = even_part(len(scenarios) - start, most)
         group, rngs = scenarios[start:start + k], seeds[start:start + k]
         try:
             histories = HousingModel(list(group), list(rngs)).run()
@@ -163,8 +164,14 @@ def replication_group(scenario: Scenario, replications: int, workers: int) -> in
     most = int(max(1, min(GROUP_MAX, BATCH_ROWS // size,
                           TASK_FAMILY_MONTHS // (size * scenario.simulated_months),
                           -(-replications // max(workers, 1)))))
-    tasks = -(-replications // most)
-    return -(-replications // tasks)
+    return even_part(replications, most)
+
+
+def even_part(total: int, most: int) -> int:
+    """The size of the first part when ``total`` is cut into as few parts of at most ``most``
+    as can be, as even as can be: 50 in parts of at most 16 go as 13, 13, 12 and 12, not 16,
+    16, 16 and 2."""
+    return -(-total // -(-total // most))
 
 
 def history_table(value: np.ndarray) -> Any:
