@@ -48,11 +48,6 @@ def digest(history: np.ndarray) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def fingerprints() -> dict[str, str]:
-    """Every run's fingerprint by a name that says what was run."""
-    return {name: digest(history) for name, history in histories().items()}
-
-
 def histories() -> dict[str, np.ndarray]:
     """Every run's history by a name that says what was run."""
     files = sorted((ROOT / "scenarios").glob("*.toml"))
