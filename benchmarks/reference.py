@@ -77,7 +77,13 @@ nobody in the introduction programme; the interest rates (the constant path: no 
 the house-price and rent indices (growth and volatility 0: they stay at 1) and stock changes (none
 added or released); follow-up (no workers: nobody is followed, no family plans, no network
 meetings) and referral to debt counselling (rate 0); employment-measure places (0); private leases
-ending (rate 0); municipal contracts and reviews (indefinite leases, no reviews); buying
+ending (rate 0); municipal contracts and reviews (indefinite leases, no reviews); the sizes and
+zones of homes (:mod:`sim.engine.processes.homes`): every private listing has the rooms its
+family needs (the rental stock all large, so a listing up to a family's need is of its need),
+every municipal dwelling five rooms and any household suits it (so allocation is by priority
+alone), nobody's household grows, so nobody lives crowded, and rents do not depend on the
+zone. A municipal rent follows its dwelling's rooms in both (five or more rooms: let for the
+household living there when it is larger); buying
 (``ownership.consider_rate`` 0) and forced sales (``ownership.default_after`` 36 months, which no
 run of fewer than 36 months can reach; the only owners at the start hold bank mortgages, so
 start-loan payment relief never applies); the housing procurer and co-located follow-up. Policy
@@ -151,6 +157,11 @@ SUBSET_OVERRIDES: dict[str, object] = {
     "ownership.default_after": 36,
     "policy.allocation.procurer": False,
     "policy.allocation.with_followup": False,
+    # homes of the rooms each household needs (see the module's docstring)
+    "dwellings.zone_rent_spread": 0.0,
+    **{f"dwellings.rental_share_{r}_rooms": float(r == 5) for r in range(1, 6)},
+    **{f"stock.share_{r}_rooms": float(r == 5) for r in range(1, 6)},
+    "policy.allocation.extra_rooms": 4,
 }
 
 #: Indicators the reference records each month (names as in :mod:`sim.inputs.indicators`).
@@ -312,7 +323,7 @@ class Family(mesa.Agent):
         """The housing payment due this month, NOK."""
         m = self.model
         if self.tenant:
-            return m.municipal_rent(self.persons)
+            return m.municipal_rent(m.dwelling_size(self))
         if self.tenure == PRIVATE:
             return m.market_rent(self.persons) * self.rent_factor
         if self.owner:
@@ -526,6 +537,7 @@ class ReferenceModel(mesa.Model):
         self.history = np.zeros((self.months, len(INDICATORS)))
         engine = HousingModel(scenario, seed)
         self.kind = engine.stock.kind.tolist()
+        self.rooms = engine.stock.rooms.tolist()
         self.in_stock = engine.stock.active.tolist()
         self.occupant: list[Family | None] = [None] * len(self.kind)
         self._copy_families(engine)
@@ -554,6 +566,12 @@ class ReferenceModel(mesa.Model):
         p = self.p
         return (p["market.rent"] * self.rent_index * (1 + p["tenancy.private_rent_premium"])
                 * self.size_factor(persons))
+
+    def dwelling_size(self, family: Family) -> int:
+        """The household size a tenant's dwelling is let for: its rooms, five or more rooms
+        for the household when it is larger (:func:`sim.engine.processes.homes.rent_persons`)."""
+        rooms = self.rooms[family.dwelling]
+        return max(family.persons, rooms) if rooms >= 5 else rooms
 
     def municipal_rent(self, persons: int) -> float:
         """Rent in municipal and sublet dwellings, NOK/month."""

@@ -23,7 +23,9 @@ from sim.engine.families import (
     is_owner,
     is_tenant,
 )
-from sim.engine.processes.market import market_rent_level, market_value
+from sim.engine.processes.homes import concentration, crowded
+from sim.engine.processes.market import market_rent_level, market_value, size_factor
+from sim.engine.processes.municipal import zone_needs
 from sim.engine.processes.stock import OWNED, SUBLET_KIND
 from sim.inputs.indicators import INDEX, INDICATORS, NAMES, NET_COST_ITEMS
 
@@ -69,12 +71,23 @@ def costs(m: HousingModel) -> None:
     homeless = m.towns.count(f.active[:n] & (f.tenure[:n] == HOMELESS))
     fl["temporary_accommodation_nok"] = (homeless * p["economy.temporary_share"]
                                          * p["economy.temporary_cost"])
-    n_owned = m.stock.count(OWNED)
-    n_sublet = m.stock.count(SUBLET_KIND)
-    lease = market_rent_level(m) + p["stock.sublet_admin_cost"]  # a 3-person dwelling
+    stock = m.stock
+    n_owned = stock.count(OWNED)
+    n_sublet = stock.count(SUBLET_KIND)
+    # the owners of sublet dwellings are paid the market rent of each one's size
+    sublet = stock.active & (stock.kind == SUBLET_KIND)
+    per_person = p["market.price_per_person"]
+    if type(per_person) is np.ndarray:
+        per_person = per_person.take(stock.town[sublet])
+    size = size_factor(stock.rooms[sublet], per_person)
+    if m.towns.n == 1:
+        sizes: Any = float(size.sum())
+    else:
+        sizes = np.bincount(stock.town[sublet], size, minlength=m.towns.n)
+    lease = market_rent_level(m) * sizes + n_sublet * p["stock.sublet_admin_cost"]
     fl["municipal_housing_net_nok"] = (n_owned * p["stock.owned_cost"]
                                        - m.rent_collected[OWNED]
-                                       + n_sublet * lease - m.rent_collected[SUBLET_KIND])
+                                       + lease - m.rent_collected[SUBLET_KIND])
     fl["followup_cost_nok"] = (p["policy.followup.workers"]
                                * p["policy.followup.cost_per_worker"] / 12)
     fl["municipal_net_cost_nok"] = sum(fl[k] for k in NET_COST_ITEMS)
@@ -105,6 +118,7 @@ def indicators(m: HousingModel) -> np.ndarray:
     row[..., INDEX["new_homeless"]] = count(
         act & (f.tenure[:n] == HOMELESS) & (f.tenure_months[:n] == 0))
     _children_at_risk(m, row)
+    _homes(m, row)
     for name in FLOW_NAMES:
         if name not in COUNTED_AT_END:
             row[..., INDEX[name]] = m.flows[name]
@@ -144,6 +158,25 @@ def _children_at_risk(m: HousingModel, row: np.ndarray) -> None:
     insecure = act & ((f.tenure[:n] == HOMELESS) | (f.exit_by[:n] >= 0))
     row[..., INDEX["child_moves"]] = m.towns.total(kids[moved], moved)
     row[..., INDEX["child_months_insecure"]] = m.towns.total(kids[insecure], insecure)
+
+
+def _homes(m: HousingModel, row: np.ndarray) -> None:
+    """Children crowded and in homes of poor standard, large families waiting, the
+    concentration of the families by zone, and of tenants with extensive needs in the
+    municipal dwellings of a zone, into ``row``."""
+    f, n = m.f, m.f.n
+    act = f.active[:n]
+    kids = f.kids[:n].astype(np.float64)
+    cramped = act & crowded(f)
+    poor = act & f.home_poor[:n]
+    row[..., INDEX["children_crowded"]] = m.towns.total(kids[cramped], cramped)
+    row[..., INDEX["children_poor_standard"]] = m.towns.total(kids[poor], poor)
+    row[..., INDEX["large_families_waiting"]] = m.towns.count(
+        act & (f.waiting_since[:n] >= 0) & (f.kids[:n] >= 3))
+    row[..., INDEX["concentration_index"]] = concentration(m)
+    vulnerable, dwellings = zone_needs(m)
+    share = np.where(dwellings > 0, vulnerable / np.maximum(dwellings, 1), 0.0).max(axis=1)
+    row[..., INDEX["vulnerable_zone_share"]] = share[0] if m.towns.n == 1 else share
 
 
 def _by_tenure(m: HousingModel, row: np.ndarray) -> np.ndarray:

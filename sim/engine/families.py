@@ -129,6 +129,11 @@ class Families:
     tenure: Annotated[Int8, Column(HOMELESS, "tenure code (TENURES)")]
     rent_factor: Annotated[Float, Column(1.0, "private lease rent relative to the market rent")]
     dwelling: Annotated[Int32, Column(NONE, "municipal/sublet dwelling index, -1 if none")]
+    home_rooms: Annotated[Int8, Column(0, "rooms of the family's home, 1 to 5 (five or more); 0 "
+        "without a home (sim.engine.processes.homes)")]
+    home_zone: Annotated[Int8, Column(NONE, "the neighbourhood (zone) of the family's home, 0 to "
+        "dwellings.zones - 1; -1 without a home")]
+    home_poor: Annotated[Bool, Column(False, "the family's home is of poor standard")]
     tenure_months: Annotated[Int32, Column(0, "months in the current tenure")]
     contract_end: Annotated[Int32, Column(NONE, "month the municipal lease ends, -1 indefinite")]
     review_due: Annotated[Int32, Column(NONE, "month of the next tenancy review, -1 none")]

@@ -22,6 +22,7 @@ from sim.engine.processes import (
     demography,
     economy,
     followup,
+    homes,
     market,
     municipal,
     ownership,
@@ -222,7 +223,9 @@ class HousingModel(mesa.Model):
         self.market = market.Market(self.towns.one())
         market.set_rates(self)  # the first month's, for the loans of the initial population
         self.stock = stock.Dwellings(self.p["stock.municipal_dwellings"],
-                                     self.p["stock.sublet_dwellings"], self.towns.n)
+                                     self.p["stock.sublet_dwellings"], self.towns.n, self._own_p)
+        self.home_draws = np.zeros((4, 0))  # the month's numbers for homes (homes.draws)
+        self.home_draws_month = -1
         self.desk = startloan.Desk(self.towns.n)
         self.network = followup.Network()
         self.living = economy.LivingCosts()
@@ -250,6 +253,8 @@ class HousingModel(mesa.Model):
         2. **Demography** (:func:`sim.engine.processes.demography.step`) — ageing, births,
            children leaving at 18, separation and re-partnering, moving away; refugee
            settlement and local families falling into difficulty arrive.
+           **Homes** (:func:`sim.engine.processes.homes.step`) — families who came to rent
+           privately this month get a home of a size, standard and zone.
         3. **Work** (:func:`sim.engine.processes.work.step`) — introduction programme,
            employment measures, job finding and loss.
         4. **Follow-up** (:func:`sim.engine.processes.followup.step`) — caseworkers'
@@ -279,6 +284,7 @@ class HousingModel(mesa.Model):
         market.step(self)
         stock.step(self)
         demography.step(self)
+        homes.step(self)
         work.step(self)
         followup.step(self)
         economy.step(self)

@@ -27,6 +27,7 @@ from sim.engine.families import (
     SUBLET,
 )
 from sim.engine.finance import annuity_payment
+from sim.engine.processes import homes
 from sim.engine.processes.market import house_price
 from sim.engine.processes.stock import SUBLET_KIND
 
@@ -174,9 +175,14 @@ def initial_population(m: HousingModel, town: int = 0) -> None:
     refugee = rng.random(k) < p["population.share_refugee"]
     s = draw_families(m, k, rng, refugee=refugee, with_children=with_children, town=town)
     idx = np.arange(s.start, s.stop)
-    f.tenure[s] = np.where(m.stock.kind[occupied] == SUBLET_KIND, SUBLET, MUNICIPAL)
-    f.dwelling[s] = occupied
+    # the largest households in the largest dwellings (assumption: the office matched sizes)
+    occupied = occupied[np.argsort(m.stock.rooms[occupied], kind="stable")]
+    idx = idx[np.argsort(homes.need_rooms(f.adults[idx] + f.kids[idx]), kind="stable")]
+    f.tenure[idx] = np.where(m.stock.kind[occupied] == SUBLET_KIND, SUBLET, MUNICIPAL)
+    f.dwelling[idx] = occupied
     m.stock.occupant[occupied] = idx
+    homes.settle(f, idx, m.stock.rooms[occupied], m.stock.zone[occupied],
+                 m.stock.poor[occupied])
     f.tenure_months[s] = rng.exponential(max(p["population.mean_months_municipal"], 1e-9), k)
     _arrived_before(f, s, rng)
 
@@ -201,6 +207,26 @@ def initial_population(m: HousingModel, town: int = 0) -> None:
         f.permanent[owners] = True
         f.disability[owners] = False
         make_owners(m, owners, rng.uniform(0, 10, len(owners)))
+    _first_homes(m, s, rng)
+
+
+def _first_homes(m: HousingModel, s: slice, rng: np.random.Generator) -> None:
+    """Homes of the families ``s`` present at the start outside municipal housing: a
+    private renter's as one arriving today would find it
+    (:func:`sim.engine.processes.homes.step`), an owner's as it bought it."""
+    f = m.f
+    idx = np.arange(s.start, s.stop)
+    u = rng.random((3, len(idx)))
+    owner = (f.tenure[idx] == OWNER_BANK).nonzero()[0]
+    homes.owner_home(m, idx[owner], u[1][owner])
+    renter = (f.tenure[idx] == PRIVATE).nonzero()[0]
+    rows = idx[renter]
+    need = homes.need_rooms(f.adults[rows] + f.kids[rows])
+    low = np.maximum(need - homes.tolerance(m, rows), 1).astype(np.int8)
+    rooms = homes.draw_rooms(u[0][renter], low, need, homes.rental_shares(m.p))
+    zone = homes.offer_zone(m, u[1][renter])
+    homes.settle(f, rows, rooms, zone, u[2][renter] < homes.POOR_LISTINGS)
+    f.rent_factor[rows] *= homes.zone_rent(m, zone, rows)
 
 
 def make_owners(m: HousingModel, idx: np.ndarray, years_ago: np.ndarray) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 #: The processes that draw random numbers, in spawn order (append only: reordering changes
 #: every result).
 STREAMS = ("init", "market", "demography", "inflow", "work", "followup", "economy",
-           "tenancy", "ownership", "search", "allocation")
+           "tenancy", "ownership", "search", "allocation", "homes")
 
 
 #: Where each row in use takes its numbers and how many numbers each town draws

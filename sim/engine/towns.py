@@ -245,13 +245,19 @@ class Towns:
         """Pair the families ``ranked`` (best first) with the dwellings ``vacant`` (in stock
         order, of towns ``vacant_town``), each town's families with its own dwellings, as
         many as the fewer of the two; returns (families, dwellings)."""
+        fam, dw = self.pair_positions(self._f.town[ranked], vacant_town)
+        return ranked[fam], vacant[dw]
+
+    def pair_positions(self, fam_town: np.ndarray, vacant_town: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`pair` by position: the positions of the families (of towns ``fam_town``,
+        best first) and of the dwellings (of towns ``vacant_town``) paired."""
         if self.n == 1:
-            k = min(len(vacant), len(ranked))
-            return ranked[:k], vacant[:k]
-        fam_town = self._f.town[ranked]
+            k = min(len(vacant_town), len(fam_town))
+            return np.arange(k), np.arange(k)
         pairs = np.minimum(np.bincount(fam_town, minlength=self.n),
                            np.bincount(vacant_town, minlength=self.n))
         # the first ``pairs`` of each town in the order given, town by town on both sides
-        fam = first_in_groups((np.arange(len(ranked)),), fam_town, pairs)
-        dw = first_in_groups((np.arange(len(vacant)),), vacant_town, pairs)
-        return ranked[fam], vacant[dw]
+        fam = first_in_groups((np.arange(len(fam_town)),), fam_town, pairs)
+        dw = first_in_groups((np.arange(len(vacant_town)),), vacant_town, pairs)
+        return fam, dw

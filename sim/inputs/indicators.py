@@ -73,6 +73,21 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("with_payment_remarks", "families", "stock", "Families with payment remarks."),
     _i("refugees_municipal", "families", "stock",
        "Families with a refugee background renting municipal or sublet dwellings."),
+    _i("children_crowded", "children", "stock",
+       "Children in families living crowded: fewer rooms than persons (SSB's rooms criterion)."),
+    _i("children_poor_standard", "children", "stock",
+       "Children in families whose home is of poor standard."),
+    _i("large_families_waiting", "families", "stock",
+       "Families with three or more children on the waiting list for municipal housing."),
+    _i("vulnerable_zone_share", "share", "stock",
+       "Largest share, over the zones, of a zone's municipal and sublet dwellings let to "
+       "tenants with extensive needs (0 where a town has no such dwellings)."),
+    _i("concentration_index", "index", "stock",
+       "Dissimilarity index D = ½ Σ_z |a_z/A − b_z/B| (Duncan & Duncan 1955) over the zones, "
+       "a_z the model's housed families in zone z and b_z the municipality's other households "
+       "there (inhabitants / dwellings.persons_per_household, spread evenly, less a_z): 0 when "
+       "the families are spread like everyone else, 1 when they share no zone; the share that "
+       "would have to move to be spread alike."),
     # flows during the month
     _i("startloan_applications", "families", "flow",
        "Start-loan applications the desk assessed (purchases and refinancing)."),
@@ -101,7 +116,8 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("departures", "families", "flow", "Families moving out of the municipality."),
     _i("child_moves", "children", "flow",
        "Children whose family moved home this month: a new tenure or lease, an allocation, an "
-       "eviction (arriving in the municipality is not counted)."),
+       "eviction (arriving in the municipality is not counted). Over a run, divided by the "
+       "children, it is the moves per child."),
     _i("child_months_insecure", "child-months", "flow",
        "Children in homeless families (incl. temporary accommodation) or in families under "
        "notice to move (a private lease ended, an exit request, a forced sale of their home "
@@ -123,6 +139,9 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("startloan_losses_municipal_nok", "NOK", "money",
        "The municipality's 25 % of start-loan losses."),
     _i("startloan_lent_nok", "NOK", "money", "Start loans paid out at purchase."),
+    _i("stock_purchases_nok", "NOK", "money",
+       "Price of the municipal dwellings bought or built (an investment: the net cost carries "
+       "owning them through municipal_housing_net_nok)."),
 )
 
 NAMES: tuple[str, ...] = tuple(i.name for i in INDICATORS)

@@ -67,6 +67,77 @@ PARAMS: list[Param] = [
        "Administration cost per sublet dwelling on top of the market rent paid to the owner.",
        (0.0, 10000.0)),
 
+    _p("stock.share_1_rooms", 0.30, "weight", "assumption",
+       "Riksrevisjonen (2008): most municipalities have too few dwellings for large families; "
+       "no public figure of municipal dwellings by size found; assumption: mostly small flats, "
+       "for the single adults with service needs who are most tenants, few large units",
+       "Municipal dwellings at the start with 1 room (weight: the five stock.share_* are "
+       "normalised to shares).", (0.0, 1.0)),
+    _p("stock.share_2_rooms", 0.35, "weight", "assumption", "see stock.share_1_rooms",
+       "Municipal dwellings at the start with 2 rooms (weight).", (0.0, 1.0)),
+    _p("stock.share_3_rooms", 0.22, "weight", "assumption", "see stock.share_1_rooms",
+       "Municipal dwellings at the start with 3 rooms (weight).", (0.0, 1.0)),
+    _p("stock.share_4_rooms", 0.09, "weight", "assumption", "see stock.share_1_rooms",
+       "Municipal dwellings at the start with 4 rooms (weight).", (0.0, 1.0)),
+    _p("stock.share_5_rooms", 0.04, "weight", "assumption", "see stock.share_1_rooms",
+       "Municipal dwellings at the start with 5 rooms or more (weight).", (0.0, 1.0)),
+    _p("stock.poor_share", 0.15, "share", "assumption",
+       "Riksrevisjonen (2008): many municipal dwellings of too poor a standard, no share "
+       "given; SSB (2023b): moisture or rot in 4.9 % of households' homes; assumption: about "
+       "three times as common in the municipal stock",
+       "Share of the municipal dwellings at the start of poor standard.", (0.0, 1.0)),
+    _p("stock.initial_clustering", 0.3, "share", "assumption",
+       "Husbanken (2017): dwellings for the disadvantaged are to be spread in ordinary "
+       "neighbourhoods, a rule that says they often were not; assumption",
+       "Share of the municipal dwellings at the start placed in zone 0 beyond an even spread "
+       "over the zones (0: spread evenly, 1: all in zone 0).", (0.0, 1.0)),
+    _p("stock.acquire_clustering", 0.3, "share", "policy",
+       f"{ROE} §3.2.2: Stjørdal bought used houses spread in the town; Husbanken (2017)",
+       "Share of the dwellings bought or built placed in zone 0 beyond an even spread (0: "
+       "spread, 1: clustered).", (0.0, 1.0)),
+    _p("stock.acquire_rooms", 3, "rooms", "policy",
+       f"{ROE} §3.2.2: Stjørdal bought large detached houses for refugee families",
+       "Rooms of the dwellings bought or built (5: five or more).", (1, 5)),
+
+    # ------------------------------------------------------------------ dwellings and homes
+    _p("dwellings.zones", 4, "zones", "assumption",
+       "a schematic municipality: a centre and outer neighbourhoods",
+       "Neighbourhoods (zones) the municipality is divided into.", (1, 12)),
+    _p("dwellings.persons_per_household", 2.16, "persons", "context",
+       "SSB (2019b): 2.16 persons per private household in Norway, 2019",
+       "Persons per household in the municipality: its households, against which the "
+       "concentration of the families in zones is measured.", (1.0, 5.0)),
+    _p("dwellings.rental_share_1_rooms", 0.10, "weight", "assumption",
+       "SSB (2002): of flats in blocks 40 % have 1-2 rooms, 33 % 3, 20 % 4, 7 % 5 or more; "
+       "Leieboerforeningen (2017): the typical rental is a two-room flat; no distribution of "
+       "rentals by rooms found",
+       "Private rentals with 1 room (weight: the five dwellings.rental_share_* are normalised "
+       "to shares).", (0.0, 1.0)),
+    _p("dwellings.rental_share_2_rooms", 0.35, "weight", "assumption",
+       "see dwellings.rental_share_1_rooms",
+       "Private rentals with 2 rooms (weight).", (0.0, 1.0)),
+    _p("dwellings.rental_share_3_rooms", 0.30, "weight", "assumption",
+       "see dwellings.rental_share_1_rooms",
+       "Private rentals with 3 rooms (weight).", (0.0, 1.0)),
+    _p("dwellings.rental_share_4_rooms", 0.17, "weight", "assumption",
+       "see dwellings.rental_share_1_rooms",
+       "Private rentals with 4 rooms (weight).", (0.0, 1.0)),
+    _p("dwellings.rental_share_5_rooms", 0.08, "weight", "assumption",
+       "see dwellings.rental_share_1_rooms; some detached houses are let",
+       "Private rentals with 5 rooms or more (weight).", (0.0, 1.0)),
+    _p("dwellings.crowding_tolerance", 1, "rooms", "assumption",
+       "SSB (2022): 32 % of households with three or more children live crowded; no figure of "
+       "what families accept found",
+       "Rooms fewer than it needs a family that must move accepts in a private rental, and "
+       "the housing office places it in.", (0, 4)),
+    _p("dwellings.crowded_search_rate", 0.1, "1/month", "assumption",
+       "no public figure found; SSB (2023b): 10 % feel their home is too small",
+       "Share of crowded private renters looking for a larger home in a month.", (0.0, 1.0)),
+    _p("dwellings.zone_rent_spread", 0.1, "share", "assumption",
+       "no figure by neighbourhood for small towns found; SSB (2017b) gives rents by town size",
+       "Rent in zone 0 this share below the town's, and as much above in the last zone.",
+       (0.0, 0.5)),
+
     # ------------------------------------------------------------------ initial population
     _p("population.initial_families", 0, "families", "assumption",
        "0 derives it from inhabitants (see population.disadvantaged_share)",
@@ -390,10 +461,10 @@ PARAMS: list[Param] = [
        "larger families need larger flats", "Price and rent rise by this share per person "
        "above three (and fall per person below).", (0.0, 0.5)),
     _p("market.price_growth", 0.02, "1/year", "assumption",
-       "SSB (2023): Trondheim +9.1 % (2016), -0.4 % (2019), -1.6 % (2023); real trend assumed",
+       "SSB (2023a): Trondheim +9.1 % (2016), -0.4 % (2019), -1.6 % (2023); real trend assumed",
        "Mean annual real growth of house prices.", (-0.2, 0.3)),
     _p("market.price_volatility", 0.04, "1/sqrt(year)", "assumption",
-       "SSB (2023): annual growth in Trondheim varied from -1.6 % to +9.1 %",
+       "SSB (2023a): annual growth in Trondheim varied from -1.6 % to +9.1 %",
        "Volatility of the house-price index.", (0.0, 0.5)),
     _p("market.rent", 8000.0, "NOK/month", "context",
        "SSB (2017b): 3 rooms 7,090 NOK in towns in 2015, 10,600 in Trondheim in 2017",
@@ -643,6 +714,25 @@ PARAMS: list[Param] = [
        "no public figure found", "Private-search success multiplier when the office contacts "
        "landlords on a family's behalf (the procurer, or help_children_private).",
        (1.0, 10.0)),
+    _p("policy.allocation.neighbourhood_matching", False, "", "policy",
+       f"{ROE} §3.1.3: Verdal's office knows which neighbourhoods can take a vulnerable tenant, "
+       "and works against stigma",
+       "The office places tenants with extensive needs where the neighbourhood can take them: "
+       "not in a zone whose municipal dwellings already house more of them than the town's "
+       "do (policy.allocation.zone_needs_margin)."),
+    _p("policy.allocation.zone_needs_margin", 0.1, "share", "policy",
+       "assumption: the report names no number",
+       "With neighbourhood matching, how far above the town's share of its municipal "
+       "dwellings let to tenants with extensive needs a zone's share may go.", (0.0, 1.0)),
+    _p("policy.allocation.extra_rooms", 1, "rooms", "policy",
+       "Riksrevisjonen (2008): too few dwellings for large families; assumption: the office "
+       "keeps a large unit for a household that needs it",
+       "A vacant dwelling goes first to a household needing its rooms or up to this many "
+       "fewer.", (0, 4)),
+    _p("policy.allocation.hold_months", 3, "months", "policy",
+       "assumption: an office holds a large unit for a large family a while, then lets it",
+       "Months a dwelling stays vacant before the office lets it to a household smaller than "
+       "policy.allocation.extra_rooms allows.", (0, 120)),
     _p("policy.allocation.colocated_factor", 0.7, "multiplier", "assumption",
        f"{ROE} §3.1.3: staff know tenants and neighbourhoods",
        "Arrears multiplier for tenants placed by an office that also follows up.", (0.0, 1.0)),
@@ -731,6 +821,16 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
                                 "allocation meetings; stocks start nearly full"),
     "stock.owned_cost": (4500.0, 10500.0, "assumption: 2-4 % a year of a flat at 2.2 million NOK "
                          "(Romerikes Blad (2020)) plus 1,000-3,000 NOK of upkeep a month"),
+    "stock.poor_share": (0.05, 0.3, "assumption: from the general stock's share to six times "
+                         "it (Riksrevisjonen (2008), SSB (2023b))"),
+    "stock.initial_clustering": (0.0, 0.6, "assumption: from a stock spread evenly to most of "
+                                 "it in one neighbourhood"),
+    "dwellings.crowding_tolerance": (0, 2, "assumption: from no crowding accepted to two "
+                                     "rooms too few"),
+    "dwellings.crowded_search_rate": (0.03, 0.3, "assumption: from a move looked for every "
+                                      "three years to every three months"),
+    "dwellings.zone_rent_spread": (0.0, 0.25, "assumption: from no difference between "
+                                   "neighbourhoods to a quarter either side"),
     "stock.sublet_admin_cost": (500.0, 2500.0, f"{ROE} §3.2.2: subletting costs more than owning, "
                                 "not how much; assumption: from half to two and a half times the "
                                 "default"),
@@ -875,10 +975,10 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "market.price_per_person": (0.04, 0.2, "SSB (2017b): in Trondheim a room more adds 18-26 % to "
                                 "the rent; assumption: a person more needs less than a room, "
                                 "4-20 %"),
-    "market.price_growth": (-0.01, 0.04, "SSB (2023): Trondheim's prices rose 9.1 % in 2016 and "
+    "market.price_growth": (-0.01, 0.04, "SSB (2023a): Trondheim's prices rose 9.1 % in 2016 and "
                             "fell 1.6 % in 2023; assumption: a real trend from -1 to +4 % a year"),
-    "market.price_volatility": (0.02, 0.08, "SSB (2023): yearly growth in Trondheim from -1.6 % to "
-                                "+9.1 %; assumption: a volatility from 2 to 8 % a year"),
+    "market.price_volatility": (0.02, 0.08, "SSB (2023a): yearly growth in Trondheim from -1.6 % "
+                                "to +9.1 %; assumption: a volatility from 2 to 8 % a year"),
     "market.rent_growth": (-0.01, 0.03, "assumption: real rents from falling 1 % to rising 3 % a "
                            "year; no rent series in the sources"),
     "market.rent_volatility": (0.01, 0.04, "assumption: from half to twice the default, half the "
@@ -979,6 +1079,9 @@ FIXED_IN_WORLDS: dict[str, str] = {
     "ownership.approval_months": "how long a loan approval is valid, a rule",
     "policy.followup.cost_per_worker": "a price (salary and overhead): it changes the costs "
                                        "reported, not what happens to families",
+    "dwellings.zones": "how the municipality is drawn, not behaviour",
+    **{f"{stock}_{r}_rooms": "the make-up of a stock by size, a description of the town"
+       for stock in ("stock.share", "dwellings.rental_share") for r in range(1, 6)},
 }
 
 

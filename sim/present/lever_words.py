@@ -40,6 +40,19 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Sell a dwelling vacant for (months)",
                "A municipal dwelling vacant this long is sold, or its sublease ended "
                "(0 = never).")},
+    "stock.acquire_rooms": {
+        "nb": ("Rom i boligene som kjøpes eller bygges",
+               "Hvor store de nye kommunale boligene er (5 = fem rom eller flere): store "
+               "boliger til store familier, små til enslige."),
+        "en": ("Rooms of the dwellings bought or built",
+               "How large the new municipal dwellings are (5 = five rooms or more): large "
+               "homes for large families, small ones for single adults.")},
+    "stock.acquire_clustering": {
+        "nb": ("Nye boliger samlet i ett nabolag (andel)",
+               "0: de nye boligene spres i hele kommunen; 1: alle i samme nabolag."),
+        "en": ("New dwellings gathered in one neighbourhood (share)",
+               "0: the new dwellings are spread over the municipality; 1: all in one "
+               "neighbourhood.")},
     "demography.refugee_families_per_10k": {
         "nb": ("Flyktningfamilier bosatt per år per 10 000 innbyggere",
                "Hvor mange flyktningfamilier kommunen sier ja til å bosette."),
@@ -174,6 +187,36 @@ LEVERS: dict[str, dict[str, tuple[str, str]]] = {
                "Samme kontor tildeler boligene og følger opp leietakerne."),
         "en": ("Allocation and follow-up in one office",
                "One office allocates the dwellings and follows up the tenants.")},
+    "policy.allocation.neighbourhood_matching": {
+        "nb": ("Sårbare leietakere der nabolaget tåler det",
+               "Kontoret plasserer leietakere med store hjelpebehov i nabolag som ikke "
+               "allerede har mange av dem (som i Verdal)."),
+        "en": ("Vulnerable tenants where the neighbourhood can take them",
+               "The office places tenants with extensive needs in neighbourhoods that do "
+               "not already have many of them (as in Verdal).")},
+    "policy.allocation.zone_needs_margin": {
+        "nb": ("Sårbare leietakere i et nabolag utover kommunens andel",
+               "Når nabolagstilpasning er på: hvor mye høyere andel leietakere med store "
+               "hjelpebehov et nabolags kommunale boliger kan ha enn kommunens boliger har "
+               "samlet."),
+        "en": ("Vulnerable tenants in a neighbourhood above the town's share",
+               "With neighbourhood matching: how much higher a share of tenants with "
+               "extensive needs a neighbourhood's municipal dwellings may have than the "
+               "town's as a whole.")},
+    "policy.allocation.extra_rooms": {
+        "nb": ("Store boliger holdes for store familier (rom til overs)",
+               "En ledig bolig går først til en husholdning som trenger så mange rom, eller "
+               "inntil så mange færre."),
+        "en": ("Large units kept for large families (rooms to spare)",
+               "A vacant dwelling goes first to a household needing its rooms, or up to this "
+               "many fewer.")},
+    "policy.allocation.hold_months": {
+        "nb": ("Måneder en stor bolig holdes ledig",
+               "Så lenge står en ledig bolig og venter på en familie av riktig størrelse før "
+               "den leies ut til en mindre husholdning."),
+        "en": ("Months a large unit is held",
+               "How long a vacant dwelling waits for a household of its size before it is "
+               "let to a smaller one.")},
     "policy.allocation.procurer": {
         "nb": ("Boligformidler overfor private utleiere",
                "En formidler kontakter private utleiere på vegne av familier kontoret kjenner."),

@@ -18,14 +18,17 @@ from sim.inputs.indicators import INDEX
 
 def test_the_housing_account_is_upkeep_and_leases_less_rent_collected() -> None:
     """Empty, three owned dwellings cost their upkeep and two sublet dwellings their lease from
-    a private landlord (market rent of a three-person dwelling plus the administration); rent
+    a private landlord (market rent of a dwelling of their size plus the administration); rent
     collected from tenants comes off, dwelling kind by dwelling kind."""
     m = make(dwellings=3, sublets=2)
     p = m.p
-    lease = market_rent_level(m) + p["stock.sublet_admin_cost"]
-    assert p["stock.sublet_admin_cost"] > 0 and lease > p["stock.sublet_admin_cost"]
+    rooms = m.stock.rooms[3:]  # the sublet dwellings, of different sizes
+    assert rooms[0] != rooms[1]
+    sizes = 1 + p["market.price_per_person"] * (rooms - 3.0)
+    lease = market_rent_level(m) * sizes + p["stock.sublet_admin_cost"]
+    assert p["stock.sublet_admin_cost"] > 0 and (lease > p["stock.sublet_admin_cost"]).all()
     accounts.costs(m)
-    empty = 3 * p["stock.owned_cost"] + 2 * lease
+    empty = 3 * p["stock.owned_cost"] + lease.sum()
     assert m.flows["municipal_housing_net_nok"] == pytest.approx(empty)
     m.rent_collected[OWNED] += 9000.0
     m.rent_collected[SUBLET_KIND] += 4000.0

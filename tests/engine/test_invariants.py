@@ -31,7 +31,7 @@ from sim.engine.families import (
     SUBLET,
 )
 from sim.engine.model import HousingModel
-from sim.engine.processes import municipal
+from sim.engine.processes import homes, municipal
 from sim.engine.processes.stock import SUBLET_KIND
 from sim.inputs.indicators import INDEX, NAMES, NET_COST_ITEMS, TENURE_INDICATORS
 from sim.inputs.scenario import load_scenario
@@ -151,7 +151,7 @@ def check_month(m: HousingModel) -> None:
     s = Month(m, month, row, {name: row[INDEX[name]] for name in NAMES}, f"month {month}",
               f.active[:n], idx, tenure, np.isin(tenure, TENANT_CODES))
     for check in (_record, _tenures, _stock, _amounts, _owners, _money, _counts, _households,
-                  _waiting_list):
+                  _waiting_list, _homes):
         check(s)
 
 
@@ -310,7 +310,35 @@ def _waiting_list(s: Month) -> None:
         assert (f.need[waiting] == NEED_EXTENSIVE).all(), where
 
     if ind["waiting_list"] > 0 and not p["policy.rotation.enforce_exit"]:
-        assert ind["vacant_municipal"] == 0, f"{where}: a dwelling stands empty while families wait"
+        # no dwelling stands empty while a family waits whom the office would place in it
+        stock = m.stock
+        vacant = np.flatnonzero(stock.active & (stock.occupant < 0))
+        need = homes.need_rooms(f.adults[waiting] + f.kids[waiting])[:, None]
+        rooms = stock.rooms[vacant][None, :]
+        held = (month - stock.vacant_since[vacant] >= p["policy.allocation.hold_months"])[None]
+        fits = (need <= rooms + p["dwellings.crowding_tolerance"]) & (
+            (need >= rooms - p["policy.allocation.extra_rooms"]) | held)
+        if p["policy.allocation.neighbourhood_matching"]:  # full zones take no vulnerable
+            full = municipal.zones_full(m)[0, stock.zone[vacant]][None, :]
+            fits &= ~(full & (f.need[waiting] == NEED_EXTENSIVE)[:, None])
+        assert not fits.any(), f"{where}: a dwelling stands empty while a family it fits waits"
+
+
+def _homes(s: Month) -> None:
+    """Every housed family has one home of 1-5 rooms in a zone; a homeless one none; a
+    tenant's home is its municipal dwelling's."""
+    f, p, where, idx, tenant = s.m.f, s.m.p, s.where, s.idx, s.tenant
+    stock = s.m.stock
+    housed = f.tenure[idx] != HOMELESS
+    rooms, zone = f.home_rooms[idx], f.home_zone[idx]
+    assert ((rooms >= 1) & (rooms <= homes.MAX_ROOMS))[housed].all(), f"{where}: no home's rooms"
+    assert ((zone >= 0) & (zone < p["dwellings.zones"]))[housed].all(), f"{where}: no zone"
+    assert (rooms[~housed] == 0).all() and (zone[~housed] == -1).all(), (
+        f"{where}: a homeless family has a home")
+    dw = f.dwelling[idx][tenant]
+    assert (rooms[tenant] == stock.rooms[dw]).all() and (zone[tenant] == stock.zone[dw]).all() \
+        and (f.home_poor[idx][tenant] == stock.poor[dw]).all(), (
+        f"{where}: a tenant's home is not its dwelling")
 
 
 @pytest.mark.parametrize("name", list(VARIANTS))

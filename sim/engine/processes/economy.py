@@ -45,6 +45,7 @@ import numpy as np
 
 from sim.engine.families import HOMELESS, MUNICIPAL, NEED_LOW, PRIVATE, SUBLET, is_owner, is_tenant
 from sim.engine.finance import housing_allowance, sa_guideline, sifo_budget
+from sim.engine.processes.homes import rent_persons
 from sim.engine.processes.market import (
     market_rent,
     market_rent_level,
@@ -170,8 +171,8 @@ def sa_housing_norm(m: HousingModel, persons: np.ndarray, rows: np.ndarray | sli
 def housing_payment(m: HousingModel, idx: np.ndarray | slice) -> np.ndarray:
     """Monthly housing payment due from families ``idx`` (indices or a slice) in their
     tenure, NOK/month: the rent of the tenure's dwelling for three persons scaled to the
-    household's size (a private lease at its own rent factor), or an owner's loan payment
-    plus owner costs."""
+    dwelling's size (:func:`sim.engine.processes.homes.rent_persons`; a private lease at its
+    own rent factor), or an owner's loan payment plus owner costs."""
     p, f, towns = m.p, m.f, m.towns.n
     t = f.tenure[idx]
     level = np.zeros((6, towns))  # by tenure (and town)
@@ -181,16 +182,18 @@ def housing_payment(m: HousingModel, idx: np.ndarray | slice) -> np.ndarray:
         by_tenure = level[:, 0].take(t)
     else:  # a flat take: 4x faster than indexing by (tenure, town)
         by_tenure = level.T.ravel().take(f.town[idx] * len(level) + t)
-    rent = by_tenure * size_factor(f.persons[idx], per_person(m, idx))
+    rooms = rent_persons(f.home_rooms[idx], f.adults[idx] + f.kids[idx])
+    rent = by_tenure * size_factor(rooms, per_person(m, idx))
     rent = np.where(t == PRIVATE, rent * f.rent_factor[idx], rent)
     return np.where(is_owner(t), f.loan_payment[idx] + m.towns.at(p["economy.owner_costs"], idx),
                     rent)
 
 
 def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
-                    factor: np.ndarray | float = 1.0) -> np.ndarray:
-    """Whether families ``idx`` can afford a suitable private rental at ``factor`` times the
-    market rent for their size.
+                    factor: np.ndarray | float = 1.0, rooms: np.ndarray | None = None
+                    ) -> np.ndarray:
+    """Whether families ``idx`` can afford a private rental at ``factor`` times the market rent
+    of a dwelling of ``rooms`` (default: a suitable one for their size).
 
     On their own income: rent after housing allowance at most ``market.max_rent_share`` of net
     income. With ``with_sa``, also when the rent is within the housing norm social assistance
@@ -198,7 +201,8 @@ def can_afford_rent(m: HousingModel, idx: np.ndarray, *, with_sa: bool = True,
     """
     p, f = m.p, m.f
     persons = f.persons[idx]
-    rent = market_rent(m, persons, idx) * factor
+    size = persons if rooms is None else rent_persons(rooms, persons)
+    rent = market_rent(m, size, idx) * factor
     net_rent = rent - allowance(m, rent, persons, f.gross_income[idx], idx)
     own = net_rent <= m.towns.at(p["market.max_rent_share"], idx) * f.net_income[idx]
     return own | (rent <= sa_housing_norm(m, persons, idx)) if with_sa else own

@@ -98,6 +98,12 @@ def house_price(m: HousingModel, persons: np.ndarray, idx: np.ndarray) -> np.nda
             * size_factor(persons, per_person(m, idx)))
 
 
+def house_price_level(m: HousingModel, town: int) -> float:
+    """Price of a three-person household's home in ``town`` now, NOK."""
+    index = m.market.price_index
+    return float(m.p["market.price"] * (index if np.ndim(index) == 0 else index[town]))
+
+
 def market_value(m: HousingModel, idx: np.ndarray) -> np.ndarray:
     """Current market value of owners' homes: price paid moved with the price index, NOK."""
     f = m.f

@@ -7,8 +7,14 @@ A new allocation or rotation rule goes here. The office
   (Malvik, Røe (2018) §3.3) or anyone disadvantaged, families with children or not (Verdal
   stopped housing families with children in municipal dwellings, Røe §3.1.3);
 - keeps the *waiting list* (:func:`update_waiting_list`) and *allocates* each vacant dwelling
-  to the applicant its priority rule ranks first (:func:`allocate`, :func:`priority_order`;
-  homeless first in Stjørdal, Røe §3.2.2);
+  to the applicant its priority rule ranks first among those the dwelling suits
+  (:func:`allocate`, :func:`priority_order`, :func:`match`; homeless first in Stjørdal,
+  Røe §3.2.2): a dwelling goes first to a household that needs its rooms or up to
+  ``policy.allocation.extra_rooms`` fewer; then to one that would live crowded in it, by at
+  most ``dwellings.crowding_tolerance`` rooms; a dwelling vacant for
+  ``policy.allocation.hold_months`` goes to a smaller household too. A large family waits
+  for a large unit, or is placed crowded (Riksrevisjonen (2008): most municipalities have too
+  few dwellings for large families);
 - gives *leases* (:func:`renew_lease`): indefinite, or for ``policy.rotation.contract_years``
   (Stjørdal's three-year contracts, Røe §3.2.1), with a review after
   ``policy.rotation.review_months`` and yearly (Verdal, Røe §2.2);
@@ -25,12 +31,13 @@ landlord stays as debt, a municipal dwelling falls vacant, and a pending exit re
 
 from __future__ import annotations
 
+from itertools import product
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.engine.families import HOMELESS, MUNICIPAL, NEED_EXTENSIVE, SUBLET, is_owner, is_tenant
-from sim.engine.processes import economy, startloan
+from sim.engine.processes import economy, homes, startloan
 from sim.engine.processes.stock import SUBLET_KIND
 
 if TYPE_CHECKING:
@@ -84,6 +91,7 @@ def move_out(m: HousingModel, idx: np.ndarray, tenure: int | np.ndarray) -> None
     f.debt[idx] += f.rent_arrears[idx]
     f.rent_arrears[idx] = 0.0
     vacate(m, idx)
+    homes.leave(f, idx)
     f.set_tenure(idx, tenure)
     f.exit_by[idx] = -1
 
@@ -92,18 +100,100 @@ def place(m: HousingModel, ranked: np.ndarray) -> np.ndarray:
     """Give vacant dwellings to families ``ranked`` (best first; in a batch, best first
     within each town, and each town's dwellings to its own families); return those placed."""
     f, stock = m.f, m.stock
-    vacant = stock.vacant()
-    chosen, dw = m.towns.pair(np.asarray(ranked), vacant, stock.town[vacant])
+    chosen, dw = match(m, np.asarray(ranked), stock.vacant())
     if len(chosen) == 0:
         return np.zeros(0, dtype=np.int64)
     move_out(m, chosen, np.where(stock.kind[dw] == SUBLET_KIND, SUBLET, MUNICIPAL))
     stock.occupant[dw] = chosen
     f.dwelling[chosen] = dw
+    homes.settle(f, chosen, stock.rooms[dw], stock.zone[dw], stock.poor[dw])
     f.tenure_months[chosen] = 0
     f.waiting_since[chosen] = -1
     renew_lease(m, chosen, first=True)
     m.flows["allocations"] += m.towns.count(chosen)
     return chosen
+
+
+def match(m: HousingModel, ranked: np.ndarray, vacant: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Pair the families ``ranked`` (best first) with the dwellings ``vacant`` by size, each
+    town's families with its own dwellings; returns (families, dwellings).
+
+    Size by size from the largest, each dwelling goes to the best-ranked family it suits: one
+    that needs its rooms or up to ``policy.allocation.extra_rooms`` fewer; then, of those
+    still vacant, to the best-ranked family that would live crowded in it by at most
+    ``dwellings.crowding_tolerance`` rooms; and a dwelling vacant for
+    ``policy.allocation.hold_months`` or more to the best-ranked family smaller still.
+
+    With ``policy.allocation.neighbourhood_matching`` (Verdal's office "knows which
+    neighbourhoods can take a vulnerable tenant", Røe (2018) §3.1.3), a dwelling in a zone
+    whose municipal dwellings already house more than their share of tenants with extensive
+    needs (:func:`zones_full`) goes to a family without them, and the dwellings of other
+    zones come first.
+    """
+    p, f, stock = m.p, m.f, m.stock
+    none = np.zeros(0, dtype=np.int64)
+    if not len(ranked) or not len(vacant):
+        return none, none
+    need = homes.need_rooms(f.adults[ranked] + f.kids[ranked])
+    rooms = stock.rooms[vacant]
+    fam_town, dw_town = f.town[ranked], stock.town[vacant]
+    extra = m.towns.at(p["policy.allocation.extra_rooms"], ranked)
+    tol = homes.tolerance(m, ranked)
+    held = m.month - stock.vacant_since[vacant] >= p["policy.allocation.hold_months"]
+    # Verdal's office knows which neighbourhoods can take a vulnerable tenant
+    full = np.zeros(len(vacant), dtype=bool)
+    if p["policy.allocation.neighbourhood_matching"]:
+        full = zones_full(m)[dw_town, stock.zone[vacant]]
+    vulnerable = f.need[ranked] == NEED_EXTENSIVE
+    groups = (False, True) if full.any() else (False,)
+    free_f = np.ones(len(ranked), dtype=bool)
+    free_d = np.ones(len(vacant), dtype=bool)
+    got_f, got_d = [], []
+    sizes = np.unique(rooms)[::-1].tolist()
+    rules = (lambda r: (need <= r) & (need >= r - extra),  # suits
+             lambda r: (need > r) & (need <= r + tol),  # crowded, within the tolerance
+             lambda r: need < r - extra)  # smaller still, once held long enough
+    for k, r, in_full in product(range(len(rules)), sizes, groups):
+        dm = free_d & (rooms == r) & (full == in_full) & (held if k == 2 else True)
+        # no more vulnerable tenants in a full zone
+        fm = free_f & rules[k](r) & ~(vulnerable & in_full)
+        if dm.any() and fm.any():
+            fi, di = fm.nonzero()[0], dm.nonzero()[0]
+            pf, pd = m.towns.pair_positions(fam_town[fi], dw_town[di])
+            fi, di = fi[pf], di[pd]
+            free_f[fi] = False
+            free_d[di] = False
+            got_f.append(fi)
+            got_d.append(di)
+    if not got_f:
+        return none, none
+    return ranked[np.concatenate(got_f)], vacant[np.concatenate(got_d)]
+
+
+def zone_needs(m: HousingModel) -> tuple[np.ndarray, np.ndarray]:
+    """Tenants with extensive needs, and municipal and sublet dwellings, in each zone of each
+    town (two arrays, towns x zones)."""
+    f, n, stock = m.f, m.f.n, m.stock
+    zones, towns = m.p["dwellings.zones"], m.towns.n
+    size = towns * zones
+    held = stock.active
+    dwellings = np.bincount(stock.town[held] * zones + stock.zone[held], minlength=size)
+    rows = (tenants(m) & (f.need[:n] == NEED_EXTENSIVE)).nonzero()[0]
+    dw = f.dwelling[rows]
+    vulnerable = np.bincount(stock.town[dw] * zones + stock.zone[dw], minlength=size)
+    return vulnerable.reshape(towns, zones), dwellings.reshape(towns, zones)
+
+
+def zones_full(m: HousingModel) -> np.ndarray:
+    """Whether each zone (of each town: towns x zones) can take no more tenants with extensive
+    needs: another would make their share of the zone's municipal and sublet dwellings more
+    than ``policy.allocation.zone_needs_margin`` above their share of the town's."""
+    vulnerable, dwellings = zone_needs(m)
+    town = vulnerable.sum(axis=1, keepdims=True) / np.maximum(dwellings.sum(axis=1,
+                                                                            keepdims=True), 1)
+    margin = m.p["policy.allocation.zone_needs_margin"]
+    return vulnerable + 1 > (town + margin) * dwellings
 
 
 # ---------------------------------------------------------------------- leases and reviews
@@ -208,7 +298,7 @@ def allocate(m: HousingModel) -> None:
     vacant = m.stock.count_vacant()
     waiting = (f.active[:n] & (f.waiting_since[:n] >= 0)).nonzero()[0]
     if np.any(vacant > 0) and len(waiting):
-        place(m, priority_order(m, waiting, u[waiting], top=vacant))
+        place(m, priority_order(m, waiting, u[waiting]))  # all: sizes decide who fits
 
 
 def priority_order(m: HousingModel, idx: np.ndarray, u: np.ndarray,

@@ -35,7 +35,7 @@ import numpy as np
 
 from sim.engine.families import HOMELESS, OWNER_BANK, OWNER_STARTLOAN, PRIVATE, is_owner, is_tenant
 from sim.engine.finance import annuity_payment, bank_mortgage_ok, forced_sale_loss, share_loss
-from sim.engine.processes import municipal, startloan
+from sim.engine.processes import homes, municipal, startloan
 from sim.engine.processes.economy import living_costs
 from sim.engine.processes.market import house_price, market_value
 
@@ -164,6 +164,7 @@ def purchase(m: HousingModel, u: np.ndarray) -> None:
     f.savings[idx] -= down
     f.transfers[idx] -= down
     municipal.move_out(m, idx, kind)
+    homes.owner_home(m, idx, homes.draws(m)[homes.ZONE][idx])
     f.loan_principal[idx] = loan
     f.loan_rate[idx] = rate
     f.loan_months[idx] = months

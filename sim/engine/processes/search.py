@@ -4,10 +4,14 @@ to move runs out.
 - *Who searches*: homeless families and families that must move (a private lease ended, an
   exit request from a municipal dwelling, a forced sale of their home under way: one who finds
   a rental moves out and the sale completes then,
-  :func:`sim.engine.processes.ownership.forced_sale`).
-- *Private rental*: each month a searching family is offered a rent around the market rent for
-  its size (log-normal, ``market.rent_dispersion``); it can take the lease if it can afford it
-  (:func:`sim.engine.processes.economy.can_afford_rent`) and finds a landlord at
+  :func:`sim.engine.processes.ownership.forced_sale`); and by choice, crowded private renters,
+  ``dwellings.crowded_search_rate`` of them a month, who take only a home that fits them.
+- *Private rental*: each month a searching family answers a listing of some size and zone
+  (:mod:`sim.engine.processes.homes`: a large family finds one that is large enough less
+  often) at a rent around the market rent for its size (log-normal,
+  ``market.rent_dispersion``) and its zone's level; it can take the lease if the home is large
+  enough for it and it can afford it (:func:`sim.engine.processes.economy.can_afford_rent`) and
+  finds a landlord at
   ``market.search_success`` a month, less where landlords turn away refugee families or
   families living on NAV benefits (Røe (2018) §1.2, §2.1) or applicants with extensive
   service needs (``market.discrimination_needs``), more with a caseworker's help
@@ -33,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.engine.families import HOMELESS, NEED_EXTENSIVE, PRIVATE, is_owner, is_tenant
-from sim.engine.processes import municipal, ownership
+from sim.engine.processes import homes, municipal, ownership
 from sim.engine.processes.economy import can_afford_rent
 
 if TYPE_CHECKING:
@@ -69,25 +73,36 @@ def step(m: HousingModel) -> None:
     p, f, n = m.p, m.f, m.f.n
     u = m.streams.uniform("search", n, 2)
     log_offer = m.streams.normal("search", p["market.rent_dispersion"], n)  # every row
+    draws = homes.draws(m)
     act = f.active[:n]
     tenure = f.tenure[:n]
-    searching = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0)) & (
-        f.approved_until[:n] < m.month)
-    idx = searching.nonzero()[0]
-    offer = np.exp(log_offer[idx])
-    taken = can_afford_rent(m, idx, factor=offer) & (u[0][idx] < search_success(m, idx))
+    crowded = homes.crowded(f) & (tenure == PRIVATE)
+    must = act & ((tenure == HOMELESS) | (f.exit_by[:n] >= 0))
+    looks = act & crowded & ~must & (
+        draws[homes.LOOKS] < m.towns.at(p["dwellings.crowded_search_rate"], slice(0, n)))
+    idx = ((must | looks) & (f.approved_until[:n] < m.month)).nonzero()[0]
+    rooms = homes.offer_rooms(m, idx, draws[homes.ROOMS][idx])
+    zone = homes.offer_zone(m, draws[homes.ZONE][idx])
+    need = homes.need_rooms(f.adults[idx] + f.kids[idx])
+    fits = rooms >= need - np.where(must[idx], homes.tolerance(m, idx), 0)
+    offer = np.exp(log_offer[idx]) * homes.zone_rent(m, zone, idx)
+    taken = fits & can_afford_rent(m, idx, factor=offer, rooms=rooms) & (
+        u[0][idx] < search_success(m, idx))
     found = idx[taken]
     if len(found):
-        f.rent_factor[found] = offer[taken]
+        poor = log_offer[found] < -m.towns.at(p["market.rent_dispersion"], found)
         selling = found[is_owner(f.tenure[found])]  # found a rental before the forced sale
         if len(selling):
             ownership.forced_sale(m, selling)
         municipal.move_out(m, found, PRIVATE)
+        homes.settle(f, found, rooms[taken], zone[taken], poor)
+        f.rent_factor[found] = offer[taken]
         f.tenure_months[found] = 0  # a new lease, even after a private one
         f.waiting_since[found[~f.client[found]]] = -1  # a referral stands (see above)
 
-    # private renters living on benefits also apply, for a stable and cheaper home
-    applies = act & (f.tenure[:n] == PRIVATE) & ~f.employed[:n] & (
+    # private renters living on benefits or crowded also apply, for a stable, cheaper or
+    # larger home
+    applies = act & (f.tenure[:n] == PRIVATE) & (~f.employed[:n] | homes.crowded(f)) & (
         u[1] < m.towns.at(p["market.apply_rate"], slice(0, n)))
     municipal.update_waiting_list(m, applies)
     municipal.allocate(m)

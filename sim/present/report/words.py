@@ -127,6 +127,14 @@ TEXT: dict[str, dict[str, str]] = {
         "s_cost": "Kommunens nettokostnad i alt",
         "u_mnok": "mill. kr",
         "f_money": "Økonomi og kommunale boliger",
+        "f_homes": "Trangboddhet og nabolag",
+        "zones_title": "Hvor familiene bor",
+        "zones_caption": "Kommunen tegnet som {zones} nabolag (soner), ikke som kart: hver rute "
+                         "er en familie i modellen, farget etter boform; prikk: familie med "
+                         "barn; skravert: bor trangt (færre rom enn personer); åpen rute: ledig "
+                         "kommunal bolig. Fra siste måned av simuleringen familiehistoriene er "
+                         "hentet fra. Ulikhetsindeksen (0–1) er andelen av familiene som måtte "
+                         "flytte for å bo spredt som kommunens øvrige husholdninger.",
         "f_tenure_short": "Boform",
         "story_income": "Inntekt (kr per måned)",
         "story_wages": "lønn og trygd etter skatt",
@@ -278,6 +286,10 @@ TEXT: dict[str, dict[str, str]] = {
         "evicted": "ble kastet ut på grunn av husleierestanse i {date} og sto uten bolig",
         "left": "flyttet fra kommunen i {date}",
         "stayed": "ble boende der hele perioden",
+        "rooms_n": "{n} rom",
+        "crowded": "trangt",
+        "moved_home": "flyttet til en annen privat leid bolig",
+        "moves_total": "flyttet {n} ganger i alt",
         "stayed_homeless": "var uten bolig hele perioden",
         "assumptions": "Forutsetninger, usikkerhet og hva modellen ikke kan måle",
         "a_lengths": "Merk: scenarioene dekker ulike perioder ({detail}). Forskjellene "
@@ -288,7 +300,8 @@ TEXT: dict[str, dict[str, str]] = {
                     "kalibreres mot observerte tall, og {assumption} forutsetninger vi har valgt "
                     "og gjør rede for. Endres forutsetningene, kan tallene endre seg.",
         "a_cannot": "Modellen kan ikke måle alt som betyr noe:",
-        "a_cannot_items": "boligenes og nabolagenes kvalitet og hvor trygge de er for barn|"
+        "a_cannot_items": "boligenes og nabolagenes kvalitet utover antall rom og en grov "
+                          "standard (god eller dårlig), og hvor trygge de er for barn|"
                           "barnas trivsel, skolegang og fritid|tillit mellom familiene og "
                           "hjelpeapparatet, og kunnskapen de ansatte bygger opp|verdien av å "
                           "bo stabilt, utover det å ha en bolig|diskriminering på "
@@ -338,6 +351,15 @@ TEXT: dict[str, dict[str, str]] = {
         "s_cost": "The municipality's net cost in all",
         "u_mnok": "million NOK",
         "f_money": "Money and municipal dwellings",
+        "f_homes": "Crowding and neighbourhoods",
+        "zones_title": "Where the families live",
+        "zones_caption": "The municipality drawn as {zones} neighbourhoods (zones), not as a "
+                         "map: each square is a family of the model, coloured by tenure; dot: a "
+                         "family with children; hatched: living crowded (fewer rooms than "
+                         "persons); open square: a vacant municipal dwelling. From the last "
+                         "month of the run the family stories come from. The dissimilarity "
+                         "index (0–1) is the share of the families that would have to move to "
+                         "be spread like the municipality's other households.",
         "f_tenure_short": "Tenure",
         "story_income": "Income (NOK per month)",
         "story_wages": "wages and benefits after tax",
@@ -486,6 +508,10 @@ TEXT: dict[str, dict[str, str]] = {
         "evicted": "was evicted for rent arrears and became homeless in {date}",
         "left": "moved away from the municipality in {date}",
         "stayed": "stayed there throughout",
+        "rooms_n": "{n} rooms",
+        "crowded": "crowded",
+        "moved_home": "moved to another privately rented home",
+        "moves_total": "moved {n} times in all",
         "stayed_homeless": "remained homeless throughout",
         "assumptions": "Assumptions, uncertainty and what the model cannot measure",
         "a_lengths": "Note: the scenarios cover different periods ({detail}). The "
@@ -498,8 +524,9 @@ TEXT: dict[str, dict[str, str]] = {
                     "{assumption} are assumptions we chose and say so; changing them may "
                     "change the numbers.",
         "a_cannot": "The model cannot measure everything that matters:",
-        "a_cannot_items": "the quality of dwellings and neighbourhoods, and how safe they are "
-                          "for children|children's well-being, schooling and leisure|trust "
+        "a_cannot_items": "the quality of dwellings and neighbourhoods beyond their rooms and "
+                          "a rough standard (good or poor), and how safe they are for "
+                          "children|children's well-being, schooling and leisure|trust "
                           "between families and the services, and the know-how staff build "
                           "up|the value of a stable home beyond having one|discrimination in "
                           "the rental market, included only as an average",
@@ -520,6 +547,12 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "stock.initial_occupancy": "hvor mange av de kommunale boligene som er i bruk ved start",
         "stock.owned_cost": "hva det koster kommunen å eie en kommunal bolig",
         "stock.sublet_admin_cost": "hva det koster kommunen å administrere en bolig den framleier",
+        "stock.poor_share": "hvor mange kommunale boliger som har dårlig standard",
+        "stock.initial_clustering": "hvor samlet de kommunale boligene ligger i ett nabolag",
+        "dwellings.crowding_tolerance": "hvor trangt en familie som må flytte, godtar å bo",
+        "dwellings.crowded_search_rate": "hvor ofte familier som bor trangt, leter etter en "
+                                         "større bolig",
+        "dwellings.zone_rent_spread": "hvor mye husleien skiller mellom nabolagene",
         "population.share_single_parent": "hvor mange familier som er enslige forsørgere",
         "population.share_couple_children": "hvor mange familier som er par med barn",
         "population.share_couple_no_children": "hvor mange familier som er par uten barn",
@@ -658,6 +691,12 @@ PARAMETER_WORDS: dict[str, dict[str, str]] = {
         "stock.initial_occupancy": "how many municipal dwellings are occupied at the start",
         "stock.owned_cost": "what owning a municipal dwelling costs the municipality",
         "stock.sublet_admin_cost": "what administering a sublet dwelling costs the municipality",
+        "stock.poor_share": "how many municipal dwellings are of poor standard",
+        "stock.initial_clustering": "how much the municipal dwellings are gathered in one "
+                                    "neighbourhood",
+        "dwellings.crowding_tolerance": "how crowded a family that must move accepts to live",
+        "dwellings.crowded_search_rate": "how often crowded families look for a larger home",
+        "dwellings.zone_rent_spread": "how much rents differ between neighbourhoods",
         "population.share_single_parent": "how many families are single parents",
         "population.share_couple_children": "how many families are couples with children",
         "population.share_couple_no_children": "how many families are couples without children",

@@ -21,6 +21,7 @@ from sim.engine.families import (
 from sim.engine.model import HousingModel
 from sim.engine.processes import (
     economy,
+    homes,
 )
 from sim.engine.processes.stock import SUBLET_KIND
 from sim.inputs.parameters import REGISTRY
@@ -36,18 +37,24 @@ BASELINE = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.toml"
 STABLE = ("policy.startloan.income_requirement=stable_income",
           "policy.startloan.budget_standard=actual")
 AT_DEFAULTS = [f"{q.path}={q.default}" for q in REGISTRY.by_kind("calibrated")]
+#: Sizes that decide nothing, for the tests of other rules: the office places a household in
+#: any dwelling at least as large, and a family that must move takes any listing (the size
+#: rules have their own tests, tests/engine/processes/test_homes.py).
+ANY_SIZE = ("policy.allocation.extra_rooms=4", "dwellings.crowding_tolerance=4")
 
 
 def make(*overrides: str, dwellings: int = 2, sublets: int = 0, years: int = 1,
-         force: dict[str, float] | None = None) -> HousingModel:
+         force: dict[str, float] | None = None, sizes: tuple[str, ...] = ANY_SIZE
+         ) -> HousingModel:
     """An empty municipality with ``dwellings`` vacant municipal (and ``sublets``) dwellings,
-    with the calibrated parameters at their registry defaults.
+    with the calibrated parameters at their registry defaults and sizes that decide nothing
+    (``sizes``: :data:`ANY_SIZE`; ``()`` for the registry's size rules).
 
     ``overrides`` go through the registry like ``--set``; ``force`` sets parameters directly,
     beyond the registry's plausible range (a monthly rate of 1, say), to make a draw certain.
     """
     sc = load_scenario(BASELINE, years=years, burn_in=0, overrides=[
-        *AT_DEFAULTS, f"stock.municipal_dwellings={dwellings}",
+        *AT_DEFAULTS, *sizes, f"stock.municipal_dwellings={dwellings}",
         f"stock.sublet_dwellings={sublets}", *overrides])
     m = HousingModel(sc, rng=1, populate=False)
     for path, value in (force or {}).items():
@@ -76,6 +83,8 @@ def house(m: HousingModel, i: np.ndarray, dwelling: int) -> None:
     m.f.tenure[i] = SUBLET if sublet else MUNICIPAL
     m.f.dwelling[i] = dwelling
     m.stock.occupant[dwelling] = int(np.asarray(i).ravel()[0])
+    homes.settle(m.f, i, m.stock.rooms[dwelling], m.stock.zone[dwelling],
+                 m.stock.poor[dwelling])
 
 
 def set_incomes(m: HousingModel) -> None:

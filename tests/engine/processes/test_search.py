@@ -87,7 +87,8 @@ def test_private_search_needs_an_affordable_rent() -> None:
     """When social assistance accepts only half the market rent, a homeless family without
     income cannot take a private lease; a well-paid family can, and pays the rent offered."""
     m = make("economy.sa_housing_norm_share=0.5", "market.rent_dispersion=0.0",
-             "market.search_success=1.0", "market.discrimination_nav=0.0", dwellings=0)
+             "market.search_success=1.0", "market.discrimination_nav=0.0",
+             "dwellings.zone_rent_spread=0.0", dwellings=0)
     poor = add(m, tenure=HOMELESS)
     rich = add(m, tenure=HOMELESS, employed=True, wage=80000.0)
     set_incomes(m)
