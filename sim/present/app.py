@@ -33,6 +33,7 @@ from sim.present.dashboard import (
     hangs_on_text,
     load_start_scenario,
     worlds_text,
+    zone_map,
 )
 from sim.present.lever_words import choice_name, group_name, lever_help, lever_label
 from sim.present.text import fmt, label
@@ -51,6 +52,12 @@ _SCENARIOS = [load_start_scenario(path, overrides=_CONFIG["overrides"], years=_C
 def _png(session: Session, lang: str) -> bytes:
     buf = io.BytesIO()
     figure(session, lang).savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _zones_png(session: Session, lang: str) -> bytes:
+    buf = io.BytesIO()
+    zone_map(session, lang).savefig(buf, format="png", dpi=70)
     return buf.getvalue()
 
 
@@ -139,6 +146,7 @@ def Page() -> None:
 
     solara.lab.use_task(play, dependencies=[playing], prefer_threaded=False)
     png = solara.use_memo(lambda: _png(session, lang), [version, chosen])
+    zones_png = solara.use_memo(lambda: _zones_png(session, lang), [version, chosen])
 
     solara.Title(words["title"].format(name=session.base.name))
     with solara.Columns([4, 8], style={"padding": "8px"}):
@@ -156,6 +164,7 @@ def Page() -> None:
                 solara.FileDownload(png, filename=f"{stem}.png", label=words["download_png"],
                                     mime_type="image/png")
             Table(session, words, lang, version, bump)
+            solara.Image(zones_png, format="png", width="100%", classes=["zone-map"])
 
 
 @solara.component

@@ -638,6 +638,15 @@ def figure(session: Session, lang: str = "nb") -> Figure:
     return fig
 
 
+def zone_map(session: Session, lang: str = "nb") -> Figure:
+    """Where the policy run's families live now, zone by zone (:mod:`sim.present.zones`)."""
+    from sim.present.zones import zone_view, zones_figure
+
+    with session.lock:  # the play loop steps the model in a thread
+        view = zone_view(session.model, date=session.dates[max(session.month - 1, 0)])
+    return zones_figure(view, lang, size=(11, 7.5))
+
+
 # --------------------------------------------------------------------------- serving
 def load_start_scenario(path: str | None, *, overrides: Sequence[str] = (),
                         years: int | None = None) -> Scenario:

@@ -118,6 +118,11 @@ LABELS: dict[str, dict[str, str]] = {
         "vacant_municipal": "Ledige kommunale boliger",
         "municipal_stock": "Kommunale boliger i alt (eide og framleide)",
         "waiting_list": "Familier på venteliste",
+        "children_crowded": "Barn som bor trangt",
+        "children_poor_standard": "Barn i bolig med dårlig standard",
+        "large_families_waiting": "Storfamilier (3+ barn) på venteliste",
+        "concentration_index": "Konsentrasjon i nabolag (ulikhetsindeks)",
+        "stock_purchases_nok": "Kjøp og bygging av kommunale boliger",
     },
     "en": {
         "families": "All families",
@@ -144,6 +149,11 @@ LABELS: dict[str, dict[str, str]] = {
         "vacant_municipal": "Vacant municipal dwellings",
         "municipal_stock": "Municipal dwellings in all (owned and sublet)",
         "waiting_list": "Families on the waiting list",
+        "children_crowded": "Children living crowded",
+        "children_poor_standard": "Children in homes of poor standard",
+        "large_families_waiting": "Large families (3+ children) waiting",
+        "concentration_index": "Concentration in neighbourhoods (dissimilarity index)",
+        "stock_purchases_nok": "Buying and building municipal dwellings",
     },
 }
 
@@ -154,14 +164,15 @@ UNITS: dict[str, dict[str, str]] = {
            "nok": "kr", "share": "prosent", "cumulative": "familier, sum fra start",
            "loans_cumulative": "lån, sum fra start", "months": "måneder",
            "child-months": "barnemåneder", "mnok_month": "mill. kr per måned",
-           "per_month": "per måned", "per_1000": "per 1 000 innbyggere"},
+           "per_month": "per måned", "per_1000": "per 1 000 innbyggere",
+           "index": "indeks (0–1)"},
     "en": {"families": "families", "children": "children", "dwellings": "dwellings",
            "mnok": "million NOK", "mnok_year": "million NOK per year",
            "nok_month": "NOK per month", "nok": "NOK", "share": "per cent",
            "cumulative": "families, total since start", "loans_cumulative":
            "loans, total since start", "months": "months", "child-months": "child-months",
            "mnok_month": "million NOK per month", "per_month": "per month",
-           "per_1000": "per 1,000 inhabitants"},
+           "per_1000": "per 1,000 inhabitants", "index": "index (0–1)"},
 }
 
 

@@ -23,6 +23,7 @@ import pytest
 from helpers import free_port
 
 from sim.analysis.discovery import Condition
+from sim.engine.families import HOMELESS
 from sim.inputs.errors import InputError
 from sim.inputs.indicators import INDEX, NAMES
 from sim.inputs.parameters import REGISTRY
@@ -218,6 +219,23 @@ def test_how_sure_counts_the_worlds_in_which_a_difference_keeps_its_sign() -> No
     session.step(12)
     session.set_lever("policy.rotation.contract_years", 3)
     assert session.worlds is None
+
+
+def test_the_zone_map_shows_the_policy_run_s_families_where_they_live() -> None:
+    """The map below the table draws every housed family of the policy run in its zone, as
+    the run stands, and the month it shows is the run's last simulated month."""
+    from sim.present.dashboard import zone_map
+    from sim.present.zones import zone_view
+
+    session = Session(load_scenario(BASELINE, years=1), seed=1)
+    session.step(3)
+    view = zone_view(session.model)
+    f, n = session.model.f, session.model.f.n
+    housed = f.active[:n] & (f.tenure[:n] != HOMELESS)
+    assert len(view.zone) == housed.sum() > 0
+    assert np.bincount(view.zone, minlength=view.zones).sum() == housed.sum()
+    fig = zone_map(session, "en")
+    assert session.dates[2] in fig._suptitle.get_text()
 
 
 def test_lever_values_are_checked_against_the_registry() -> None:
@@ -481,6 +499,8 @@ def test_page_plays_to_the_last_month_and_every_button_works(dashboard: str,
         expect(status).to_contain_text("Month 36 of 36", timeout=180_000)
         expect(page.locator(".run-done")).to_be_visible(timeout=30_000)
         no_error(page)
+        # where the families live is drawn for the last month
+        expect(page.locator(".zone-map img, img.zone-map, .zone-map")).to_be_visible()
         # untouched, the run is the scenario's: no slider moved a value on loading
         expect(page.get_by_text("Changes during the run: none")).to_be_visible()
         for button in ("step-one", "step-year", "play"):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.present.report.figures import stories_figure, themes_figure
+from sim.present.report.figures import stories_figure, themes_figure, zones_page
 from sim.present.report.headline import (
     Measure,
     difference_cell,
@@ -36,6 +36,7 @@ from sim.present.report.words import (
     condition_words,
     join_list,
     month_name,
+    number_words,
     parameter_words,
     quoted,
     t,
@@ -162,6 +163,7 @@ class Report:
                      + (t(lang, "per_1000_title") if self.per_1000 else ""), self._reading()),
                 *([Page("text", t(lang, "worlds_head"), robust)] if robust else []),
                 *self._figure_pages(),
+                *self._zone_pages(),
                 *self._story_pages(),
                 Page("text", t(lang, "assumptions"), self._assumptions())]
 
@@ -244,6 +246,16 @@ class Report:
                      figure=partial(themes_figure, pair, results, self.comparison, lang,
                                     self.reference))
                 for pair in (themes[k:k + 2] for k in range(0, len(themes), 2))]
+
+    def _zone_pages(self) -> list[Page]:
+        """Where the families of the stories' run live at its end, zone by zone."""
+        view = self.trajectories.zones
+        if view is None:
+            return []
+        lang = self.lang
+        return [Page("figure", f"{t(lang, 'zones_title')} · {self.trajectories.scenario}",
+                     caption=t(lang, "zones_caption", zones=number_words(view.zones, lang)),
+                     figure=partial(zones_page, view, lang))]
 
     def _story_pages(self) -> list[Page]:
         """The family stories, two to a page, the first page opening the group with an

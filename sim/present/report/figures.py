@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from sim.present.report.stories import Story
     from sim.present.report.trajectories import Trajectories
+    from sim.present.zones import ZoneView
     from sim.run.compare import Comparison
     from sim.run.results import RunResult
 
@@ -177,6 +178,20 @@ def _difference_panel(ax: Any, indicator: str | None, comparison: Comparison,
     ax.set_xlabel(textwrap.fill(t(lang, "diff_axis", ref=reference, unit=what, when=when), 32),
                   fontsize=7)
     ax.xaxis.set_major_formatter(tick_formatter(lang))
+
+
+def zones_page(view: ZoneView, lang: str, caption: str | None = None) -> Figure:
+    """The municipality's zones in the last month of the stories' run
+    (:func:`sim.present.zones.draw_zones`), the caption at its foot."""
+    from sim.present.zones import draw_zones
+
+    fig = pyplot().figure(figsize=PAGE)
+    draw_zones(fig, view, lang, legend_at=0.1 if caption else 0.0)
+    fig.subplots_adjust(left=0.03, right=0.97, top=0.88, bottom=0.16 if caption else 0.07,
+                        hspace=0.2, wspace=0.05)
+    if caption:
+        fig.text(0.01, 0.01, textwrap.fill(caption, 175), fontsize=8, va="bottom")
+    return fig
 
 
 def stories_figure(tr: Trajectories, stories: Sequence[Story], lang: str,

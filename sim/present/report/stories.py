@@ -204,8 +204,9 @@ def _most_typical(tr: Trajectories, candidates: list[tuple[int, int]]) -> int:
 def story_sentence(tr: Trajectories, i: int, lang: str, max_events: int = 4) -> str:
     """Family ``i``'s career in one sentence, from its monthly states.
 
-    The sentence says who the family is, where it lived at the start (or when it came), then
-    up to ``max_events`` changes of home or work in order and how many more there were; a
+    The sentence says who the family is, where it lived at the start (or when it came) and in
+    how many rooms (and whether crowded), then up to ``max_events`` changes of home or work in
+    order and how many more there were, and how many moves in all when more than one; a
     family that never moved and stayed to the end is said to have stayed.
     """
     ten, here = tr.tenure[:, i], tr.present[:, i]
@@ -216,7 +217,10 @@ def story_sentence(tr: Trajectories, i: int, lang: str, max_events: int = 4) -> 
         more = len(events) - max_events
         shown.append(t(lang, "more_event") if more == 1 else
                      t(lang, "more_events", n=number_words(more, lang)))
-    if last == len(ten) - 1 and (ten[first:] == ten[first]).all():
+    moves = sum(_move(tr, i, m, "", lang) is not None for m in range(first + 1, last + 1))
+    if moves >= 2:
+        shown.append(t(lang, "moves_total", n=number_words(moves, lang)))
+    if last == len(ten) - 1 and moves == 0:
         shown.append(t(lang, "stayed_homeless" if ten[first] == HOMELESS else "stayed"))
     opening = _opening(tr, i, first, lang)
     return f"{_subject(tr, i, first, lang)} {join_list([opening, *shown], lang)}."
@@ -233,9 +237,21 @@ def _subject(tr: Trajectories, i: int, first: int, lang: str) -> str:
     return f"{subject} {t(lang, 'with')} {join_list(traits, lang)}" if traits else subject
 
 
+def _home(tr: Trajectories, i: int, m: int, lang: str) -> str:
+    """The home's size in brackets, and whether the family lives crowded there: `` (2 rom,
+    trangt)``; empty without a home or when sizes were not kept."""
+    if tr.rooms is None or tr.rooms[m, i] <= 0:
+        return ""
+    rooms = int(tr.rooms[m, i])
+    words = [t(lang, "rooms_n", n=f"{rooms}+" if rooms >= 5 else rooms)]
+    if rooms < min(int(tr.adults[m, i]) + int(tr.children[m, i]), 5):
+        words.append(t(lang, "crowded"))
+    return f" ({', '.join(words)})"
+
+
 def _opening(tr: Trajectories, i: int, first: int, lang: str) -> str:
     """Where the family lived at the start, or when it came and where it lived then."""
-    tenure = TENURE_WORDS[lang][TENURES[tr.tenure[first, i]]][0]
+    tenure = TENURE_WORDS[lang][TENURES[tr.tenure[first, i]]][0] + _home(tr, i, first, lang)
     if first == 0:
         return t(lang, "lived_at_start", tenure=tenure)
     return t(lang, "arrived", date=month_name(tr.dates[first], lang), tenure=tenure)
@@ -262,15 +278,27 @@ def _move(tr: Trajectories, i: int, m: int, date: str, lang: str) -> str | None:
     """
     before, now = tr.tenure[m - 1, i], tr.tenure[m, i]
     if now == before:
+        if now == PRIVATE and _new_lease(tr, i, m):
+            return t(lang, "moved_event", what=t(lang, "moved_home") + _home(tr, i, m, lang),
+                     date=date)
         return None
     if now == HOMELESS and before in _RENTERS:
         if tr.rent_arrears[m - 1, i] > 0:
             return t(lang, "evicted", date=date)
         return t(lang, "moved_event", what=t(lang, "moved_out"), date=date)
-    what = TENURE_WORDS[lang][TENURES[now]][1]
+    what = TENURE_WORDS[lang][TENURES[now]][1] + _home(tr, i, m, lang)
     if before in _OWNERS and now not in _OWNERS:
         what = t(lang, "sold", what=what)
     return t(lang, "moved_event", what=what, date=date)
+
+
+def _new_lease(tr: Trajectories, i: int, m: int) -> bool:
+    """Whether a private renter in month ``m`` lives in another home than the month before
+    (a new lease, or another size or zone)."""
+    if tr.lease is None or tr.rooms is None or tr.zone is None:
+        return False
+    return bool(tr.lease[m, i] != tr.lease[m - 1, i] or tr.rooms[m, i] != tr.rooms[m - 1, i]
+                or tr.zone[m, i] != tr.zone[m - 1, i])
 
 
 def _job_change(tr: Trajectories, i: int, m: int, date: str, lang: str) -> str | None:

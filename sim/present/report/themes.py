@@ -1,9 +1,9 @@
 """What the report's theme figures show: for each theme, its panels and the numbers behind them.
 
 A theme (children, homelessness, ownership and work, start loans, evictions, money and the
-municipal stock) is one half of a figure page; each of its panels is a :class:`Series` that
-says how to get its values from a run and which indicator's paired difference to show beside
-it.
+municipal stock, crowding and neighbourhoods) is one half of a figure page; each of its panels
+is a :class:`Series` that says how to get its values from a run and which indicator's paired
+difference to show beside it.
 """
 
 from __future__ import annotations
@@ -116,4 +116,10 @@ def theme_series() -> list[tuple[str, list[Series]]]:
                             floor=None),  # the municipality can come out ahead
                      Series("municipal_stock", "dwellings", _level("municipal_stock"),
                             "municipal_stock")]),
+        ("f_homes", [Series("children_crowded", "children", _level("children_crowded"),
+                            "children_crowded"),
+                     Series("large_families_waiting", "families",
+                            _level("large_families_waiting"), "large_families_waiting"),
+                     Series("concentration_index", "index", _level("concentration_index"),
+                            "concentration_index")]),
     ]

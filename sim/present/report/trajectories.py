@@ -14,6 +14,7 @@ import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from sim.inputs.scenario import Scenario
+    from sim.present.zones import ZoneView
 
 #: Tenure of a family in a month it does not live in the municipality.
 MISSING = -1
@@ -39,6 +40,12 @@ class Trajectories:
         adults: adults in the household.
         children: number of children.
         refugee: refugee background.
+        rooms: rooms of the home (0 without one or when absent); ``None`` when not kept.
+        zone: the home's zone (-1 without one); ``None`` when not kept.
+        lease: a private lease's rent factor, new with every lease (NaN when absent);
+            ``None`` when not kept.
+        zones: the zones in the last month (:mod:`sim.present.zones`); ``None`` when not
+            kept.
     """
 
     scenario: str
@@ -53,6 +60,10 @@ class Trajectories:
     adults: np.ndarray
     children: np.ndarray
     refugee: np.ndarray
+    rooms: np.ndarray | None = None
+    zone: np.ndarray | None = None
+    lease: np.ndarray | None = None
+    zones: ZoneView | None = None
 
     @property
     def present(self) -> np.ndarray:
@@ -61,7 +72,9 @@ class Trajectories:
 
 
 _SNAPSHOT = ("tenure", "employed", "net_income", "allowance", "social_assistance",
-             "loan_principal", "rent_arrears", "adults", "refugee")
+             "loan_principal", "rent_arrears", "adults", "refugee", "rooms", "zone", "lease")
+#: The family column behind a snapshot whose name differs.
+_COLUMN = {"rooms": "home_rooms", "zone": "home_zone", "lease": "rent_factor"}
 
 
 def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> Trajectories:
@@ -81,9 +94,12 @@ def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> 
         tenure = np.where(f.active[:n], f.tenure[:n].astype(np.int16), MISSING)
         frames["tenure"].append(tenure)
         for name in (*_SNAPSHOT[1:], "uid"):
-            frames[name].append(getattr(f, name)[:n].copy())
+            frames[name].append(getattr(f, _COLUMN.get(name, name))[:n].copy())
         frames["children"].append((f.child_age[:n] >= 0).sum(axis=1))
     size = model.f.n_ever
+    from sim.present.zones import zone_view
+
+    zones = zone_view(model)
 
     def stack(name: str, fill: Any, dtype: Any) -> np.ndarray:
         # column = the family's uid: rows of departed families may have been dropped
@@ -101,4 +117,6 @@ def record_trajectories(scenario: Scenario, seed: int, replication: int = 0) -> 
         loan_principal=stack("loan_principal", np.nan, float),
         rent_arrears=stack("rent_arrears", 0.0, float), adults=stack("adults", 0, np.int16),
         children=stack("children", 0, np.int16), refugee=stack("refugee", False, bool),
+        rooms=stack("rooms", 0, np.int16), zone=stack("zone", -1, np.int16),
+        lease=stack("lease", np.nan, float), zones=zones,
     )

@@ -1,4 +1,4 @@
-"""Tests of the PDF report (sim/present/report/pdf.py): about eight pages for two scenarios,
+"""Tests of the PDF report (sim/present/report/pdf.py): about ten pages for two scenarios,
 each rendered and looked at: A4, dated and numbered, every panel with something in it, every
 text and legend inside the page, no caption over a panel."""
 
@@ -23,17 +23,18 @@ from sim.run.files import pyplot
 DPI = 40
 
 
-def test_pdf_has_a_page_per_figure_and_about_eight(own_report: Report, tmp_path: Path) -> None:
+def test_pdf_has_a_page_per_figure_and_about_ten(own_report: Report, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
     titles = write_pdf(own_report, out)
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", data)) == len(titles)
-    assert len(titles) <= 8
+    assert len(titles) <= 10
     assert titles[0] == "Boligkarrierer for vanskeligstilte familier"  # the summary
     assert titles[1].startswith("Hovedtall per scenario")
     for theme in ("Barn i kommunal bolig · Bostedsløshet", "Eierskap og arbeid · Startlån",
-                  "Utkastelser og tvangssalg · Økonomi og kommunale boliger"):
+                  "Utkastelser og tvangssalg · Økonomi og kommunale boliger",
+                  "Trangboddhet og nabolag", "Hvor familiene bor"):
         assert sum(t.startswith(theme) for t in titles) == 1, theme
     assert titles[-1] == "Forutsetninger, usikkerhet og hva modellen ikke kan måle"
 

@@ -72,17 +72,36 @@ def test_a_long_career_is_cut_short_with_a_count() -> None:
     sentence = story_sentence(tr, 0, "en", max_events=2)
     assert "in February 2020" in sentence and "in March 2020" in sentence
     assert "April" not in sentence
-    assert sentence.endswith(" and had four more changes.")
+    assert sentence.endswith(", had four more changes and moved six times in all.")
     assert "and and" not in sentence
     assert "og og" not in story_sentence(tr, 0, "nb", max_events=2)
 
 
 def test_one_more_change_is_said_in_the_singular() -> None:
-    """"hadde én endring til", not "hadde 1 endringer til"."""
+    """"hadde én endring til", not "hadde 1 endringer til"; and the moves are counted."""
     m, p = MUNICIPAL, PRIVATE
     tr = _trajectories([[m, p, m, p]])
-    assert story_sentence(tr, 0, "nb", max_events=2).endswith(" og hadde én endring til.")
-    assert story_sentence(tr, 0, "en", max_events=2).endswith(" and had one more change.")
+    assert story_sentence(tr, 0, "nb", max_events=2).endswith(
+        ", hadde én endring til og flyttet tre ganger i alt.")
+    assert story_sentence(tr, 0, "en", max_events=2).endswith(
+        ", had one more change and moved three times in all.")
+
+
+def test_stories_tell_the_size_of_each_home_and_moves_within_private_rental() -> None:
+    """With homes kept, a family's home is told with its rooms and whether it is crowded
+    there, and a move from one private rental to a larger one is a move."""
+    p = PRIVATE
+    tr = _trajectories([[p, p, p, p]])
+    tr.rooms = np.array([[2], [2], [4], [4]], dtype=np.int16)
+    tr.zone = np.zeros((4, 1), dtype=np.int16)
+    tr.lease = np.array([[1.0], [1.0], [0.9], [0.9]])
+    en = story_sentence(tr, 0, "en")
+    assert en.startswith("A single parent with two children lived in private rental (2 rooms, "
+                         "crowded) at the start and moved to another privately rented home "
+                         "(4 rooms) in March 2020")
+    assert not en.endswith("stayed there throughout.")
+    nb = story_sentence(tr, 0, "nb")
+    assert "(2 rom, trangt)" in nb and "(4 rom)" in nb
 
 
 def test_a_family_here_for_a_few_months_is_told_only_if_none_stays_longer() -> None:

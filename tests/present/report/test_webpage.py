@@ -11,15 +11,17 @@ from sim.present.report.webpage import table_html
 
 #: Theme pages every report has, two themes each: children and homelessness, ownership and
 #: work with start loans, evictions and forced sales with money.
-THEME_PAGES = 3
+THEME_PAGES = 4
+#: The page of where the families live (zones), a figure page too.
+ZONE_PAGES = 1
 
 
 def test_html_is_one_file_with_every_figure_embedded(html_report: str,
                                                      html_cells: HtmlCells) -> None:
-    story_pages = html_report.count('<section class="figure">') - THEME_PAGES
+    story_pages = html_report.count('<section class="figure">') - THEME_PAGES - ZONE_PAGES
     assert story_pages == 2  # three or four stories, two to a page
-    # the summary's chart, the themes and the stories
-    assert len(html_cells.images) == 1 + THEME_PAGES + story_pages
+    # the summary's chart, the themes, the zones and the stories
+    assert len(html_cells.images) == 1 + THEME_PAGES + ZONE_PAGES + story_pages
     assert html_report.count("<img") == len(html_cells.images)
     assert all(src.startswith("data:image/png;base64,") for src in html_cells.images)
     for needle in ("http://", "https://", "<link", "<script", "@import", "url("):
@@ -27,6 +29,7 @@ def test_html_is_one_file_with_every_figure_embedded(html_report: str,
     for title in ("Children in municipal housing", "Homelessness", "Ownership and work",
                   "Start loans, and the share to families with children",
                   "Evictions and forced sales", "Money and municipal dwellings",
+                  "Crowding and neighbourhoods", "Where the families live",
                   "Family stories", "Words used",
                   "Assumptions, uncertainty and what the model cannot measure"):
         assert title in html_report, title
